@@ -30,7 +30,6 @@ Exit status:
 /// An FTP client that diagnoses data connections through firewalls and NAT.
 #[derive(Debug, Parser)]
 #[command(name = "ftpx", version, about, after_long_help = EXIT_CODES)]
-#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,

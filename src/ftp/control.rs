@@ -81,7 +81,13 @@ pub struct Session {
 impl Session {
     /// Resolves `host`, connects to each of its addresses in turn until one answers, and reads
     /// the greeting. `label` prefixes every connection name in events (empty for none).
-    pub async fn connect(host: &str, port: u16, config: Arc<Config>, observer: Arc<dyn Observer>, label: &str) -> Result<Session, Error> {
+    pub async fn connect(
+        host: &str,
+        port: u16,
+        config: Arc<Config>,
+        observer: Arc<dyn Observer>,
+        label: &str,
+    ) -> Result<Session, Error> {
         let resolve = tokio::net::lookup_host((host, port));
         let addrs: Vec<SocketAddr> = match timeout(config.connect_timeout, resolve).await {
             Err(_) => return Err(Error::Timeout { phase: Phase::Connect, after: config.connect_timeout }),
@@ -117,7 +123,14 @@ impl Session {
         Err(Error::Connect { host: host.to_owned(), attempts })
     }
 
-    async fn start(tcp: TcpStream, peer: SocketAddr, local: SocketAddr, config: Arc<Config>, observer: Arc<dyn Observer>, label: String) -> Result<Session, Error> {
+    async fn start(
+        tcp: TcpStream,
+        peer: SocketAddr,
+        local: SocketAddr,
+        config: Arc<Config>,
+        observer: Arc<dyn Observer>,
+        label: String,
+    ) -> Result<Session, Error> {
         tcp.set_nodelay(true).map_err(Error::Io)?;
         // Keepalive stops a NAT or firewall from forgetting an idle control connection while a
         // long transfer runs on the data connection.
@@ -290,7 +303,12 @@ impl Session {
     }
 
     /// USER, then PASS and ACCT as the server asks for them (RFC 959 §5.4 state diagram).
-    pub async fn login(&mut self, user: &str, password: Option<&Secret>, account: Option<&Secret>) -> Result<(), Error> {
+    pub async fn login(
+        &mut self,
+        user: &str,
+        password: Option<&Secret>,
+        account: Option<&Secret>,
+    ) -> Result<(), Error> {
         let mut reply = self.command(&Command::with_arg("USER", user)?).await?;
         if reply.code == 331 {
             let Some(password) = password else {
@@ -407,7 +425,11 @@ pub fn parse_257(text: &[u8]) -> Option<Vec<u8>> {
 
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Session").field("peer", &self.peer).field("local", &self.local).field("modes", &self.modes).finish_non_exhaustive()
+        f.debug_struct("Session")
+            .field("peer", &self.peer)
+            .field("local", &self.local)
+            .field("modes", &self.modes)
+            .finish_non_exhaustive()
     }
 }
 
@@ -427,10 +449,18 @@ mod tests {
     fn feat_lines_are_parsed() {
         let reply = Reply {
             code: 211,
-            lines: [&b"211-Features:"[..], b" EPSV", b" MLST type*;size*;", b" REST STREAM", b" SIZE", b" UTF8", b"211 End"]
-                .iter()
-                .map(|l| l.to_vec())
-                .collect(),
+            lines: [
+                &b"211-Features:"[..],
+                b" EPSV",
+                b" MLST type*;size*;",
+                b" REST STREAM",
+                b" SIZE",
+                b" UTF8",
+                b"211 End",
+            ]
+            .iter()
+            .map(|l| l.to_vec())
+            .collect(),
         };
         let f = Features::parse(&reply);
         assert!(f.known && f.epsv && f.mlsd && f.rest_stream && f.size && f.utf8);

@@ -123,7 +123,7 @@ impl Session {
                 Ok(offer) => offer,
                 Err(reason) => return Ok(Attempt::Failed(reason)),
             };
-            let stream = match self.connect_data(offer.target, &name).await {
+            let stream = match self.connect_data(mode, offer.target, &name).await {
                 Ok(s) => s,
                 Err(reason) => return Ok(Attempt::Failed(reason)),
             };
@@ -147,7 +147,7 @@ impl Session {
             // there is nothing to accept.
             return Ok(Attempt::Open(self.data_stream(None, mode, self.peer, name, cmd, early_final)));
         }
-        match self.accept_data(&listener, &name).await {
+        match self.accept_data(mode, &listener, &name).await {
             Ok((tcp, peer)) => Ok(Attempt::Open(self.data_stream(Some(Stream::Tcp(tcp)), mode, peer, name, cmd, None))),
             Err(reason) => {
                 // The server may still be trying: ABOR puts both sides back in step so the
@@ -158,7 +158,15 @@ impl Session {
         }
     }
 
-    fn data_stream(&self, stream: Option<Stream>, mode: DataMode, peer: SocketAddr, name: String, cmd: &Command, early_final: Option<Reply>) -> DataStream {
+    fn data_stream(
+        &self,
+        stream: Option<Stream>,
+        mode: DataMode,
+        peer: SocketAddr,
+        name: String,
+        cmd: &Command,
+        early_final: Option<Reply>,
+    ) -> DataStream {
         DataStream {
             stream,
             mode,
@@ -198,7 +206,10 @@ impl Session {
             }
         };
         let peer_ip = canonical(self.peer.ip());
-        let target = if mode == DataMode::Pasv && advertised.ip() != peer_ip && self.config.pasv_address == PasvAddress::Peer {
+        let target = if mode == DataMode::Pasv
+            && advertised.ip() != peer_ip
+            && self.config.pasv_address == PasvAddress::Peer
+        {
             let target = SocketAddr::new(peer_ip, advertised.port());
             self.note(
                 name,
@@ -213,8 +224,8 @@ impl Session {
 
     /// Connects a passive data connection; the error is the reason, for the transcript and the
     /// fallback.
-    pub async fn connect_data(&mut self, target: SocketAddr, name: &str) -> Result<Stream, String> {
-        self.note(name, &format!("connecting to {target}"));
+    pub async fn connect_data(&mut self, mode: DataMode, target: SocketAddr, name: &str) -> Result<Stream, String> {
+        self.note(name, &format!("{mode}: connecting to {target}"));
         let started = Instant::now();
         let after = self.config.connect_timeout;
         let result = match timeout(after, TcpStream::connect(target)).await {
@@ -224,7 +235,7 @@ impl Session {
         };
         match result {
             Ok(tcp) => {
-                self.note(name, &format!("connected to {target} in {} ms", started.elapsed().as_millis()));
+                self.note(name, &format!("{mode}: connected to {target} in {} ms", started.elapsed().as_millis()));
                 Ok(Stream::Tcp(tcp))
             }
             Err(reason) => {
@@ -246,7 +257,7 @@ impl Session {
         };
         let port = listener.local_addr().map_err(Error::Io)?.port();
         let advertised = SocketAddr::new(advertise_ip, port);
-        self.note(name, &format!("listening on {}:{port}, announcing {advertised}", self.local.ip()));
+        self.note(name, &format!("{mode}: listening on {}:{port}, announcing {advertised}", self.local.ip()));
         let cmd = match mode {
             DataMode::Eprt => Command::eprt(advertised),
             _ => Command::port(advertised).expect("IPv4 checked above"),
@@ -280,7 +291,12 @@ impl Session {
 
     /// Accepts the server's data connection, only from the control peer's address (anyone else
     /// is logged and dropped), within the accept timeout.
-    pub async fn accept_data(&mut self, listener: &TcpListener, name: &str) -> Result<(TcpStream, SocketAddr), String> {
+    pub async fn accept_data(
+        &mut self,
+        mode: DataMode,
+        listener: &TcpListener,
+        name: &str,
+    ) -> Result<(TcpStream, SocketAddr), String> {
         let after = self.config.timeout;
         let deadline = tokio::time::Instant::now() + after;
         let expected = canonical(self.peer.ip());
@@ -293,11 +309,14 @@ impl Session {
                 }
                 Ok(Err(e)) => return Err(format!("accept failed: {e}")),
                 Ok(Ok((tcp, from))) if canonical(from.ip()) == expected => {
-                    self.note(name, &format!("accepted from {from}"));
+                    self.note(name, &format!("{mode}: accepted from {from}"));
                     return Ok((tcp, from));
                 }
                 Ok(Ok((_, from))) => {
-                    self.note(name, &format!("refused a data connection from {from}: not the server's address {expected}"));
+                    self.note(
+                        name,
+                        &format!("{mode}: refused a data connection from {from}: not the server's address {expected}"),
+                    );
                 }
             }
         }
@@ -305,7 +324,11 @@ impl Session {
 
     /// REST (when resuming) and the transfer command, up to its preliminary reply. Ok(Ok(None))
     /// means a 1xx arrived; Ok(Ok(Some(reply))) a final 2xx with no 1xx; Ok(Err(reason)) a 425.
-    async fn start_transfer(&mut self, cmd: &Command, rest: Option<u64>) -> Result<Result<Option<Reply>, String>, Error> {
+    async fn start_transfer(
+        &mut self,
+        cmd: &Command,
+        rest: Option<u64>,
+    ) -> Result<Result<Option<Reply>, String>, Error> {
         if let Some(offset) = rest {
             self.expect(&Command::with_arg("REST", offset.to_string())?, &[350]).await?;
         }
@@ -323,14 +346,14 @@ impl Session {
     /// Closes the data connection and reads the transfer's final reply: 2xx is success, anything
     /// else `Refused` with the reply.
     pub async fn finish_data(&mut self, data: DataStream) -> Result<Reply, Error> {
-        let DataStream { stream, name, command, started, bytes, early_final, .. } = data;
+        let DataStream { stream, mode, name, command, started, bytes, early_final, .. } = data;
         if let Some(mut stream) = stream {
             // Our half closes first so an upload's end is seen (the server answers 226 only then).
             let _ = timeout(self.config.timeout, stream.shutdown()).await;
         }
         let secs = started.elapsed().as_secs_f64();
         let rate = if secs > 0.0 { bytes as f64 / secs / 1e6 } else { 0.0 };
-        self.note(&name, &format!("closed: {bytes} bytes in {secs:.3} s ({rate:.1} MB/s)"));
+        self.note(&name, &format!("{mode}: closed after {bytes} bytes in {secs:.3} s ({rate:.1} MB/s)"));
         let reply = match early_final {
             Some(r) => r,
             None => self.final_reply().await?,

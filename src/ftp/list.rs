@@ -36,7 +36,8 @@ pub fn parse_mlsd(line: &[u8]) -> Option<Entry> {
     if name.is_empty() {
         return None;
     }
-    let mut entry = Entry { name: name.to_vec(), kind: Kind::Other, size: None, modified: None, perm: None, target: None };
+    let mut entry =
+        Entry { name: name.to_vec(), kind: Kind::Other, size: None, modified: None, perm: None, target: None };
     for fact in facts.split(|&b| b == b';').filter(|f| !f.is_empty()) {
         let eq = fact.iter().position(|&b| b == b'=')?;
         let key = String::from_utf8_lossy(&fact[..eq]).to_ascii_lowercase();
@@ -127,7 +128,8 @@ fn is_size(s: &[u8]) -> bool {
 }
 
 fn is_month(s: &[u8]) -> bool {
-    const MONTHS: [&[u8]; 12] = [b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov", b"dec"];
+    const MONTHS: [&[u8]; 12] =
+        [b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov", b"dec"];
     s.len() == 3 && MONTHS.iter().any(|m| m.eq_ignore_ascii_case(s))
 }
 
@@ -144,7 +146,11 @@ fn parse_dos(line: &[u8]) -> Option<Entry> {
         return None;
     }
     let name = name.trim_ascii_start();
-    let (kind, size) = if f[2] == b"<DIR>" { (Kind::Dir, None) } else { (Kind::File, Some(std::str::from_utf8(f[2]).ok()?.parse().ok()?)) };
+    let (kind, size) = if f[2] == b"<DIR>" {
+        (Kind::Dir, None)
+    } else {
+        (Kind::File, Some(std::str::from_utf8(f[2]).ok()?.parse().ok()?))
+    };
     Some(Entry {
         name: name.to_vec(),
         kind,
@@ -192,7 +198,13 @@ mod tests {
 
     #[test]
     fn not_entries() {
-        for line in [&b"total 12"[..], b"", b"drwxr-xr-x 2 u g 4096 Jan 1 12:00 .", b"drwxr-xr-x 2 u g 4096 Jan 1 12:00 ..", b"hello world"] {
+        for line in [
+            &b"total 12"[..],
+            b"",
+            b"drwxr-xr-x 2 u g 4096 Jan 1 12:00 .",
+            b"drwxr-xr-x 2 u g 4096 Jan 1 12:00 ..",
+            b"hello world",
+        ] {
             assert!(parse_list(line).is_none(), "{line:?}");
         }
     }

@@ -217,7 +217,9 @@ impl Error {
     /// The server's reply, when the failure is one.
     pub fn reply(&self) -> Option<&Reply> {
         match self {
-            Error::ServiceClosing(r) | Error::Greeting(r) | Error::Login(r) | Error::Refused { reply: r, .. } => Some(r),
+            Error::ServiceClosing(r) | Error::Greeting(r) | Error::Login(r) | Error::Refused { reply: r, .. } => {
+                Some(r)
+            }
             _ => None,
         }
     }

@@ -154,10 +154,7 @@ impl ReplyParser {
                 Some((_, b' ')) => {
                     // RFC 959 §4.2: a text line that starts with digits must be padded, so an
                     // unpadded `NNN ` with another code is a broken server, not text.
-                    return Err(ReplyError::MismatchedEnd {
-                        start: reply.code,
-                        line: escape(&line),
-                    });
+                    return Err(ReplyError::MismatchedEnd { start: reply.code, line: escape(&line) });
                 }
                 _ => line.len() == 3 && parse_code(&line) == Some(reply.code),
             };
