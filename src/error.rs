@@ -123,13 +123,18 @@ pub fn hint(err: &anyhow::Error, host: Option<&str>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ftp::DataMode;
+    use crate::ftp::{DataFailure, DataMode, Stage};
     use anyhow::Context;
 
     #[test]
     fn exit_codes_follow_the_cause_under_context() {
-        let e = anyhow::Error::new(ftp::Error::NoDataConnection { attempts: vec![(DataMode::Epsv, "refused".into())] })
-            .context("could not list");
+        let e = anyhow::Error::new(ftp::Error::NoDataConnection {
+            attempts: vec![(
+                DataMode::Epsv,
+                DataFailure { stage: Stage::ConnectTimeout, detail: "timed out".into(), reply: None },
+            )],
+        })
+        .context("could not list");
         assert_eq!(exit_code(&e), exit::NO_DATA_CONNECTION);
         assert!(hint(&e, Some("h")).unwrap().contains("--mode active"));
         let e: anyhow::Error = Err::<(), _>(AppError::Incomplete("short".into())).context("x").unwrap_err();

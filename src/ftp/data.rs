@@ -82,10 +82,75 @@ pub struct PassiveOffer {
     pub target: SocketAddr,
 }
 
+/// Where a data-connection attempt failed: what the probe reports and what decides the hint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// The server refused the mode command (EPSV, PASV, EPRT, PORT).
+    Refused,
+    /// The mode cannot work here: an unparsable 227/229, PASV or PORT on IPv6.
+    Unusable,
+    /// Nothing listens at the passive address (a firewall rejecting, or a closed port).
+    ConnectRefused,
+    /// The passive connect got no answer (a firewall dropping, or a NAT that does not forward).
+    ConnectTimeout,
+    /// The passive connect failed otherwise (network or host unreachable).
+    Unreachable,
+    /// No local port to listen on for active mode.
+    Listen,
+    /// Active: the server never connected back (accept timeout, or 425).
+    NoConnectBack,
+    /// TLS on the data connection failed.
+    Tls,
+    /// Connected, but the transfer failed or its final reply never came.
+    Transfer,
+}
+
+impl Stage {
+    /// A stable name, for JSON and tests.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Refused => "refused",
+            Stage::Unusable => "unusable-reply",
+            Stage::ConnectRefused => "connect-refused",
+            Stage::ConnectTimeout => "connect-timeout",
+            Stage::Unreachable => "unreachable",
+            Stage::Listen => "listen",
+            Stage::NoConnectBack => "no-connect-back",
+            Stage::Tls => "tls",
+            Stage::Transfer => "transfer",
+        }
+    }
+}
+
+/// Why one mode could not give a data connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataFailure {
+    pub stage: Stage,
+    pub detail: String,
+    /// The server's reply, when the failure is one.
+    pub reply: Option<Reply>,
+}
+
+impl DataFailure {
+    fn new(stage: Stage, detail: impl Into<String>) -> DataFailure {
+        DataFailure { stage, detail: detail.into(), reply: None }
+    }
+
+    fn reply(stage: Stage, detail: impl Into<String>, reply: Reply) -> DataFailure {
+        DataFailure { stage, detail: detail.into(), reply: Some(reply) }
+    }
+}
+
+impl std::fmt::Display for DataFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.detail)
+    }
+}
+
 /// How one try at one mode ended: a connection, or a reason to try the next mode.
 enum Attempt {
     Open(DataStream),
-    Failed(String),
+    Failed(DataFailure),
 }
 
 impl Session {
@@ -104,13 +169,14 @@ impl Session {
             match self.try_mode(mode, cmd, rest).await? {
                 Attempt::Open(data) => return Ok(data),
                 Attempt::Failed(reason) => {
-                    failures.push((mode, reason.clone()));
+                    let text = reason.detail.clone();
+                    failures.push((mode, reason));
                     if self.modes.len() == 1 {
                         return Err(Error::NoDataConnection { attempts: failures });
                     }
                     self.modes.remove(0);
                     let to = self.modes[0];
-                    self.emit("control", &Event::Fallback { from: mode, to, reason: &reason });
+                    self.emit("control", &Event::Fallback { from: mode, to, reason: &text });
                 }
             }
         }
@@ -128,7 +194,7 @@ impl Session {
                 Err(reason) => return Ok(Attempt::Failed(reason)),
             };
             let peer = offer.target;
-            let early_final = match self.start_transfer(cmd, rest).await? {
+            let early_final = match self.start_transfer(mode, cmd, rest).await? {
                 Ok(early) => early,
                 Err(reason) => return Ok(Attempt::Failed(reason)),
             };
@@ -138,7 +204,7 @@ impl Session {
             Ok(l) => l,
             Err(reason) => return Ok(Attempt::Failed(reason)),
         };
-        let early_final = match self.start_transfer(cmd, rest).await? {
+        let early_final = match self.start_transfer(mode, cmd, rest).await? {
             Ok(early) => early,
             Err(reason) => return Ok(Attempt::Failed(reason)),
         };
@@ -182,27 +248,44 @@ impl Session {
 
     /// Sends EPSV or PASV and applies the address policy. The outer error is fatal to the
     /// session; the inner one is a reason to try another mode.
-    pub async fn request_passive(&mut self, mode: DataMode, name: &str) -> Result<Result<PassiveOffer, String>, Error> {
+    pub async fn request_passive(
+        &mut self,
+        mode: DataMode,
+        name: &str,
+    ) -> Result<Result<PassiveOffer, DataFailure>, Error> {
         if mode == DataMode::Pasv && self.peer.is_ipv6() {
-            return Ok(Err("PASV cannot work on an IPv6 connection (it carries only IPv4 addresses): use EPSV".into()));
+            let why = "PASV cannot work on an IPv6 connection (it carries only IPv4 addresses): use EPSV";
+            return Ok(Err(DataFailure::new(Stage::Unusable, why)));
         }
         let cmd = Command::bare(mode.name());
         let reply = self.command(&cmd).await?;
         let expected = if mode == DataMode::Epsv { 229 } else { 227 };
         if reply.code != expected {
-            return Ok(Err(format!("{mode} refused: {reply}")));
+            return Ok(Err(DataFailure::reply(Stage::Refused, format!("{mode} refused: {reply}"), reply)));
         }
         let text = reply.message();
         let advertised = if mode == DataMode::Epsv {
             match parse_229(&text) {
                 // RFC 2428 §3: the data connection goes to the control connection's address.
                 Ok(port) => SocketAddr::new(self.peer.ip(), port),
-                Err(e) => return Ok(Err(format!("unusable 229 reply ({e}): {reply}"))),
+                Err(e) => {
+                    return Ok(Err(DataFailure::reply(
+                        Stage::Unusable,
+                        format!("unusable 229 reply ({e}): {reply}"),
+                        reply,
+                    )));
+                }
             }
         } else {
             match parse_227(&text) {
                 Ok(a) => SocketAddr::V4(a),
-                Err(e) => return Ok(Err(format!("unusable 227 reply ({e}): {reply}"))),
+                Err(e) => {
+                    return Ok(Err(DataFailure::reply(
+                        Stage::Unusable,
+                        format!("unusable 227 reply ({e}): {reply}"),
+                        reply,
+                    )));
+                }
             }
         };
         let peer_ip = canonical(self.peer.ip());
@@ -224,13 +307,28 @@ impl Session {
 
     /// Connects a passive data connection; the error is the reason, for the transcript and the
     /// fallback.
-    pub async fn connect_data(&mut self, mode: DataMode, target: SocketAddr, name: &str) -> Result<Stream, String> {
+    pub async fn connect_data(
+        &mut self,
+        mode: DataMode,
+        target: SocketAddr,
+        name: &str,
+    ) -> Result<Stream, DataFailure> {
         self.note(name, &format!("{mode}: connecting to {target}"));
         let started = Instant::now();
         let after = self.config.connect_timeout;
         let result = match timeout(after, TcpStream::connect(target)).await {
-            Err(_) => Err(format!("connection to {target} timed out after {}s", after.as_secs_f64())),
-            Ok(Err(e)) => Err(format!("connection to {target} failed: {e}")),
+            Err(_) => {
+                let why = format!("connection to {target} timed out after {}s", after.as_secs_f64());
+                Err(DataFailure::new(Stage::ConnectTimeout, why))
+            }
+            Ok(Err(e)) => {
+                let stage = match e.kind() {
+                    io::ErrorKind::ConnectionRefused => Stage::ConnectRefused,
+                    io::ErrorKind::TimedOut => Stage::ConnectTimeout,
+                    _ => Stage::Unreachable,
+                };
+                Err(DataFailure::new(stage, format!("connection to {target} failed: {e}")))
+            }
             Ok(Ok(tcp)) => Ok(tcp),
         };
         match result {
@@ -239,21 +337,27 @@ impl Session {
                 Ok(Stream::Tcp(tcp))
             }
             Err(reason) => {
-                self.note(name, &reason);
+                self.note(name, &reason.detail);
                 Err(reason)
             }
         }
     }
 
     /// Listens for an active data connection and announces it with EPRT or PORT.
-    pub async fn request_active(&mut self, mode: DataMode, name: &str) -> Result<Result<TcpListener, String>, Error> {
+    pub async fn request_active(
+        &mut self,
+        mode: DataMode,
+        name: &str,
+    ) -> Result<Result<TcpListener, DataFailure>, Error> {
         let advertise_ip = self.config.active_address.unwrap_or(self.local.ip());
         if mode == DataMode::Port && !advertise_ip.is_ipv4() {
-            return Ok(Err("PORT cannot carry an IPv6 address: use EPRT".into()));
+            return Ok(Err(DataFailure::new(Stage::Unusable, "PORT cannot carry an IPv6 address: use EPRT")));
         }
         let listener = match self.listen().await {
             Ok(l) => l,
-            Err(e) => return Ok(Err(format!("cannot listen on {}: {e}", self.local.ip()))),
+            Err(e) => {
+                return Ok(Err(DataFailure::new(Stage::Listen, format!("cannot listen on {}: {e}", self.local.ip()))));
+            }
         };
         let port = listener.local_addr().map_err(Error::Io)?.port();
         let advertised = SocketAddr::new(advertise_ip, port);
@@ -264,7 +368,7 @@ impl Session {
         };
         let reply = self.command(&cmd).await?;
         if !reply.is_success() {
-            return Ok(Err(format!("{mode} refused: {reply}")));
+            return Ok(Err(DataFailure::reply(Stage::Refused, format!("{mode} refused: {reply}"), reply)));
         }
         Ok(Ok(listener))
     }
@@ -296,7 +400,7 @@ impl Session {
         mode: DataMode,
         listener: &TcpListener,
         name: &str,
-    ) -> Result<(TcpStream, SocketAddr), String> {
+    ) -> Result<(TcpStream, SocketAddr), DataFailure> {
         let after = self.config.timeout;
         let deadline = tokio::time::Instant::now() + after;
         let expected = canonical(self.peer.ip());
@@ -305,9 +409,9 @@ impl Session {
                 Err(_) => {
                     let reason = format!("the server did not connect back within {}s", after.as_secs_f64());
                     self.note(name, &reason);
-                    return Err(reason);
+                    return Err(DataFailure::new(Stage::NoConnectBack, reason));
                 }
-                Ok(Err(e)) => return Err(format!("accept failed: {e}")),
+                Ok(Err(e)) => return Err(DataFailure::new(Stage::Listen, format!("accept failed: {e}"))),
                 Ok(Ok((tcp, from))) if canonical(from.ip()) == expected => {
                     self.note(name, &format!("{mode}: accepted from {from}"));
                     return Ok((tcp, from));
@@ -324,11 +428,12 @@ impl Session {
 
     /// REST (when resuming) and the transfer command, up to its preliminary reply. Ok(Ok(None))
     /// means a 1xx arrived; Ok(Ok(Some(reply))) a final 2xx with no 1xx; Ok(Err(reason)) a 425.
-    async fn start_transfer(
+    pub async fn start_transfer(
         &mut self,
+        mode: DataMode,
         cmd: &Command,
         rest: Option<u64>,
-    ) -> Result<Result<Option<Reply>, String>, Error> {
+    ) -> Result<Result<Option<Reply>, DataFailure>, Error> {
         if let Some(offset) = rest {
             self.expect(&Command::with_arg("REST", offset.to_string())?, &[350]).await?;
         }
@@ -338,7 +443,14 @@ impl Session {
             100..=199 => Ok(Ok(None)),
             200..=299 => Ok(Ok(Some(reply))),
             // 425: "Can't open data connection" (RFC 959): the mode did not get through.
-            425 => Ok(Err(format!("the server could not open the data connection: {reply}"))),
+            425 => {
+                let stage = if mode.is_passive() { Stage::Transfer } else { Stage::NoConnectBack };
+                Ok(Err(DataFailure::reply(
+                    stage,
+                    format!("the server could not open the data connection: {reply}"),
+                    reply,
+                )))
+            }
             _ => Err(Error::Refused { command: cmd.to_string(), reply }),
         }
     }

@@ -20,7 +20,7 @@ use std::time::Duration;
 
 pub use command::{Command, UnsafeArgument, check_arg};
 pub use control::{Features, Session};
-pub use data::{DataStream, PassiveOffer};
+pub use data::{DataFailure, DataStream, PassiveOffer, Stage};
 pub use reply::{AddressError, Reply, ReplyError};
 pub use stream::Stream;
 
@@ -202,7 +202,7 @@ pub enum Error {
     #[error("bad reply from the server: {0}")]
     Protocol(#[from] ReplyError),
     #[error("no data connection could be made: {}", list_modes(attempts))]
-    NoDataConnection { attempts: Vec<(DataMode, String)> },
+    NoDataConnection { attempts: Vec<(DataMode, DataFailure)> },
     #[error("the control connection is unusable after an earlier error")]
     Unusable,
     #[error("control connection: {0}")]
@@ -230,7 +230,7 @@ fn list_attempts(attempts: &[(SocketAddr, String)]) -> String {
     parts.join("; ")
 }
 
-fn list_modes(attempts: &[(DataMode, String)]) -> String {
+fn list_modes(attempts: &[(DataMode, DataFailure)]) -> String {
     let parts: Vec<String> = attempts.iter().map(|(m, e)| format!("{m}: {e}")).collect();
     parts.join("; ")
 }
