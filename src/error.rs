@@ -34,6 +34,9 @@ pub enum AppError {
     Local { path: String, source: io::Error },
     #[error("{0}")]
     Incomplete(String),
+    /// Ctrl-C or SIGTERM; exits 130 or 143.
+    #[error("{0}")]
+    Interrupted(String),
     /// `quote` got a 4xx/5xx: the reply is already printed.
     #[error("the server answered {0}")]
     QuoteFailed(u16),
@@ -54,6 +57,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                 AppError::Local { .. } => exit::LOCAL_FILE,
                 AppError::Incomplete(_) => exit::INCOMPLETE,
                 AppError::QuoteFailed(_) => exit::REFUSED,
+                AppError::Interrupted(_) => crate::interrupt::exit_status(),
             };
         }
         if cause.downcast_ref::<TargetError>().is_some() {

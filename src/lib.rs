@@ -13,6 +13,7 @@ pub mod app;
 pub mod cli;
 pub mod error;
 pub mod ftp;
+pub mod interrupt;
 pub mod netrc;
 pub mod progress;
 pub mod secret;
