@@ -2,6 +2,8 @@
 //!
 //! - [`server`]: an in-process FTP server over a real directory, with behaviour switches that
 //!   imitate real servers and failures.
+//! - [`script`]: a server that plays a fixed list of steps on one connection, where exact bytes
+//!   and timing matter.
 //! - This file: [`ftpx`] (and [`Run`] for any other program) with a cleared environment, a fresh
 //!   HOME, optional stdin and a hard timeout; and deterministic random file contents.
 //!
@@ -9,6 +11,7 @@
 //! used by every build of the test binary.
 #![allow(dead_code)]
 
+pub mod script;
 pub mod server;
 
 use std::ffi::{OsStr, OsString};
@@ -20,6 +23,7 @@ use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
+pub use script::{Script, ScriptServer};
 pub use server::{ServerConfig, TestServer};
 
 /// How long a run may take unless the test says otherwise.
