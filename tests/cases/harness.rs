@@ -73,3 +73,22 @@ fn ftpx_usage_error_exits_2() {
         .run();
     out.assert_code(2);
 }
+
+#[test]
+fn global_flags_are_accepted_before_the_subcommand() {
+    // `--help` ends parsing without running anything, so this pins the clap definition alone.
+    let out = ftpx()
+        .args([
+            "-d",
+            "--mode",
+            "pasv",
+            "-u",
+            "a:b",
+            "--timeout",
+            "3",
+            "get",
+            "--help",
+        ])
+        .run();
+    out.assert_success();
+}
