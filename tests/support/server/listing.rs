@@ -5,8 +5,10 @@
 //! module owns all I/O. Names are bytes throughout: a file name that is not UTF-8 is written out as it
 //! is on disk.
 
-use std::fs::Metadata;
+use std::fs::{self, Metadata};
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
+use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 const MONTHS: [&str; 12] = [
@@ -157,6 +159,37 @@ pub fn facts(meta: &Metadata, kind: Option<&str>) -> String {
     } else {
         let size = meta.len();
         format!("type=file;size={size};modify={modify};perm=adfrw;UNIX.mode={unix_mode:04o}; ")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    Long,
+    Names,
+    Machine,
+}
+
+pub fn entry_line(
+    kind: ListKind,
+    name: &[u8],
+    full: &Path,
+    meta: &fs::Metadata,
+    now: SystemTime,
+) -> Vec<u8> {
+    match kind {
+        ListKind::Names => name.to_vec(),
+        ListKind::Long => {
+            let target = fs::read_link(full).ok();
+            let target = target.as_ref().map(|t| t.as_os_str().as_bytes());
+            ls_line(name, meta, target, now)
+        }
+        ListKind::Machine => {
+            // MLSD describes what a link points to; a dangling link is described as itself.
+            let meta = fs::metadata(full).unwrap_or_else(|_| meta.clone());
+            let mut line = facts(&meta, None).into_bytes();
+            line.extend_from_slice(name);
+            line
+        }
     }
 }
 
