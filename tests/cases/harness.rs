@@ -8,13 +8,17 @@ use crate::support::{Run, ftpx, random_bytes};
 
 #[test]
 fn runner_clears_the_environment_and_gives_a_fresh_home() {
-    let run = Run::new("env");
+    let run = Run::new("env").env("FTPX_EXTRA", "kept");
     let home = run.home();
     let out = run.run();
     out.assert_success();
     let text = out.stdout_str();
     let keys: BTreeSet<&str> = text.lines().filter_map(|l| l.split('=').next()).collect();
-    assert_eq!(keys, BTreeSet::from(["HOME", "NO_COLOR", "PATH"]), "{text}");
+    assert_eq!(
+        keys,
+        BTreeSet::from(["FTPX_EXTRA", "HOME", "NO_COLOR", "PATH"]),
+        "{text}"
+    );
     assert!(text.contains(&format!("HOME={}\n", home.display())));
     assert!(text.contains("NO_COLOR=1\n"));
 }

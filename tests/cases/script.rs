@@ -120,6 +120,20 @@ fn script_data_receive_collects_an_upload() {
 }
 
 #[test]
+fn script_sleep_delays_the_next_step() {
+    let pause = Duration::from_millis(200);
+    let server = ScriptServer::start(Script::new().sleep(pause).send("220 late\r\n"));
+    assert_eq!(
+        server.url("a/b"),
+        format!("ftp://127.0.0.1:{}/a/b", server.port())
+    );
+    let started = Instant::now();
+    let (mut reader, _writer) = connect(&server);
+    assert_eq!(read_line(&mut reader), "220 late\r\n");
+    assert!(started.elapsed() >= pause, "{:?}", started.elapsed());
+}
+
+#[test]
 fn script_close_ends_with_eof() {
     let server = ScriptServer::start(Script::new().send("220 bye\r\n").close());
     let (mut reader, _writer) = connect(&server);

@@ -253,6 +253,22 @@ fn server_greets_and_logs_in_a_configured_user() {
 }
 
 #[test]
+fn server_serves_a_given_directory_under_its_banner() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("given.txt"), "x").unwrap();
+    let server = TestServer::start(ServerConfig::new().serve_dir(dir).banner("Welcome."));
+    assert!(server.root().join("given.txt").exists());
+    assert_eq!(
+        server.url("/a b"),
+        format!("ftp://127.0.0.1:{}/a b", server.port())
+    );
+    let stream = TcpStream::connect(server.addr()).unwrap();
+    let mut greeting = String::new();
+    BufReader::new(stream).read_line(&mut greeting).unwrap();
+    assert_eq!(greeting, "220 Welcome.\r\n");
+}
+
+#[test]
 fn server_rejects_a_wrong_password_with_530_login_incorrect() {
     let server = TestServer::start(ServerConfig::new().user("alice", "s3cret"));
     let mut raw = Raw::connect(&server);

@@ -6,10 +6,6 @@
 //!   and timing matter.
 //! - This file: [`ftpx`] (and [`Run`] for any other program) with a cleared environment, a fresh
 //!   HOME, optional stdin and a hard timeout; and deterministic random file contents.
-//!
-//! Some helpers exist for the hostile-server and probe cases still to come, so not every item is
-//! used by every build of the test binary.
-#![allow(dead_code)]
 
 pub mod script;
 pub mod server;
