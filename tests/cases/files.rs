@@ -35,7 +35,11 @@ fn rm_deletes_remote_files_in_each_mode() {
         assert!(!server.root().join("one").exists(), "mode {mode}");
         assert!(!server.root().join("two").exists(), "mode {mode}");
         assert!(server.root().join("keep").exists(), "mode {mode}");
-        assert!(data_commands(&server).is_empty(), "mode {mode}");
+        let opened = data_commands(&server);
+        assert!(
+            opened.is_empty(),
+            "mode {mode}: data connection set up: {opened:?}"
+        );
     });
 }
 
@@ -48,7 +52,11 @@ fn mkdir_creates_a_directory_in_each_mode() {
             .run()
             .assert_success();
         assert!(server.root().join("new").is_dir(), "mode {mode}");
-        assert!(data_commands(&server).is_empty(), "mode {mode}");
+        let opened = data_commands(&server);
+        assert!(
+            opened.is_empty(),
+            "mode {mode}: data connection set up: {opened:?}"
+        );
     });
 }
 
@@ -64,7 +72,11 @@ fn mkdir_parents_creates_missing_parents_and_accepts_an_existing_one_in_each_mod
                 .assert_success();
             assert!(server.root().join("a/b/c").is_dir(), "mode {mode}");
         }
-        assert!(data_commands(&server).is_empty(), "mode {mode}");
+        let opened = data_commands(&server);
+        assert!(
+            opened.is_empty(),
+            "mode {mode}: data connection set up: {opened:?}"
+        );
     });
 }
 
@@ -86,7 +98,11 @@ fn rmdir_removes_an_empty_directory_in_each_mode() {
             .run()
             .assert_success();
         assert!(!server.root().join("empty").exists(), "mode {mode}");
-        assert!(data_commands(&server).is_empty(), "mode {mode}");
+        let opened = data_commands(&server);
+        assert!(
+            opened.is_empty(),
+            "mode {mode}: data connection set up: {opened:?}"
+        );
     });
 }
 
@@ -123,7 +139,11 @@ fn mv_renames_a_file_in_each_mode() {
             .run()
             .assert_success();
         assert!(server.root().join("dir/moved.txt").is_file(), "mode {mode}");
-        assert!(data_commands(&server).is_empty(), "mode {mode}");
+        let opened = data_commands(&server);
+        assert!(
+            opened.is_empty(),
+            "mode {mode}: data connection set up: {opened:?}"
+        );
     });
 }
 

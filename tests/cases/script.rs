@@ -22,7 +22,7 @@ fn read_line(reader: &mut BufReader<TcpStream>) -> String {
 
 #[test]
 fn script_plays_sends_and_expects_and_records_lines() {
-    let server = ScriptServer::start(Script::new().login().answer("NOOP", "200 fine\r\n"));
+    let mut server = ScriptServer::start(Script::new().login().answer("NOOP", "200 fine\r\n"));
     let (mut reader, mut writer) = connect(&server);
     assert_eq!(read_line(&mut reader), "220 scripted server\r\n");
     writer.write_all(b"USER a\r\n").unwrap();
@@ -36,7 +36,7 @@ fn script_plays_sends_and_expects_and_records_lines() {
 
 #[test]
 fn script_records_an_unmet_expectation() {
-    let server = ScriptServer::start(Script::new().expect("PASV").expect("QUIT"));
+    let mut server = ScriptServer::start(Script::new().expect("PASV").expect("QUIT"));
     let (_reader, mut writer) = connect(&server);
     writer.write_all(b"EPSV\r\n").unwrap();
     writer.shutdown(Shutdown::Write).unwrap();
@@ -61,7 +61,7 @@ fn script_sends_slowly_one_byte_at_a_time() {
 
 #[test]
 fn script_passive_step_fills_the_template_and_serves_data() {
-    let server = ScriptServer::start(
+    let mut server = ScriptServer::start(
         Script::new()
             .passive("229 Entering Extended Passive Mode (|||{port}|)")
             .passive("227 Entering Passive Mode ({h},{p1},{p2}).")
@@ -135,7 +135,7 @@ fn script_sleep_delays_the_next_step() {
 
 #[test]
 fn script_close_ends_with_eof() {
-    let server = ScriptServer::start(Script::new().send("220 bye\r\n").close());
+    let mut server = ScriptServer::start(Script::new().send("220 bye\r\n").close());
     let (mut reader, _writer) = connect(&server);
     let mut all = Vec::new();
     reader.read_to_end(&mut all).unwrap();
@@ -145,12 +145,13 @@ fn script_close_ends_with_eof() {
 
 #[test]
 fn script_reset_makes_the_client_see_a_connection_reset() {
-    let server = ScriptServer::start(Script::new().send("220 hi\r\n").expect("USER").reset());
+    let mut server = ScriptServer::start(Script::new().send("220 hi\r\n").expect("USER").reset());
     let (mut reader, mut writer) = connect(&server);
     assert_eq!(read_line(&mut reader), "220 hi\r\n");
     writer.write_all(b"USER x\r\n").unwrap();
     let mut rest = Vec::new();
     let error = reader.read_to_end(&mut rest).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::ConnectionReset);
+    assert!(server.join().is_empty());
     assert!(server.finished());
 }

@@ -807,15 +807,23 @@ fn switch_throttle_slows_the_transfer() {
 
 #[test]
 fn switch_passive_ports_picks_a_port_in_the_range() {
-    let free = TcpListener::bind("127.0.0.1:0")
+    // A range rather than one port, so a port taken by a parallel test does not fail this one.
+    let lo = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
-        .port();
-    let server = TestServer::start(ServerConfig::new().passive_ports(free, free));
+        .port()
+        .min(65_000);
+    let hi = lo + 50;
+    let server = TestServer::start(ServerConfig::new().passive_ports(lo, hi));
     let mut raw = Raw::login(&server);
-    assert_eq!(raw.passive_port(Mode::Epsv), free);
-    drop(raw.data(Mode::Pasv));
+    for mode in [Mode::Epsv, Mode::Pasv] {
+        let port = raw.passive_port(mode);
+        assert!(
+            (lo..=hi).contains(&port),
+            "{mode:?}: {port} not in {lo}..={hi}"
+        );
+    }
 }
 
 #[test]

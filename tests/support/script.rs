@@ -192,13 +192,14 @@ impl ScriptServer {
         self.record.lock().unwrap().data.clone()
     }
 
-    /// Whether every step has been played.
+    /// Whether every step has been played (or the script ended on Close or Reset). The client
+    /// may see the last step before this turns true: call [`ScriptServer::join`] first.
     pub fn finished(&self) -> bool {
         self.record.lock().unwrap().finished
     }
 
-    /// Waits for the script to end and returns its mismatches.
-    pub fn join(mut self) -> Vec<String> {
+    /// Waits for the script to end and returns its mismatches; later calls return at once.
+    pub fn join(&mut self) -> Vec<String> {
         if let Some(thread) = self.thread.take() {
             thread.join().expect("the script thread panicked");
         }
