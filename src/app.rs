@@ -175,6 +175,11 @@ fn parse_port_range(s: &str) -> Result<std::ops::RangeInclusive<u16>, AppError> 
 
 fn parse_target(url: &str, host: &mut Option<String>) -> Result<Target> {
     let target = Target::parse(url)?;
+    // Refused before connecting: a CR or LF in a path could smuggle a second command.
+    ftp::check_arg("path", &target.path)?;
+    if let Some(user) = &target.user {
+        ftp::check_arg("user name", user.as_bytes())?;
+    }
     host.get_or_insert_with(|| target.host.clone());
     Ok(target)
 }

@@ -61,7 +61,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                 AppError::Interrupted(_) => crate::interrupt::exit_status(),
             };
         }
-        if cause.downcast_ref::<TargetError>().is_some() {
+        if cause.downcast_ref::<TargetError>().is_some() || cause.downcast_ref::<ftp::UnsafeArgument>().is_some() {
             return exit::USAGE;
         }
         if let Some(e) = cause.downcast_ref::<ftp::Error>() {
