@@ -174,18 +174,42 @@ lab_start() {
     return 1
 }
 
+# Prints the pids of every descendant of PID, children first.
+_lab_descendants() {
+    ps -e -o pid= -o ppid= | awk -v root="$1" '
+        { parent[$1] = $2; pids[NR] = $1 }
+        END {
+            # Repeat until no new descendant turns up (ps does not order parents before children).
+            mine[root] = 1
+            do {
+                grew = 0
+                for (i = 1; i <= NR; i++) {
+                    p = pids[i]
+                    if (!(p in mine) && (parent[p] in mine)) { mine[p] = 1; grew = 1 }
+                }
+            } while (grew)
+            for (p in mine) if (p != root) print p
+        }'
+}
+
 lab_stop() {
-    local name=$1 pid i
+    local name=$1 pid i kids
     pid=${LAB_PID[$name]:-}
     [[ -n $pid ]] || return 0
     unset "LAB_PID[$name]"
-    # setsid exec'd the server, so its pid is also its process group's id.
-    kill -TERM -- "-$pid" 2>/dev/null || true
+    # setsid exec'd the server, so its pid is also its process group's id, and proftpd's and
+    # pure-ftpd's session processes stay in that group. vsftpd's do not: each calls setsid() of its
+    # own, so collect the server's descendants too, before the listener dies and they are
+    # reparented out of reach.
+    kids=$(_lab_descendants "$pid")
+    # shellcheck disable=SC2086 # one pid per word
+    kill -TERM -- "-$pid" $kids 2>/dev/null || true
     for ((i = 0; i < 50; i++)); do
         kill -0 -- "-$pid" 2>/dev/null || break
         sleep 0.1
     done
-    kill -KILL -- "-$pid" 2>/dev/null || true
+    # shellcheck disable=SC2086
+    kill -KILL -- "-$pid" $kids 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
 }
 
