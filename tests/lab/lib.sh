@@ -84,10 +84,15 @@ lab_port_unused() {
 # Prints a base port B such that B (control) and B+1..B+LAB_PASV_COUNT (passive range) are unused
 # and not handed to another server of this lab. Blocks are 32 ports apart, so B-1, from which
 # proftpd makes active-mode connections (RFC 959's L-1), is never in another server's range.
+# B is drawn from 10000 up to the kernel's ephemeral range, so that the clients' own sockets
+# (their side of every connection, their EPRT/PORT listeners) cannot take a server's port.
 lab_pick_base() {
-    local try base p ok r
+    local try base p ok r eph blocks
+    read -r eph _ </proc/sys/net/ipv4/ip_local_port_range
+    blocks=$(((eph - 10000) / 32 - 1))
+    ((blocks > 10)) || blocks=1000
     for ((try = 0; try < 200; try++)); do
-        base=$((20000 + 32 * (RANDOM % 1200)))
+        base=$((10000 + 32 * (RANDOM % blocks)))
         ok=1
         for r in "${LAB_RESERVED[@]}"; do
             [[ $r == "$base" ]] && ok=0
