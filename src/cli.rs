@@ -30,7 +30,6 @@ Exit status:
 /// An FTP client that diagnoses data connections through firewalls and NAT.
 #[derive(Debug, Parser)]
 #[command(name = "ftpx", version, about, after_long_help = EXIT_CODES)]
-#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -214,4 +213,70 @@ pub struct QuoteArgs {
     /// The raw command and its arguments, e.g. SITE CHMOD 644 file
     #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
     pub command: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    //! The committed completions/ and man/ must be what the definition generates today. Run with
+    //! `FTPX_REGENERATE=1 cargo test --lib cli` to rewrite them after changing the CLI.
+
+    use std::path::{Path, PathBuf};
+
+    use clap::CommandFactory;
+    use clap_complete::Shell;
+
+    use super::Cli;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    /// Every generated file, by path relative to the repository root.
+    fn generated() -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files = Vec::new();
+        for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell, Shell::Elvish] {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "ftpx", &mut out);
+            let name = match shell {
+                Shell::Bash => "ftpx.bash".to_owned(),
+                Shell::Zsh => "_ftpx".to_owned(),
+                Shell::Fish => "ftpx.fish".to_owned(),
+                Shell::PowerShell => "_ftpx.ps1".to_owned(),
+                _ => "ftpx.elv".to_owned(),
+            };
+            files.push((Path::new("completions").join(name), out));
+        }
+        let mut cmd = Cli::command();
+        // Building propagates the global flags into each subcommand, so their pages list them.
+        cmd.build();
+        let mut page = Vec::new();
+        clap_mangen::Man::new(cmd.clone()).render(&mut page).expect("render man page");
+        files.push((PathBuf::from("man/ftpx.1"), page));
+        for sub in cmd.get_subcommands() {
+            let name = format!("ftpx-{}", sub.get_name());
+            let sub = sub.clone().name(name.clone());
+            let mut page = Vec::new();
+            clap_mangen::Man::new(sub).render(&mut page).expect("render man page");
+            files.push((Path::new("man").join(format!("{name}.1")), page));
+        }
+        files
+    }
+
+    #[test]
+    fn completions_and_man_pages_are_up_to_date() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let regenerate = std::env::var_os("FTPX_REGENERATE").is_some();
+        let mut stale = Vec::new();
+        for (path, content) in generated() {
+            let full = root.join(&path);
+            if regenerate {
+                std::fs::create_dir_all(full.parent().expect("has a parent")).expect("create dir");
+                std::fs::write(&full, &content).expect("write generated file");
+            } else if std::fs::read(&full).ok().as_deref() != Some(content.as_slice()) {
+                stale.push(path.display().to_string());
+            }
+        }
+        assert!(stale.is_empty(), "stale generated files {stale:?}: run FTPX_REGENERATE=1 cargo test --lib cli");
+    }
 }

@@ -2,8 +2,22 @@
 //!
 //! Architecture, with dependencies pointing one way (cli -> app -> transfer -> ftp):
 //! - [`cli`]: the clap definition only.
-//! - `app`: turns raw arguments into resolved options and runs one subcommand.
-//! - `ftp`: the protocol engine. No clap, no colors, no progress bars, no printing: what it has to
-//!   say (transcript lines, data-connection events, progress) goes through [`ftp::Observer`].
+//! - [`app`]: turns raw arguments into resolved options and runs one subcommand.
+//! - [`transfer`]: downloads and uploads over a data connection (`.part` files, resume, sizes).
+//! - [`ftp`]: the protocol engine. No clap, no colors, no progress bars, no printing: what it has
+//!   to say (transcript lines, data-connection events, mode fallbacks) goes through
+//!   [`ftp::Observer`].
+//! - [`error`]: the one map from errors to exit codes and hints.
 
+pub mod app;
 pub mod cli;
+pub mod error;
+pub mod ftp;
+pub mod interrupt;
+pub mod netrc;
+pub mod progress;
+pub mod secret;
+pub mod target;
+pub mod text;
+pub mod transcript;
+pub mod transfer;

@@ -1,0 +1,150 @@
+//! The one place that maps errors to exit codes and hints.
+//!
+//! The engine's [`ftp::Error`] and the application's [`AppError`] travel inside `anyhow::Error`
+//! with context added on the way up ("could not download 'pub/a.txt'"); here the chain is searched
+//! for the cause that decides the exit code, and for a hint when the cause is known.
+
+use std::io;
+
+use crate::ftp::{self, Phase};
+use crate::target::TargetError;
+
+/// Exit codes, documented in the README, `--help` and the man page.
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const OTHER: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const CONNECT: u8 = 3;
+    pub const LOGIN: u8 = 4;
+    pub const REFUSED: u8 = 5;
+    pub const NO_DATA_CONNECTION: u8 = 6;
+    pub const TLS: u8 = 7;
+    pub const TIMEOUT: u8 = 8;
+    pub const LOCAL_FILE: u8 = 9;
+    pub const PROBE_NOTHING_WORKS: u8 = 10;
+    pub const INCOMPLETE: u8 = 11;
+}
+
+/// Failures of the application layer (the engine's are `ftp::Error`).
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    Usage(String),
+    #[error("{path}: {source}")]
+    Local { path: String, source: io::Error },
+    #[error("{0}")]
+    Incomplete(String),
+    /// Ctrl-C or SIGTERM; exits 130 or 143.
+    #[error("{0}")]
+    Interrupted(String),
+    /// `quote` got a 4xx/5xx: the reply is already printed.
+    #[error("the server answered {0}")]
+    QuoteFailed(u16),
+}
+
+impl AppError {
+    pub fn local(path: &std::path::Path, source: io::Error) -> AppError {
+        AppError::Local { path: path.display().to_string(), source }
+    }
+}
+
+/// The exit code for `err`, from the first cause in its chain that decides one.
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    for cause in err.chain() {
+        if let Some(e) = cause.downcast_ref::<AppError>() {
+            return match e {
+                AppError::Usage(_) => exit::USAGE,
+                AppError::Local { .. } => exit::LOCAL_FILE,
+                AppError::Incomplete(_) => exit::INCOMPLETE,
+                AppError::QuoteFailed(_) => exit::REFUSED,
+                AppError::Interrupted(_) => crate::interrupt::exit_status(),
+            };
+        }
+        if cause.downcast_ref::<TargetError>().is_some() {
+            return exit::USAGE;
+        }
+        if let Some(e) = cause.downcast_ref::<ftp::Error>() {
+            return engine_exit_code(e);
+        }
+    }
+    exit::OTHER
+}
+
+fn engine_exit_code(e: &ftp::Error) -> u8 {
+    use ftp::Error::*;
+    match e {
+        Resolve { .. } | Connect { .. } | Greeting(_) => exit::CONNECT,
+        Timeout { phase: Phase::Connect, .. } => exit::CONNECT,
+        Timeout { .. } => exit::TIMEOUT,
+        Login(_) | PasswordRequired(_) => exit::LOGIN,
+        Refused { .. } => exit::REFUSED,
+        Unsafe(_) => exit::USAGE,
+        NoDataConnection { .. } => exit::NO_DATA_CONNECTION,
+        Closed | ServiceClosing(_) | Protocol(_) | Unusable | Io(_) => exit::OTHER,
+    }
+}
+
+/// Whether `err` is a broken pipe on our own output (`ftpx ls ... | head`), which is success.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe) || matches!(c.downcast_ref::<AppError>(), Some(AppError::Local { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe))
+}
+
+/// A next step for the user, when the cause is known. `host` is the server, for `ftpx probe`.
+pub fn hint(err: &anyhow::Error, host: Option<&str>) -> Option<String> {
+    let probe = host.map_or("ftpx probe HOST".to_owned(), |h| format!("ftpx probe {h}"));
+    for cause in err.chain() {
+        let Some(e) = cause.downcast_ref::<ftp::Error>() else { continue };
+        return match e {
+            ftp::Error::NoDataConnection { attempts } => {
+                let passive_failed = attempts.iter().any(|(m, _)| m.is_passive());
+                let active_failed = attempts.iter().any(|(m, _)| !m.is_passive());
+                let next = match (passive_failed, active_failed) {
+                    (true, false) => "try --mode active, or run ",
+                    (false, true) => "try --mode passive, or run ",
+                    _ => "run ",
+                };
+                Some(format!("{next}`{probe}` to see which data-connection mode gets through"))
+            }
+            ftp::Error::Login(r) if r.code == 530 => {
+                Some("check the user name and password (-u USER:PASSWORD, FTPX_PASSWORD or ~/.netrc)".into())
+            }
+            ftp::Error::PasswordRequired(_) => Some("give it with -u USER:PASSWORD, FTPX_PASSWORD or ~/.netrc".into()),
+            ftp::Error::Timeout { phase: Phase::Idle, .. } => {
+                Some(format!("the data connection stalled; if this repeats, run `{probe}`"))
+            }
+            ftp::Error::Timeout { phase: Phase::Accept, .. } => {
+                Some(format!("the server never connected back: try --mode passive, or run `{probe}`"))
+            }
+            ftp::Error::Refused { command, .. } if command.starts_with("REST") => {
+                Some("the server cannot resume; download again without -c".into())
+            }
+            _ => None,
+        };
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ftp::{DataFailure, DataMode, Stage};
+    use anyhow::Context;
+
+    #[test]
+    fn exit_codes_follow_the_cause_under_context() {
+        let e = anyhow::Error::new(ftp::Error::NoDataConnection {
+            attempts: vec![(
+                DataMode::Epsv,
+                DataFailure { stage: Stage::ConnectTimeout, detail: "timed out".into(), reply: None },
+            )],
+        })
+        .context("could not list");
+        assert_eq!(exit_code(&e), exit::NO_DATA_CONNECTION);
+        assert!(hint(&e, Some("h")).unwrap().contains("--mode active"));
+        let e: anyhow::Error = Err::<(), _>(AppError::Incomplete("short".into())).context("x").unwrap_err();
+        assert_eq!(exit_code(&e), exit::INCOMPLETE);
+        assert_eq!(exit_code(&anyhow::anyhow!("x")), exit::OTHER);
+        let pipe = anyhow::Error::new(io::Error::from(io::ErrorKind::BrokenPipe)).context("writing");
+        assert!(is_broken_pipe(&pipe));
+    }
+}

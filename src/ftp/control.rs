@@ -1,0 +1,469 @@
+//! The control connection: connecting, the greeting, login, FEAT, and one command at a time with
+//! its reply, each wait under its own timeout.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use socket2::{SockRef, TcpKeepalive};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::time::timeout;
+
+use super::reply::{LineFramer, ReplyParser};
+use super::{Command, Config, DataMode, Error, Event, Observer, Phase, Reply, Stream};
+use crate::secret::Secret;
+
+/// What the server said it supports in its FEAT reply (RFC 2389).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Features {
+    /// FEAT answered 211; when false, nothing below is known.
+    pub known: bool,
+    pub epsv: bool,
+    pub mlsd: bool,
+    pub size: bool,
+    pub mdtm: bool,
+    pub rest_stream: bool,
+    pub utf8: bool,
+    pub auth_tls: bool,
+    /// Every feature line, trimmed.
+    pub lines: Vec<String>,
+}
+
+impl Features {
+    fn parse(reply: &Reply) -> Features {
+        let mut f = Features { known: true, ..Features::default() };
+        // RFC 2389 §3.2: feature lines sit between the first and last line, each starting with a space.
+        let inner = reply.lines.len().saturating_sub(1);
+        for line in reply.lines.iter().take(inner).skip(1) {
+            let line = String::from_utf8_lossy(line).trim().to_string();
+            let name = line.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
+            match name.as_str() {
+                "EPSV" => f.epsv = true,
+                "MLSD" | "MLST" => f.mlsd = true,
+                "SIZE" => f.size = true,
+                "MDTM" => f.mdtm = true,
+                "UTF8" => f.utf8 = true,
+                "REST" => f.rest_stream = line.to_ascii_uppercase().contains("STREAM"),
+                "AUTH" => f.auth_tls = line.to_ascii_uppercase().contains("TLS"),
+                _ => {}
+            }
+            if !line.is_empty() {
+                f.lines.push(line);
+            }
+        }
+        f
+    }
+}
+
+/// One logged-in (or logging-in) control connection, and the data-connection modes it still
+/// trusts: a mode that failed is dropped for the rest of the session.
+pub struct Session {
+    pub(super) stream: Stream,
+    framer: LineFramer,
+    parser: ReplyParser,
+    rbuf: Vec<u8>,
+    pub(super) config: Arc<Config>,
+    observer: Arc<dyn Observer>,
+    label: String,
+    pub(super) peer: SocketAddr,
+    pub(super) local: SocketAddr,
+    pub(super) modes: Vec<DataMode>,
+    pub(super) data_seq: u32,
+    features: Features,
+    transfer_type: Option<u8>,
+    /// Set when a reply was cut short (timeout, framing error): the next reply could belong to
+    /// an earlier command, so nothing more is sent.
+    broken: bool,
+    greeting: Option<Reply>,
+}
+
+impl Session {
+    /// Resolves `host`, connects to each of its addresses in turn until one answers, and reads
+    /// the greeting. `label` prefixes every connection name in events (empty for none).
+    pub async fn connect(
+        host: &str,
+        port: u16,
+        config: Arc<Config>,
+        observer: Arc<dyn Observer>,
+        label: &str,
+    ) -> Result<Session, Error> {
+        let resolve = tokio::net::lookup_host((host, port));
+        let addrs: Vec<SocketAddr> = match timeout(config.connect_timeout, resolve).await {
+            Err(_) => return Err(Error::Timeout { phase: Phase::Connect, after: config.connect_timeout }),
+            Ok(Err(source)) => return Err(Error::Resolve { host: host.to_owned(), source }),
+            Ok(Ok(addrs)) => addrs.collect(),
+        };
+        let label = if label.is_empty() { String::new() } else { format!("{label} ") };
+        let conn = format!("{label}control");
+        let mut attempts = Vec::new();
+        for addr in addrs {
+            observer.event(&conn, &Event::Note(&format!("connecting to {addr}")));
+            let result = match timeout(config.connect_timeout, TcpStream::connect(addr)).await {
+                Err(_) => Err(format!("timed out after {}s", config.connect_timeout.as_secs_f64())),
+                Ok(Err(e)) => Err(e.to_string()),
+                Ok(Ok(s)) => Ok(s),
+            };
+            match result {
+                Ok(tcp) => {
+                    let local = tcp.local_addr().map_err(Error::Io)?;
+                    observer.event(&conn, &Event::Note(&format!("connected to {addr} from {local}")));
+                    return Session::start(tcp, addr, local, config, observer, label).await;
+                }
+                Err(e) => {
+                    observer.event(&conn, &Event::Note(&format!("cannot connect to {addr}: {e}")));
+                    attempts.push((addr, e));
+                }
+            }
+        }
+        if attempts.is_empty() {
+            let source = std::io::Error::new(std::io::ErrorKind::NotFound, "no addresses");
+            return Err(Error::Resolve { host: host.to_owned(), source });
+        }
+        Err(Error::Connect { host: host.to_owned(), attempts })
+    }
+
+    async fn start(
+        tcp: TcpStream,
+        peer: SocketAddr,
+        local: SocketAddr,
+        config: Arc<Config>,
+        observer: Arc<dyn Observer>,
+        label: String,
+    ) -> Result<Session, Error> {
+        tcp.set_nodelay(true).map_err(Error::Io)?;
+        // Keepalive stops a NAT or firewall from forgetting an idle control connection while a
+        // long transfer runs on the data connection.
+        let keepalive = TcpKeepalive::new().with_time(Duration::from_secs(60)).with_interval(Duration::from_secs(15));
+        let _ = SockRef::from(&tcp).set_tcp_keepalive(&keepalive);
+        let mut modes = config.modes.modes();
+        if peer.is_ipv6() && modes.len() > 1 {
+            // PASV and PORT carry only IPv4 addresses (RFC 2428 §1).
+            modes.retain(|m| matches!(m, DataMode::Epsv | DataMode::Eprt));
+        }
+        let mut session = Session {
+            stream: Stream::Tcp(tcp),
+            framer: LineFramer::default(),
+            parser: ReplyParser::default(),
+            rbuf: vec![0; 16 * 1024],
+            config,
+            observer,
+            label,
+            peer,
+            local,
+            modes,
+            data_seq: 0,
+            features: Features::default(),
+            transfer_type: None,
+            broken: false,
+            greeting: None,
+        };
+        session.read_greeting().await?;
+        Ok(session)
+    }
+
+    /// RFC 959 §5.4: 220 ready; 120 "ready in nnn minutes" is followed by 220; 421 refuses service.
+    async fn read_greeting(&mut self) -> Result<(), Error> {
+        loop {
+            let reply = self.read_reply(Phase::Banner).await?;
+            match reply.code {
+                220 => {
+                    self.greeting = Some(reply);
+                    return Ok(());
+                }
+                120 => continue,
+                _ => {
+                    self.broken = true;
+                    return Err(Error::Greeting(reply));
+                }
+            }
+        }
+    }
+
+    pub fn greeting(&self) -> Option<&Reply> {
+        self.greeting.as_ref()
+    }
+
+    pub fn peer_addr(&self) -> SocketAddr {
+        self.peer
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn features(&self) -> &Features {
+        &self.features
+    }
+
+    /// The modes this session still tries, in order.
+    pub fn modes(&self) -> &[DataMode] {
+        &self.modes
+    }
+
+    pub(super) fn emit(&self, conn: &str, event: &Event<'_>) {
+        self.observer.event(&format!("{}{conn}", self.label), event);
+    }
+
+    pub(super) fn note(&self, conn: &str, text: &str) {
+        self.emit(conn, &Event::Note(text));
+    }
+
+    async fn fill(&mut self) -> Result<(), Error> {
+        let n = self.stream.read(&mut self.rbuf).await.map_err(Error::Io)?;
+        if n == 0 {
+            return Err(Error::Closed);
+        }
+        self.framer.push(&self.rbuf[..n]);
+        Ok(())
+    }
+
+    async fn next_reply(&mut self) -> Result<Reply, Error> {
+        loop {
+            while let Some(line) = self.framer.next_line()? {
+                if let Some(reply) = self.parser.push_line(line)? {
+                    return Ok(reply);
+                }
+            }
+            self.fill().await?;
+        }
+    }
+
+    /// Reads one whole reply; the timeout bounds the whole reply, so a server that trickles an
+    /// endless multi-line reply is cut off too.
+    pub(super) async fn read_reply(&mut self, phase: Phase) -> Result<Reply, Error> {
+        if self.broken {
+            return Err(Error::Unusable);
+        }
+        let after = self.config.timeout;
+        let result = match timeout(after, self.next_reply()).await {
+            Err(_) => Err(Error::Timeout { phase, after }),
+            Ok(r) => r,
+        };
+        match result {
+            Ok(reply) => {
+                self.emit("control", &Event::Received(&reply));
+                if reply.code == 421 {
+                    // RFC 959 §4.2: 421 may come in answer to any command; the server is leaving.
+                    self.broken = true;
+                    return Err(Error::ServiceClosing(reply));
+                }
+                Ok(reply)
+            }
+            Err(e) => {
+                self.broken = true;
+                Err(e)
+            }
+        }
+    }
+
+    pub(super) async fn send(&mut self, cmd: &Command) -> Result<(), Error> {
+        if self.broken {
+            return Err(Error::Unusable);
+        }
+        self.emit("control", &Event::Sent(cmd));
+        let after = self.config.timeout;
+        match timeout(after, self.stream.write_all(&cmd.wire())).await {
+            Err(_) => {
+                self.broken = true;
+                Err(Error::Timeout { phase: Phase::Send, after })
+            }
+            Ok(Err(e)) => {
+                self.broken = true;
+                Err(Error::Io(e))
+            }
+            Ok(Ok(())) => Ok(()),
+        }
+    }
+
+    /// Sends a command and returns its final reply, whatever its code (1xx preliminaries are
+    /// passed over). For `quote`, and for callers that judge the code themselves.
+    pub async fn command(&mut self, cmd: &Command) -> Result<Reply, Error> {
+        self.send(cmd).await?;
+        loop {
+            let reply = self.read_reply(Phase::Reply).await?;
+            if !reply.is_preliminary() {
+                return Ok(reply);
+            }
+        }
+    }
+
+    /// Sends a command and requires a 2xx reply (or one of `also`); anything else is `Refused`.
+    pub async fn expect(&mut self, cmd: &Command, also: &[u16]) -> Result<Reply, Error> {
+        let reply = self.command(cmd).await?;
+        if reply.is_success() || also.contains(&reply.code) {
+            Ok(reply)
+        } else {
+            Err(Error::Refused { command: cmd.to_string(), reply })
+        }
+    }
+
+    /// USER, then PASS and ACCT as the server asks for them (RFC 959 §5.4 state diagram).
+    pub async fn login(
+        &mut self,
+        user: &str,
+        password: Option<&Secret>,
+        account: Option<&Secret>,
+    ) -> Result<(), Error> {
+        let mut reply = self.command(&Command::with_arg("USER", user)?).await?;
+        if reply.code == 331 {
+            let Some(password) = password else {
+                return Err(Error::PasswordRequired(user.to_owned()));
+            };
+            reply = self.command(&Command::secret("PASS", password)?).await?;
+        }
+        if reply.code == 332 {
+            let Some(account) = account else { return Err(Error::Login(reply)) };
+            reply = self.command(&Command::secret("ACCT", account)?).await?;
+        }
+        match reply.code {
+            230 | 202 => Ok(()),
+            _ => Err(Error::Login(reply)),
+        }
+    }
+
+    /// FEAT (RFC 2389), then `OPTS UTF8 ON` when offered. A server without FEAT is fine: nothing
+    /// is known and everything is tried.
+    pub async fn negotiate_features(&mut self) -> Result<&Features, Error> {
+        let reply = self.command(&Command::bare("FEAT")).await?;
+        if reply.code == 211 {
+            self.features = Features::parse(&reply);
+            if !self.features.epsv && self.modes.len() > 1 && self.modes.contains(&DataMode::Epsv) {
+                self.note("control", "FEAT does not list EPSV: not trying it");
+                self.modes.retain(|m| *m != DataMode::Epsv);
+            }
+        }
+        if self.features.utf8 {
+            let _ = self.command(&Command::with_arg("OPTS", "UTF8 ON")?).await?;
+        }
+        Ok(&self.features)
+    }
+
+    /// `TYPE I` or `TYPE A`, sent only when it changes.
+    pub async fn set_type(&mut self, ascii: bool) -> Result<(), Error> {
+        let t = if ascii { b'A' } else { b'I' };
+        if self.transfer_type != Some(t) {
+            self.expect(&Command::with_arg("TYPE", [t])?, &[]).await?;
+            self.transfer_type = Some(t);
+        }
+        Ok(())
+    }
+
+    /// SIZE (RFC 3659 §4) in binary mode; `None` when the server does not say or says nonsense.
+    pub async fn size(&mut self, path: &[u8]) -> Result<Option<u64>, Error> {
+        self.set_type(false).await?;
+        let reply = self.command(&Command::path("SIZE", path)?).await?;
+        if reply.code != 213 {
+            return Ok(None);
+        }
+        let text = reply.message();
+        Ok(std::str::from_utf8(&text).ok().and_then(|s| s.trim().parse().ok()))
+    }
+
+    /// MDTM (RFC 3659 §3): the `YYYYMMDDHHMMSS[.sss]` time, `None` when absent or malformed.
+    pub async fn mdtm(&mut self, path: &[u8]) -> Result<Option<String>, Error> {
+        let reply = self.command(&Command::path("MDTM", path)?).await?;
+        let text = String::from_utf8_lossy(&reply.message()).trim().to_string();
+        let valid = text.len() >= 14 && text.bytes().take(14).all(|b| b.is_ascii_digit());
+        Ok((reply.code == 213 && valid).then_some(text))
+    }
+
+    /// PWD: the directory inside the first quoted string of the 257 reply, quotes doubled inside
+    /// (RFC 959 Appendix II).
+    pub async fn pwd(&mut self) -> Result<Vec<u8>, Error> {
+        let cmd = Command::bare("PWD");
+        let reply = self.expect(&cmd, &[]).await?;
+        parse_257(&reply.message()).ok_or_else(|| Error::Refused { command: "PWD".into(), reply })
+    }
+
+    /// Sends QUIT and waits briefly for the reply; errors are of no interest any more.
+    pub async fn quit(mut self) {
+        if self.broken {
+            return;
+        }
+        let _ = timeout(Duration::from_secs(2), self.command(&Command::bare("QUIT"))).await;
+    }
+
+    /// Reads replies until a non-preliminary one arrives; for transfer commands.
+    pub(super) async fn final_reply(&mut self) -> Result<Reply, Error> {
+        loop {
+            let reply = self.read_reply(Phase::Reply).await?;
+            if !reply.is_preliminary() {
+                return Ok(reply);
+            }
+        }
+    }
+
+    pub(super) fn mark_broken(&mut self) {
+        self.broken = true;
+    }
+}
+
+/// The path in a 257 reply: `"dir ""quoted"" name" text`.
+pub fn parse_257(text: &[u8]) -> Option<Vec<u8>> {
+    let start = text.iter().position(|&b| b == b'"')? + 1;
+    let mut out = Vec::new();
+    let mut i = start;
+    while i < text.len() {
+        if text[i] == b'"' {
+            if text.get(i + 1) == Some(&b'"') {
+                out.push(b'"');
+                i += 2;
+                continue;
+            }
+            return Some(out);
+        }
+        out.push(text[i]);
+        i += 1;
+    }
+    None
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("peer", &self.peer)
+            .field("local", &self.local)
+            .field("modes", &self.modes)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pwd_reply_quoting() {
+        assert_eq!(parse_257(br#""/home/a" is cwd"#), Some(b"/home/a".to_vec()));
+        assert_eq!(parse_257(br#""/a ""b"" c" created"#), Some(br#"/a "b" c"#.to_vec()));
+        assert_eq!(parse_257(br#""/unterminated"#), None);
+        assert_eq!(parse_257(b"no quotes"), None);
+    }
+
+    #[test]
+    fn feat_lines_are_parsed() {
+        let reply = Reply {
+            code: 211,
+            lines: [
+                &b"211-Features:"[..],
+                b" EPSV",
+                b" MLST type*;size*;",
+                b" REST STREAM",
+                b" SIZE",
+                b" UTF8",
+                b"211 End",
+            ]
+            .iter()
+            .map(|l| l.to_vec())
+            .collect(),
+        };
+        let f = Features::parse(&reply);
+        assert!(f.known && f.epsv && f.mlsd && f.rest_stream && f.size && f.utf8);
+        assert!(!f.mdtm && !f.auth_tls);
+    }
+}

@@ -1,0 +1,495 @@
+//! Data connections in the four modes, the address policy for PASV, and falling back from one
+//! mode to the next.
+//!
+//! Order of events for a transfer (RFC 959 §3.2, RFC 2428):
+//! - passive (EPSV, PASV): ask for a port, connect to it, then send the transfer command;
+//! - active (EPRT, PORT): listen, announce the address, send the transfer command, accept the
+//!   server's connection, from the server's address only.
+//!
+//! A mode "fails" (and the session falls back to the next one for good) when the data connection
+//! cannot be made: the mode command is refused, its reply is unusable, the connect or the accept
+//! fails, or the server answers 425. Any other refusal (550 no such file) is the answer, not a
+//! reason to try another mode.
+
+use std::io;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tokio::time::timeout;
+
+use super::reply::{parse_227, parse_229};
+use super::{Command, Error, Event, PasvAddress, Phase, Reply, Session, Stream, canonical};
+use crate::ftp::DataMode;
+
+/// An open data connection, readable and writable with the idle timeout applied.
+pub struct DataStream {
+    /// `None` when the server gave its final reply without opening a connection.
+    stream: Option<Stream>,
+    pub mode: DataMode,
+    pub peer: SocketAddr,
+    name: String,
+    command: String,
+    idle: Duration,
+    started: Instant,
+    bytes: u64,
+    /// The transfer command's final reply, when it came before the data (a 226 with no 150).
+    early_final: Option<Reply>,
+}
+
+impl DataStream {
+    /// Reads into `buf`; `Ok(0)` at the end of the data.
+    pub async fn read(&mut self, buf: &mut [u8]) -> Result<usize, Error> {
+        let Some(stream) = &mut self.stream else { return Ok(0) };
+        let n = match timeout(self.idle, stream.read(buf)).await {
+            Err(_) => return Err(Error::Timeout { phase: Phase::Idle, after: self.idle }),
+            Ok(r) => r.map_err(data_io)?,
+        };
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    pub async fn write_all(&mut self, buf: &[u8]) -> Result<(), Error> {
+        let Some(stream) = &mut self.stream else {
+            return Err(data_io(io::Error::new(io::ErrorKind::BrokenPipe, "the server closed it")));
+        };
+        match timeout(self.idle, stream.write_all(buf)).await {
+            Err(_) => Err(Error::Timeout { phase: Phase::Idle, after: self.idle }),
+            Ok(r) => {
+                r.map_err(data_io)?;
+                self.bytes += buf.len() as u64;
+                Ok(())
+            }
+        }
+    }
+
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+}
+
+fn data_io(e: io::Error) -> Error {
+    Error::Io(io::Error::new(e.kind(), format!("data connection: {e}")))
+}
+
+/// What a 227 or 229 reply offered, and where the client will connect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PassiveOffer {
+    /// The address the server named (for EPSV, the control peer with the named port).
+    pub advertised: SocketAddr,
+    /// The address the policy chose.
+    pub target: SocketAddr,
+}
+
+/// Where a data-connection attempt failed: what the probe reports and what decides the hint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// The server refused the mode command (EPSV, PASV, EPRT, PORT).
+    Refused,
+    /// The mode cannot work here: an unparsable 227/229, PASV or PORT on IPv6.
+    Unusable,
+    /// Nothing listens at the passive address (a firewall rejecting, or a closed port).
+    ConnectRefused,
+    /// The passive connect got no answer (a firewall dropping, or a NAT that does not forward).
+    ConnectTimeout,
+    /// The passive connect failed otherwise (network or host unreachable).
+    Unreachable,
+    /// No local port to listen on for active mode.
+    Listen,
+    /// Active: the server never connected back (accept timeout, or 425).
+    NoConnectBack,
+    /// TLS on the data connection failed.
+    Tls,
+    /// Connected, but the transfer failed or its final reply never came.
+    Transfer,
+}
+
+impl Stage {
+    /// A stable name, for JSON and tests.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Refused => "refused",
+            Stage::Unusable => "unusable-reply",
+            Stage::ConnectRefused => "connect-refused",
+            Stage::ConnectTimeout => "connect-timeout",
+            Stage::Unreachable => "unreachable",
+            Stage::Listen => "listen",
+            Stage::NoConnectBack => "no-connect-back",
+            Stage::Tls => "tls",
+            Stage::Transfer => "transfer",
+        }
+    }
+}
+
+/// Why one mode could not give a data connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataFailure {
+    pub stage: Stage,
+    pub detail: String,
+    /// The server's reply, when the failure is one.
+    pub reply: Option<Reply>,
+}
+
+impl DataFailure {
+    fn new(stage: Stage, detail: impl Into<String>) -> DataFailure {
+        DataFailure { stage, detail: detail.into(), reply: None }
+    }
+
+    fn reply(stage: Stage, detail: impl Into<String>, reply: Reply) -> DataFailure {
+        DataFailure { stage, detail: detail.into(), reply: Some(reply) }
+    }
+}
+
+impl std::fmt::Display for DataFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.detail)
+    }
+}
+
+/// How one try at one mode ended: a connection, or a reason to try the next mode.
+enum Attempt {
+    Open(DataStream),
+    Failed(DataFailure),
+}
+
+impl Session {
+    fn next_data_name(&mut self) -> String {
+        self.data_seq += 1;
+        format!("data#{}", self.data_seq)
+    }
+
+    /// Opens a data connection for `cmd` (RETR, STOR, APPE, LIST, NLST, MLSD), sending `REST`
+    /// first when `rest` is given, trying the session's modes in order. A mode that fails is
+    /// dropped for the rest of the session, with an [`Event::Fallback`].
+    pub async fn open_data(&mut self, cmd: &Command, rest: Option<u64>) -> Result<DataStream, Error> {
+        let mut failures = Vec::new();
+        loop {
+            let mode = self.modes[0];
+            match self.try_mode(mode, cmd, rest).await? {
+                Attempt::Open(data) => return Ok(data),
+                Attempt::Failed(reason) => {
+                    let text = reason.detail.clone();
+                    failures.push((mode, reason));
+                    if self.modes.len() == 1 {
+                        return Err(Error::NoDataConnection { attempts: failures });
+                    }
+                    self.modes.remove(0);
+                    let to = self.modes[0];
+                    self.emit("control", &Event::Fallback { from: mode, to, reason: &text });
+                }
+            }
+        }
+    }
+
+    async fn try_mode(&mut self, mode: DataMode, cmd: &Command, rest: Option<u64>) -> Result<Attempt, Error> {
+        let name = self.next_data_name();
+        if mode.is_passive() {
+            let offer = match self.request_passive(mode, &name).await? {
+                Ok(offer) => offer,
+                Err(reason) => return Ok(Attempt::Failed(reason)),
+            };
+            let stream = match self.connect_data(mode, offer.target, &name).await {
+                Ok(s) => s,
+                Err(reason) => return Ok(Attempt::Failed(reason)),
+            };
+            let peer = offer.target;
+            let early_final = match self.start_transfer(mode, cmd, rest).await? {
+                Ok(early) => early,
+                Err(reason) => return Ok(Attempt::Failed(reason)),
+            };
+            return Ok(Attempt::Open(self.data_stream(Some(stream), mode, peer, name, cmd, early_final)));
+        }
+        let listener = match self.request_active(mode, &name).await? {
+            Ok(l) => l,
+            Err(reason) => return Ok(Attempt::Failed(reason)),
+        };
+        let early_final = match self.start_transfer(mode, cmd, rest).await? {
+            Ok(early) => early,
+            Err(reason) => return Ok(Attempt::Failed(reason)),
+        };
+        if early_final.is_some() {
+            // A final reply and no connection (some servers do this for an empty listing):
+            // there is nothing to accept.
+            return Ok(Attempt::Open(self.data_stream(None, mode, self.peer, name, cmd, early_final)));
+        }
+        match self.accept_data(mode, &listener, &name).await {
+            Ok((tcp, peer)) => Ok(Attempt::Open(self.data_stream(Some(Stream::Tcp(tcp)), mode, peer, name, cmd, None))),
+            Err(reason) => {
+                // The server may still be trying: ABOR puts both sides back in step so the
+                // next mode can be tried on this session.
+                self.abort().await?;
+                Ok(Attempt::Failed(reason))
+            }
+        }
+    }
+
+    fn data_stream(
+        &self,
+        stream: Option<Stream>,
+        mode: DataMode,
+        peer: SocketAddr,
+        name: String,
+        cmd: &Command,
+        early_final: Option<Reply>,
+    ) -> DataStream {
+        DataStream {
+            stream,
+            mode,
+            peer,
+            name,
+            command: cmd.to_string(),
+            idle: self.config.timeout,
+            started: Instant::now(),
+            bytes: 0,
+            early_final,
+        }
+    }
+
+    /// Sends EPSV or PASV and applies the address policy. The outer error is fatal to the
+    /// session; the inner one is a reason to try another mode.
+    pub async fn request_passive(
+        &mut self,
+        mode: DataMode,
+        name: &str,
+    ) -> Result<Result<PassiveOffer, DataFailure>, Error> {
+        if mode == DataMode::Pasv && self.peer.is_ipv6() {
+            let why = "PASV cannot work on an IPv6 connection (it carries only IPv4 addresses): use EPSV";
+            return Ok(Err(DataFailure::new(Stage::Unusable, why)));
+        }
+        let cmd = Command::bare(mode.name());
+        let reply = self.command(&cmd).await?;
+        let expected = if mode == DataMode::Epsv { 229 } else { 227 };
+        if reply.code != expected {
+            return Ok(Err(DataFailure::reply(Stage::Refused, format!("{mode} refused: {reply}"), reply)));
+        }
+        let text = reply.message();
+        let advertised = if mode == DataMode::Epsv {
+            match parse_229(&text) {
+                // RFC 2428 §3: the data connection goes to the control connection's address.
+                Ok(port) => SocketAddr::new(self.peer.ip(), port),
+                Err(e) => {
+                    return Ok(Err(DataFailure::reply(
+                        Stage::Unusable,
+                        format!("unusable 229 reply ({e}): {reply}"),
+                        reply,
+                    )));
+                }
+            }
+        } else {
+            match parse_227(&text) {
+                Ok(a) => SocketAddr::V4(a),
+                Err(e) => {
+                    return Ok(Err(DataFailure::reply(
+                        Stage::Unusable,
+                        format!("unusable 227 reply ({e}): {reply}"),
+                        reply,
+                    )));
+                }
+            }
+        };
+        let peer_ip = canonical(self.peer.ip());
+        let target = if mode == DataMode::Pasv
+            && advertised.ip() != peer_ip
+            && self.config.pasv_address == PasvAddress::Peer
+        {
+            let target = SocketAddr::new(peer_ip, advertised.port());
+            self.note(
+                name,
+                &format!("PASV advertised {advertised}; connecting to the control peer {target} instead (--pasv-address trust uses the advertised address)"),
+            );
+            target
+        } else {
+            advertised
+        };
+        Ok(Ok(PassiveOffer { advertised, target }))
+    }
+
+    /// Connects a passive data connection; the error is the reason, for the transcript and the
+    /// fallback.
+    pub async fn connect_data(
+        &mut self,
+        mode: DataMode,
+        target: SocketAddr,
+        name: &str,
+    ) -> Result<Stream, DataFailure> {
+        self.note(name, &format!("{mode}: connecting to {target}"));
+        let started = Instant::now();
+        let after = self.config.connect_timeout;
+        let result = match timeout(after, TcpStream::connect(target)).await {
+            Err(_) => {
+                let why = format!("connection to {target} timed out after {}s", after.as_secs_f64());
+                Err(DataFailure::new(Stage::ConnectTimeout, why))
+            }
+            Ok(Err(e)) => {
+                let stage = match e.kind() {
+                    io::ErrorKind::ConnectionRefused => Stage::ConnectRefused,
+                    io::ErrorKind::TimedOut => Stage::ConnectTimeout,
+                    _ => Stage::Unreachable,
+                };
+                Err(DataFailure::new(stage, format!("connection to {target} failed: {e}")))
+            }
+            Ok(Ok(tcp)) => Ok(tcp),
+        };
+        match result {
+            Ok(tcp) => {
+                self.note(name, &format!("{mode}: connected to {target} in {} ms", started.elapsed().as_millis()));
+                Ok(Stream::Tcp(tcp))
+            }
+            Err(reason) => {
+                self.note(name, &reason.detail);
+                Err(reason)
+            }
+        }
+    }
+
+    /// Listens for an active data connection and announces it with EPRT or PORT.
+    pub async fn request_active(
+        &mut self,
+        mode: DataMode,
+        name: &str,
+    ) -> Result<Result<TcpListener, DataFailure>, Error> {
+        let advertise_ip = self.config.active_address.unwrap_or(self.local.ip());
+        if mode == DataMode::Port && !advertise_ip.is_ipv4() {
+            return Ok(Err(DataFailure::new(Stage::Unusable, "PORT cannot carry an IPv6 address: use EPRT")));
+        }
+        let listener = match self.listen().await {
+            Ok(l) => l,
+            Err(e) => {
+                return Ok(Err(DataFailure::new(Stage::Listen, format!("cannot listen on {}: {e}", self.local.ip()))));
+            }
+        };
+        let port = listener.local_addr().map_err(Error::Io)?.port();
+        let advertised = SocketAddr::new(advertise_ip, port);
+        self.note(name, &format!("{mode}: listening on {}:{port}, announcing {advertised}", self.local.ip()));
+        let cmd = match mode {
+            DataMode::Eprt => Command::eprt(advertised),
+            _ => Command::port(advertised).expect("IPv4 checked above"),
+        };
+        let reply = self.command(&cmd).await?;
+        if !reply.is_success() {
+            return Ok(Err(DataFailure::reply(Stage::Refused, format!("{mode} refused: {reply}"), reply)));
+        }
+        Ok(Ok(listener))
+    }
+
+    async fn listen(&self) -> io::Result<TcpListener> {
+        let ip = self.local.ip();
+        let Some(range) = self.config.active_ports.clone() else {
+            return TcpListener::bind(SocketAddr::new(ip, 0)).await;
+        };
+        // Start at a varying place in the range so two clients do not race for one port.
+        let span = u32::from(*range.end()) - u32::from(*range.start()) + 1;
+        let offset = std::process::id().wrapping_add(self.data_seq.wrapping_mul(7919)) % span;
+        let mut last = io::Error::new(io::ErrorKind::AddrInUse, "no free port in the --active-ports range");
+        for k in 0..span {
+            let port = u32::from(*range.start()) + (offset + k) % span;
+            let socket = if ip.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
+            match socket.bind(SocketAddr::new(ip, port as u16)) {
+                Ok(()) => return socket.listen(4),
+                Err(e) => last = e,
+            }
+        }
+        Err(last)
+    }
+
+    /// Accepts the server's data connection, only from the control peer's address (anyone else
+    /// is logged and dropped), within the accept timeout.
+    pub async fn accept_data(
+        &mut self,
+        mode: DataMode,
+        listener: &TcpListener,
+        name: &str,
+    ) -> Result<(TcpStream, SocketAddr), DataFailure> {
+        let after = self.config.timeout;
+        let deadline = tokio::time::Instant::now() + after;
+        let expected = canonical(self.peer.ip());
+        loop {
+            match tokio::time::timeout_at(deadline, listener.accept()).await {
+                Err(_) => {
+                    let reason = format!("the server did not connect back within {}s", after.as_secs_f64());
+                    self.note(name, &reason);
+                    return Err(DataFailure::new(Stage::NoConnectBack, reason));
+                }
+                Ok(Err(e)) => return Err(DataFailure::new(Stage::Listen, format!("accept failed: {e}"))),
+                Ok(Ok((tcp, from))) if canonical(from.ip()) == expected => {
+                    self.note(name, &format!("{mode}: accepted from {from}"));
+                    return Ok((tcp, from));
+                }
+                Ok(Ok((_, from))) => {
+                    self.note(
+                        name,
+                        &format!("{mode}: refused a data connection from {from}: not the server's address {expected}"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// REST (when resuming) and the transfer command, up to its preliminary reply. Ok(Ok(None))
+    /// means a 1xx arrived; Ok(Ok(Some(reply))) a final 2xx with no 1xx; Ok(Err(reason)) a 425.
+    pub async fn start_transfer(
+        &mut self,
+        mode: DataMode,
+        cmd: &Command,
+        rest: Option<u64>,
+    ) -> Result<Result<Option<Reply>, DataFailure>, Error> {
+        if let Some(offset) = rest {
+            self.expect(&Command::with_arg("REST", offset.to_string())?, &[350]).await?;
+        }
+        self.send(cmd).await?;
+        let reply = self.read_reply(Phase::Reply).await?;
+        match reply.code {
+            100..=199 => Ok(Ok(None)),
+            200..=299 => Ok(Ok(Some(reply))),
+            // 425: "Can't open data connection" (RFC 959): the mode did not get through.
+            425 => {
+                let stage = if mode.is_passive() { Stage::Transfer } else { Stage::NoConnectBack };
+                Ok(Err(DataFailure::reply(
+                    stage,
+                    format!("the server could not open the data connection: {reply}"),
+                    reply,
+                )))
+            }
+            _ => Err(Error::Refused { command: cmd.to_string(), reply }),
+        }
+    }
+
+    /// Closes the data connection and reads the transfer's final reply: 2xx is success, anything
+    /// else `Refused` with the reply.
+    pub async fn finish_data(&mut self, data: DataStream) -> Result<Reply, Error> {
+        let DataStream { stream, mode, name, command, started, bytes, early_final, .. } = data;
+        if let Some(mut stream) = stream {
+            // Our half closes first so an upload's end is seen (the server answers 226 only then).
+            let _ = timeout(self.config.timeout, stream.shutdown()).await;
+        }
+        let secs = started.elapsed().as_secs_f64();
+        let rate = if secs > 0.0 { bytes as f64 / secs / 1e6 } else { 0.0 };
+        self.note(&name, &format!("{mode}: closed after {bytes} bytes in {secs:.3} s ({rate:.1} MB/s)"));
+        let reply = match early_final {
+            Some(r) => r,
+            None => self.final_reply().await?,
+        };
+        if reply.is_success() { Ok(reply) } else { Err(Error::Refused { command, reply }) }
+    }
+
+    /// Abandons a transfer: closes the data connection and sends ABOR (RFC 959 §4.1.3).
+    pub async fn abort_data(&mut self, data: DataStream) -> Result<(), Error> {
+        drop(data);
+        self.abort().await
+    }
+
+    /// ABOR, then replies until the one for ABOR (a 2xx; a 426 for the transfer may come first),
+    /// so the next command's reply is its own. A server that never gets back in step leaves the
+    /// session unusable rather than out of step.
+    async fn abort(&mut self) -> Result<(), Error> {
+        self.send(&Command::bare("ABOR")).await?;
+        for _ in 0..3 {
+            if self.read_reply(Phase::Reply).await?.is_success() {
+                return Ok(());
+            }
+        }
+        self.mark_broken();
+        Err(Error::Unusable)
+    }
+}

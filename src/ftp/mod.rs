@@ -1,0 +1,241 @@
+//! The protocol engine: the control connection, replies, commands and data connections.
+//!
+//! It prints nothing and knows nothing of the command line: what it has to say goes to an
+//! [`Observer`] (transcript lines, data-connection events, mode fallbacks), and every failure is
+//! an [`Error`] that keeps the server's reply. Every wait is bounded by a timeout that names its
+//! [`Phase`].
+
+mod command;
+mod control;
+mod data;
+pub mod list;
+pub mod reply;
+mod stream;
+
+use std::fmt;
+use std::io;
+use std::net::{IpAddr, SocketAddr};
+use std::ops::RangeInclusive;
+use std::time::Duration;
+
+pub use command::{Command, UnsafeArgument, check_arg};
+pub use control::{Features, Session};
+pub use data::{DataFailure, DataStream, PassiveOffer, Stage};
+pub use reply::{AddressError, Reply, ReplyError};
+pub use stream::Stream;
+
+/// One of the four ways to open a data connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DataMode {
+    /// RFC 2428 extended passive: the server names a port, the client connects.
+    Epsv,
+    /// RFC 959 passive: the server names an IPv4 address and port, the client connects.
+    Pasv,
+    /// RFC 2428 extended active: the client names an address and port, the server connects.
+    Eprt,
+    /// RFC 959 active: the client names an IPv4 address and port, the server connects.
+    Port,
+}
+
+impl DataMode {
+    pub const ALL: [DataMode; 4] = [DataMode::Epsv, DataMode::Pasv, DataMode::Eprt, DataMode::Port];
+
+    pub fn is_passive(self) -> bool {
+        matches!(self, DataMode::Epsv | DataMode::Pasv)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            DataMode::Epsv => "EPSV",
+            DataMode::Pasv => "PASV",
+            DataMode::Eprt => "EPRT",
+            DataMode::Port => "PORT",
+        }
+    }
+}
+
+impl fmt::Display for DataMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Which modes a session may use, in the order it tries them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModePolicy {
+    /// Passive, then active when no passive data connection can be made.
+    Auto,
+    /// EPSV, then PASV.
+    Passive,
+    /// EPRT, then PORT.
+    Active,
+    Only(DataMode),
+}
+
+impl ModePolicy {
+    pub fn modes(self) -> Vec<DataMode> {
+        use DataMode::*;
+        match self {
+            ModePolicy::Auto => vec![Epsv, Pasv, Eprt, Port],
+            ModePolicy::Passive => vec![Epsv, Pasv],
+            ModePolicy::Active => vec![Eprt, Port],
+            ModePolicy::Only(m) => vec![m],
+        }
+    }
+}
+
+/// Where a PASV data connection goes when the 227 reply names another address than the
+/// control connection's peer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasvAddress {
+    /// The control peer, with the advertised port: a server cannot point the client at a third
+    /// host (CVE-2020-8284, CVE-2021-4189), and a server behind NAT that advertises its private
+    /// address still works.
+    Peer,
+    /// The advertised address.
+    Trust,
+}
+
+/// Everything a session needs to know that does not change while it runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Bounds each TCP connect (control and data) and TLS handshake.
+    pub connect_timeout: Duration,
+    /// Bounds every other wait: banner, each reply, data accept, an idle data stream.
+    pub timeout: Duration,
+    pub modes: ModePolicy,
+    pub pasv_address: PasvAddress,
+    /// Advertised in PORT/EPRT instead of the control connection's local address.
+    pub active_address: Option<IpAddr>,
+    /// Where to listen for active data connections; any free port when `None`.
+    pub active_ports: Option<RangeInclusive<u16>>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            connect_timeout: Duration::from_secs(15),
+            timeout: Duration::from_secs(60),
+            modes: ModePolicy::Auto,
+            pasv_address: PasvAddress::Peer,
+            active_address: None,
+            active_ports: None,
+        }
+    }
+}
+
+/// What the engine reports while it works. `conn` names the connection: `control`, `data#3`,
+/// with the session's label in front when it has one (the probe labels each mode's session).
+pub trait Observer: Send + Sync {
+    fn event(&self, conn: &str, event: &Event<'_>);
+}
+
+/// An observer that ignores everything.
+pub struct Silent;
+
+impl Observer for Silent {
+    fn event(&self, _: &str, _: &Event<'_>) {}
+}
+
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// A command written to the control connection (PASS shown as `****`).
+    Sent(&'a Command),
+    /// A reply read from the control connection.
+    Received(&'a Reply),
+    /// A connection or data-connection event, as one line of text.
+    Note(&'a str),
+    /// A data-connection mode failed and the session moves to the next one for good.
+    Fallback { from: DataMode, to: DataMode, reason: &'a str },
+}
+
+/// The wait that timed out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Connect,
+    Banner,
+    Reply,
+    DataConnect,
+    Accept,
+    Idle,
+    Send,
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Phase::Connect => "connect",
+            Phase::Banner => "waiting for the server's greeting",
+            Phase::Reply => "waiting for a reply",
+            Phase::DataConnect => "data connect",
+            Phase::Accept => "waiting for the server to connect back",
+            Phase::Idle => "data transfer (no data received or sent)",
+            Phase::Send => "sending a command",
+        })
+    }
+}
+
+/// Everything the engine can fail with. Display is one lowercase line that never repeats its
+/// source; the server's reply, when there is one, is kept whole.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot resolve '{host}': {source}")]
+    Resolve { host: String, source: io::Error },
+    #[error("cannot connect to '{host}': {}", list_attempts(attempts))]
+    Connect { host: String, attempts: Vec<(SocketAddr, String)> },
+    #[error("timed out after {}s: {phase}", after.as_secs_f64())]
+    Timeout { phase: Phase, after: Duration },
+    #[error("the server closed the control connection")]
+    Closed,
+    #[error("the server closed the session: {0}")]
+    ServiceClosing(Reply),
+    #[error("unexpected greeting from the server: {0}")]
+    Greeting(Reply),
+    #[error("login refused: {0}")]
+    Login(Reply),
+    #[error("the server asks for a password for user '{0}' and none was given")]
+    PasswordRequired(String),
+    #[error("{command} refused: {reply}")]
+    Refused { command: String, reply: Reply },
+    #[error(transparent)]
+    Unsafe(#[from] UnsafeArgument),
+    #[error("bad reply from the server: {0}")]
+    Protocol(#[from] ReplyError),
+    #[error("no data connection could be made: {}", list_modes(attempts))]
+    NoDataConnection { attempts: Vec<(DataMode, DataFailure)> },
+    #[error("the control connection is unusable after an earlier error")]
+    Unusable,
+    #[error("control connection: {0}")]
+    Io(io::Error),
+}
+
+impl Error {
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
+    /// The server's reply, when the failure is one.
+    pub fn reply(&self) -> Option<&Reply> {
+        match self {
+            Error::ServiceClosing(r) | Error::Greeting(r) | Error::Login(r) | Error::Refused { reply: r, .. } => {
+                Some(r)
+            }
+            _ => None,
+        }
+    }
+}
+
+fn list_attempts(attempts: &[(SocketAddr, String)]) -> String {
+    let parts: Vec<String> = attempts.iter().map(|(a, e)| format!("{a}: {e}")).collect();
+    parts.join("; ")
+}
+
+fn list_modes(attempts: &[(DataMode, DataFailure)]) -> String {
+    let parts: Vec<String> = attempts.iter().map(|(m, e)| format!("{m}: {e}")).collect();
+    parts.join("; ")
+}
+
+/// `addr` as the control connection sees it: an IPv4-mapped IPv6 address is its IPv4 form.
+pub(crate) fn canonical(ip: IpAddr) -> IpAddr {
+    ip.to_canonical()
+}
