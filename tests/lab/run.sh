@@ -110,14 +110,13 @@ run_client() {
     shift 2
     local -a cmd
     if [[ $client == ftpx ]]; then
-        # The global flags go after the subcommand: the definition has
-        # args_conflicts_with_subcommands, under which clap refuses `ftpx --mode epsv ls URL`.
-        local -a g=(-d -q --mode "$mode")
+        # -d puts the control conversation in $err, for the FAIL line.
+        cmd=("$ftpx" -d -q --mode "$mode")
         case $op in
-            put) cmd=("$ftpx" put "${g[@]}" "$1" "$2") ;;
-            get) cmd=("$ftpx" get "${g[@]}" "$1" -o "$2") ;;
-            ls) cmd=("$ftpx" ls "${g[@]}" "$1") ;;
-            ls1) cmd=("$ftpx" ls "${g[@]}" -1 "$1") ;;
+            put) cmd+=(put "$1" "$2") ;;
+            get) cmd+=(get "$1" -o "$2") ;;
+            ls) cmd+=(ls "$1") ;;
+            ls1) cmd+=(ls -1 "$1") ;;
         esac
     else
         local -a m
