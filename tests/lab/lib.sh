@@ -18,7 +18,7 @@
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_CACHE=${LAB_CACHE:-$LAB_DIR/.cache}
 LAB_DEBS=$LAB_CACHE/debs
-LAB_ROOTS=$LAB_CACHE/root
+LAB_ROOTS=$LAB_CACHE/servers
 
 # The login used on every server: a system account (vsftpd, proftpd) and a pure-ftpd virtual user
 # mapped onto it. The password has no character that needs percent-encoding in a URL.

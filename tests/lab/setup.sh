@@ -6,7 +6,7 @@
 # - Installs the client-side tools (curl, lftp, GNU time, iproute2's ss) and the shared libraries
 #   the three servers link against, with apt-get.
 # - Fetches vsftpd, proftpd and pure-ftpd with `apt-get download` and unpacks each with `dpkg -x`
-#   into tests/lab/.cache/root/<server>/. Debian's three server packages conflict with one another
+#   into tests/lab/.cache/servers/<server>/. Debian's three server packages conflict with one another
 #   (each Provides and Conflicts ftp-server), and installing one would also start it as a system
 #   service on port 21; unpacked, they sit side by side and run only when the lab starts them.
 # - Creates the lab's login user and a PAM service for it (see lib.sh for the name and password).
