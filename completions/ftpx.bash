@@ -86,7 +86,7 @@ _ftpx() {
 
     case "${cmd}" in
         ftpx)
-            opts="-u -d -q -h -V --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --help --version ls dir get put rm delete mkdir rmdir mv rename quote help"
+            opts="-u -d -q -k -h -V --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help --version ls dir get put rm delete mkdir rmdir mv rename quote help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -132,6 +132,18 @@ _ftpx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tls-data)
+                    COMPREPLY=($(compgen -W "private clear" -- "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-max)
+                    COMPREPLY=($(compgen -W "1.2 1.3" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -140,7 +152,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__get)
-            opts="-o -c -u -d -q -h --output --continue --ascii --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --help"
+            opts="-o -c -u -d -q -k -h --output --continue --ascii --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -192,6 +204,18 @@ _ftpx() {
                     ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-data)
+                    COMPREPLY=($(compgen -W "private clear" -- "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-max)
+                    COMPREPLY=($(compgen -W "1.2 1.3" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -342,7 +366,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__ls)
-            opts="-1 -u -d -q -h --json --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --help"
+            opts="-1 -u -d -q -k -h --json --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -386,6 +410,18 @@ _ftpx() {
                     ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-data)
+                    COMPREPLY=($(compgen -W "private clear" -- "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-max)
+                    COMPREPLY=($(compgen -W "1.2 1.3" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -396,7 +432,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__mkdir)
-            opts="-p -u -d -q -h --parents --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --help"
+            opts="-p -u -d -q -k -h --parents --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -440,6 +476,18 @@ _ftpx() {
                     ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-data)
+                    COMPREPLY=($(compgen -W "private clear" -- "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-max)
+                    COMPREPLY=($(compgen -W "1.2 1.3" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -450,7 +498,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__mv)
-            opts="-u -d -q -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --help"
+            opts="-u -d -q -k -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -494,6 +542,18 @@ _ftpx() {
                     ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-data)
+                    COMPREPLY=($(compgen -W "private clear" -- "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-max)
+                    COMPREPLY=($(compgen -W "1.2 1.3" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -504,7 +564,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__put)
-            opts="-c -u -d -q -h --continue --ascii --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --help"
+            opts="-c -u -d -q -k -h --continue --ascii --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -548,6 +608,18 @@ _ftpx() {
                     ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-data)
+                    COMPREPLY=($(compgen -W "private clear" -- "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-max)
+                    COMPREPLY=($(compgen -W "1.2 1.3" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -558,7 +630,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__quote)
-            opts="-u -d -q -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --help"
+            opts="-u -d -q -k -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -602,6 +674,18 @@ _ftpx() {
                     ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-data)
+                    COMPREPLY=($(compgen -W "private clear" -- "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-max)
+                    COMPREPLY=($(compgen -W "1.2 1.3" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -612,7 +696,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__rm)
-            opts="-u -d -q -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --help"
+            opts="-u -d -q -k -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -656,6 +740,18 @@ _ftpx() {
                     ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-data)
+                    COMPREPLY=($(compgen -W "private clear" -- "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-max)
+                    COMPREPLY=($(compgen -W "1.2 1.3" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -666,7 +762,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__rmdir)
-            opts="-u -d -q -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --help"
+            opts="-u -d -q -k -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -710,6 +806,18 @@ _ftpx() {
                     ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-data)
+                    COMPREPLY=($(compgen -W "private clear" -- "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-max)
+                    COMPREPLY=($(compgen -W "1.2 1.3" -- "${cur}"))
                     return 0
                     ;;
                 *)
