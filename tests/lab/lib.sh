@@ -11,7 +11,8 @@
 # Usage:
 #   lab_init                       # make LAB_TMP (call once; lab_cleanup removes it)
 #   lab_start vsftpd               # or proftpd, pure-ftpd; fails with the server's log
-#   lab_url vsftpd                 # ftp://USER:PASS@127.0.0.1:PORT
+#   lab_start vsftpd-tls           # a TLS variant (LAB_TLS_SERVERS); makes the certificates first
+#   lab_url vsftpd                 # ftp://USER:PASS@127.0.0.1:PORT (ftpes:// or ftps:// for TLS)
 #   lab_files vsftpd               # the served directory on disk
 #   lab_stop vsftpd / lab_stop_all / lab_cleanup
 
@@ -27,6 +28,10 @@ LAB_PASS=lab-Secret-42
 LAB_PAM_SERVICE=ftpx-lab
 
 LAB_SERVERS=(vsftpd proftpd pure-ftpd)
+# The same programs with TLS required, each with its strictest session-reuse setting. NAME-tls is
+# explicit FTPS (AUTH TLS; reached as ftpes://), NAME-implicit is TLS from the first byte (ftps://):
+# one implicit server is enough for the client's implicit path, and vsftpd's is the simplest.
+LAB_TLS_SERVERS=(vsftpd-tls vsftpd-implicit proftpd-tls pure-ftpd-tls)
 
 VSFTPD_BIN=$LAB_ROOTS/vsftpd/usr/sbin/vsftpd
 PROFTPD_BIN=$LAB_ROOTS/proftpd/usr/sbin/proftpd
@@ -111,7 +116,75 @@ lab_pick_base() {
 
 lab_dir() { echo "$LAB_TMP/$1"; }
 lab_files() { echo "$LAB_TMP/$1/files"; }
-lab_url() { echo "ftp://$LAB_USER:$LAB_PASS@127.0.0.1:${LAB_PORT[$1]}"; }
+
+# How server NAME uses TLS: "" (not at all), "explicit" (NAME-tls) or "implicit" (NAME-implicit).
+lab_tls_kind() {
+    case $1 in
+        *-tls) echo explicit ;;
+        *-implicit) echo implicit ;;
+        *) echo "" ;;
+    esac
+}
+
+# The program behind server NAME: vsftpd-implicit -> vsftpd.
+lab_program() {
+    local name=${1%-tls}
+    echo "${name%-implicit}"
+}
+
+lab_url() {
+    local scheme=ftp
+    case $(lab_tls_kind "$1") in
+        explicit) scheme=ftpes ;;
+        implicit) scheme=ftps ;;
+    esac
+    echo "$scheme://$LAB_USER:$LAB_PASS@127.0.0.1:${LAB_PORT[$1]}"
+}
+
+# --- certificates ---------------------------------------------------------------------------------
+# lab_certs: a lab CA, and a server certificate it signs for 127.0.0.1 and localhost, made with
+# openssl in "$LAB_TMP/tls/" the first time it is called (so never kept, never committed). Clients
+# trust the CA with --cacert "$LAB_CA"; the servers read LAB_CERT and LAB_KEY, or LAB_CERT_AND_KEY.
+LAB_CA_SUBJECT="/O=ftpx lab/CN=ftpx lab CA"
+LAB_CERT_SUBJECT="/O=ftpx lab/CN=ftpx lab server"
+lab_certs() {
+    local t
+    lab_init
+    t=$LAB_TMP/tls
+    LAB_CA=$t/ca.pem
+    LAB_CERT=$t/server.pem
+    LAB_KEY=$t/server.key
+    LAB_CERT_AND_KEY=$t/pure-ftpd.pem
+    [[ -s $LAB_CERT_AND_KEY ]] && return 0
+    mkdir -p "$t"
+    chmod 755 "$t"
+    # What rustls (webpki) insists on: a v3 CA certificate with CA:TRUE, and a leaf with CA:FALSE
+    # whose names are in subjectAltName (the CN is not looked at). Two days is plenty for one run.
+    cat >"$t/server.ext" <<'EOF'
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = IP:127.0.0.1, DNS:localhost
+EOF
+    # RSA keys, for vsftpd's rsa_cert_file and proftpd's TLSRSACertificateFile.
+    {
+        openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "$LAB_CA_SUBJECT" \
+            -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+            -keyout "$t/ca.key" -out "$LAB_CA" &&
+            openssl req -new -newkey rsa:2048 -nodes -subj "$LAB_CERT_SUBJECT" \
+                -keyout "$LAB_KEY" -out "$t/server.csr" &&
+            openssl x509 -req -in "$t/server.csr" -CA "$LAB_CA" -CAkey "$t/ca.key" -CAcreateserial \
+                -days 2 -extfile "$t/server.ext" -out "$LAB_CERT"
+    } >"$t/openssl.log" 2>&1 || {
+        cat "$t/openssl.log" >&2
+        return 1
+    }
+    # The servers read their keys as root, before they drop privileges.
+    chmod 600 "$LAB_KEY" "$t/ca.key"
+    # pure-ftpd's layout: the key and the certificate in one file (Debian's is
+    # /etc/ssl/private/pure-ftpd.pem).
+    (umask 077 && cat "$LAB_KEY" "$LAB_CERT" >"$LAB_CERT_AND_KEY")
+}
 
 # Prints every log the server wrote, for a failure report.
 lab_show_logs() {
@@ -126,11 +199,22 @@ lab_show_logs() {
 
 # lab_start NAME: write NAME's config, start it in its own session, wait until it listens.
 lab_start() {
-    local name=$1 d base lo hi pid i
+    local name=$1 d base lo hi pid i tls known=0 n
     lab_init
+    for n in "${LAB_SERVERS[@]}" "${LAB_TLS_SERVERS[@]}"; do
+        [[ $n == "$name" ]] && known=1
+    done
+    if ((!known)); then
+        echo "lab: unknown server $name (known: ${LAB_SERVERS[*]} ${LAB_TLS_SERVERS[*]})" >&2
+        return 1
+    fi
     if [[ -n ${LAB_PID[$name]:-} ]]; then
         echo "lab: $name already started" >&2
         return 1
+    fi
+    tls=$(lab_tls_kind "$name")
+    if [[ -n $tls ]]; then
+        lab_certs || return 1
     fi
     base=$(lab_pick_base) || return 1
     LAB_RESERVED+=("$base")
@@ -141,14 +225,10 @@ lab_start() {
     mkdir -p "$d/files"
     chmod 755 "$d"
     chown "$LAB_USER:" "$d/files"
-    case $name in
-        vsftpd) _lab_vsftpd_conf "$d" "$base" "$lo" "$hi" ;;
-        proftpd) _lab_proftpd_conf "$d" "$base" "$lo" "$hi" ;;
-        pure-ftpd) _lab_pureftpd_conf "$d" "$base" "$lo" "$hi" ;;
-        *)
-            echo "lab: unknown server $name (known: ${LAB_SERVERS[*]})" >&2
-            return 1
-            ;;
+    case $(lab_program "$name") in
+        vsftpd) _lab_vsftpd_conf "$d" "$base" "$lo" "$hi" "$tls" ;;
+        proftpd) _lab_proftpd_conf "$d" "$base" "$lo" "$hi" "$tls" ;;
+        pure-ftpd) _lab_pureftpd_conf "$d" "$base" "$lo" "$hi" "$tls" ;;
     esac || return 1
 
     # Each server runs in the foreground (no daemon fork) in a session of its own, so that stopping
@@ -227,7 +307,7 @@ lab_stop_all() {
 
 # --- vsftpd -----------------------------------------------------------------------------------
 _lab_vsftpd_conf() {
-    local d=$1 port=$2 lo=$3 hi=$4
+    local d=$1 port=$2 lo=$3 hi=$4 tls=${5:-}
     mkdir -p "$d/empty"
     chmod 755 "$d/empty"
     cat >"$d/vsftpd.conf" <<EOF
@@ -266,12 +346,34 @@ xferlog_enable=YES
 log_ftp_protocol=YES
 syslog_enable=NO
 EOF
+    if [[ -n $tls ]]; then
+        cat >>"$d/vsftpd.conf" <<EOF
+# TLS, required for the login and every data connection, with the strictest settings vsftpd has.
+ssl_enable=YES
+implicit_ssl=$([[ $tls == implicit ]] && echo YES || echo NO)
+rsa_cert_file=$LAB_CERT
+rsa_private_key_file=$LAB_KEY
+force_local_logins_ssl=YES
+force_local_data_ssl=YES
+# Each data connection must resume the control connection's TLS session (522 otherwise).
+require_ssl_reuse=YES
+# Uploads must end with the client's close_notify, not a bare FIN; downloads wait for the client to
+# answer vsftpd's close_notify.
+strict_ssl_read_eof=YES
+strict_ssl_write_shutdown=YES
+# The built-in default is DES-CBC3-SHA, which OpenSSL 3 no longer offers: no TLS 1.2 handshake
+# could succeed (TLS 1.3 suites are not chosen by this list).
+ssl_ciphers=HIGH
+# OpenSSL's diagnostics in vsftpd.log, for a failure report.
+debug_ssl=YES
+EOF
+    fi
     printf '%s\n' "$VSFTPD_BIN" "$d/vsftpd.conf" >"$d/cmd"
 }
 
 # --- proftpd ----------------------------------------------------------------------------------
 _lab_proftpd_conf() {
-    local d=$1 port=$2 lo=$3 hi=$4
+    local d=$1 port=$2 lo=$3 hi=$4 tls=${5:-}
     cat >"$d/proftpd.conf" <<EOF
 # Written by ftpx tests/lab/lib.sh for one lab run.
 ServerType              standalone
@@ -307,12 +409,31 @@ AllowRetrieveRestart    on
   ControlsEngine        off
 </IfModule>
 EOF
+    if [[ -n $tls ]]; then
+        # mod_tls comes from the unpacked proftpd-mod-crypto (ModulePath above).
+        cat >>"$d/proftpd.conf" <<EOF
+LoadModule              mod_tls.c
+<IfModule mod_tls.c>
+  TLSEngine             on
+  # Required on the control connection and on every data connection (PROT P).
+  TLSRequired           on
+  TLSProtocol           TLSv1.2 TLSv1.3
+  TLSRSACertificateFile $LAB_CERT
+  TLSRSACertificateKeyFile $LAB_KEY
+  TLSVerifyClient       off
+  # No NoSessionReuseRequired here: a data connection that does not resume the control
+  # connection's TLS session is refused (425).
+  TLSOptions            EnableDiags
+  TLSLog                $d/tls.log
+</IfModule>
+EOF
+    fi
     printf '%s\n' "$PROFTPD_BIN" --nodaemon --ipv4 --config "$d/proftpd.conf" >"$d/cmd"
 }
 
 # --- pure-ftpd --------------------------------------------------------------------------------
 _lab_pureftpd_conf() {
-    local d=$1 port=$2 lo=$3 hi=$4 uid gid
+    local d=$1 port=$2 lo=$3 hi=$4 tls=${5:-} uid gid
     uid=$(id -u "$LAB_USER") || return 1
     gid=$(id -g "$LAB_USER") || return 1
     # A virtual user in a puredb file of our own, chrooted into the served directory (the "/./"
@@ -332,4 +453,11 @@ _lab_pureftpd_conf() {
     printf '%s\n' "$PUREFTPD_BIN" \
         -S "127.0.0.1,$port" -p "$lo:$hi" -l "puredb:$d/pureftpd.pdb" \
         -E -H -4 -O "clf:$d/xfer.log" -g "$d/pure-ftpd.pid" >"$d/cmd"
+    if [[ -n $tls ]]; then
+        # -Y 3: TLS required on the control connection and on every data connection (PROT P);
+        # -2: the key and certificate in one PEM file. pure-ftpd has no setting that makes data
+        # connections resume the control session (curl --no-sessionid gets through), and resumes
+        # TLS 1.2 sessions only: under TLS 1.3 no client's data connection is resumed.
+        printf '%s\n' -Y 3 -2 "$LAB_CERT_AND_KEY" >>"$d/cmd"
+    fi
 }

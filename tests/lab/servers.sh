@@ -4,9 +4,12 @@
 #   tests/lab/servers.sh [SERVER...]                 start them, print their URLs, wait for Enter
 #   tests/lab/servers.sh [SERVER...] -- COMMAND...   start them, run COMMAND, stop them
 #
-# SERVER is vsftpd, proftpd or pure-ftpd (default: all three). COMMAND sees each server's URL in
-# LAB_URL_VSFTPD, LAB_URL_PROFTPD, LAB_URL_PURE_FTPD and its served directory in LAB_FILES_*, e.g.
+# SERVER is vsftpd, proftpd or pure-ftpd (default: all three), or a TLS variant: vsftpd-tls,
+# vsftpd-implicit, proftpd-tls, pure-ftpd-tls. COMMAND sees each server's URL in LAB_URL_VSFTPD,
+# LAB_URL_VSFTPD_TLS, ... and its served directory in LAB_FILES_*, and with a TLS server the lab
+# CA's certificate in LAB_CA, e.g.
 #   tests/lab/servers.sh vsftpd -- sh -c 'ftpx -d ls "$LAB_URL_VSFTPD/"'
+#   tests/lab/servers.sh vsftpd-tls -- sh -c 'ftpx -d --cacert "$LAB_CA" ls "$LAB_URL_VSFTPD_TLS/"'
 # The servers, their configs and logs live in a temp dir that is removed at the end (LAB_KEEP=1
 # keeps it).
 set -euo pipefail
@@ -42,6 +45,10 @@ for name in "${names[@]}"; do
     export "LAB_URL_$var=$(lab_url "$name")" "LAB_FILES_$var=$(lab_files "$name")"
     echo "$name: $(lab_url "$name")/  passive ports ${LAB_PASV[$name]}  files $(lab_files "$name")" >&2
 done
+if [[ -n ${LAB_CA:-} ]]; then
+    export LAB_CA
+    echo "TLS: trust the lab's CA with --cacert $LAB_CA" >&2
+fi
 
 if (($# > 0)); then
     "$@"
