@@ -85,6 +85,17 @@ async fn drain(stream: &mut Stream) -> io::Result<()> {
     Ok(())
 }
 
+/// Whether a transfer's failure reply, under PROT P, is the server refusing the data connection's
+/// TLS session. vsftpd answers "522 SSL connection failed: session reuse required", FileZilla
+/// Server "425 ... TLS session of data connection not resumed"; ProFTPD 1.3.8 says only "425
+/// Unable to build data connection: Operation not permitted" (its TLSLog names the reason), so a
+/// 425 after a handshake that did not resume the control connection's session counts too.
+fn refuses_tls_session(reply: &Reply, tls_resumed: Option<bool>) -> bool {
+    let text = String::from_utf8_lossy(&reply.message()).to_ascii_lowercase();
+    let tls_words = ["ssl", "tls", "resum", "reuse"].iter().any(|w| text.contains(w));
+    reply.code == 522 || tls_words || (reply.code == 425 && tls_resumed == Some(false))
+}
+
 fn data_io(e: io::Error) -> Error {
     Error::Io(io::Error::new(e.kind(), format!("data connection: {e}")))
 }
@@ -593,13 +604,10 @@ impl Session {
     }
 
     /// A transfer's failure reply; under PROT P, a refusal of the data connection's TLS session
-    /// (vsftpd "522 SSL connection failed: session reuse required", ProFTPD "425 ... TLS session
-    /// of data connection not resumed") is a TLS error, with what happened to the session.
+    /// (see [`refuses_tls_session`]) is a TLS error, with what happened to the session.
     fn transfer_refused(&self, command: String, reply: Reply, tls_resumed: Option<bool>) -> Error {
-        let text = String::from_utf8_lossy(&reply.message()).to_ascii_lowercase();
-        let tls_words = ["ssl", "tls", "resum", "reuse"].iter().any(|w| text.contains(w));
         let protected = self.config.tls.as_ref().is_some_and(|t| t.protect_data);
-        if protected && (reply.code == 522 || tls_words) {
+        if protected && refuses_tls_session(&reply, tls_resumed) {
             let session = match tls_resumed {
                 Some(true) => "it did resume the control connection's session",
                 Some(false) => "it did not resume the control connection's session",
@@ -628,5 +636,35 @@ impl Session {
         }
         self.mark_broken();
         Err(Error::Unusable)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(line: &str) -> Reply {
+        Reply { code: line[..3].parse().unwrap(), lines: vec![line.as_bytes().to_vec()] }
+    }
+
+    #[test]
+    fn data_tls_refusals_are_recognised_by_code_words_or_a_failed_resumption() {
+        let cases = [
+            // vsftpd with require_ssl_reuse=YES
+            ("522 SSL connection failed: session reuse required", Some(false), true),
+            // FileZilla Server
+            ("425 Unable to build data connection: TLS session of data connection not resumed.", Some(false), true),
+            // ProFTPD 1.3.8 without NoSessionReuseRequired: the words are only in its TLSLog
+            ("425 Unable to build data connection: Operation not permitted", Some(false), true),
+            // The same reply after a resumed session, or with no handshake: not about TLS
+            ("425 Unable to build data connection: Operation not permitted", Some(true), false),
+            ("425 Unable to build data connection: Connection refused", None, false),
+            // Other failures after a session that did not resume (pure-ftpd resumes no TLS 1.3 one)
+            ("451 Local error in processing", Some(false), false),
+            ("552 Disk full", Some(false), false),
+        ];
+        for (line, resumed, want) in cases {
+            assert_eq!(refuses_tls_session(&reply(line), resumed), want, "{line} (resumed: {resumed:?})");
+        }
     }
 }
