@@ -2,9 +2,24 @@
 # The real-server lab: ftpx against vsftpd, proftpd and pure-ftpd on 127.0.0.1, in each of the four
 # data-connection modes (EPSV, PASV, EPRT, PORT; RFC 959 and RFC 2428).
 #
-# For each server and mode: put a 10 MiB random file (and compare what the server stored), get it
-# back (cmp), ls (the name appears in a LIST line), ls -1 (the name alone on a line, no LIST
-# lines), and get a missing file (exit 5). For each server, once: a wrong password (exit 4).
+# Group "plain", for each server and mode: put a 10 MiB random file (and compare what the server
+# stored), get it back (cmp), ls (the name appears in a LIST line), ls -1 (the name alone on a
+# line, no LIST lines), and get a missing file (exit 5). For each server, once: a wrong password
+# (exit 4), and --tls against it (no TLS there: exit 7, and neither USER nor PASS sent).
+#
+# Group "tls", against vsftpd-tls, vsftpd-implicit, proftpd-tls and pure-ftpd-tls (lib.sh: TLS
+# required, strictest session reuse), trusting the lab CA with --cacert. For each server and mode:
+# put, get and ls as above, all over TLS. For each server: get-25 (25 small files in one session,
+# byte-exact) and get-25/resumed (-d reports each data connection's TLS session resumed), which
+# run dry if TLS 1.3 tickets are not renewed; put-25 (25 uploads in one session, in the last mode);
+# tls-1.2 (--tls-max 1.2: five downloads, control in TLS 1.2, every data session resumed);
+# untrusted (no --cacert: exit 7, the message names the certificate's subject); cacert (the same
+# with --cacert works); demands-reuse (curl --no-sessionid is refused: the server really requires
+# resumption). Known server limits, checked as such: pure-ftpd resumes no TLS 1.3 session (its
+# resumption is checked under 1.2 only, and it demands none); ProFTPD 1.3.8 sends no ticket on
+# upload connections, so its put-25 runs under TLS 1.2 and put-25/tls-1.3-runs-out checks that
+# the third TLS 1.3 upload fails with exit 7 and says the session did not resume.
+#
 # Prints `ok NAME` or `FAIL NAME (details)` per check, then `N passed, N failed`; exits non-zero if
 # anything failed. Every server it starts is stopped on the way out, however it ends.
 #
@@ -13,8 +28,10 @@
 # Environment:
 #   LAB_CLIENT=ftpx|curl   the client under test (default ftpx); curl proves the servers themselves
 #   FTPX=PATH              an ftpx binary to use instead of building target/release/ftpx
-#   LAB_ONLY="vsftpd proftpd"   servers to run (default: all three)
+#   LAB_ONLY="vsftpd proftpd"   servers to run (default: all three; their TLS variants follow)
 #   LAB_MODES="epsv pasv"       modes to run (default: epsv pasv eprt port)
+#   LAB_GROUPS="tls"            groups to run (default: plain tls)
+#   LAB_MANY=25            files in each many-transfers check
 #   LAB_SIZE_MB=10         size of the transferred file
 #   LAB_SKIP_SETUP=1       do not run setup.sh;  LAB_KEEP=1  keep the temp dir for a look
 set -uo pipefail
@@ -27,6 +44,7 @@ repo=$(cd "$here/../.." && pwd)
 client=${LAB_CLIENT:-ftpx}
 read -ra servers <<<"${LAB_ONLY:-${LAB_SERVERS[*]}}"
 read -ra modes <<<"${LAB_MODES:-epsv pasv eprt port}"
+read -ra groups <<<"${LAB_GROUPS:-plain tls}"
 size_mb=${LAB_SIZE_MB:-10}
 
 passed=0
@@ -104,40 +122,67 @@ curl_mode_args() {
     esac
 }
 
-# run_client MODE OP ARGS...: OP is put (FILE URL), get (URL OUT), ls (URL), ls1 (URL).
+# Options for the next run_client calls, spelled the same by both clients: --cacert FILE and
+# --tls-max 1.2. With tls_flag=1 the client asks for explicit TLS on an ftp:// URL (ftpx --tls,
+# curl --ssl-reqd). The TLS checks set these and put them back.
+client_opts=()
+tls_flag=0
+
+# run_client MODE OP ARGS...: OP is put (FILE URL), get (URL OUT), ls (URL), ls1 (URL),
+# getmany (DIR URL...: every URL into DIR, in one session), putmany (URL FILE...: every FILE into
+# the directory URL, in one session).
 run_client() {
     local mode=$1 op=$2
     shift 2
     local -a cmd
     if [[ $client == ftpx ]]; then
-        # -d puts the control conversation in $err, for the FAIL line.
-        cmd=("$ftpx" -d -q --mode "$mode")
+        # -d puts the control conversation (and the TLS events) in $err, for the FAIL line.
+        cmd=("$ftpx" -d -q --mode "$mode" "${client_opts[@]}")
+        ((tls_flag)) && cmd+=(--tls)
         case $op in
             put) cmd+=(put "$1" "$2") ;;
             get) cmd+=(get "$1" -o "$2") ;;
             ls) cmd+=(ls "$1") ;;
             ls1) cmd+=(ls -1 "$1") ;;
+            getmany) cmd+=(get "${@:2}" -o "$1/") ;;
+            putmany) cmd+=(put "${@:2}" "$1") ;;
         esac
     else
-        local -a m
+        local -a m args
+        local a tls=$tls_flag
         read -ra m <<<"$(curl_mode_args "$mode")"
-        cmd=(curl -sS -v "${m[@]}")
+        # curl has no ftpes:// scheme: explicit TLS is ftp:// with --ssl-reqd (ftps:// is implicit
+        # in both clients).
+        for a in "$@"; do
+            if [[ $a == ftpes://* ]]; then
+                a=ftp://${a#ftpes://}
+                tls=1
+            fi
+            args+=("$a")
+        done
+        set -- "${args[@]}"
+        cmd=(curl -sS -v "${m[@]}" "${client_opts[@]}")
+        ((tls)) && cmd+=(--ssl-reqd)
         case $op in
             put) cmd+=(-T "$1" "$2") ;;
             get) cmd+=(-o "$2" "$1") ;;
             ls) cmd+=("$1") ;;
             ls1) cmd+=(--list-only "$1") ;;
+            # One curl run reuses its connection for consecutive URLs on the same server.
+            getmany) cmd+=(--output-dir "$1" --remote-name-all "${@:2}") ;;
+            putmany) cmd+=(-T "{$(IFS=, && echo "${*:2}")}" "$1") ;;
         esac
     fi
     timeout 60 "${cmd[@]}" </dev/null >"$out" 2>"$err"
     rc=$?
 }
 
-# The exit status each client gives for a refused file operation and a refused login.
+# The exit status each client gives for a refused file operation, a refused login, a server that
+# refuses AUTH TLS, and a certificate it cannot verify.
 if [[ $client == ftpx ]]; then
-    want_missing=5 want_login=4
+    want_missing=5 want_login=4 want_no_tls=7 want_untrusted=7
 else
-    want_missing=78 want_login=67
+    want_missing=78 want_login=67 want_no_tls=64 want_untrusted=60
 fi
 
 # A short account of the last client run, for a FAIL line.
@@ -162,6 +207,46 @@ mode_used() {
 }
 
 # --- the checks ----------------------------------------------------------------------------------
+# transfer_checks SERVER URL FILES MODE NAME: put the random file as NAME (and compare the server's
+# copy in FILES), get it back (cmp), and find NAME in a LIST, all in MODE.
+transfer_checks() {
+    local server=$1 url=$2 files=$3 mode=$4 name=$5 dl=$work/download.bin
+    ln -f "$src" "$work/$name"
+    run_client "$mode" put "$work/$name" "$url/"
+    if ((rc != 0)); then
+        fail "$server/$mode/put" "$(details "put failed")"
+    elif ! cmp -s "$src" "$files/$name"; then
+        fail "$server/$mode/put" "$(details "the server's copy differs: $(cmp "$src" "$files/$name" 2>&1 | head -n 1)")"
+    elif ! mode_used "$mode"; then
+        fail "$server/$mode/put" "$(details "the transfer did not use $mode")"
+    else
+        ok "$server/$mode/put"
+    fi
+    rm -f "$work/$name"
+
+    rm -f "$dl"
+    run_client "$mode" get "$url/$name" "$dl"
+    if ((rc != 0)); then
+        fail "$server/$mode/get" "$(details "get failed")"
+    elif ! cmp -s "$src" "$dl"; then
+        fail "$server/$mode/get" "$(details "the download differs: $(cmp "$src" "$dl" 2>&1 | head -n 1)")"
+    elif ! mode_used "$mode"; then
+        fail "$server/$mode/get" "$(details "the transfer did not use $mode")"
+    else
+        ok "$server/$mode/get"
+    fi
+    rm -f "$dl"
+
+    run_client "$mode" ls "$url/"
+    if ((rc != 0)); then
+        fail "$server/$mode/ls" "$(details "ls failed")"
+    elif ! grep -Eq "[[:space:]]$name\$" "$out"; then
+        fail "$server/$mode/ls" "$(details "no LIST line ends with $name: $(head -c 300 "$out" | tr '\n' '|')")"
+    else
+        ok "$server/$mode/ls"
+    fi
+}
+
 run_server() {
     local server=$1 url files mode name t0 before=$failed
     if ! lab_start "$server" >"$work/start.log" 2>&1; then
@@ -175,42 +260,8 @@ run_server() {
 
     for mode in "${modes[@]}"; do
         name=up-$mode.bin
-        ln -f "$src" "$work/$name"
         t0=$(date +%s%N)
-        run_client "$mode" put "$work/$name" "$url/"
-        if ((rc != 0)); then
-            fail "$server/$mode/put" "$(details "put failed")"
-        elif ! cmp -s "$src" "$files/$name"; then
-            fail "$server/$mode/put" "$(details "the server's copy differs: $(cmp "$src" "$files/$name" 2>&1 | head -n 1)")"
-        elif ! mode_used "$mode"; then
-            fail "$server/$mode/put" "$(details "the transfer did not use $mode")"
-        else
-            ok "$server/$mode/put"
-        fi
-        rm -f "$work/$name"
-
-        local dl=$work/download.bin
-        rm -f "$dl"
-        run_client "$mode" get "$url/$name" "$dl"
-        if ((rc != 0)); then
-            fail "$server/$mode/get" "$(details "get failed")"
-        elif ! cmp -s "$src" "$dl"; then
-            fail "$server/$mode/get" "$(details "the download differs: $(cmp "$src" "$dl" 2>&1 | head -n 1)")"
-        elif ! mode_used "$mode"; then
-            fail "$server/$mode/get" "$(details "the transfer did not use $mode")"
-        else
-            ok "$server/$mode/get"
-        fi
-        rm -f "$dl"
-
-        run_client "$mode" ls "$url/"
-        if ((rc != 0)); then
-            fail "$server/$mode/ls" "$(details "ls failed")"
-        elif ! grep -Eq "[[:space:]]$name\$" "$out"; then
-            fail "$server/$mode/ls" "$(details "no LIST line ends with $name: $(head -c 300 "$out" | tr '\n' '|')")"
-        else
-            ok "$server/$mode/ls"
-        fi
+        transfer_checks "$server" "$url" "$files" "$mode" "$name"
 
         run_client "$mode" ls1 "$url/"
         if ((rc != 0)); then
@@ -241,14 +292,240 @@ run_server() {
         ok "$server/login-refused"
     fi
 
+    # Explicit TLS asked of a server that has none: a TLS error, and the password never sent in
+    # the clear (no USER, no PASS after the refused AUTH TLS).
+    tls_flag=1
+    run_client "${modes[0]}" ls "$url/"
+    tls_flag=0
+    if ((rc != want_no_tls)); then
+        fail "$server/tls-refused" "$(details "want exit $want_no_tls")"
+    elif ! grep -Eq '^(--->|>) AUTH TLS' "$err"; then
+        fail "$server/tls-refused" "$(details "no AUTH TLS in the transcript")"
+    elif grep -Eq '^(--->|>) (USER|PASS)' "$err"; then
+        fail "$server/tls-refused" "$(details "USER or PASS was sent after AUTH TLS was refused")"
+    else
+        ok "$server/tls-refused"
+    fi
+
     lab_stop "$server"
     if ((failed > before)); then
         lab_show_logs "$server" | sed 's/^/# /'
     fi
 }
 
-for server in "${servers[@]}"; do
-    run_server "$server"
+# --- the TLS group ---------------------------------------------------------------------------------
+# Counts the data connections whose TLS handshake ftpx reports (-d) as resumed, and as not resumed.
+count_resumed() { grep -c 'TLS handshake done: .*, session resumed$' "$err"; }
+count_not_resumed() { grep -c 'TLS handshake done: .*NOT resumed' "$err"; }
+
+# many_files DIR N: N small random files f01.bin... in DIR (sizes vary, some under one TLS record).
+many_files() {
+    local dir=$1 n=$2 i
+    mkdir -p "$dir"
+    for ((i = 1; i <= n; i++)); do
+        head -c "$((RANDOM % 65536 + 1))" /dev/urandom >"$dir/$(printf 'f%02d.bin' "$i")"
+    done
+}
+
+# same_files A B NAMES...: every NAME in A is byte-identical to the one in B; prints the first that
+# is not.
+same_files() {
+    local a=$1 b=$2 f
+    shift 2
+    for f in "$@"; do
+        if ! cmp -s "$a/$f" "$b/$f"; then
+            echo "$f"
+            return 1
+        fi
+    done
+}
+
+run_tls_server() {
+    local server=$1 url files mode name program resumes13=1 upload_tickets=1 before=$failed t0
+    local -a names urls paths
+    local n=${LAB_MANY:-25} i got bad
+    if ! lab_start "$server" >"$work/start.log" 2>&1; then
+        cat "$work/start.log"
+        fail "$server/start" "the server did not start; its log is above"
+        return
+    fi
+    url=$(lab_url "$server")
+    files=$(lab_files "$server")
+    program=$(lab_program "$server")
+    # pure-ftpd 1.0.50 resumes TLS 1.2 sessions on data connections but never TLS 1.3 ones, for any
+    # client (Python's ssl, on OpenSSL, sees the same); it does not require resumption either.
+    [[ $program == pure-ftpd ]] && resumes13=0
+    # ProFTPD 1.3.8 sends no TLS 1.3 session ticket on an upload's data connection (its workaround
+    # for proftpd#959), so the two from the control handshake last two uploads; the third cannot
+    # resume and is refused. Upstream asks for a fresh ticket on the control connection before
+    # each upload since proftpd#1932 (2025), which Debian's 1.3.8 lacks.
+    [[ $program == proftpd ]] && upload_tickets=0
+    echo "# $server ($(lab_tls_kind "$server") TLS) on 127.0.0.1:${LAB_PORT[$server]}, passive ports ${LAB_PASV[$server]}"
+    client_opts=(--cacert "$LAB_CA")
+
+    for mode in "${modes[@]}"; do
+        if [[ $client == curl && ($mode == eprt || $mode == port) ]]; then
+            # curl 7.88.1 accepts the server's connection, then fails ("sa_addr inet_ntop()
+            # failed") before its TLS handshake: active FTPS cannot be checked with it.
+            echo "# $server/$mode: skipped (curl 7.88 cannot do active FTPS)"
+            continue
+        fi
+        t0=$(date +%s%N)
+        transfer_checks "$server" "$url" "$files" "$mode" "up-$mode.bin"
+        echo "# $server/$mode: $((($(date +%s%N) - t0) / 1000000)) ms"
+    done
+
+    # Many transfers in one session: under TLS 1.3 every data connection spends a single-use
+    # ticket, so a client that does not take in the new ones runs dry after a few transfers.
+    names=()
+    urls=()
+    paths=()
+    for ((i = 1; i <= n; i++)); do
+        names+=("$(printf 'f%02d.bin' "$i")")
+        urls+=("$url/many/${names[-1]}")
+        paths+=("$work/many-up/${names[-1]}")
+    done
+    many_files "$files/many" "$n"
+    chown -R "$LAB_USER:" "$files/many"
+    rm -rf "$work/many-down"
+    mkdir -p "$work/many-down"
+    run_client "${modes[0]}" getmany "$work/many-down" "${urls[@]}"
+    if ((rc != 0)); then
+        fail "$server/get-$n" "$(details "get of $n files failed")"
+    elif ! bad=$(same_files "$files/many" "$work/many-down" "${names[@]}"); then
+        fail "$server/get-$n" "$(details "$bad differs or is missing")"
+    else
+        ok "$server/get-$n"
+    fi
+    # What ftpx says of each data connection: every one resumed the control connection's session.
+    if [[ $client == ftpx ]]; then
+        got=$(count_resumed)
+        if ((!resumes13)); then
+            echo "# $server/get-$n/resumed: skipped (the server resumes no TLS 1.3 session; see tls-1.2)"
+        elif ((got != n || $(count_not_resumed) != 0)); then
+            fail "$server/get-$n/resumed" "$(details "$got of $n data connections resumed")"
+        else
+            ok "$server/get-$n/resumed"
+        fi
+    fi
+
+    # Uploads in the last mode (active, unless LAB_MODES says otherwise: the data connections
+    # ftpx accepts are TLS clients too), or passive with curl.
+    mode=${modes[-1]}
+    [[ $client == curl ]] && mode=${modes[0]}
+    rm -rf "$work/many-up"
+    many_files "$work/many-up" "$n"
+    mkdir -p "$files/many-up"
+    chown "$LAB_USER:" "$files/many-up"
+    if ((!upload_tickets)); then
+        # Under TLS 1.2 the control connection's session resumes any number of times.
+        client_opts+=(--tls-max 1.2)
+    fi
+    run_client "$mode" putmany "$url/many-up/" "${paths[@]}"
+    client_opts=(--cacert "$LAB_CA")
+    local tag=$server/put-$n
+    ((upload_tickets)) || tag=$tag/tls-1.2
+    if ((rc != 0)); then
+        fail "$tag" "$(details "put of $n files failed")"
+    elif ! bad=$(same_files "$work/many-up" "$files/many-up" "${names[@]}"); then
+        fail "$tag" "$(details "the server's $bad differs or is missing")"
+    else
+        ok "$tag"
+    fi
+    if ((!upload_tickets)) && [[ $client == ftpx ]]; then
+        # Under TLS 1.3 the same uploads run out of tickets on this server: ftpx must store the
+        # first two, then stop with a TLS error (exit 7) that says the session did not resume.
+        rm -rf "${files:?}/many-up"/*
+        run_client "$mode" putmany "$url/many-up/" "${paths[@]}"
+        if ((rc == 0)); then
+            fail "$server/put-$n/tls-1.3-runs-out" "all $n uploads worked under TLS 1.3: the server now sends tickets for uploads, so check put-$n under TLS 1.3"
+        elif ((rc != 7)) || ! grep -q 'did not resume' "$err"; then
+            fail "$server/put-$n/tls-1.3-runs-out" "$(details "want exit 7 and 'did not resume'")"
+        elif ! bad=$(same_files "$work/many-up" "$files/many-up" "${names[@]:0:2}"); then
+            fail "$server/put-$n/tls-1.3-runs-out" "$(details "$bad, one of the two uploads the control connection's tickets allow, is wrong")"
+        else
+            ok "$server/put-$n/tls-1.3-runs-out"
+        fi
+    fi
+
+    # TLS 1.2, where sessions (not single-use tickets) are resumed: a few downloads in one session.
+    local k=$((n < 5 ? n : 5))
+    client_opts+=(--tls-max 1.2)
+    rm -rf "$work/many-down"
+    mkdir -p "$work/many-down"
+    run_client "${modes[0]}" getmany "$work/many-down" "${urls[@]:0:k}"
+    client_opts=(--cacert "$LAB_CA")
+    if ((rc != 0)); then
+        fail "$server/tls-1.2" "$(details "get of $k files failed")"
+    elif ! bad=$(same_files "$files/many" "$work/many-down" "${names[@]:0:k}"); then
+        fail "$server/tls-1.2" "$(details "$bad differs or is missing")"
+    elif [[ $client == ftpx ]] &&
+        { ! grep -q '^\*\*\* TLS handshake done: TLSv1_2' "$err" || grep -q 'TLSv1_3' "$err"; }; then
+        fail "$server/tls-1.2" "$(details "a connection did not use TLS 1.2")"
+    elif [[ $client == ftpx ]] && (($(count_resumed) != k || $(count_not_resumed) != 0)); then
+        fail "$server/tls-1.2" "$(details "$(count_resumed) of $k data connections resumed")"
+    else
+        ok "$server/tls-1.2"
+    fi
+
+    # A certificate the client cannot verify (signed by the lab CA, not trusted without --cacert):
+    # a TLS error that names the certificate, then the same command with --cacert works.
+    client_opts=()
+    run_client "${modes[0]}" ls "$url/"
+    if ((rc != want_untrusted)); then
+        fail "$server/untrusted" "$(details "want exit $want_untrusted")"
+    elif [[ $client == ftpx ]] && ! grep -q "subject: O=ftpx lab, CN=ftpx lab server" "$err"; then
+        fail "$server/untrusted" "$(details "the message does not name the certificate's subject")"
+    else
+        ok "$server/untrusted"
+    fi
+    client_opts=(--cacert "$LAB_CA")
+    run_client "${modes[0]}" ls "$url/"
+    if ((rc != 0)); then
+        fail "$server/cacert" "$(details "ls with --cacert failed")"
+    else
+        ok "$server/cacert"
+    fi
+
+    # The lab's own claim: this server refuses a data connection that does not resume the control
+    # connection's session (curl --no-sessionid never offers one), whatever the client under test.
+    if ((resumes13)); then
+        local c=${url/#ftpes:/ftp:} reqd=()
+        [[ $url == ftpes:* ]] && reqd=(--ssl-reqd)
+        if timeout 30 curl -sS --no-sessionid "${reqd[@]}" --cacert "$LAB_CA" "$c/" \
+            </dev/null >"$out" 2>"$err"; then
+            fail "$server/demands-reuse" "a data connection without session reuse was accepted"
+        elif ! grep -Eq '(425|522)' "$err"; then
+            fail "$server/demands-reuse" "curl failed, but not with 425/522: $(tail -n 2 "$err" | tr '\n' '|')"
+        else
+            ok "$server/demands-reuse"
+        fi
+    fi
+    client_opts=()
+
+    lab_stop "$server"
+    if ((failed > before)); then
+        lab_show_logs "$server" | sed 's/^/# /'
+    fi
+}
+
+for group in "${groups[@]}"; do
+    case $group in
+        plain)
+            for server in "${servers[@]}"; do
+                run_server "$server"
+            done
+            ;;
+        tls)
+            lab_certs || fail tls/certificates "openssl could not make the lab's certificates"
+            for server in "${LAB_TLS_SERVERS[@]}"; do
+                if [[ " ${servers[*]} " == *" $(lab_program "$server") "* ]]; then
+                    run_tls_server "$server"
+                fi
+            done
+            ;;
+        *) fail setup "unknown group '$group' in LAB_GROUPS (plain, tls)" ;;
+    esac
 done
 
 # Nothing of ours may outlive the run: every server's process group must be gone.
