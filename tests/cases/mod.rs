@@ -1,6 +1,7 @@
 //! The test cases, one module per area, and what they share.
 //!
-//! - `harness`, `server`, `script`: self-tests of the support code (raw TCP, no ftpx engine).
+//! - `harness`, `server`, `server_tls`, `script`: self-tests of the support code (raw TCP or a bare
+//!   rustls client, no ftpx engine).
 //! - `transfer`, `files`, `errors`, `data_connection`, `safety`: the CLI contract of the one-shot
 //!   commands, run against the real binary.
 
@@ -11,6 +12,7 @@ mod harness;
 mod safety;
 mod script;
 mod server;
+mod server_tls;
 mod transfer;
 
 use std::panic::{self, AssertUnwindSafe};
