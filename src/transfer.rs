@@ -121,6 +121,15 @@ pub async fn download(
         }
     };
     let keep = part.as_ref().map(|p| format!("; {} kept for -c", p.display())).unwrap_or_default();
+    let finished = match finished {
+        // The server refused the data connection's TLS session (vsftpd's 522 when it did not
+        // resume the control connection's): that refusal is why bytes are missing, and what the
+        // user must see, with its exit code.
+        Err(e) if e.downcast_ref::<ftp::Error>().is_some_and(ftp::Error::is_tls) => {
+            return Err(e.context(format!("could not download '{shown}'{keep}")));
+        }
+        other => other,
+    };
     if let Some(size) = size
         && offset + received != size
     {
