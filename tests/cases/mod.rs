@@ -2,8 +2,8 @@
 //!
 //! - `harness`, `server`, `server_tls`, `script`: self-tests of the support code (raw TCP or a bare
 //!   rustls client, no ftpx engine).
-//! - `transfer`, `files`, `errors`, `data_connection`, `safety`: the CLI contract of the one-shot
-//!   commands, run against the real binary.
+//! - `transfer`, `files`, `errors`, `data_connection`, `safety`, `tls`: the CLI contract of the
+//!   one-shot commands, run against the real binary.
 
 mod data_connection;
 mod errors;
@@ -13,6 +13,7 @@ mod safety;
 mod script;
 mod server;
 mod server_tls;
+mod tls;
 mod transfer;
 
 use std::panic::{self, AssertUnwindSafe};
