@@ -12,7 +12,9 @@ use rustls::{ProtocolVersion, SupportedProtocolVersion};
 
 use super::{PASS, USER, assert_used_only, in_each_mode, server_with, url};
 use crate::support::tls::SERVER_SUBJECT;
-use crate::support::{Cert, Output, Run, ServerConfig, TestServer, dir_names, ftpx, random_bytes, write_random};
+use crate::support::{
+    Cert, Output, Run, Script, ScriptServer, ServerConfig, TestServer, dir_names, ftpx, random_bytes, write_random,
+};
 
 const MIB: usize = 1 << 20;
 
@@ -367,4 +369,41 @@ fn debug_transcript_shows_each_tls_handshake_and_that_data_resumed() {
         assert!(line.starts_with("*** data#") && line.contains("TLSv1_3"), "{line}");
         assert!(line.contains("session resumed"), "{line}");
     }
+}
+
+#[test]
+fn put_over_tls_ends_the_upload_with_close_notify_before_reading_226() {
+    let content = random_bytes(70_000, 92);
+    // Every line ftpx must send, in order; DataReceive fails if the data ends in a bare FIN,
+    // without close_notify (RFC 4217 section 12.6: a truncation the server could not detect).
+    let mut server = ScriptServer::start(
+        Script::new()
+            .send("220 scripted FTPS\r\n")
+            .answer("AUTH TLS", "234 Proceed with negotiation.\r\n")
+            .start_tls()
+            .answer("USER alice", "331 Password please.\r\n")
+            .answer("PASS ", "230 Welcome.\r\n")
+            .answer("PBSZ 0", "200 PBSZ=0\r\n")
+            .answer("PROT P", "200 Protection set to Private\r\n")
+            .answer("FEAT", "500 Unknown command.\r\n")
+            .answer("TYPE I", "200 Binary.\r\n")
+            .expect("EPSV")
+            .passive("229 Entering Extended Passive Mode (|||{port}|)")
+            .answer("STOR up.bin", "150 Ok to send data.\r\n")
+            .data_start_tls()
+            .data_receive()
+            .data_close()
+            .send("226 Transfer complete.\r\n")
+            .answer("QUIT", "221 Goodbye.\r\n"),
+    );
+    let local = tempfile::tempdir().unwrap();
+    fs::write(local.path().join("up.bin"), &content).unwrap();
+    let run = ftpx();
+    let ca = run.home().join("ca.pem");
+    fs::write(&ca, server.trust_pem()).unwrap();
+    let target = format!("ftpes://alice:secret@{}/up.bin", server.addr());
+    let out = run.current_dir(local.path()).arg("--cacert").arg(&ca).args(["put", "up.bin", &target]).run();
+    out.assert_success();
+    assert_eq!(server.join(), Vec::<String>::new());
+    assert!(server.data_received() == content, "{} bytes received", server.data_received().len());
 }
