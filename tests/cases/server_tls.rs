@@ -243,9 +243,16 @@ fn tls_server_implicit_speaks_tls_from_the_first_byte() {
     assert_eq!(raw.cmd("AUTH TLS"), "503 Already in TLS.");
     let feat = raw.cmd("FEAT");
     assert_eq!(feat, "211 End");
-    raw.login("P");
+    // PBSZ 0 and PROT P are in force without being sent (MS-FTPS 3.2.5.1).
+    assert!(raw.cmd("USER anonymous").starts_with("331"));
+    assert!(raw.cmd("PASS guest@").starts_with("230"));
     let (listing, done) = raw.download(false, "NLST");
     assert_eq!((listing.as_slice(), done.as_str()), (&b""[..], "226 Transfer complete."));
+    assert_eq!(raw.cmd("PBSZ 0"), "200 PBSZ set to 0.");
+    assert_eq!(raw.cmd("PROT P"), "200 PROT now Private.");
+    let (listing, done) = raw.download(true, "NLST");
+    assert_eq!((listing.as_slice(), done.as_str()), (&b""[..], "226 Transfer complete."));
+    assert_eq!(server.data_handshakes().len(), 2);
 }
 
 #[test]

@@ -375,7 +375,7 @@ fn debug_transcript_shows_each_tls_handshake_and_that_data_resumed() {
 fn put_over_tls_ends_the_upload_with_close_notify_before_reading_226() {
     let content = random_bytes(70_000, 92);
     // Every line ftpx must send, in order; DataReceive fails if the data ends in a bare FIN,
-    // without close_notify (RFC 4217 section 12.6: a truncation the server could not detect).
+    // without close_notify (a truncation the server could not tell from the end).
     let mut server = ScriptServer::start(
         Script::new()
             .send("220 scripted FTPS\r\n")

@@ -294,7 +294,8 @@ impl ServerConfig {
     }
 
     /// Implicit FTPS: the control connection is TLS from the first byte (port 990 servers);
-    /// `AUTH` is refused, `PBSZ` and `PROT` work as with [`ServerConfig::tls`].
+    /// `AUTH` is refused, `PBSZ 0` and `PROT P` are in force from the start (MS-FTPS 3.2.5.1)
+    /// and may still be sent, `PROT C` too.
     pub fn implicit_tls(mut self) -> Self {
         self.tls = Some(TlsMode::Implicit);
         self

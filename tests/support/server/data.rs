@@ -318,7 +318,7 @@ impl Session {
     }
 
     /// Under `PROT P`, the TLS handshake on a data connection just made, as the TLS server
-    /// (RFC 4217 section 9, active modes included), and vsftpd's `require_ssl_reuse` check: a
+    /// (RFC 4217, active modes included), and vsftpd's `require_ssl_reuse` check: a
     /// handshake that resumed no session of this server gets 522 and the connection is dropped.
     async fn secure_data(&mut self, tcp: TcpStream) -> io::Result<Result<Conn, Refusal>> {
         let tls = match &self.shared.tls {

@@ -99,7 +99,8 @@ pub(super) struct Session {
     /// The control connection is in TLS (after AUTH TLS, or from the start when implicit).
     pub(super) secure: bool,
     pub(super) pbsz: bool,
-    /// PROT P: data connections in TLS. RFC 4217 section 9: the default is PROT C.
+    /// PROT P: data connections in TLS. RFC 2228 makes PROT C the default, except on an implicit
+    /// connection, where PBSZ 0 and PROT P are taken as sent (MS-FTPS 3.2.5.1).
     pub(super) prot_private: bool,
 }
 
@@ -136,8 +137,8 @@ impl Session {
             data: DataSetup::None,
             epsv_all: false,
             secure: implicit,
-            pbsz: false,
-            prot_private: false,
+            pbsz: implicit,
+            prot_private: implicit,
         };
         // An I/O error on the control connection ends the session; there is no one left to tell.
         let _ = session.serve().await;
@@ -319,7 +320,7 @@ impl Session {
         Ok(())
     }
 
-    /// RFC 4217 section 8: only `PBSZ 0` makes sense for TLS; any other size is answered with
+    /// RFC 2228 PBSZ as RFC 4217 uses it: only `PBSZ 0` makes sense for TLS; any other size is answered with
     /// the one the server uses.
     async fn pbsz(&mut self, arg: &[u8]) -> io::Result<()> {
         if !self.secure {
@@ -329,7 +330,7 @@ impl Session {
         if arg == b"0" { self.reply("200 PBSZ set to 0.").await } else { self.reply("200 PBSZ=0").await }
     }
 
-    /// RFC 4217 section 9: `PROT P` (data in TLS) or `PROT C` (data in the clear), after `PBSZ`.
+    /// RFC 2228 PROT as RFC 4217 uses it: `PROT P` (data in TLS) or `PROT C` (data in the clear), after `PBSZ`.
     async fn prot(&mut self, arg: &[u8]) -> io::Result<()> {
         if !self.secure {
             return self.reply("503 PROT needs a secure connection.").await;

@@ -2,7 +2,7 @@
 //! or TLS, and the TLS state every session of one server shares.
 //!
 //! The server is the TLS server on every connection, the data connections it makes itself in
-//! active mode included (RFC 4217 section 9: the FTP client is always the TLS client). Whether a
+//! active mode included (RFC 4217: the FTP client is the TLS client on every connection). Whether a
 //! data connection's handshake resumed a session is what `require_session_reuse` judges, and, as
 //! with OpenSSL's `SSL_session_reused` in vsftpd, a resumption of any session of this server
 //! counts, not only the control connection's.
