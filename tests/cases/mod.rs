@@ -1,8 +1,9 @@
 //! The test cases, one module per area, and what they share.
 //!
-//! - `harness`, `server`, `script`: self-tests of the support code (raw TCP, no ftpx engine).
-//! - `transfer`, `files`, `errors`, `data_connection`, `safety`: the CLI contract of the one-shot
-//!   commands, run against the real binary.
+//! - `harness`, `server`, `server_tls`, `script`: self-tests of the support code (raw TCP or a bare
+//!   rustls client, no ftpx engine).
+//! - `transfer`, `files`, `errors`, `data_connection`, `safety`, `tls`: the CLI contract of the
+//!   one-shot commands, run against the real binary.
 
 mod data_connection;
 mod errors;
@@ -11,6 +12,8 @@ mod harness;
 mod safety;
 mod script;
 mod server;
+mod server_tls;
+mod tls;
 mod transfer;
 
 use std::panic::{self, AssertUnwindSafe};
