@@ -379,6 +379,10 @@ async fn get(ctx: &Context, args: GetArgs, host: &mut Option<String>) -> Result<
     if to_stdout && args.resume {
         bail!(AppError::Usage("-c cannot resume a download to stdout".into()));
     }
+    if let Some(dir) = out.filter(|p| p.as_os_str().as_bytes().ends_with(b"/")) {
+        // `-o dir/` names a directory: made if missing, like the URL form `ftp://host/dir/`.
+        std::fs::create_dir_all(dir).map_err(|e| AppError::local(dir, e))?;
+    }
     let mut sessions = Sessions::new(ctx);
     for target in &targets {
         let sink = if to_stdout {
@@ -421,7 +425,7 @@ async fn put(ctx: &Context, mut args: PutArgs, host: &mut Option<String>) -> Res
         };
         transfer::upload(&mut session, local, &remote, args.resume, args.ascii, ctx.progress)
             .await
-            .with_context(|| format!("could not upload {}", local.display()))?;
+            .with_context(|| format!("could not upload {} to '{}'", local.display(), escape(&remote)))?;
     }
     session.quit().await;
     Ok(exit::OK)

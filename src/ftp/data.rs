@@ -569,20 +569,34 @@ impl Session {
     /// else `Refused` with the reply.
     pub async fn finish_data(&mut self, data: DataStream) -> Result<Reply, Error> {
         let DataStream { stream, mode, name, command, started, bytes, early_final, tls_resumed, .. } = data;
+        let mut reply = early_final;
         if let Some(mut stream) = stream {
             // Our half closes first so an upload's end is seen (the server answers 226 only then);
             // under TLS this sends close_notify (RFC 4217 §12.6).
             let _ = timeout(self.config.timeout, stream.shutdown()).await;
             if stream.is_tls() {
                 // Read to the end: the server's close_notify, and the TLS 1.3 tickets it sent on
-                // this connection, which later data connections resume with.
-                let _ = timeout(self.config.timeout, drain(&mut stream)).await;
+                // this connection, which later data connections resume with. Beside the final
+                // reply, so a server that answers 226 and keeps the connection open costs a
+                // moment, not the whole timeout.
+                let drained = drain(&mut stream);
+                tokio::pin!(drained);
+                let mut done = false;
+                if reply.is_none() {
+                    tokio::select! {
+                        _ = &mut drained => done = true,
+                        r = self.final_reply() => reply = Some(r?),
+                    }
+                }
+                if !done {
+                    let _ = timeout(Duration::from_secs(1), drained).await;
+                }
             }
         }
         let secs = started.elapsed().as_secs_f64();
         let rate = if secs > 0.0 { bytes as f64 / secs / 1e6 } else { 0.0 };
         self.note(&name, &format!("{mode}: closed after {bytes} bytes in {secs:.3} s ({rate:.1} MB/s)"));
-        let reply = match early_final {
+        let reply = match reply {
             Some(r) => r,
             None => self.final_reply().await?,
         };
