@@ -76,6 +76,9 @@ pub struct Session {
     /// an earlier command, so nothing more is sent.
     broken: bool,
     greeting: Option<Reply>,
+    /// The last reply read, for callers that compose their own steps and report what the
+    /// server said (the probe shows the reply to each mode command).
+    last_reply: Option<Reply>,
 }
 
 impl Session {
@@ -157,6 +160,7 @@ impl Session {
             transfer_type: None,
             broken: false,
             greeting: None,
+            last_reply: None,
         };
         session.read_greeting().await?;
         Ok(session)
@@ -182,6 +186,11 @@ impl Session {
 
     pub fn greeting(&self) -> Option<&Reply> {
         self.greeting.as_ref()
+    }
+
+    /// The last reply read on the control connection.
+    pub fn last_reply(&self) -> Option<&Reply> {
+        self.last_reply.as_ref()
     }
 
     pub fn peer_addr(&self) -> SocketAddr {
@@ -247,6 +256,7 @@ impl Session {
         match result {
             Ok(reply) => {
                 self.emit("control", &Event::Received(&reply));
+                self.last_reply = Some(reply.clone());
                 if reply.code == 421 {
                     // RFC 959 §4.2: 421 may come in answer to any command; the server is leaving.
                     self.broken = true;

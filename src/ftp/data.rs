@@ -224,7 +224,10 @@ impl Session {
         }
     }
 
-    fn data_stream(
+    /// Wraps a data connection as a [`DataStream`], so `read`, `finish_data` and `abort_data`
+    /// apply to one that the caller opened itself with the lower-level steps
+    /// ([`Session::connect_data`], or an accept on [`Session::request_active`]'s listener).
+    pub fn data_stream(
         &self,
         stream: Option<Stream>,
         mode: DataMode,
