@@ -84,6 +84,42 @@ pub struct GlobalArgs {
     /// No progress bar or summary line
     #[arg(short = 'q', long, global = true)]
     pub quiet: bool,
+
+    /// Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)
+    #[arg(long, global = true)]
+    pub tls: bool,
+
+    /// Data connections under TLS: private (PROT P, the default) or clear (PROT C)
+    #[arg(long, global = true, value_enum, default_value_t = TlsDataArg::Private)]
+    pub tls_data: TlsDataArg,
+
+    /// Trust the CA certificates in this PEM file, in addition to the system's
+    #[arg(long, global = true, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
+
+    /// Do not verify the server's certificate (warns every time)
+    #[arg(short = 'k', long, global = true)]
+    pub insecure: bool,
+
+    /// Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)
+    #[arg(long, global = true, value_enum, default_value_t = TlsMaxArg::V1_3)]
+    pub tls_max: TlsMaxArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TlsDataArg {
+    /// PROT P: data connections in TLS
+    Private,
+    /// PROT C: data connections in the clear (the control connection stays in TLS)
+    Clear,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TlsMaxArg {
+    #[value(name = "1.2")]
+    V1_2,
+    #[value(name = "1.3")]
+    V1_3,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -145,7 +181,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct UrlArg {
-    /// ftp://[user[:password]@]host[:port]/path
+    /// ftp://[user[:password]@]host[:port]/path (ftps:// implicit TLS, ftpes:// explicit TLS)
     pub url: String,
 }
 
@@ -233,4 +269,70 @@ pub struct ProbeArgs {
     /// Print one JSON object instead of the report
     #[arg(long)]
     pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    //! The committed completions/ and man/ must be what the definition generates today. Run with
+    //! `FTPX_REGENERATE=1 cargo test --lib cli` to rewrite them after changing the CLI.
+
+    use std::path::{Path, PathBuf};
+
+    use clap::CommandFactory;
+    use clap_complete::Shell;
+
+    use super::Cli;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    /// Every generated file, by path relative to the repository root.
+    fn generated() -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files = Vec::new();
+        for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell, Shell::Elvish] {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "ftpx", &mut out);
+            let name = match shell {
+                Shell::Bash => "ftpx.bash".to_owned(),
+                Shell::Zsh => "_ftpx".to_owned(),
+                Shell::Fish => "ftpx.fish".to_owned(),
+                Shell::PowerShell => "_ftpx.ps1".to_owned(),
+                _ => "ftpx.elv".to_owned(),
+            };
+            files.push((Path::new("completions").join(name), out));
+        }
+        let mut cmd = Cli::command();
+        // Building propagates the global flags into each subcommand, so their pages list them.
+        cmd.build();
+        let mut page = Vec::new();
+        clap_mangen::Man::new(cmd.clone()).render(&mut page).expect("render man page");
+        files.push((PathBuf::from("man/ftpx.1"), page));
+        for sub in cmd.get_subcommands() {
+            let name = format!("ftpx-{}", sub.get_name());
+            let sub = sub.clone().name(name.clone());
+            let mut page = Vec::new();
+            clap_mangen::Man::new(sub).render(&mut page).expect("render man page");
+            files.push((Path::new("man").join(format!("{name}.1")), page));
+        }
+        files
+    }
+
+    #[test]
+    fn completions_and_man_pages_are_up_to_date() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let regenerate = std::env::var_os("FTPX_REGENERATE").is_some();
+        let mut stale = Vec::new();
+        for (path, content) in generated() {
+            let full = root.join(&path);
+            if regenerate {
+                std::fs::create_dir_all(full.parent().expect("has a parent")).expect("create dir");
+                std::fs::write(&full, &content).expect("write generated file");
+            } else if std::fs::read(&full).ok().as_deref() != Some(content.as_slice()) {
+                stale.push(path.display().to_string());
+            }
+        }
+        assert!(stale.is_empty(), "stale generated files {stale:?}: run FTPX_REGENERATE=1 cargo test --lib cli");
+    }
 }

@@ -6,6 +6,7 @@
 
 use std::io;
 
+use crate::ftp::tls::TlsConfigError;
 use crate::ftp::{self, Phase};
 use crate::target::TargetError;
 
@@ -34,6 +35,9 @@ pub enum AppError {
     Local { path: String, source: io::Error },
     #[error("{0}")]
     Incomplete(String),
+    /// Ctrl-C or SIGTERM; exits 130 or 143.
+    #[error("{0}")]
+    Interrupted(String),
     /// `quote` got a 4xx/5xx: the reply is already printed.
     #[error("the server answered {0}")]
     QuoteFailed(u16),
@@ -54,13 +58,20 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                 AppError::Local { .. } => exit::LOCAL_FILE,
                 AppError::Incomplete(_) => exit::INCOMPLETE,
                 AppError::QuoteFailed(_) => exit::REFUSED,
+                AppError::Interrupted(_) => crate::interrupt::exit_status(),
             };
         }
-        if cause.downcast_ref::<TargetError>().is_some() {
+        if cause.downcast_ref::<TargetError>().is_some() || cause.downcast_ref::<ftp::UnsafeArgument>().is_some() {
             return exit::USAGE;
         }
         if let Some(e) = cause.downcast_ref::<ftp::Error>() {
             return engine_exit_code(e);
+        }
+        if let Some(e) = cause.downcast_ref::<TlsConfigError>() {
+            return match e {
+                TlsConfigError::CaFile { .. } | TlsConfigError::EmptyCaFile(_) => exit::LOCAL_FILE,
+                TlsConfigError::Rustls(_) => exit::TLS,
+            };
         }
     }
     exit::OTHER
@@ -76,6 +87,7 @@ fn engine_exit_code(e: &ftp::Error) -> u8 {
         Refused { .. } => exit::REFUSED,
         Unsafe(_) => exit::USAGE,
         NoDataConnection { .. } => exit::NO_DATA_CONNECTION,
+        TlsRefused(_) | Tls(_) | TlsData { .. } => exit::TLS,
         Closed | ServiceClosing(_) | Protocol(_) | Unusable | Io(_) => exit::OTHER,
     }
 }
@@ -111,6 +123,14 @@ pub fn hint(err: &anyhow::Error, host: Option<&str>) -> Option<String> {
             ftp::Error::Timeout { phase: Phase::Accept, .. } => {
                 Some(format!("the server never connected back: try --mode passive, or run `{probe}`"))
             }
+            ftp::Error::TlsData { .. } => Some(
+                "servers like vsftpd (require_ssl_reuse) demand that each data connection resume the control \
+                 connection's TLS session; try --tls-max 1.2, or --tls-data clear if the server allows PROT C"
+                    .into(),
+            ),
+            ftp::Error::TlsRefused(_) => Some(
+                "the server does not offer TLS here: use ftp:// without --tls only if plaintext is acceptable".into(),
+            ),
             ftp::Error::Refused { command, .. } if command.starts_with("REST") => {
                 Some("the server cannot resume; download again without -c".into())
             }

@@ -15,6 +15,7 @@ pub mod app;
 pub mod cli;
 pub mod error;
 pub mod ftp;
+pub mod interrupt;
 pub mod netrc;
 pub mod probe;
 pub mod progress;

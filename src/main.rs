@@ -19,7 +19,14 @@ fn main() -> ExitCode {
         }
     };
     let mut host = None;
-    match runtime.block_on(ftpx::app::run(cli, &mut host)) {
+    let result = runtime.block_on(async {
+        ftpx::interrupt::install();
+        tokio::select! {
+            r = ftpx::app::run(cli, &mut host) => r,
+            () = ftpx::interrupt::fired_outside_transfer() => Err(ftpx::error::AppError::Interrupted("interrupted".into()).into()),
+        }
+    });
+    match result {
         Ok(code) => ExitCode::from(code),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {

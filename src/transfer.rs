@@ -14,6 +14,7 @@ use tokio::task::spawn_blocking;
 
 use crate::error::AppError;
 use crate::ftp::{self, Command, DataStream, Session};
+use crate::interrupt::{self, TransferGuard};
 use crate::progress::{Progress, ProgressMode};
 use crate::text::escape;
 
@@ -85,6 +86,7 @@ pub async fn download(
         None => Box::new(io::stdout()),
     };
     let expected = size.map(|s| s.saturating_sub(offset));
+    let _guard = TransferGuard::new();
     let bar = Progress::start(progress, "got", shown.clone(), size, offset);
     let copied = copy_to_writer(&mut data, writer, expected, &bar, offset).await;
     let received = data.bytes();
@@ -111,6 +113,11 @@ pub async fn download(
         Err(CopyError::Data(e)) => {
             let _ = session.abort_data(data).await;
             Err(e)
+        }
+        Err(CopyError::Interrupted) => {
+            abort_briefly(session, data).await;
+            let kept = part.as_ref().map(|p| format!("; {} kept for -c", p.display())).unwrap_or_default();
+            return Err(AppError::Interrupted(format!("interrupted{kept}")).into());
         }
     };
     let keep = part.as_ref().map(|p| format!("; {} kept for -c", p.display())).unwrap_or_default();
@@ -171,6 +178,13 @@ enum Copy {
 enum CopyError {
     Local(io::Error),
     Data(anyhow::Error),
+    /// Ctrl-C or SIGTERM.
+    Interrupted,
+}
+
+/// ABOR with a short bound: after a signal the user is waiting, and the session is about to end.
+async fn abort_briefly(session: &mut Session, data: DataStream) {
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(3), session.abort_data(data)).await;
 }
 
 type WriteJob = tokio::task::JoinHandle<(Box<dyn Write + Send>, Vec<u8>, io::Result<()>)>;
@@ -193,7 +207,11 @@ async fn copy_to_writer(
         let mut filled = 0;
         let mut read_error = None;
         while filled < BUF {
-            match data.read(&mut buf[filled..]).await {
+            let read = tokio::select! {
+                r = data.read(&mut buf[filled..]) => r.map_err(|e| CopyError::Data(e.into())),
+                () = interrupt::fired() => Err(CopyError::Interrupted),
+            };
+            match read {
                 Ok(0) => break,
                 Ok(n) => {
                     filled += n;
@@ -221,7 +239,7 @@ async fn copy_to_writer(
             total += filled as u64;
         }
         if let Some(e) = read_error {
-            break Err(CopyError::Data(e.into()));
+            break Err(e);
         }
         if expected.is_some_and(|e| total > e) {
             break Ok(Copy::Overrun);
@@ -277,6 +295,7 @@ pub async fn upload(
     session.set_type(ascii).await?;
     let verb = if offset > 0 { "APPE" } else { "STOR" };
     let mut data = session.open_data(&Command::path(verb, remote)?, None).await?;
+    let _guard = TransferGuard::new();
     let bar = Progress::start(progress, "put", shown.clone(), Some(len), offset);
     match copy_from_file(file, &mut data, &bar, offset).await {
         Ok(()) => {}
@@ -287,6 +306,10 @@ pub async fn upload(
         Err(CopyError::Data(e)) => {
             let _ = session.abort_data(data).await;
             return Err(e.context(format!("could not upload '{shown}'")));
+        }
+        Err(CopyError::Interrupted) => {
+            abort_briefly(session, data).await;
+            return Err(AppError::Interrupted("interrupted; resume with put -c".into()).into());
         }
     }
     let sent = data.bytes();
@@ -340,7 +363,10 @@ async fn copy_from_file(file: File, data: &mut DataStream, bar: &Progress, base:
             return Ok(());
         }
         job = read_job(file, std::mem::take(&mut spare));
-        data.write_all(&buf[..n]).await.map_err(|e: ftp::Error| CopyError::Data(e.into()))?;
+        tokio::select! {
+            r = data.write_all(&buf[..n]) => r.map_err(|e: ftp::Error| CopyError::Data(e.into()))?,
+            () = interrupt::fired() => return Err(CopyError::Interrupted),
+        }
         total += n as u64;
         bar.set(total);
         spare = buf;

@@ -448,18 +448,10 @@ async fn passive(
     let target = if aim == Aim::Advertised { offer.advertised } else { offer.target };
     *step = Step::DataConnect(target);
     let stream = session.connect_data(mode, target, DATA).await?;
+    let Stream::Tcp(tcp) = stream else { unreachable!("connect_data gives a TCP stream") };
     att.data_address = Some(target);
     *step = Step::Transfer;
-    let early = match session.start_transfer(mode, list, None).await {
-        Ok(Ok(early)) => early,
-        Ok(Err(why)) => {
-            att.transfer_reply = why.reply.clone();
-            return Err(why.into());
-        }
-        Err(e) => return Err(engine_failure(e, *step, att)),
-    };
-    let data = session.data_stream(Some(stream), mode, target, DATA.into(), list, early);
-    read_listing(att, step, session, data).await
+    start_listing(att, step, session, list, Pending::Connected(tcp, target)).await
 }
 
 async fn active(att: &mut Attempt, step: &mut Step, session: &mut Session, list: &Command) -> Result<(), Failure> {
@@ -480,25 +472,56 @@ async fn active(att: &mut Attempt, step: &mut Step, session: &mut Session, list:
     att.announced = Some(announced);
     let server_ip = session.peer_addr().ip().to_canonical();
     *step = Step::ConnectBack(announced);
+    start_listing(att, step, session, list, Pending::Listening(&listener, server_ip)).await
+}
 
-    // Servers differ in what comes first: vsftpd connects, then answers 150; others answer
-    // first. Wait for both at once.
-    let ((tcp, from), early) = {
+/// A data connection on its way.
+enum Pending<'a> {
+    /// Passive: connected to this address.
+    Connected(TcpStream, SocketAddr),
+    /// Active: the server is to connect here, from this address.
+    Listening(&'a TcpListener, IpAddr),
+}
+
+/// Sends LIST while the data connection completes (the accept in active mode, then the TLS
+/// handshake under PROT P), then reads the listing. Both at once, as servers differ in what comes
+/// first: vsftpd connects in active mode before it answers 150, others after.
+async fn start_listing(
+    att: &mut Attempt,
+    step: &mut Step,
+    session: &mut Session,
+    list: &Command,
+    pending: Pending<'_>,
+) -> Result<(), Failure> {
+    let mode = att.mode;
+    let passive = matches!(pending, Pending::Connected(..));
+    let protection = session.data_protection(mode, DATA);
+    let strays = &mut att.strays;
+    let establish = async move {
+        let (tcp, from) = match pending {
+            Pending::Connected(tcp, to) => (tcp, to),
+            Pending::Listening(listener, server) => accept_from(listener, server, strays)
+                .await
+                .map_err(|e| Failure::new(ftp::Stage::Listen, format!("accept failed: {e}")))?,
+        };
+        let (stream, _resumed) = protection.apply(tcp).await?;
+        Ok::<_, Failure>((stream, from))
+    };
+    let ((stream, from), early) = {
         let transfer = session.start_transfer(mode, list, None);
-        let accept = accept_from(&listener, server_ip, &mut att.strays);
-        tokio::pin!(transfer, accept);
-        let accepted =
-            |a: std::io::Result<_>| a.map_err(|e| Failure::new(ftp::Stage::Listen, format!("accept failed: {e}")));
+        tokio::pin!(transfer, establish);
         tokio::select! {
             r = &mut transfer => match r {
-                Ok(Ok(None)) => (accepted((&mut accept).await)?, None),
-                r => return Err(transfer_failed(r, &mut att.transfer_reply, false)),
+                // A final reply and no connection is a failure in active mode (nothing proven);
+                // in passive mode the connection is already up.
+                Ok(Ok(early)) if early.is_none() || passive => ((&mut establish).await?, early),
+                r => return Err(transfer_failed(r, &mut att.transfer_reply, passive)),
             },
-            a = &mut accept => {
-                let a = accepted(a)?;
+            done = &mut establish => {
+                let done = done?;
                 match (&mut transfer).await {
                     // A final reply with the connection open: the listing may still be readable.
-                    Ok(Ok(early)) => (a, early),
+                    Ok(Ok(early)) => (done, early),
                     r => return Err(transfer_failed(r, &mut att.transfer_reply, true)),
                 }
             }
@@ -506,7 +529,7 @@ async fn active(att: &mut Attempt, step: &mut Step, session: &mut Session, list:
     };
     att.data_address = Some(from);
     *step = Step::Transfer;
-    let data = session.data_stream(Some(Stream::Tcp(tcp)), mode, from, DATA.into(), list, early);
+    let data = session.data_stream(Some(stream), mode, from, DATA.into(), list, early);
     read_listing(att, step, session, data).await
 }
 

@@ -1,0 +1,426 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'ftpx' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'ftpx'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'ftpx' {
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read credentials from this netrc file instead of ~/.netrc')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Data-connection mode: auto tries passive, then active')
+            [CompletionResult]::new('--pasv-address', '--pasv-address', [CompletionResultType]::ParameterName, 'Address for PASV data connections: the control connection''s peer, or the one the server advertised')
+            [CompletionResult]::new('--active-address', '--active-address', [CompletionResultType]::ParameterName, 'Address to advertise in PORT/EPRT instead of the control connection''s local address')
+            [CompletionResult]::new('--active-ports', '--active-ports', [CompletionResultType]::ParameterName, 'Port range to listen on for active data connections')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for each TCP connect and TLS handshake')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Write a timestamped transcript of every connection to FILE')
+            [CompletionResult]::new('--tls-data', '--tls-data', [CompletionResultType]::ParameterName, 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file, in addition to the system''s')
+            [CompletionResult]::new('--tls-max', '--tls-max', [CompletionResultType]::ParameterName, 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List a remote directory (the server''s LIST lines)')
+            [CompletionResult]::new('dir', 'dir', [CompletionResultType]::ParameterValue, 'List a remote directory (the server''s LIST lines)')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Download files')
+            [CompletionResult]::new('put', 'put', [CompletionResultType]::ParameterValue, 'Upload files')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete remote files')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete remote files')
+            [CompletionResult]::new('mkdir', 'mkdir', [CompletionResultType]::ParameterValue, 'Create a remote directory')
+            [CompletionResult]::new('rmdir', 'rmdir', [CompletionResultType]::ParameterValue, 'Remove an empty remote directory')
+            [CompletionResult]::new('mv', 'mv', [CompletionResultType]::ParameterValue, 'Rename or move a remote file')
+            [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename or move a remote file')
+            [CompletionResult]::new('quote', 'quote', [CompletionResultType]::ParameterValue, 'Send a raw command and print the reply; the exit status follows the reply''s class')
+            [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Test EPSV, PASV, EPRT and PORT against the server at once, and explain what gets through')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ftpx;ls' {
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read credentials from this netrc file instead of ~/.netrc')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Data-connection mode: auto tries passive, then active')
+            [CompletionResult]::new('--pasv-address', '--pasv-address', [CompletionResultType]::ParameterName, 'Address for PASV data connections: the control connection''s peer, or the one the server advertised')
+            [CompletionResult]::new('--active-address', '--active-address', [CompletionResultType]::ParameterName, 'Address to advertise in PORT/EPRT instead of the control connection''s local address')
+            [CompletionResult]::new('--active-ports', '--active-ports', [CompletionResultType]::ParameterName, 'Port range to listen on for active data connections')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for each TCP connect and TLS handshake')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Write a timestamped transcript of every connection to FILE')
+            [CompletionResult]::new('--tls-data', '--tls-data', [CompletionResultType]::ParameterName, 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file, in addition to the system''s')
+            [CompletionResult]::new('--tls-max', '--tls-max', [CompletionResultType]::ParameterName, 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)')
+            [CompletionResult]::new('-1', '-1', [CompletionResultType]::ParameterName, 'Names only, one per line (NLST)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Parsed entries as JSON (from MLSD when the server offers it, else LIST)')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ftpx;dir' {
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read credentials from this netrc file instead of ~/.netrc')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Data-connection mode: auto tries passive, then active')
+            [CompletionResult]::new('--pasv-address', '--pasv-address', [CompletionResultType]::ParameterName, 'Address for PASV data connections: the control connection''s peer, or the one the server advertised')
+            [CompletionResult]::new('--active-address', '--active-address', [CompletionResultType]::ParameterName, 'Address to advertise in PORT/EPRT instead of the control connection''s local address')
+            [CompletionResult]::new('--active-ports', '--active-ports', [CompletionResultType]::ParameterName, 'Port range to listen on for active data connections')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for each TCP connect and TLS handshake')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Write a timestamped transcript of every connection to FILE')
+            [CompletionResult]::new('--tls-data', '--tls-data', [CompletionResultType]::ParameterName, 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file, in addition to the system''s')
+            [CompletionResult]::new('--tls-max', '--tls-max', [CompletionResultType]::ParameterName, 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)')
+            [CompletionResult]::new('-1', '-1', [CompletionResultType]::ParameterName, 'Names only, one per line (NLST)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Parsed entries as JSON (from MLSD when the server offers it, else LIST)')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ftpx;get' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to PATH (a file, a directory ending in ''/'' or existing, or ''-'' for stdout)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to PATH (a file, a directory ending in ''/'' or existing, or ''-'' for stdout)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read credentials from this netrc file instead of ~/.netrc')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Data-connection mode: auto tries passive, then active')
+            [CompletionResult]::new('--pasv-address', '--pasv-address', [CompletionResultType]::ParameterName, 'Address for PASV data connections: the control connection''s peer, or the one the server advertised')
+            [CompletionResult]::new('--active-address', '--active-address', [CompletionResultType]::ParameterName, 'Address to advertise in PORT/EPRT instead of the control connection''s local address')
+            [CompletionResult]::new('--active-ports', '--active-ports', [CompletionResultType]::ParameterName, 'Port range to listen on for active data connections')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for each TCP connect and TLS handshake')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Write a timestamped transcript of every connection to FILE')
+            [CompletionResult]::new('--tls-data', '--tls-data', [CompletionResultType]::ParameterName, 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file, in addition to the system''s')
+            [CompletionResult]::new('--tls-max', '--tls-max', [CompletionResultType]::ParameterName, 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Resume from NAME.part (or NAME) with REST')
+            [CompletionResult]::new('--continue', '--continue', [CompletionResultType]::ParameterName, 'Resume from NAME.part (or NAME) with REST')
+            [CompletionResult]::new('--ascii', '--ascii', [CompletionResultType]::ParameterName, 'Transfer in ASCII mode (TYPE A) instead of binary')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ftpx;put' {
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read credentials from this netrc file instead of ~/.netrc')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Data-connection mode: auto tries passive, then active')
+            [CompletionResult]::new('--pasv-address', '--pasv-address', [CompletionResultType]::ParameterName, 'Address for PASV data connections: the control connection''s peer, or the one the server advertised')
+            [CompletionResult]::new('--active-address', '--active-address', [CompletionResultType]::ParameterName, 'Address to advertise in PORT/EPRT instead of the control connection''s local address')
+            [CompletionResult]::new('--active-ports', '--active-ports', [CompletionResultType]::ParameterName, 'Port range to listen on for active data connections')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for each TCP connect and TLS handshake')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Write a timestamped transcript of every connection to FILE')
+            [CompletionResult]::new('--tls-data', '--tls-data', [CompletionResultType]::ParameterName, 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file, in addition to the system''s')
+            [CompletionResult]::new('--tls-max', '--tls-max', [CompletionResultType]::ParameterName, 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Resume: append what the server does not have yet (SIZE, then APPE)')
+            [CompletionResult]::new('--continue', '--continue', [CompletionResultType]::ParameterName, 'Resume: append what the server does not have yet (SIZE, then APPE)')
+            [CompletionResult]::new('--ascii', '--ascii', [CompletionResultType]::ParameterName, 'Transfer in ASCII mode (TYPE A) instead of binary')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ftpx;rm' {
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read credentials from this netrc file instead of ~/.netrc')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Data-connection mode: auto tries passive, then active')
+            [CompletionResult]::new('--pasv-address', '--pasv-address', [CompletionResultType]::ParameterName, 'Address for PASV data connections: the control connection''s peer, or the one the server advertised')
+            [CompletionResult]::new('--active-address', '--active-address', [CompletionResultType]::ParameterName, 'Address to advertise in PORT/EPRT instead of the control connection''s local address')
+            [CompletionResult]::new('--active-ports', '--active-ports', [CompletionResultType]::ParameterName, 'Port range to listen on for active data connections')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for each TCP connect and TLS handshake')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Write a timestamped transcript of every connection to FILE')
+            [CompletionResult]::new('--tls-data', '--tls-data', [CompletionResultType]::ParameterName, 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file, in addition to the system''s')
+            [CompletionResult]::new('--tls-max', '--tls-max', [CompletionResultType]::ParameterName, 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ftpx;delete' {
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read credentials from this netrc file instead of ~/.netrc')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Data-connection mode: auto tries passive, then active')
+            [CompletionResult]::new('--pasv-address', '--pasv-address', [CompletionResultType]::ParameterName, 'Address for PASV data connections: the control connection''s peer, or the one the server advertised')
+            [CompletionResult]::new('--active-address', '--active-address', [CompletionResultType]::ParameterName, 'Address to advertise in PORT/EPRT instead of the control connection''s local address')
+            [CompletionResult]::new('--active-ports', '--active-ports', [CompletionResultType]::ParameterName, 'Port range to listen on for active data connections')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for each TCP connect and TLS handshake')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Write a timestamped transcript of every connection to FILE')
+            [CompletionResult]::new('--tls-data', '--tls-data', [CompletionResultType]::ParameterName, 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file, in addition to the system''s')
+            [CompletionResult]::new('--tls-max', '--tls-max', [CompletionResultType]::ParameterName, 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ftpx;mkdir' {
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read credentials from this netrc file instead of ~/.netrc')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Data-connection mode: auto tries passive, then active')
+            [CompletionResult]::new('--pasv-address', '--pasv-address', [CompletionResultType]::ParameterName, 'Address for PASV data connections: the control connection''s peer, or the one the server advertised')
+            [CompletionResult]::new('--active-address', '--active-address', [CompletionResultType]::ParameterName, 'Address to advertise in PORT/EPRT instead of the control connection''s local address')
+            [CompletionResult]::new('--active-ports', '--active-ports', [CompletionResultType]::ParameterName, 'Port range to listen on for active data connections')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for each TCP connect and TLS handshake')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Write a timestamped transcript of every connection to FILE')
+            [CompletionResult]::new('--tls-data', '--tls-data', [CompletionResultType]::ParameterName, 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file, in addition to the system''s')
+            [CompletionResult]::new('--tls-max', '--tls-max', [CompletionResultType]::ParameterName, 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Create missing parents too, and succeed if the directory exists')
+            [CompletionResult]::new('--parents', '--parents', [CompletionResultType]::ParameterName, 'Create missing parents too, and succeed if the directory exists')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ftpx;rmdir' {
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read credentials from this netrc file instead of ~/.netrc')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Data-connection mode: auto tries passive, then active')
+            [CompletionResult]::new('--pasv-address', '--pasv-address', [CompletionResultType]::ParameterName, 'Address for PASV data connections: the control connection''s peer, or the one the server advertised')
+            [CompletionResult]::new('--active-address', '--active-address', [CompletionResultType]::ParameterName, 'Address to advertise in PORT/EPRT instead of the control connection''s local address')
+            [CompletionResult]::new('--active-ports', '--active-ports', [CompletionResultType]::ParameterName, 'Port range to listen on for active data connections')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for each TCP connect and TLS handshake')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Write a timestamped transcript of every connection to FILE')
+            [CompletionResult]::new('--tls-data', '--tls-data', [CompletionResultType]::ParameterName, 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file, in addition to the system''s')
+            [CompletionResult]::new('--tls-max', '--tls-max', [CompletionResultType]::ParameterName, 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ftpx;mv' {
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read credentials from this netrc file instead of ~/.netrc')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Data-connection mode: auto tries passive, then active')
+            [CompletionResult]::new('--pasv-address', '--pasv-address', [CompletionResultType]::ParameterName, 'Address for PASV data connections: the control connection''s peer, or the one the server advertised')
+            [CompletionResult]::new('--active-address', '--active-address', [CompletionResultType]::ParameterName, 'Address to advertise in PORT/EPRT instead of the control connection''s local address')
+            [CompletionResult]::new('--active-ports', '--active-ports', [CompletionResultType]::ParameterName, 'Port range to listen on for active data connections')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for each TCP connect and TLS handshake')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Write a timestamped transcript of every connection to FILE')
+            [CompletionResult]::new('--tls-data', '--tls-data', [CompletionResultType]::ParameterName, 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file, in addition to the system''s')
+            [CompletionResult]::new('--tls-max', '--tls-max', [CompletionResultType]::ParameterName, 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ftpx;rename' {
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read credentials from this netrc file instead of ~/.netrc')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Data-connection mode: auto tries passive, then active')
+            [CompletionResult]::new('--pasv-address', '--pasv-address', [CompletionResultType]::ParameterName, 'Address for PASV data connections: the control connection''s peer, or the one the server advertised')
+            [CompletionResult]::new('--active-address', '--active-address', [CompletionResultType]::ParameterName, 'Address to advertise in PORT/EPRT instead of the control connection''s local address')
+            [CompletionResult]::new('--active-ports', '--active-ports', [CompletionResultType]::ParameterName, 'Port range to listen on for active data connections')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for each TCP connect and TLS handshake')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Write a timestamped transcript of every connection to FILE')
+            [CompletionResult]::new('--tls-data', '--tls-data', [CompletionResultType]::ParameterName, 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file, in addition to the system''s')
+            [CompletionResult]::new('--tls-max', '--tls-max', [CompletionResultType]::ParameterName, 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ftpx;quote' {
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read credentials from this netrc file instead of ~/.netrc')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Data-connection mode: auto tries passive, then active')
+            [CompletionResult]::new('--pasv-address', '--pasv-address', [CompletionResultType]::ParameterName, 'Address for PASV data connections: the control connection''s peer, or the one the server advertised')
+            [CompletionResult]::new('--active-address', '--active-address', [CompletionResultType]::ParameterName, 'Address to advertise in PORT/EPRT instead of the control connection''s local address')
+            [CompletionResult]::new('--active-ports', '--active-ports', [CompletionResultType]::ParameterName, 'Port range to listen on for active data connections')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for each TCP connect and TLS handshake')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Write a timestamped transcript of every connection to FILE')
+            [CompletionResult]::new('--tls-data', '--tls-data', [CompletionResultType]::ParameterName, 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file, in addition to the system''s')
+            [CompletionResult]::new('--tls-max', '--tls-max', [CompletionResultType]::ParameterName, 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ftpx;probe' {
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Directory to list in each attempt (default: the URL''s path, or the login directory)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read credentials from this netrc file instead of ~/.netrc')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Data-connection mode: auto tries passive, then active')
+            [CompletionResult]::new('--pasv-address', '--pasv-address', [CompletionResultType]::ParameterName, 'Address for PASV data connections: the control connection''s peer, or the one the server advertised')
+            [CompletionResult]::new('--active-address', '--active-address', [CompletionResultType]::ParameterName, 'Address to advertise in PORT/EPRT instead of the control connection''s local address')
+            [CompletionResult]::new('--active-ports', '--active-ports', [CompletionResultType]::ParameterName, 'Port range to listen on for active data connections')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for each TCP connect and TLS handshake')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Write a timestamped transcript of every connection to FILE')
+            [CompletionResult]::new('--tls-data', '--tls-data', [CompletionResultType]::ParameterName, 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file, in addition to the system''s')
+            [CompletionResult]::new('--tls-max', '--tls-max', [CompletionResultType]::ParameterName, 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object instead of the report')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ftpx;help' {
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List a remote directory (the server''s LIST lines)')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Download files')
+            [CompletionResult]::new('put', 'put', [CompletionResultType]::ParameterValue, 'Upload files')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete remote files')
+            [CompletionResult]::new('mkdir', 'mkdir', [CompletionResultType]::ParameterValue, 'Create a remote directory')
+            [CompletionResult]::new('rmdir', 'rmdir', [CompletionResultType]::ParameterValue, 'Remove an empty remote directory')
+            [CompletionResult]::new('mv', 'mv', [CompletionResultType]::ParameterValue, 'Rename or move a remote file')
+            [CompletionResult]::new('quote', 'quote', [CompletionResultType]::ParameterValue, 'Send a raw command and print the reply; the exit status follows the reply''s class')
+            [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Test EPSV, PASV, EPRT and PORT against the server at once, and explain what gets through')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ftpx;help;ls' {
+            break
+        }
+        'ftpx;help;get' {
+            break
+        }
+        'ftpx;help;put' {
+            break
+        }
+        'ftpx;help;rm' {
+            break
+        }
+        'ftpx;help;mkdir' {
+            break
+        }
+        'ftpx;help;rmdir' {
+            break
+        }
+        'ftpx;help;mv' {
+            break
+        }
+        'ftpx;help;quote' {
+            break
+        }
+        'ftpx;help;probe' {
+            break
+        }
+        'ftpx;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}
