@@ -3,11 +3,13 @@
 //! - `harness`, `server`, `script`: self-tests of the support code (raw TCP, no ftpx engine).
 //! - `transfer`, `files`, `errors`, `data_connection`, `safety`: the CLI contract of the one-shot
 //!   commands, run against the real binary.
+//! - `probe`: `ftpx probe` against servers that imitate firewalls, NAT and server settings.
 
 mod data_connection;
 mod errors;
 mod files;
 mod harness;
+mod probe;
 mod safety;
 mod script;
 mod server;
