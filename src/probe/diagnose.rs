@@ -231,7 +231,7 @@ fn is_ipv6_unusable(facts: &Facts<'_>, a: &Attempt) -> bool {
 fn revealed_public_address(obs: &Observations, server: Option<IpAddr>, local: Option<IpAddr>) -> Option<IpAddr> {
     let mut texts = Vec::new();
     for a in obs.attempts.iter().filter(|a| !a.mode.is_passive()) {
-        let announced = a.announced.map(|s| s.ip().to_canonical());
+        let announced = a.announced_ip();
         for r in [&a.reply, &a.transfer_reply].into_iter().flatten() {
             texts.push((r.to_string(), announced));
         }
@@ -529,42 +529,47 @@ fn passive_blocked(facts: &Facts<'_>, out: &mut Vec<Finding>) {
     if has(DataStage::Unreachable) {
         why.push_str(" There is no route from here to that address.");
     }
-    let (range, seen) = match facts.obs.passive_ports() {
-        Some((lo, hi, n)) => (
-            format!("{lo}-{hi}"),
-            format!(" The server handed out ports {lo}-{hi} ({n} replies; its configured range may be wider)."),
-        ),
-        None => ("40000-40100".to_owned(), String::new()),
+    // The ports handed out are a sample of the configured range; a spread over thousands of
+    // ports means no range is set (the kernel's ephemeral ports).
+    let sample = facts.obs.passive_ports().filter(|(lo, hi, _)| hi - lo < 5000);
+    let (lo, hi) = sample.map_or((40000, 40100), |(lo, hi, _)| (lo, hi));
+    let seen = match facts.obs.passive_ports() {
+        Some((lo, hi, n)) if sample.is_some() => {
+            format!(" The server handed out ports {lo}-{hi} ({n} replies; its configured range may be wider).")
+        }
+        Some((lo, hi, n)) => {
+            format!(" The server handed out ports from {lo} to {hi} ({n} replies): it has no fixed range.")
+        }
+        None => String::new(),
     };
-    let (lo, hi) = range.split_once('-').expect("built above");
+    let settings = facts.per_server("pasv_min_port and pasv_max_port", "PassivePorts", "-p (--passiveportrange)");
+    let range_text = if sample.is_some() {
+        format!(
+            "Open the server's passive port range ({settings}; it includes at least {lo}-{hi}, the ports seen here)"
+        )
+    } else {
+        format!("Give the server a fixed passive port range ({settings}), e.g. {lo}-{hi}, and open it")
+    };
     let severity = if facts.passive_works { Severity::Warning } else { Severity::Error };
     let client_action = if facts.active_works {
         "Use active mode, which works here: ftpx --mode active (curl --ftp-port -; lftp -e 'set ftp:passive-mode off')."
             .to_owned()
     } else {
         format!(
-            "If this network blocks outgoing connections, allow TCP to {} ports {range}; otherwise the server's side must change.",
+            "If this network blocks outgoing connections, allow TCP to {} ports {lo}-{hi}; otherwise the server's side must change.",
             facts.server_ip()
         )
     };
     out.push(Finding {
         code: "passive-blocked",
         severity,
-        message: format!(
-            "Passive data connections do not get through ({}).{why}{seen}",
-            details.join("; ")
-        ),
+        message: format!("Passive data connections do not get through ({}).{why}{seen}", details.join("; ")),
         client_action: Some(client_action),
         server_action: Some(format!(
-            "Give the server a fixed passive port range: {}. Then let it in: iptables -A INPUT -p tcp --dport {lo}:{hi} \
-             -j ACCEPT; or nft add rule inet filter input tcp dport {lo}-{hi} accept; or ufw allow {lo}:{hi}/tcp; or \
-             firewall-cmd --permanent --add-port={lo}-{hi}/tcp. On a NAT router in front of the server, forward TCP \
-             {lo}-{hi} to it as well as port 21.",
-            facts.per_server(
-                &format!("pasv_min_port={lo} and pasv_max_port={hi}"),
-                &format!("PassivePorts {lo} {hi}"),
-                &format!("-p {lo}:{hi}")
-            )
+            "{range_text} on the server's firewall: iptables -A INPUT -p tcp --dport {lo}:{hi} -j ACCEPT; or nft add \
+             rule inet filter input tcp dport {lo}-{hi} accept; or ufw allow {lo}:{hi}/tcp; or firewall-cmd \
+             --permanent --add-port={lo}-{hi}/tcp. On a NAT router in front of the server, forward TCP {lo}-{hi} to \
+             it as well as port 21."
         )),
     });
 }
@@ -613,7 +618,7 @@ fn server_refused_port(facts: &Facts<'_>, out: &mut Vec<Finding>) {
     }
     let replies: Vec<String> =
         refused.iter().map(|a| format!("{} ({})", a.mode, said(a.reply.as_ref().expect("refused")))).collect();
-    let announced = refused.iter().find_map(|a| a.announced).map(|a| a.ip().to_canonical());
+    let announced = refused.iter().find_map(|a| a.announced_ip());
     let texts: String = refused.iter().filter_map(|a| a.reply.as_ref()).map(|r| r.to_string().to_lowercase()).collect();
     let seen_at = facts.public.map_or_else(|| "another address".to_owned(), |p| p.to_string());
     let announced_private = announced.is_some_and(|a| !classify(a).is_public());
@@ -658,11 +663,7 @@ fn server_refused_port(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         )
     };
     let client_action = if facts.client_natted {
-        let public_or = facts.public.map_or_else(|| "YOUR_PUBLIC_ADDRESS".to_owned(), |p| p.to_string());
-        format!(
-            "Use passive mode. For active mode, announce your public address and forward the ports: ftpx \
-             --active-address {public_or} --active-ports 50000-50100, or enable the FTP helper on your router."
-        )
+        "Use passive mode; for active mode see client-private-address.".to_owned()
     } else {
         "Use passive mode.".to_owned()
     };
@@ -703,7 +704,7 @@ fn active_blocked(facts: &Facts<'_>, out: &mut Vec<Finding>) {
     let details =
         [format!("The server accepted {} but never connected back to this machine{to}: {how}", accepted.join(" and "))];
     let strays: Vec<String> = blocked.iter().flat_map(|a| a.strays.iter().map(|s| s.to_string())).collect();
-    let announced = blocked.iter().find_map(|a| a.announced).map(|a| a.ip().to_canonical());
+    let announced = blocked.iter().find_map(|a| a.announced_ip());
     let server = facts.server_ip();
     let why = if !strays.is_empty() {
         format!(
@@ -747,12 +748,12 @@ fn active_needs_alg(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         .obs
         .attempts
         .iter()
-        .filter(|a| a.ok() && !a.mode.is_passive() && a.announced.is_some_and(|s| !classify(s.ip()).is_public()))
+        .filter(|a| a.ok() && !a.mode.is_passive() && a.announced_ip().is_some_and(|ip| !classify(ip).is_public()))
         .collect();
     if rewritten.is_empty() {
         return;
     }
-    let announced = rewritten[0].announced.expect("filtered").ip();
+    let announced = rewritten[0].announced_ip().expect("filtered");
     out.push(Finding {
         code: "active-needs-alg",
         severity: Severity::Warning,
@@ -857,48 +858,47 @@ fn no_mode_works(facts: &Facts<'_>, out: &mut Vec<Finding>) {
     });
 }
 
-/// A few words on why one attempt failed, for the verdict.
-fn short(a: &Attempt) -> String {
-    let Some(f) = &a.failure else { return "works".into() };
-    let m = a.mode;
-    match f.stage {
-        Stage::Control => "no control connection".into(),
-        Stage::NoReply => format!("{m} gets no reply"),
-        Stage::Data(s) => match s {
-            DataStage::Refused => match &a.reply {
-                Some(r) => format!("the server refuses {m} ({})", said(r)),
-                None => format!("the server refuses {m}"),
-            },
-            DataStage::Unusable => format!("{m} cannot work here"),
-            DataStage::ConnectRefused => "connections to the passive port are refused".into(),
-            DataStage::ConnectTimeout => "connections to the passive port time out".into(),
-            DataStage::Unreachable => "the passive address is unreachable".into(),
-            DataStage::Listen => "no local port to listen on".into(),
-            DataStage::NoConnectBack => "the server cannot connect back".into(),
-            DataStage::Tls | DataStage::Transfer => format!("the {m} transfer fails"),
-        },
-    }
-}
-
-/// "the server cannot connect back (EPRT, PORT)", or each reason with its modes.
-fn why_class(obs: &Observations, passive: bool) -> String {
-    let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
-    for a in obs.attempts.iter().filter(|a| a.mode.is_passive() == passive && !a.ok()) {
-        let reason = short(a);
-        match groups.iter_mut().find(|(r, _)| *r == reason) {
-            Some((_, modes)) => modes.push(a.mode.name()),
-            None => groups.push((reason, vec![a.mode.name()])),
+/// Why attempts failed, in a few words, for the verdict: attempts that stopped at the same stage
+/// are named together ("the server cannot connect back (EPRT and PORT)").
+fn why(attempts: &[&Attempt]) -> String {
+    let mut groups: Vec<(Option<Stage>, Vec<&Attempt>)> = Vec::new();
+    for a in attempts.iter().filter(|a| !a.ok()) {
+        match groups.iter_mut().find(|(s, _)| *s == a.stage()) {
+            Some((_, list)) => list.push(a),
+            None => groups.push((a.stage(), vec![a])),
         }
     }
     let parts: Vec<String> = groups
         .iter()
-        .map(
-            |(reason, modes)| {
-                if reason.contains(modes[0]) { reason.clone() } else { format!("{reason} ({})", modes.join(", ")) }
-            },
-        )
+        .map(|(stage, list)| {
+            let modes = modes_text(list);
+            let Some(stage) = stage else { return String::new() };
+            match stage {
+                Stage::Control => format!("no control connection ({modes})"),
+                Stage::NoReply => format!("no reply to {modes}"),
+                Stage::Data(s) => match s {
+                    DataStage::Refused => match list.iter().rev().find_map(|a| a.reply.as_ref()) {
+                        Some(r) => format!("the server refuses {modes} ({})", said(r)),
+                        None => format!("the server refuses {modes}"),
+                    },
+                    DataStage::Unusable => format!("{modes} cannot work here"),
+                    DataStage::ConnectRefused => format!("connections to the passive port are refused ({modes})"),
+                    DataStage::ConnectTimeout => format!("connections to the passive port time out ({modes})"),
+                    DataStage::Unreachable => format!("the passive address is unreachable ({modes})"),
+                    DataStage::Listen => format!("no local port to listen on ({modes})"),
+                    DataStage::NoConnectBack => format!("the server cannot connect back ({modes})"),
+                    DataStage::Tls => format!("the data connection's TLS fails ({modes})"),
+                    DataStage::Transfer => format!("the transfer fails ({modes})"),
+                },
+            }
+        })
         .collect();
     parts.join("; ")
+}
+
+fn why_class(obs: &Observations, passive: bool) -> String {
+    let class: Vec<&Attempt> = obs.attempts.iter().filter(|a| a.mode.is_passive() == passive).collect();
+    why(&class)
 }
 
 fn verdict(obs: &Observations, recommended: Option<DataMode>) -> String {
@@ -916,7 +916,7 @@ fn verdict(obs: &Observations, recommended: Option<DataMode>) -> String {
         Some(m) if m.is_passive() => {
             let _ = write!(out, "Use passive mode ({m}).");
             if m == DataMode::Pasv {
-                let _ = write!(out, " EPSV does not work: {}.", short(obs.attempt(DataMode::Epsv)));
+                let _ = write!(out, " EPSV does not work: {}.", why(&[obs.attempt(DataMode::Epsv)]));
             }
             if works(false) {
                 out.push_str(" Active mode works too.");
@@ -927,7 +927,7 @@ fn verdict(obs: &Observations, recommended: Option<DataMode>) -> String {
         Some(m) => {
             let _ = write!(out, "Use active mode ({m}). Passive mode does not work: {}.", why_class(obs, true));
             if m == DataMode::Port {
-                let _ = write!(out, " EPRT does not work: {}.", short(obs.attempt(DataMode::Eprt)));
+                let _ = write!(out, " EPRT does not work: {}.", why(&[obs.attempt(DataMode::Eprt)]));
             }
         }
     }
@@ -1100,7 +1100,7 @@ mod tests {
         assert!(f.client_action.as_ref().unwrap().contains("-s 203.0.113.10"), "{:?}", f.client_action);
         assert_eq!(
             d.verdict,
-            "Use passive mode (EPSV). Active mode does not work: the server cannot connect back (EPRT, PORT)."
+            "Use passive mode (EPSV). Active mode does not work: the server cannot connect back (EPRT and PORT)."
         );
     }
 
@@ -1193,13 +1193,16 @@ mod tests {
         assert!(f.message.contains("silently drops"), "{}", f.message);
         assert!(f.message.contains("ports 40001-40012 (8 replies"), "{}", f.message);
         let server = f.server_action.as_deref().unwrap();
-        assert!(server.contains("pasv_min_port=40001 and pasv_max_port=40012"), "{server}");
+        assert!(
+            server.contains("vsftpd pasv_min_port and pasv_max_port; it includes at least 40001-40012"),
+            "{server}"
+        );
         assert!(server.contains("--dport 40001:40012") && server.contains("ufw allow 40001:40012/tcp"), "{server}");
         assert!(f.client_action.as_deref().unwrap().contains("--mode active"));
         assert_eq!(d.recommended, Some(DataMode::Eprt));
         assert_eq!(
             d.verdict,
-            "Use active mode (EPRT). Passive mode does not work: connections to the passive port time out (EPSV, PASV)."
+            "Use active mode (EPRT). Passive mode does not work: connections to the passive port time out (EPSV and PASV)."
         );
     }
 
@@ -1217,7 +1220,7 @@ mod tests {
         assert_eq!(
             d.verdict,
             "Nothing works. Passive mode: connections to the passive port time out (EPSV); connections to the \
-             passive port are refused (PASV). Active mode: the server cannot connect back (EPRT, PORT)."
+             passive port are refused (PASV). Active mode: the server cannot connect back (EPRT and PORT)."
         );
         let f = finding(&d, "passive-blocked");
         assert!(f.message.contains("silently drops") && f.message.contains("was refused"), "{}", f.message);

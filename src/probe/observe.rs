@@ -95,8 +95,10 @@ pub struct Attempt {
     pub reply: Option<Reply>,
     /// Passive: the address the 227/229 reply named (for EPSV, the peer with the named port).
     pub advertised: Option<SocketAddr>,
-    /// Active: the address announced in EPRT/PORT.
+    /// Active: the address announced in EPRT/PORT, when the server accepted it.
     pub announced: Option<SocketAddr>,
+    /// Active: the IP address announced (or about to be), known even when the command was refused.
+    pub announced_ip: Option<IpAddr>,
     /// Passive: where the data connection went; active: where it came from.
     pub data_address: Option<SocketAddr>,
     /// Active: connections that came from another address than the server's, and were refused.
@@ -121,6 +123,7 @@ impl Attempt {
             reply: None,
             advertised: None,
             announced: None,
+            announced_ip: None,
             data_address: None,
             strays: Vec::new(),
             transfer_reply: None,
@@ -136,6 +139,11 @@ impl Attempt {
 
     pub fn stage(&self) -> Option<Stage> {
         self.failure.as_ref().map(|f| f.stage)
+    }
+
+    /// Active: the IP address announced in EPRT/PORT, canonical (IPv4-mapped shown as IPv4).
+    pub fn announced_ip(&self) -> Option<IpAddr> {
+        self.announced.map(|a| a.ip()).or(self.announced_ip).map(|ip| ip.to_canonical())
     }
 }
 
@@ -457,6 +465,9 @@ async fn passive(
 async fn active(att: &mut Attempt, step: &mut Step, session: &mut Session, list: &Command) -> Result<(), Failure> {
     let mode = att.mode;
     *step = Step::Mode;
+    // What request_active announces, recorded first: a refusal is about this address.
+    let ip = session.config().active_address.unwrap_or(session.local_addr().ip());
+    att.announced_ip = Some(ip);
     let listener = match session.request_active(mode, DATA).await {
         Ok(Ok(l)) => l,
         Ok(Err(why)) => {
@@ -467,7 +478,6 @@ async fn active(att: &mut Attempt, step: &mut Step, session: &mut Session, list:
     };
     att.reply = session.last_reply().cloned();
     let port = listener.local_addr().map_err(|e| Failure::new(ftp::Stage::Listen, e.to_string()))?.port();
-    let ip = session.config().active_address.unwrap_or(session.local_addr().ip());
     let announced = SocketAddr::new(ip, port);
     att.announced = Some(announced);
     let server_ip = session.peer_addr().ip().to_canonical();

@@ -178,8 +178,11 @@ pub fn terminal(obs: &Observations, diag: &Diagnosis, color: bool, width: usize)
     let _ = writeln!(out, "\n{} {}", p.apply("Verdict:", |s| s.bold()), wrap(&diag.verdict, 9, 2, width));
     if let Some(m) = diag.recommended {
         let f = mode_flags(m);
-        let default = if m == DataMode::Epsv { " (ftpx tries EPSV first by default)" } else { "" };
-        let line = format!("ftpx {}{default}; {}; {}", f.ftpx, f.curl, f.lftp);
+        let line = if m == DataMode::Epsv {
+            format!("How: ftpx, curl and lftp use EPSV by default (ftpx {} insists on it).", f.ftpx)
+        } else {
+            format!("How: ftpx {}; {}; {}", f.ftpx, f.curl, f.lftp)
+        };
         let _ = writeln!(out, "  {}", wrap(&line, 2, 2, width));
     }
     out
@@ -372,7 +375,10 @@ mod tests {
         assert!(text.contains("Passive ports seen: 40001-40016 (4 replies)"), "{text}");
         assert!(text.contains("\n  warning active-blocked\n    The server accepted EPRT (200 "), "{text}");
         assert!(text.contains("Verdict: Use passive mode (EPSV). Active mode does not work"), "{text}");
-        assert!(text.contains("ftpx --mode epsv (ftpx tries EPSV first by default)"), "{text}");
+        assert!(
+            text.contains("How: ftpx, curl and lftp use EPSV by default (ftpx --mode epsv insists on it)."),
+            "{text}"
+        );
         assert!(!text.contains('\x1b'));
         let text = terminal(&obs, &diagnose(&obs), false, 100);
         assert!(

@@ -249,9 +249,10 @@ fn probe_report_tells_what_to_do() {
         "EPSV  FAILED  connect-refused",
         "EPRT  ok      -",
         "error passive-blocked",
+        "it has no fixed range",
         "Server admin: Give the server a fixed passive port range",
         "Verdict: Use active mode (EPRT). Passive mode does not work: connections to the passive port are",
-        "ftpx --mode eprt; curl --ftp-port -;",
+        "How: ftpx --mode eprt; curl --ftp-port -;",
     ] {
         assert!(text.contains(want), "no {want:?} in:\n{text}");
     }
