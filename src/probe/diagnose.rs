@@ -416,12 +416,14 @@ fn pasv_address(facts: &Facts<'_>, out: &mut Vec<Finding>) {
     };
     let check = match &pasv.advertised_check {
         Some(c) if c.ok() => format!(
-            " A data connection to {} itself worked too{}.",
+            " The probe also tried {} itself, as a diagnostic (transfers never do, unless told --pasv-address \
+             trust): it worked{}.",
             c.address,
             if scope.is_public() { "" } else { ": this machine is probably on the server's own network" }
         ),
         Some(c) => format!(
-            " A data connection to {} itself failed ({}), as it does for every client that trusts the reply.",
+            " The probe also tried {} itself, as a diagnostic (transfers never do, unless told --pasv-address \
+             trust): it failed ({}), as it does for every client that trusts the reply.",
             c.address,
             c.failure.as_ref().map(|f| f.detail.as_str()).unwrap_or_default()
         ),
@@ -1128,7 +1130,7 @@ mod tests {
             "{}",
             f.message
         );
-        assert!(f.message.contains("to 10.0.2.10:40011 itself failed"), "{}", f.message);
+        assert!(f.message.contains("tried 10.0.2.10:40011 itself, as a diagnostic"), "{}", f.message);
         // The greeting named vsftpd: its setting alone.
         assert_eq!(
             f.server_action.as_deref().unwrap().split(": ").nth(1).unwrap(),

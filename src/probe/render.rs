@@ -146,7 +146,9 @@ pub fn terminal(obs: &Observations, diag: &Diagnosis, color: bool, width: usize)
                 None => p.apply("worked", |s| s.green()),
                 Some(f) => format!("{} ({})", p.apply("failed", |s| s.red()), f.detail),
             };
-            let line = format!("PASV to the advertised address {}: {result}", c.address);
+            // Only the probe connects there, as a diagnostic: transfers use the server's address
+            // unless told --pasv-address trust.
+            let line = format!("diagnostic only: PASV to the advertised address {}: {result}", c.address);
             out.push_str(&" ".repeat(indent));
             out.push_str(&wrap(&line, indent, indent, width));
             out.push('\n');
