@@ -41,6 +41,7 @@ all_scenarios=(
     open-path
     client-nat
     client-nat-ftp-helper
+    client-nat-ftp-helper-ftps
     client-nat-pure-ftpd
     client-firewall
     server-nat-private-address
@@ -263,7 +264,8 @@ server_nat() {
 }
 
 # --- servers ----------------------------------------------------------------------------------
-# start_server NAME KIND: vsftpd or pure-ftpd on listen_ip port 21 in the server namespace.
+# start_server NAME KIND: vsftpd, vsftpd-tls (FTPS required) or pure-ftpd on listen_ip port 21
+# in the server namespace.
 start_server() {
     local name=$1 kind=$2 d i
     lab_init
@@ -274,8 +276,15 @@ start_server() {
     echo "probe me" >"$d/files/readme.txt"
     chown -R "$LAB_USER:" "$d/files"
     case $kind in
-        vsftpd)
+        vsftpd | vsftpd-tls)
             _lab_vsftpd_conf "$d" 21 40000 40015 || return 1
+            if [[ $kind == vsftpd-tls ]]; then
+                openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=$listen_ip" \
+                    -addext "subjectAltName=IP:$listen_ip" -keyout "$d/key.pem" -out "$d/cert.pem" 2>/dev/null ||
+                    return 1
+                printf '%s\n' ssl_enable=YES "rsa_cert_file=$d/cert.pem" "rsa_private_key_file=$d/key.pem" \
+                    force_local_logins_ssl=YES force_local_data_ssl=YES >>"$d/vsftpd.conf"
+            fi
             if [[ $listen_ip == *:* ]]; then
                 sed -i -e 's/^listen=YES/listen=NO/' -e 's/^listen_ipv6=NO/listen_ipv6=YES/' \
                     -e "s/^listen_address=.*/listen_address6=$listen_ip/" "$d/vsftpd.conf"
@@ -304,18 +313,21 @@ start_server() {
 }
 
 # --- the probe and its checks -----------------------------------------------------------------
-# probe NAME: runs the probe in the client namespace; sets code and ms, the JSON in $scratch.
+# probe NAME: runs the probe (with the flags in probe_flags) in the client namespace; sets code
+# and ms, the JSON in $scratch.
+probe_flags=()
 probe() {
     local host=$server_ip start
     [[ $host == *:* ]] && host="[$host]"
     local url="ftp://$LAB_USER:$LAB_PASS@$host/"
     start=$(date +%s%N)
-    in_ns "$C" "$ftpx" probe --json --timeout "$timeout_s" "$url" >"$scratch/$1.json" 2>"$scratch/$1.err"
+    in_ns "$C" "$ftpx" probe --json --timeout "$timeout_s" "${probe_flags[@]}" "$url" \
+        >"$scratch/$1.json" 2>"$scratch/$1.err"
     code=$?
     ms=$((($(date +%s%N) - start) / 1000000))
     if [[ ${NETLAB_SHOW:-} == 1 ]]; then
         echo "----- $1: ftpx probe $host"
-        in_ns "$C" "$ftpx" probe --timeout "$timeout_s" "$url"
+        in_ns "$C" "$ftpx" probe --timeout "$timeout_s" "${probe_flags[@]}" "$url"
         echo "-----"
     fi
 }
@@ -374,6 +386,19 @@ scenario() {
             probe "$name"
             check "$name" "EPSV=ok PASV=ok EPRT=ok PORT=ok" "active-needs-alg client-private-address" EPSV 0 \
                 '.modes[2].announced | startswith("10.0.1.10:")' '.modes[3].data_address | startswith("203.0.113.10:")'
+            ;;
+        client-nat-ftp-helper-ftps)
+            # The same path under FTPS: the helper cannot read the encrypted PORT/EPRT, so active
+            # mode fails as without it, which is what active-needs-alg warns about.
+            topology private public && client_nat && start_server "$name" vsftpd-tls || return 1
+            if ! client_ftp_helper 2>"$scratch/helper.err"; then
+                skip "$name" "the kernel's FTP helper is not available: $(head -c 200 "$scratch/helper.err")"
+                return 0
+            fi
+            probe_flags=(--tls --cacert "$server_dir/cert.pem")
+            probe "$name"
+            probe_flags=()
+            check "$name" "EPSV=ok PASV=ok EPRT=refused PORT=refused" "client-private-address server-refused-port" EPSV 0
             ;;
         client-nat-pure-ftpd)
             topology private public && client_nat && start_server "$name" pure-ftpd || return 1
