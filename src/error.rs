@@ -7,7 +7,7 @@
 use std::io;
 
 use crate::ftp::tls::TlsConfigError;
-use crate::ftp::{self, Phase};
+use crate::ftp::{self, Phase, Stage};
 use crate::target::TargetError;
 
 /// Exit codes, documented in the README, `--help` and the man page.
@@ -99,11 +99,18 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 /// A next step for the user, when the cause is known. `host` is the server, for `ftpx probe`.
 pub fn hint(err: &anyhow::Error, host: Option<&str>) -> Option<String> {
-    let probe = host.map_or("ftpx probe HOST".to_owned(), |h| format!("ftpx probe {h}"));
+    let probe = match host {
+        Some(h) if h.contains(':') => format!("ftpx probe [{h}]"),
+        Some(h) => format!("ftpx probe {h}"),
+        None => "ftpx probe HOST".to_owned(),
+    };
     for cause in err.chain() {
         let Some(e) = cause.downcast_ref::<ftp::Error>() else { continue };
         return match e {
             ftp::Error::NoDataConnection { attempts } => {
+                if attempts.iter().all(|(_, f)| f.stage == Stage::Unusable) {
+                    return Some("PASV and PORT carry only IPv4 addresses: use --mode epsv or --mode eprt".into());
+                }
                 let passive_failed = attempts.iter().any(|(m, _)| m.is_passive());
                 let active_failed = attempts.iter().any(|(m, _)| !m.is_passive());
                 let next = match (passive_failed, active_failed) {
@@ -143,7 +150,7 @@ pub fn hint(err: &anyhow::Error, host: Option<&str>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ftp::{DataFailure, DataMode, Stage};
+    use crate::ftp::{DataFailure, DataMode};
     use anyhow::Context;
 
     #[test]
