@@ -447,10 +447,10 @@ async fn passive(
         att.ports.push(offer.advertised.port());
     }
     let peer_ip = peer.ip().to_canonical();
-    if offer.advertised.ip().to_canonical() != peer_ip {
-        if let Some(tx) = tell_advertised {
-            let _ = tx.send(offer.advertised);
-        }
+    if offer.advertised.ip().to_canonical() != peer_ip
+        && let Some(tx) = tell_advertised
+    {
+        let _ = tx.send(offer.advertised);
     }
     // The probe runs with the peer policy, so `target` is the peer for PASV.
     let target = if aim == Aim::Advertised { offer.advertised } else { offer.target };
