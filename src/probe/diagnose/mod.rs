@@ -5,7 +5,6 @@
 //! and what to do, separately for the person at the client and for the server's administrator.
 //! Advice names the settings of the server software the greeting revealed (vsftpd, ProFTPD,
 //! pure-ftpd), or of all three when it is unknown.
-
 //!
 //! The findings live by area: `passive` (the 227 address, blocked or refused passive ports),
 //! `active` (NAT on the client's side, refused PORT/EPRT, no connection back, NAT helpers),
