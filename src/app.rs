@@ -11,16 +11,17 @@ use std::time::Duration;
 use anyhow::{Context as _, Result, bail};
 
 use crate::cli::{
-    Cli, Command as Sub, GetArgs, GlobalArgs, LsArgs, MkdirArgs, ModeArg, PasvAddressArg, PutArgs, QuoteArgs,
-    TlsDataArg, TlsMaxArg,
+    Cli, Command as Sub, GetArgs, GlobalArgs, LsArgs, MkdirArgs, ModeArg, PasvAddressArg, ProbeArgs, PutArgs,
+    QuoteArgs, TlsDataArg, TlsMaxArg,
 };
 use crate::error::{AppError, exit};
 use crate::ftp::list::{self, Entry, MAX_LIST_LINE};
 use crate::ftp::tls::{TlsConfig, TlsOptions, TlsSetup};
 use crate::ftp::{self, Command, Config, DataMode, ModePolicy, PasvAddress, Session};
 use crate::netrc::Netrc;
+use crate::probe;
 use crate::progress::ProgressMode;
-use crate::target::{self, CredentialSources, Scheme, Target};
+use crate::target::{self, CredentialSources, Credentials, Scheme, Target};
 use crate::text::escape;
 use crate::transcript::Transcript;
 use crate::transfer::{self, Sink};
@@ -42,7 +43,9 @@ pub async fn run(cli: Cli, host: &mut Option<String>) -> Result<u8> {
     let Some(command) = cli.command else {
         bail!(AppError::Usage("the interactive shell is not built yet: give a subcommand (see ftpx --help)".into()));
     };
-    let ctx = Context::new(&cli.global, 60.0)?;
+    // In probe, --timeout is the deadline of each whole attempt, and the answer is wanted soon.
+    let default_timeout = if matches!(command, Sub::Probe(_)) { 5.0 } else { 60.0 };
+    let ctx = Context::new(&cli.global, default_timeout)?;
     let result = match command {
         Sub::Ls(args) => ls(&ctx, args, host).await,
         Sub::Get(args) => get(&ctx, args, host).await,
@@ -52,6 +55,7 @@ pub async fn run(cli: Cli, host: &mut Option<String>) -> Result<u8> {
         Sub::Mkdir(args) => mkdir(&ctx, args, host).await,
         Sub::Mv(args) => mv(&ctx, &args.url, &args.new_path, host).await,
         Sub::Quote(args) => quote(&ctx, args, host).await,
+        Sub::Probe(args) => probe(&ctx, args, host).await,
     };
     ctx.transcript.flush();
     result
@@ -120,6 +124,13 @@ impl Context {
 
     /// Connects to the target's server and logs in, labelling the session's events with `label`.
     pub async fn open(&self, target: &Target, label: &str) -> Result<Session> {
+        let creds = self.credentials(target)?;
+        self.login(target, &creds, self.session_config(target)?, label).await
+    }
+
+    /// The credentials for `target` by the usual rules, asking for a missing password on a
+    /// terminal. Separate from [`Context::login`] so the probe asks once for its several sessions.
+    pub fn credentials(&self, target: &Target) -> Result<Credentials> {
         let env_password = std::env::var("FTPX_PASSWORD").ok();
         let sources =
             CredentialSources { user_flag: self.global.user.as_deref(), env_password, netrc: self.netrc.as_ref() };
@@ -130,8 +141,18 @@ impl Context {
                 .map_err(|e| AppError::Usage(format!("cannot read the password: {e}")))?;
             creds.password = Some(crate::secret::Secret::new(pw));
         }
+        Ok(creds)
+    }
+
+    /// Connects with `config` (from [`Context::session_config`]) and logs in with `creds`.
+    pub async fn login(
+        &self,
+        target: &Target,
+        creds: &Credentials,
+        config: Arc<Config>,
+        label: &str,
+    ) -> Result<Session> {
         let observer: Arc<dyn ftp::Observer> = self.transcript.clone();
-        let config = self.session_config(target)?;
         let mut session = Session::connect(&target.host, target.port, config, observer, label).await?;
         session.login(&creds.user, creds.password.as_ref(), creds.account.as_ref()).await?;
         session.negotiate_features().await?;
@@ -503,6 +524,40 @@ async fn quote(ctx: &Context, args: QuoteArgs, host: &mut Option<String>) -> Res
         return Err(AppError::QuoteFailed(reply.code).into());
     }
     Ok(exit::OK)
+}
+
+/// `ftpx probe`: the four attempts at once, then the diagnosis, as a report or JSON.
+async fn probe(ctx: &Context, args: ProbeArgs, host: &mut Option<String>) -> Result<u8> {
+    let target = parse_target(&args.target, host)?;
+    let path = match args.path {
+        Some(p) => Some(p.into_bytes()),
+        None => Some(target.path.clone()).filter(|p| !p.is_empty()),
+    };
+    let mut config = (*ctx.session_config(&target)?).clone();
+    // PASV's own attempt follows the default policy (the control peer); the probe tries the
+    // advertised address separately, whatever --pasv-address says.
+    config.pasv_address = PasvAddress::Peer;
+    // No connect may outlive the attempt's deadline.
+    config.connect_timeout = config.connect_timeout.min(config.timeout);
+    let config = Arc::new(config);
+    let plan = probe::Plan { host: target.host.clone(), port: target.port, path, deadline: config.timeout };
+    let creds = ctx.credentials(&target)?;
+    let open = async |label: &'static str| ctx.login(&target, &creds, config.clone(), label).await;
+    let observations = probe::observe(&plan, &open).await?;
+    let diagnosis = probe::diagnose(&observations);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &probe::render::json(&observations, &diagnosis))?;
+        out.write_all(b"\n")?;
+    } else {
+        let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        colored::control::set_override(color);
+        let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100);
+        out.write_all(probe::render::terminal(&observations, &diagnosis, color, width).as_bytes())?;
+    }
+    out.flush()?;
+    Ok(if diagnosis.recommended.is_some() { exit::OK } else { exit::PROBE_NOTHING_WORKS })
 }
 
 #[cfg(test)]

@@ -1,9 +1,11 @@
 //! ftpx: an FTP client whose edge is diagnosing data connections.
 //!
-//! Architecture, with dependencies pointing one way (cli -> app -> transfer -> ftp):
+//! Architecture, with dependencies pointing one way (cli -> app -> (transfer, probe) -> ftp):
 //! - [`cli`]: the clap definition only.
 //! - [`app`]: turns raw arguments into resolved options and runs one subcommand.
 //! - [`transfer`]: downloads and uploads over a data connection (`.part` files, resume, sizes).
+//! - [`probe`]: `ftpx probe`, which tries the four data-connection modes at once and explains
+//!   what gets through (observe -> diagnose -> render).
 //! - [`ftp`]: the protocol engine. No clap, no colors, no progress bars, no printing: what it has
 //!   to say (transcript lines, data-connection events, mode fallbacks) goes through
 //!   [`ftp::Observer`].
@@ -15,6 +17,7 @@ pub mod error;
 pub mod ftp;
 pub mod interrupt;
 pub mod netrc;
+pub mod probe;
 pub mod progress;
 pub mod secret;
 pub mod target;

@@ -4,11 +4,13 @@
 //!   rustls client, no ftpx engine).
 //! - `transfer`, `files`, `errors`, `data_connection`, `safety`, `tls`: the CLI contract of the
 //!   one-shot commands, run against the real binary.
+//! - `probe`: `ftpx probe` against servers that imitate firewalls, NAT and server settings.
 
 mod data_connection;
 mod errors;
 mod files;
 mod harness;
+mod probe;
 mod safety;
 mod script;
 mod server;
