@@ -7,8 +7,8 @@
 //! it is still in the CPU cache. A separate writer thread with 1 MiB buffers measured twice the CPU
 //! per byte and twice the wall time on a 2-core machine, where a third busy thread (besides the
 //! server's) fights for the cores and every buffer is cold by the time it is written. Memory is
-//! constant whatever the file size. Stdout is the exception: a pipe whose reader stalls must not
-//! block the runtime (and with it Ctrl-C), so its writes go to the blocking pool.
+//! constant whatever the file size. Stdout and devices are the exception: a pipe whose reader
+//! stalls must not block the runtime (and with it Ctrl-C), so their writes go to the blocking pool.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -55,9 +55,15 @@ pub async fn download(
     // SIZE is asked in binary mode; in ASCII mode the sizes differ by line endings, so no check.
     let size = if ascii { None } else { session.size(remote).await? };
     session.set_type(ascii).await?;
+    // An existing device or FIFO (`-o /dev/null`, a named pipe) is written as it is: a .part
+    // renamed over it would replace /dev/null with a regular file.
+    let special = match sink {
+        Sink::File(dest) => std::fs::metadata(dest).is_ok_and(|m| !m.is_file() && !m.is_dir()).then_some(dest),
+        Sink::Stdout => None,
+    };
     let (part, dest) = match sink {
-        Sink::File(dest) => (Some(part_path(dest)), Some(dest.as_path())),
-        Sink::Stdout => (None, None),
+        Sink::File(dest) if special.is_none() => (Some(part_path(dest)), Some(dest.as_path())),
+        _ => (None, None),
     };
     let mut offset = 0;
     if let (true, Some(part), Some(dest)) = (resume, &part, dest) {
@@ -84,22 +90,28 @@ pub async fn download(
     let mut data = session.open_data(&Command::path("RETR", remote)?, rest).await?;
     // The local file is created only now that the server agreed to send: a missing remote file
     // leaves nothing behind.
-    let file = match &part {
-        Some(part) => match open_part(part, offset) {
-            Ok(f) => Some(f),
-            Err(e) => {
-                let _ = session.abort_data(data).await;
-                return Err(AppError::local(part, e).into());
-            }
-        },
-        None => None,
+    let opened = match (&part, special) {
+        (Some(part), _) => open_part(part, offset).map(Output::File).map_err(|e| (part.as_path(), e)),
+        (None, Some(path)) => OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map(|f| Output::Pipe(Box::new(f)))
+            .map_err(|e| (path.as_path(), e)),
+        (None, None) => Ok(Output::Pipe(Box::new(io::stdout()))),
+    };
+    let output = match opened {
+        Ok(o) => o,
+        Err((path, e)) => {
+            let _ = session.abort_data(data).await;
+            return Err(AppError::local(path, e).into());
+        }
     };
     let expected = size.map(|s| s.saturating_sub(offset));
     let _guard = TransferGuard::new();
     let bar = Progress::start(progress, "got", shown.clone(), size, offset);
-    let copied = match file {
-        Some(file) => copy_to_file(&mut data, file, expected, &bar, offset).await,
-        None => copy_to_stdout(&mut data, expected, &bar).await,
+    let copied = match output {
+        Output::File(file) => copy_to_file(&mut data, file, expected, &bar, offset).await,
+        Output::Pipe(out) => copy_to_pipe(&mut data, out, expected, &bar).await,
     };
     let received = data.bytes();
     let finished = match copied {
@@ -253,12 +265,24 @@ async fn copy_to_file(
     }
 }
 
-type WriteJob = tokio::task::JoinHandle<(io::Stdout, Vec<u8>, io::Result<()>)>;
+/// Where downloaded bytes go: a regular file written on this thread, or a pipe, terminal or
+/// device written on the blocking pool.
+enum Output {
+    File(File),
+    Pipe(Box<dyn Write + Send>),
+}
 
-/// Network to stdout, the writes on the blocking pool (a stalled reader must not block the
+type WriteJob = tokio::task::JoinHandle<(Box<dyn Write + Send>, Vec<u8>, io::Result<()>)>;
+
+/// Network to stdout or a device, the writes on the blocking pool (a stalled reader must not block the
 /// runtime), one chunk written while the next is read.
-async fn copy_to_stdout(data: &mut DataStream, expected: Option<u64>, bar: &Progress) -> Result<Copy, CopyError> {
-    let mut out = Some(io::stdout());
+async fn copy_to_pipe(
+    data: &mut DataStream,
+    out: Box<dyn Write + Send>,
+    expected: Option<u64>,
+    bar: &Progress,
+) -> Result<Copy, CopyError> {
+    let mut out = Some(out);
     let mut buf = vec![0u8; RECV_CHUNK];
     let mut spare = vec![0u8; RECV_CHUNK];
     let mut pending: Option<WriteJob> = None;
@@ -277,7 +301,7 @@ async fn copy_to_stdout(data: &mut DataStream, expected: Option<u64>, bar: &Prog
         if n == 0 {
             break Ok(Copy::Complete);
         }
-        let mut o = out.take().expect("stdout is back after each job");
+        let mut o = out.take().expect("the writer is back after each job");
         let chunk = std::mem::replace(&mut buf, std::mem::take(&mut spare));
         pending = Some(spawn_blocking(move || {
             let r = o.write_all(&chunk[..n]).and_then(|()| o.flush());
