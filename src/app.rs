@@ -14,11 +14,12 @@ use crate::cli::{
     Cli, Command as Sub, GetArgs, GlobalArgs, LsArgs, MkdirArgs, ModeArg, PasvAddressArg, PutArgs, QuoteArgs,
 };
 use crate::error::{AppError, exit};
-use crate::ftp::list::{self, Entry, MAX_LIST_LINE};
+use crate::ftp::list::{self, Entry};
 use crate::ftp::{self, Command, Config, DataMode, ModePolicy, PasvAddress, Session};
 use crate::netrc::Netrc;
 use crate::progress::ProgressMode;
-use crate::target::{self, CredentialSources, Target};
+use crate::secret::Secret;
+use crate::target::{self, CredentialSources, Credentials, Target};
 use crate::text::escape;
 use crate::transcript::Transcript;
 use crate::transfer::{self, Sink};
@@ -107,22 +108,44 @@ impl Context {
 
     /// Connects to the target's server and logs in, labelling the session's events with `label`.
     pub async fn open(&self, target: &Target, label: &str) -> Result<Session> {
+        let creds = self.credentials(target)?;
+        self.connect(target, &creds, label, self.transcript.clone()).await
+    }
+
+    /// The credentials for `target` by the rules of [`target::credentials`]; a missing password
+    /// is asked for on a terminal, with echo off.
+    pub fn credentials(&self, target: &Target) -> Result<Credentials> {
         let env_password = std::env::var("FTPX_PASSWORD").ok();
         let sources =
             CredentialSources { user_flag: self.global.user.as_deref(), env_password, netrc: self.netrc.as_ref() };
         let mut creds = target::credentials(target, &sources);
         if creds.password.is_none() && std::io::stdin().is_terminal() {
-            let prompt = format!("Password for {}@{}: ", creds.user, target.host);
-            let pw = rpassword::prompt_password(prompt)
-                .map_err(|e| AppError::Usage(format!("cannot read the password: {e}")))?;
-            creds.password = Some(crate::secret::Secret::new(pw));
+            creds.password = Some(ask_password(&format!("Password for {}@{}: ", creds.user, target.host))?);
         }
-        let observer: Arc<dyn ftp::Observer> = self.transcript.clone();
+        Ok(creds)
+    }
+
+    /// Connects, logs in with `creds` and asks for the server's features; the engine's events go
+    /// to `observer`.
+    pub async fn connect(
+        &self,
+        target: &Target,
+        creds: &Credentials,
+        label: &str,
+        observer: Arc<dyn ftp::Observer>,
+    ) -> Result<Session> {
         let mut session = Session::connect(&target.host, target.port, self.config.clone(), observer, label).await?;
         session.login(&creds.user, creds.password.as_ref(), creds.account.as_ref()).await?;
         session.negotiate_features().await?;
         Ok(session)
     }
+}
+
+/// Reads a password from the terminal with echo off.
+pub fn ask_password(prompt: &str) -> Result<Secret, AppError> {
+    rpassword::prompt_password(prompt)
+        .map(Secret::new)
+        .map_err(|e| AppError::Usage(format!("cannot read the password: {e}")))
 }
 
 /// `LO-HI` for --active-ports.
@@ -188,43 +211,17 @@ async fn ls(ctx: &Context, args: LsArgs, host: &mut Option<String>) -> Result<u8
     } else {
         "LIST"
     };
-    let cmd = match path {
-        Some(p) => Command::path(verb, p)?,
-        None => Command::bare(verb),
-    };
     let shown = escape(&target.path);
-    let mut data = match session.open_data(&cmd, None).await {
-        Ok(d) => d,
-        // "450 No files found": some servers' way to answer NLST on an empty directory.
-        Err(ftp::Error::Refused { reply, .. }) if args.names_only && reply.code == 450 => {
-            session.quit().await;
-            return Ok(exit::OK);
-        }
-        Err(e) => return Err(anyhow::Error::new(e).context(format!("could not list '{shown}'"))),
-    };
     let stdout = std::io::stdout();
     let terminal = stdout.is_terminal();
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let mut json = JsonList::new(args.json);
-    let mut framer = LineSplitter::default();
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        let n = data.read(&mut buf).await.with_context(|| format!("could not list '{shown}'"))?;
-        if n == 0 {
-            break;
-        }
-        framer.push(&buf[..n]);
-        while let Some(line) = framer.next_line()? {
-            emit_line(&mut out, &mut json, &line, terminal, use_mlsd)?;
-        }
-    }
-    if let Some(line) = framer.rest() {
-        emit_line(&mut out, &mut json, &line, terminal, use_mlsd)?;
-    }
+    transfer::list(&mut session, verb, path, |line| emit_line(&mut out, &mut json, line, terminal, use_mlsd))
+        .await
+        .with_context(|| format!("could not list '{shown}'"))?;
     json.finish(&mut out)?;
     out.flush()?;
     drop(out);
-    session.finish_data(data).await.with_context(|| format!("could not list '{shown}'"))?;
     session.quit().await;
     Ok(exit::OK)
 }
@@ -245,40 +242,6 @@ fn emit_line(out: &mut impl Write, json: &mut JsonList, line: &[u8], terminal: b
         out.write_all(b"\n")?;
     }
     Ok(())
-}
-
-/// Splits a listing into lines, each bounded by [`MAX_LIST_LINE`].
-#[derive(Default)]
-struct LineSplitter {
-    buf: Vec<u8>,
-}
-
-impl LineSplitter {
-    fn push(&mut self, bytes: &[u8]) {
-        self.buf.extend_from_slice(bytes);
-    }
-
-    fn next_line(&mut self) -> Result<Option<Vec<u8>>> {
-        match self.buf.iter().position(|&b| b == b'\n') {
-            Some(i) => {
-                let mut line: Vec<u8> = self.buf.drain(..=i).collect();
-                line.pop();
-                if line.last() == Some(&b'\r') {
-                    line.pop();
-                }
-                Ok(Some(line))
-            }
-            None if self.buf.len() > MAX_LIST_LINE => {
-                bail!("a listing line is longer than {MAX_LIST_LINE} bytes: refusing it")
-            }
-            None => Ok(None),
-        }
-    }
-
-    fn rest(&mut self) -> Option<Vec<u8>> {
-        let line = std::mem::take(&mut self.buf);
-        (!line.is_empty()).then_some(line)
-    }
 }
 
 /// Streams entries as a JSON array, one object per line.
