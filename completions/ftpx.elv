@@ -32,6 +32,8 @@ set edit:completion:arg-completer[ftpx] = {|@words|
             cand --debug 'Print the control conversation and data-connection events on stderr'
             cand -q 'No progress bar or summary line'
             cand --quiet 'No progress bar or summary line'
+            cand -k 'In a script piped to the shell, run every line even after one fails (the exit status is still the first failure''s)'
+            cand --keep-going 'In a script piped to the shell, run every line even after one fails (the exit status is still the first failure''s)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -47,6 +49,7 @@ set edit:completion:arg-completer[ftpx] = {|@words|
             cand mv 'Rename or move a remote file'
             cand rename 'Rename or move a remote file'
             cand quote 'Send a raw command and print the reply; the exit status follows the reply''s class'
+            cand shell 'Start the interactive shell, connected to URL if given (the same as ftpx [URL])'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ftpx;ls'= {
@@ -261,6 +264,26 @@ set edit:completion:arg-completer[ftpx] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'ftpx;shell'= {
+            cand -u 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal'
+            cand --user 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal'
+            cand --netrc-file 'Read credentials from this netrc file instead of ~/.netrc'
+            cand --mode 'Data-connection mode: auto tries passive, then active'
+            cand --pasv-address 'Address for PASV data connections: the control connection''s peer, or the one the server advertised'
+            cand --active-address 'Address to advertise in PORT/EPRT instead of the control connection''s local address'
+            cand --active-ports 'Port range to listen on for active data connections'
+            cand --connect-timeout 'Seconds allowed for each TCP connect and TLS handshake'
+            cand --timeout 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer'
+            cand --trace 'Write a timestamped transcript of every connection to FILE'
+            cand -k 'In a script piped to the shell, run every line even after one fails (the exit status is still the first failure''s)'
+            cand --keep-going 'In a script piped to the shell, run every line even after one fails (the exit status is still the first failure''s)'
+            cand -d 'Print the control conversation and data-connection events on stderr'
+            cand --debug 'Print the control conversation and data-connection events on stderr'
+            cand -q 'No progress bar or summary line'
+            cand --quiet 'No progress bar or summary line'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'ftpx;help'= {
             cand ls 'List a remote directory (the server''s LIST lines)'
             cand get 'Download files'
@@ -270,6 +293,7 @@ set edit:completion:arg-completer[ftpx] = {|@words|
             cand rmdir 'Remove an empty remote directory'
             cand mv 'Rename or move a remote file'
             cand quote 'Send a raw command and print the reply; the exit status follows the reply''s class'
+            cand shell 'Start the interactive shell, connected to URL if given (the same as ftpx [URL])'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ftpx;help;ls'= {
@@ -287,6 +311,8 @@ set edit:completion:arg-completer[ftpx] = {|@words|
         &'ftpx;help;mv'= {
         }
         &'ftpx;help;quote'= {
+        }
+        &'ftpx;help;shell'= {
         }
         &'ftpx;help;help'= {
         }

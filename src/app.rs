@@ -19,6 +19,7 @@ use crate::ftp::{self, Command, Config, DataMode, ModePolicy, PasvAddress, Sessi
 use crate::netrc::Netrc;
 use crate::progress::ProgressMode;
 use crate::secret::Secret;
+use crate::shell;
 use crate::target::{self, CredentialSources, Credentials, Target};
 use crate::text::escape;
 use crate::transcript::Transcript;
@@ -35,11 +36,16 @@ pub struct Context {
 
 /// Runs the command line; `host` is set to the server as soon as one is known (for hints).
 pub async fn run(cli: Cli, host: &mut Option<String>) -> Result<u8> {
-    let Some(command) = cli.command else {
-        bail!(AppError::Usage("the interactive shell is not built yet: give a subcommand (see ftpx --help)".into()));
-    };
     let ctx = Context::new(&cli.global, 60.0)?;
+    let Some(command) = cli.command else {
+        let options = shell::Options { url: cli.shell.url, keep_going: cli.shell.keep_going };
+        return shell::run(ctx, options).await;
+    };
     let result = match command {
+        Sub::Shell(args) => {
+            let options = shell::Options { url: args.url, keep_going: args.keep_going };
+            return shell::run(ctx, options).await;
+        }
         Sub::Ls(args) => ls(&ctx, args, host).await,
         Sub::Get(args) => get(&ctx, args, host).await,
         Sub::Put(args) => put(&ctx, args, host).await,
@@ -51,6 +57,11 @@ pub async fn run(cli: Cli, host: &mut Option<String>) -> Result<u8> {
     };
     ctx.transcript.flush();
     result
+}
+
+/// Whether the command line starts the interactive shell, which handles Ctrl-C itself.
+pub fn is_shell(cli: &Cli) -> bool {
+    matches!(cli.command, None | Some(Sub::Shell(_)))
 }
 
 impl Context {

@@ -1,9 +1,11 @@
 //! ftpx: an FTP client whose edge is diagnosing data connections.
 //!
-//! Architecture, with dependencies pointing one way (cli -> app -> transfer -> ftp):
+//! Architecture, with dependencies pointing one way (cli -> app -> shell -> transfer -> ftp):
 //! - [`cli`]: the clap definition only.
 //! - [`app`]: turns raw arguments into resolved options and runs one subcommand.
-//! - [`transfer`]: downloads and uploads over a data connection (`.part` files, resume, sizes).
+//! - [`shell`]: the interactive shell (rustyline; its grammar is a clap multicall definition).
+//! - [`transfer`]: downloads, uploads and listings over a data connection (`.part` files, resume,
+//!   sizes, Ctrl-C).
 //! - [`ftp`]: the protocol engine. No clap, no colors, no progress bars, no printing: what it has
 //!   to say (transcript lines, data-connection events, mode fallbacks) goes through
 //!   [`ftp::Observer`].
@@ -17,6 +19,7 @@ pub mod interrupt;
 pub mod netrc;
 pub mod progress;
 pub mod secret;
+pub mod shell;
 pub mod target;
 pub mod text;
 pub mod transcript;
