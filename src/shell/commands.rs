@@ -13,7 +13,7 @@ use clap::CommandFactory;
 use super::glob;
 use super::grammar::{Cmd, GetArgs, Line, PassiveArg, PutArgs, TypeArg};
 use super::input::Input;
-use super::{Conn, Place, State, report_failure};
+use super::{Conn, Place, State, place_name, report_failure};
 use crate::app::{ask_password, safe_local_name};
 use crate::cli::ModeArg;
 use crate::error::{AppError, exit};
@@ -845,14 +845,6 @@ fn policy_name(p: ModePolicy) -> String {
         ModePolicy::Active => "active".into(),
         ModePolicy::Only(m) => m.name().to_ascii_lowercase(),
     }
-}
-
-/// `ftp://user@host:port/`, without a password or path.
-fn place_name(t: &Target) -> String {
-    let mut shown = t.clone();
-    shown.password = None;
-    shown.path.clear();
-    shown.to_string()
 }
 
 #[cfg(test)]

@@ -208,17 +208,40 @@ impl Shell {
         match e {
             LineError::Quoting => eprintln!("{} unterminated quote or trailing backslash", "ftpx: error:".red().bold()),
             LineError::Clap(e) => {
-                let help =
-                    matches!(e.kind(), clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion);
-                let _ = e.print();
-                if help {
-                    return None;
+                use clap::error::ErrorKind;
+                match e.kind() {
+                    ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                        let _ = e.print();
+                        return None;
+                    }
+                    // clap's usage line for the whole grammar says nothing useful here.
+                    ErrorKind::InvalidSubcommand => {
+                        let text = e.render().to_string();
+                        let first = text.lines().next().unwrap_or_default();
+                        let tip = text.lines().find(|l| l.trim_start().starts_with("tip:")).unwrap_or_default();
+                        eprintln!("{first}");
+                        if !tip.is_empty() {
+                            eprintln!("{tip}");
+                        }
+                        eprintln!("`help` lists the commands.");
+                    }
+                    _ => {
+                        let _ = e.print();
+                    }
                 }
             }
         }
         self.first_failure.get_or_insert(exit::USAGE);
         (!self.input.is_interactive() && !self.keep_going).then_some(exit::USAGE)
     }
+}
+
+/// `ftp://user@host:port/`, without a password or path.
+fn place_name(t: &Target) -> String {
+    let mut shown = t.clone();
+    shown.password = None;
+    shown.path.clear();
+    shown.to_string()
 }
 
 /// Prints a failure (unless the server's reply already said it) with its hint, and returns its
@@ -312,10 +335,10 @@ impl State {
         if let Conn::Up { session, .. } = &mut self.conn
             && let Err(e) = session.check_idle().await
         {
-            self.lose(&e.to_string());
+            self.lose(&e.to_string(), false);
         }
         if let Conn::Lost(place) = &self.conn {
-            let shown = place.target.to_string();
+            let shown = place_name(&place.target);
             let question = format!("Not connected: the connection to {shown} was lost. Reconnect? [Y/n] ");
             let yes = match input.ask(&question).await {
                 Some(answer) => !answer.trim().to_ascii_lowercase().starts_with('n'),
@@ -348,14 +371,19 @@ impl State {
         if let Conn::Up { session, .. } = &self.conn
             && !session.is_usable()
         {
-            self.lose("the control connection is unusable after the error above");
+            self.lose("the control connection is unusable after the error above", true);
         }
     }
 
-    fn lose(&mut self, why: &str) {
+    /// `later`: the loss is noticed after a command, so say what the next one will do.
+    fn lose(&mut self, why: &str, later: bool) {
         if let Conn::Up { place, .. } = std::mem::replace(&mut self.conn, Conn::Closed) {
-            let next = if self.interactive { "the next command offers to reconnect" } else { "`open` connects again" };
-            eprintln!("ftpx: the connection to {} was lost ({why}); {next}", place.target.host);
+            let next = match (later, self.interactive) {
+                (true, true) => "; the next command offers to reconnect",
+                (true, false) => "; `open` connects again",
+                (false, _) => "",
+            };
+            eprintln!("ftpx: the connection to {} was lost ({why}){next}", place_name(&place.target));
             self.conn = Conn::Lost(place);
         }
     }
@@ -365,7 +393,7 @@ impl State {
         if let Conn::Up { place, .. } = std::mem::replace(&mut self.conn, Conn::Closed) {
             eprintln!(
                 "ftpx: the connection to {} was closed: the interrupted command's reply was still due",
-                place.target.host
+                place_name(&place.target)
             );
             self.conn = Conn::Lost(place);
         }
