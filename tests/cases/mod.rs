@@ -1,0 +1,65 @@
+//! The test cases, one module per area, and what they share.
+//!
+//! - `harness`, `server`, `script`: self-tests of the support code (raw TCP, no ftpx engine).
+//! - `transfer`, `files`, `errors`, `data_connection`, `safety`: the CLI contract of the one-shot
+//!   commands, run against the real binary.
+
+mod data_connection;
+mod errors;
+mod files;
+mod harness;
+mod safety;
+mod script;
+mod server;
+mod transfer;
+
+use std::panic::{self, AssertUnwindSafe};
+
+use crate::support::{ServerConfig, TestServer};
+
+/// The four data-connection modes that each name exactly one command.
+pub const MODES: [&str; 4] = ["epsv", "pasv", "eprt", "port"];
+
+pub const USER: &str = "alice";
+pub const PASS: &str = "s3cret";
+
+/// A well-behaved server (with whatever switches `config` sets) that knows alice.
+pub fn server_with(config: ServerConfig) -> TestServer {
+    TestServer::start(config.user(USER, PASS))
+}
+
+pub fn server() -> TestServer {
+    server_with(ServerConfig::new())
+}
+
+/// `ftp://alice:s3cret@127.0.0.1:PORT/path`.
+pub fn url(server: &TestServer, path: &str) -> String {
+    server.url_as(USER, PASS, path)
+}
+
+/// Runs `case` once per mode in [`MODES`] and then fails naming every mode that failed, so one
+/// run shows whether a bug is in one mode or in all of them.
+pub fn in_each_mode(case: impl Fn(&str)) {
+    let failed: Vec<&str> = MODES
+        .into_iter()
+        .filter(|mode| panic::catch_unwind(AssertUnwindSafe(|| case(mode))).is_err())
+        .collect();
+    assert!(failed.is_empty(), "failed in mode(s) {failed:?}");
+}
+
+/// Asserts that the only data-connection command the server saw is the one `mode` names.
+#[track_caller]
+pub fn assert_used_only(server: &TestServer, mode: &str) {
+    let verbs = server.verbs();
+    let wanted = mode.to_ascii_uppercase();
+    assert!(
+        verbs.contains(&wanted),
+        "mode {mode}: no {wanted} in {verbs:?}"
+    );
+    for other in ["EPSV", "PASV", "EPRT", "PORT"] {
+        assert!(
+            other == wanted || !verbs.iter().any(|v| v == other),
+            "mode {mode}: the client also sent {other}: {verbs:?}"
+        );
+    }
+}

@@ -1,0 +1,269 @@
+//! get, put and ls against a well-behaved server, in each data-connection mode.
+
+use std::fs;
+
+use super::{assert_used_only, in_each_mode, server, url};
+use crate::support::{dir_names, ftpx, random_bytes, write_random};
+
+const MIB: usize = 1 << 20;
+
+#[test]
+fn get_is_byte_exact_in_each_mode() {
+    in_each_mode(|mode| {
+        let server = server();
+        let content = write_random(server.root().join("big.bin"), MIB, 1);
+        let local = tempfile::tempdir().unwrap();
+        ftpx()
+            .current_dir(local.path())
+            .args(["--mode", mode, "get", &url(&server, "big.bin")])
+            .run()
+            .assert_success();
+        let got = fs::read(local.path().join("big.bin")).unwrap();
+        assert!(
+            got == content,
+            "mode {mode}: {} bytes, not the served ones",
+            got.len()
+        );
+        assert_eq!(
+            dir_names(local.path()),
+            [b"big.bin"],
+            "mode {mode}: leftovers"
+        );
+        assert_used_only(&server, mode);
+    });
+}
+
+#[test]
+fn put_is_byte_exact_in_each_mode() {
+    in_each_mode(|mode| {
+        let server = server();
+        fs::create_dir(server.root().join("upload")).unwrap();
+        let local = tempfile::tempdir().unwrap();
+        let content = write_random(local.path().join("a.bin"), MIB, 2);
+        ftpx()
+            .current_dir(local.path())
+            .args(["--mode", mode, "put", "a.bin", &url(&server, "upload/")])
+            .run()
+            .assert_success();
+        let stored = fs::read(server.root().join("upload/a.bin")).unwrap();
+        assert!(
+            stored == content,
+            "mode {mode}: {} bytes stored",
+            stored.len()
+        );
+        assert_used_only(&server, mode);
+    });
+}
+
+#[test]
+fn put_to_a_file_url_stores_under_that_name() {
+    let server = server();
+    let local = tempfile::tempdir().unwrap();
+    let content = write_random(local.path().join("a.bin"), 5000, 3);
+    ftpx()
+        .current_dir(local.path())
+        .args(["put", "a.bin", &url(&server, "renamed.bin")])
+        .run()
+        .assert_success();
+    assert_eq!(
+        fs::read(server.root().join("renamed.bin")).unwrap(),
+        content
+    );
+    assert!(!server.root().join("a.bin").exists());
+}
+
+#[test]
+fn put_of_several_files_into_a_directory_url_keeps_their_names() {
+    let server = server();
+    fs::create_dir(server.root().join("in")).unwrap();
+    let local = tempfile::tempdir().unwrap();
+    let one = write_random(local.path().join("one.bin"), 1000, 4);
+    let two = write_random(local.path().join("two.bin"), 2000, 5);
+    ftpx()
+        .current_dir(local.path())
+        .args(["put", "one.bin", "two.bin", &url(&server, "in/")])
+        .run()
+        .assert_success();
+    assert_eq!(fs::read(server.root().join("in/one.bin")).unwrap(), one);
+    assert_eq!(fs::read(server.root().join("in/two.bin")).unwrap(), two);
+}
+
+fn listing_fixture(server: &crate::support::TestServer) {
+    fs::write(server.root().join("a.txt"), "hello").unwrap();
+    fs::write(server.root().join("b.bin"), random_bytes(1234, 6)).unwrap();
+    fs::create_dir(server.root().join("sub")).unwrap();
+}
+
+#[test]
+fn ls_prints_the_servers_list_lines_in_each_mode() {
+    in_each_mode(|mode| {
+        let server = server();
+        listing_fixture(&server);
+        let out = ftpx().args(["--mode", mode, "ls", &url(&server, "")]).run();
+        out.assert_success();
+        let text = out.stdout_str();
+        let line = |name: &str| {
+            text.lines()
+                .find(|l| l.trim_end().ends_with(&format!(" {name}")))
+                .unwrap_or_else(|| panic!("mode {mode}: no line for {name} in:\n{text}"))
+        };
+        assert!(line("a.txt").starts_with("-rw"), "mode {mode}:\n{text}");
+        assert!(line("b.bin").contains(" 1234 "), "mode {mode}:\n{text}");
+        assert!(line("sub").starts_with('d'), "mode {mode}:\n{text}");
+        assert_used_only(&server, mode);
+    });
+}
+
+#[test]
+fn ls_names_only_prints_one_name_per_line_in_each_mode() {
+    in_each_mode(|mode| {
+        let server = server();
+        listing_fixture(&server);
+        let out = ftpx()
+            .args(["--mode", mode, "ls", "-1", &url(&server, "")])
+            .run();
+        out.assert_success();
+        let mut names: Vec<String> = out
+            .stdout_str()
+            .lines()
+            .map(|l| l.trim_end_matches('\r').to_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["a.txt", "b.bin", "sub"], "mode {mode}");
+        assert_used_only(&server, mode);
+    });
+}
+
+#[test]
+fn ls_of_a_subdirectory_lists_its_entries() {
+    let server = server();
+    fs::create_dir(server.root().join("sub")).unwrap();
+    fs::write(server.root().join("sub/inner.txt"), "x").unwrap();
+    fs::write(server.root().join("outer.txt"), "x").unwrap();
+    let out = ftpx().args(["ls", "-1", &url(&server, "sub/")]).run();
+    out.assert_success();
+    assert_eq!(out.stdout_str().trim_end(), "inner.txt");
+}
+
+#[test]
+fn get_continue_resumes_from_a_part_file_in_each_mode() {
+    in_each_mode(|mode| {
+        let server = server();
+        let content = write_random(server.root().join("big.bin"), MIB, 7);
+        let local = tempfile::tempdir().unwrap();
+        fs::write(local.path().join("big.bin.part"), &content[..300_000]).unwrap();
+        ftpx()
+            .current_dir(local.path())
+            .args(["--mode", mode, "get", "-c", &url(&server, "big.bin")])
+            .run()
+            .assert_success();
+        let got = fs::read(local.path().join("big.bin")).unwrap();
+        assert!(
+            got == content,
+            "mode {mode}: {} bytes after resuming",
+            got.len()
+        );
+        assert_eq!(
+            dir_names(local.path()),
+            [b"big.bin"],
+            "mode {mode}: .part left"
+        );
+        let commands = server.commands();
+        assert!(
+            commands.iter().any(|c| c == "REST 300000"),
+            "mode {mode}: no REST 300000 in {commands:?}"
+        );
+        assert_used_only(&server, mode);
+    });
+}
+
+#[test]
+fn get_to_dash_writes_the_bytes_to_stdout() {
+    let server = server();
+    let content = write_random(server.root().join("f.bin"), 100_000, 8);
+    let local = tempfile::tempdir().unwrap();
+    let out = ftpx()
+        .current_dir(local.path())
+        .args(["-q", "get", "-o", "-", &url(&server, "f.bin")])
+        .run();
+    out.assert_success();
+    assert!(
+        out.stdout == content,
+        "{} bytes on stdout",
+        out.stdout.len()
+    );
+    assert!(dir_names(local.path()).is_empty(), "no local file for -o -");
+}
+
+#[test]
+fn get_with_output_writes_to_that_path() {
+    let server = server();
+    let content = write_random(server.root().join("f.bin"), 10_000, 9);
+    let local = tempfile::tempdir().unwrap();
+    ftpx()
+        .current_dir(local.path())
+        .args(["get", &url(&server, "f.bin"), "-o", "copy.bin"])
+        .run()
+        .assert_success();
+    assert_eq!(fs::read(local.path().join("copy.bin")).unwrap(), content);
+    assert_eq!(dir_names(local.path()), [b"copy.bin"]);
+}
+
+#[test]
+fn get_of_several_urls_downloads_each() {
+    let server = server();
+    let one = write_random(server.root().join("one.bin"), 3000, 10);
+    let two = write_random(server.root().join("two.bin"), 4000, 11);
+    let local = tempfile::tempdir().unwrap();
+    ftpx()
+        .current_dir(local.path())
+        .args(["get", &url(&server, "one.bin"), &url(&server, "two.bin")])
+        .run()
+        .assert_success();
+    assert_eq!(fs::read(local.path().join("one.bin")).unwrap(), one);
+    assert_eq!(fs::read(local.path().join("two.bin")).unwrap(), two);
+}
+
+#[test]
+fn global_flags_work_after_the_subcommand() {
+    let server = server();
+    let content = write_random(server.root().join("f.bin"), 2000, 12);
+    let local = tempfile::tempdir().unwrap();
+    ftpx()
+        .current_dir(local.path())
+        .args(["get", &url(&server, "f.bin"), "--mode", "pasv", "-q"])
+        .run()
+        .assert_success();
+    assert_eq!(fs::read(local.path().join("f.bin")).unwrap(), content);
+    assert_used_only(&server, "pasv");
+}
+
+#[test]
+fn credentials_from_the_user_flag_are_used() {
+    let server = server();
+    fs::write(server.root().join("f.txt"), "x").unwrap();
+    let local = tempfile::tempdir().unwrap();
+    ftpx()
+        .current_dir(local.path())
+        .args(["-u", "alice:s3cret", "get", &server.url("f.txt")])
+        .run()
+        .assert_success();
+    assert!(server.commands().iter().any(|c| c == "USER alice"));
+}
+
+#[test]
+fn quote_sends_the_command_and_prints_the_reply() {
+    let server = server();
+    fs::write(server.root().join("f.txt"), "x").unwrap();
+    let out = ftpx()
+        .args(["quote", &url(&server, ""), "SITE", "CHMOD", "600", "f.txt"])
+        .run();
+    out.assert_success();
+    assert!(out.stdout_str().contains("200"), "{}", out.stdout_str());
+    assert!(
+        server
+            .commands()
+            .iter()
+            .any(|c| c == "SITE CHMOD 600 f.txt")
+    );
+}

@@ -1,0 +1,434 @@
+//! A scripted FTP server for cases where exact bytes and timing matter: it accepts one control
+//! connection on 127.0.0.1 and plays a fixed list of [`Step`]s on it, recording every line the
+//! client sends and every expectation that was not met.
+//!
+//! It owns only the mechanics (send, expect, sleep, close, reset, one passive data connection); the
+//! hostile-server cases build their scripts on top. It is plain blocking `std::net` on one thread,
+//! because a script is sequential by nature and blocking I/O keeps the timing of each byte exact.
+
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// How long the script waits for the client to connect, send a line or open the data connection.
+const WAIT: Duration = Duration::from_secs(20);
+
+/// One thing the server does on the control or data connection.
+#[derive(Debug, Clone)]
+pub enum Step {
+    /// Send these bytes on the control connection as they are (include the CRLF yourself).
+    Send(Vec<u8>),
+    /// Send these bytes one at a time with `delay` before each: replies split across reads.
+    SendSlowly { bytes: Vec<u8>, delay: Duration },
+    /// Read one line from the client; record a mismatch unless it starts with this prefix.
+    Expect(String),
+    /// Do nothing for this long.
+    Sleep(Duration),
+    /// Close the control connection cleanly (FIN) and end the script.
+    Close,
+    /// Abort the control connection (SO_LINGER 0, so the client sees RST) and end the script.
+    Reset,
+    /// Listen on 127.0.0.1:0 for one data connection and send the template with `{port}`,
+    /// `{p1}`, `{p2}` (the port's high and low byte) and `{h}` (`127,0,0,1`) filled in, then CRLF.
+    /// E.g. `227 Entering Passive Mode ({h},{p1},{p2}).` or `229 Entering Extended Passive Mode (|||{port}|)`.
+    Passive(String),
+    /// Wait for the client's data connection (done implicitly by the data steps below).
+    AcceptData,
+    /// Send these bytes on the data connection.
+    DataSend(Vec<u8>),
+    /// Read the data connection until the client closes it; see [`ScriptServer::data_received`].
+    DataReceive,
+    /// Close the data connection (FIN).
+    DataClose,
+}
+
+/// A list of steps, built with chained methods.
+#[derive(Debug, Clone, Default)]
+pub struct Script {
+    steps: Vec<Step>,
+}
+
+impl Script {
+    pub fn new() -> Script {
+        Script::default()
+    }
+
+    pub fn step(mut self, step: Step) -> Script {
+        self.steps.push(step);
+        self
+    }
+
+    pub fn send(self, bytes: impl AsRef<[u8]>) -> Script {
+        self.step(Step::Send(bytes.as_ref().to_vec()))
+    }
+
+    pub fn send_slowly(self, bytes: impl AsRef<[u8]>, delay: Duration) -> Script {
+        self.step(Step::SendSlowly {
+            bytes: bytes.as_ref().to_vec(),
+            delay,
+        })
+    }
+
+    pub fn expect(self, prefix: &str) -> Script {
+        self.step(Step::Expect(prefix.to_owned()))
+    }
+
+    /// `expect(prefix)` then `send(reply)`: the common request/response pair.
+    pub fn answer(self, prefix: &str, reply: impl AsRef<[u8]>) -> Script {
+        self.expect(prefix).send(reply)
+    }
+
+    /// The usual greeting and an accepted login, whatever the user and password.
+    pub fn login(self) -> Script {
+        self.send("220 scripted server\r\n")
+            .answer("USER ", "331 Password required.\r\n")
+            .answer("PASS ", "230 Logged in.\r\n")
+    }
+
+    pub fn sleep(self, duration: Duration) -> Script {
+        self.step(Step::Sleep(duration))
+    }
+
+    pub fn close(self) -> Script {
+        self.step(Step::Close)
+    }
+
+    pub fn reset(self) -> Script {
+        self.step(Step::Reset)
+    }
+
+    pub fn passive(self, template: &str) -> Script {
+        self.step(Step::Passive(template.to_owned()))
+    }
+
+    pub fn accept_data(self) -> Script {
+        self.step(Step::AcceptData)
+    }
+
+    pub fn data_send(self, bytes: impl AsRef<[u8]>) -> Script {
+        self.step(Step::DataSend(bytes.as_ref().to_vec()))
+    }
+
+    pub fn data_receive(self) -> Script {
+        self.step(Step::DataReceive)
+    }
+
+    pub fn data_close(self) -> Script {
+        self.step(Step::DataClose)
+    }
+}
+
+/// What the script saw, shared with the thread that plays it.
+#[derive(Debug, Default)]
+struct Record {
+    lines: Vec<String>,
+    mismatches: Vec<String>,
+    data: Vec<u8>,
+    finished: bool,
+}
+
+/// A running script; the thread stops by itself when the script ends or a wait runs out.
+pub struct ScriptServer {
+    addr: SocketAddr,
+    record: Arc<Mutex<Record>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl ScriptServer {
+    pub fn start(script: Script) -> ScriptServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("listener address");
+        let record = Arc::new(Mutex::new(Record::default()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let player = Player {
+            record: record.clone(),
+            stop: stop.clone(),
+            control: None,
+            reader: None,
+            data_listener: None,
+            data: None,
+        };
+        let thread = thread::Builder::new()
+            .name(format!("ftp-script-{}", addr.port()))
+            .spawn(move || player.play(listener, script.steps))
+            .expect("spawn the script thread");
+        ScriptServer {
+            addr,
+            record,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// `ftp://127.0.0.1:PORT/path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("ftp://{}/{}", self.addr, path.trim_start_matches('/'))
+    }
+
+    /// The lines the client sent so far, without line ends.
+    pub fn received_lines(&self) -> Vec<String> {
+        self.record.lock().unwrap().lines.clone()
+    }
+
+    /// Every unmet expectation so far, e.g. `step 3: expected "PASV", got "EPSV"`.
+    pub fn mismatches(&self) -> Vec<String> {
+        self.record.lock().unwrap().mismatches.clone()
+    }
+
+    /// The bytes read by [`Step::DataReceive`] steps.
+    pub fn data_received(&self) -> Vec<u8> {
+        self.record.lock().unwrap().data.clone()
+    }
+
+    /// Whether every step has been played (or the script ended on Close or Reset). The client
+    /// may see the last step before this turns true: call [`ScriptServer::join`] first.
+    pub fn finished(&self) -> bool {
+        self.record.lock().unwrap().finished
+    }
+
+    /// Waits for the script to end and returns its mismatches; later calls return at once.
+    pub fn join(&mut self) -> Vec<String> {
+        if let Some(thread) = self.thread.take() {
+            thread.join().expect("the script thread panicked");
+        }
+        self.mismatches()
+    }
+}
+
+impl Drop for ScriptServer {
+    fn drop(&mut self) {
+        // The thread notices within a poll interval and exits; it is not joined, so a test that
+        // fails halfway is not held up by a script waiting for a line.
+        self.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+struct Player {
+    record: Arc<Mutex<Record>>,
+    stop: Arc<AtomicBool>,
+    control: Option<TcpStream>,
+    reader: Option<BufReader<TcpStream>>,
+    data_listener: Option<TcpListener>,
+    data: Option<TcpStream>,
+}
+
+/// Why the script ends early.
+enum End {
+    Stopped,
+    Failed(String),
+}
+
+impl Player {
+    fn play(mut self, listener: TcpListener, steps: Vec<Step>) {
+        let result = self.accept_control(&listener).and_then(|()| {
+            for (index, step) in steps.into_iter().enumerate() {
+                match self.run(index + 1, step)? {
+                    true => continue,
+                    false => break,
+                }
+            }
+            Ok(())
+        });
+        let mut record = self.record.lock().unwrap();
+        match result {
+            Ok(()) => record.finished = true,
+            Err(End::Failed(why)) => record.mismatches.push(why),
+            Err(End::Stopped) => {}
+        }
+    }
+
+    fn stopped(&self) -> Result<(), End> {
+        if self.stop.load(Ordering::SeqCst) {
+            Err(End::Stopped)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Polls `listener` so that a dropped [`ScriptServer`] can stop the wait.
+    fn accept(&self, listener: &TcpListener, what: &str) -> Result<TcpStream, End> {
+        listener
+            .set_nonblocking(true)
+            .map_err(|e| End::Failed(format!("{what}: {e}")))?;
+        let deadline = Instant::now() + WAIT;
+        loop {
+            self.stopped()?;
+            match listener.accept() {
+                Ok((stream, _)) => {
+                    stream
+                        .set_nonblocking(false)
+                        .map_err(|e| End::Failed(format!("{what}: {e}")))?;
+                    return Ok(stream);
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock && Instant::now() < deadline => {
+                    thread::sleep(Duration::from_millis(5));
+                }
+                Err(e) => return Err(End::Failed(format!("{what}: no connection ({e})"))),
+            }
+        }
+    }
+
+    fn accept_control(&mut self, listener: &TcpListener) -> Result<(), End> {
+        let stream = self.accept(listener, "control connection")?;
+        let _ = stream.set_nodelay(true);
+        let _ = stream.set_read_timeout(Some(Duration::from_millis(100)));
+        let reader = stream
+            .try_clone()
+            .map_err(|e| End::Failed(format!("control connection: {e}")))?;
+        self.reader = Some(BufReader::new(reader));
+        self.control = Some(stream);
+        Ok(())
+    }
+
+    fn control(&mut self) -> &mut TcpStream {
+        self.control
+            .as_mut()
+            .expect("the control connection is open")
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), End> {
+        self.control()
+            .write_all(bytes)
+            .map_err(|e| End::Failed(format!("send: {e}")))
+    }
+
+    /// Reads one line, polling the stop flag between read timeouts.
+    fn read_line(&mut self) -> Result<Option<Vec<u8>>, End> {
+        let deadline = Instant::now() + WAIT;
+        let mut line = Vec::new();
+        loop {
+            self.stopped()?;
+            let reader = self
+                .reader
+                .as_mut()
+                .expect("the control connection is open");
+            match reader.read_until(b'\n', &mut line) {
+                Ok(0) => return Ok(None),
+                Ok(_) if line.ends_with(b"\n") => return Ok(Some(line)),
+                Ok(_) => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    if Instant::now() >= deadline {
+                        return Err(End::Failed(format!("no line within {WAIT:?}")));
+                    }
+                }
+                Err(e) => return Err(End::Failed(format!("reading a line: {e}"))),
+            }
+        }
+    }
+
+    fn data(&mut self) -> Result<&mut TcpStream, End> {
+        if self.data.is_none() {
+            let listener = self
+                .data_listener
+                .take()
+                .ok_or_else(|| End::Failed("a data step before any Passive step".to_owned()))?;
+            let stream = self.accept(&listener, "data connection")?;
+            self.data = Some(stream);
+        }
+        Ok(self.data.as_mut().expect("just set"))
+    }
+
+    /// Plays one step; `Ok(false)` ends the script.
+    fn run(&mut self, index: usize, step: Step) -> Result<bool, End> {
+        self.stopped()?;
+        match step {
+            Step::Send(bytes) => self.write(&bytes)?,
+            Step::SendSlowly { bytes, delay } => {
+                for byte in bytes {
+                    thread::sleep(delay);
+                    self.write(&[byte])?;
+                }
+            }
+            Step::Expect(prefix) => {
+                let raw = self.read_line().map_err(|end| match end {
+                    End::Failed(why) => {
+                        End::Failed(format!("step {index}: expected {prefix:?}: {why}"))
+                    }
+                    stopped => stopped,
+                })?;
+                let Some(raw) = raw else {
+                    return Err(End::Failed(format!(
+                        "step {index}: expected {prefix:?}, but the client closed the connection"
+                    )));
+                };
+                let line = String::from_utf8_lossy(&raw)
+                    .trim_end_matches(['\r', '\n'])
+                    .to_owned();
+                let mut record = self.record.lock().unwrap();
+                if !line.starts_with(&prefix) {
+                    record
+                        .mismatches
+                        .push(format!("step {index}: expected {prefix:?}, got {line:?}"));
+                }
+                record.lines.push(line);
+            }
+            Step::Sleep(duration) => thread::sleep(duration),
+            Step::Close => {
+                let _ = self.control().shutdown(Shutdown::Both);
+                return Ok(false);
+            }
+            Step::Reset => {
+                // SO_LINGER with a zero timeout makes close() send RST instead of FIN.
+                let stream = self.control.take().expect("the control connection is open");
+                socket2::SockRef::from(&stream)
+                    .set_linger(Some(Duration::ZERO))
+                    .map_err(|e| End::Failed(format!("step {index}: SO_LINGER: {e}")))?;
+                self.reader = None;
+                drop(stream);
+                return Ok(false);
+            }
+            Step::Passive(template) => {
+                let listener = TcpListener::bind("127.0.0.1:0")
+                    .map_err(|e| End::Failed(format!("step {index}: bind: {e}")))?;
+                let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+                let reply = template
+                    .replace("{port}", &port.to_string())
+                    .replace("{p1}", &(port >> 8).to_string())
+                    .replace("{p2}", &(port & 0xFF).to_string())
+                    .replace("{h}", "127,0,0,1");
+                self.data = None;
+                self.data_listener = Some(listener);
+                self.write(format!("{reply}\r\n").as_bytes())?;
+            }
+            Step::AcceptData => {
+                self.data()?;
+            }
+            Step::DataSend(bytes) => {
+                self.data()?
+                    .write_all(&bytes)
+                    .map_err(|e| End::Failed(format!("step {index}: data send: {e}")))?;
+            }
+            Step::DataReceive => {
+                let mut bytes = Vec::new();
+                let data = self.data()?;
+                let _ = data.set_read_timeout(Some(WAIT));
+                data.read_to_end(&mut bytes)
+                    .map_err(|e| End::Failed(format!("step {index}: data receive: {e}")))?;
+                self.record.lock().unwrap().data.extend_from_slice(&bytes);
+            }
+            Step::DataClose => {
+                if let Some(data) = self.data.take() {
+                    let _ = data.shutdown(Shutdown::Both);
+                }
+            }
+        }
+        Ok(true)
+    }
+}

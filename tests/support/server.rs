@@ -1,0 +1,395 @@
+//! An in-process FTP server for integration tests: RFC 959 with the RFC 2428 (EPSV, EPRT) and
+//! RFC 3659 (SIZE, MDTM, REST STREAM, MLSD, MLST) extensions, serving a real directory.
+//!
+//! It owns one thing: answering one or more FTP clients on 127.0.0.1 the way a well-behaved server
+//! does, unless a behaviour switch on [`ServerConfig`] tells it to imitate a particular real server or
+//! failure. It does not script exact bytes (that is `script.rs`) and knows nothing about ftpx.
+//!
+//! The server runs on its own thread with its own tokio runtime, so blocking tests can drive the
+//! ftpx binary, or a raw `std::net::TcpStream`, against it. Every command line it receives is
+//! recorded, in order and across sessions, for [`TestServer::commands`]. Dropping the
+//! [`TestServer`] stops it and closes every connection.
+//!
+//! Paths are bytes: the argument of a command is joined to the session's working directory as raw
+//! bytes, normalised so that `..` never climbs above the served root, and a path that reaches
+//! outside the root through a symbolic link is refused. File names that are not UTF-8 are listed and
+//! transferred exactly.
+//!
+//! This file is the public face (configuration, start, stop, the command log); `session` handles
+//! the control connection and the commands that move no data, `data` the data connection and
+//! transfers, `listing` the LIST, MLSD and MDTM formats.
+
+mod data;
+mod listing;
+mod session;
+
+use std::collections::HashMap;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+use tempfile::TempDir;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use session::Session;
+
+/// What the server serves, and which real server or failure it imitates.
+///
+/// Built with chained methods from [`ServerConfig::new`]; everything off means a well-behaved
+/// server that allows anonymous login and offers every feature.
+#[derive(Debug)]
+pub struct ServerConfig {
+    root: Option<Root>,
+    users: HashMap<String, String>,
+    anonymous: bool,
+    banner: String,
+    feat: bool,
+    epsv: bool,
+    mlsd: bool,
+    size: bool,
+    mdtm: bool,
+    rest: bool,
+    utf8: bool,
+    refuse_pasv: bool,
+    refuse_eprt: Option<String>,
+    refuse_port: Option<String>,
+    pasv_advertise: Option<Ipv4Addr>,
+    passive_closed_port: bool,
+    never_connect_back: Option<Duration>,
+    active_fails_425: bool,
+    ignore_rest: bool,
+    truncate_data: Option<u64>,
+    throttle: Option<u64>,
+    passive_ports: Option<(u16, u16)>,
+}
+
+#[derive(Debug)]
+enum Root {
+    Owned(TempDir),
+    Borrowed(PathBuf),
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            root: None,
+            users: HashMap::new(),
+            anonymous: true,
+            banner: "ftpx test server ready.".to_owned(),
+            feat: true,
+            epsv: true,
+            mlsd: true,
+            size: true,
+            mdtm: true,
+            rest: true,
+            utf8: true,
+            refuse_pasv: false,
+            refuse_eprt: None,
+            refuse_port: None,
+            pasv_advertise: None,
+            passive_closed_port: false,
+            never_connect_back: None,
+            active_fails_425: false,
+            ignore_rest: false,
+            truncate_data: None,
+            throttle: None,
+            passive_ports: None,
+        }
+    }
+}
+
+impl ServerConfig {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Serve this temporary directory (the server keeps it alive); by default it makes its own.
+    pub fn serve_dir(mut self, dir: TempDir) -> Self {
+        self.root = Some(Root::Owned(dir));
+        self
+    }
+
+    /// Serve a directory the test owns and keeps alive.
+    pub fn serve_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.root = Some(Root::Borrowed(path.into()));
+        self
+    }
+
+    /// Accept this user name with this password.
+    pub fn user(mut self, name: &str, password: &str) -> Self {
+        self.users.insert(name.to_owned(), password.to_owned());
+        self
+    }
+
+    /// Refuse `anonymous` and `ftp` logins, like vsftpd with `anonymous_enable=NO`.
+    pub fn no_anonymous(mut self) -> Self {
+        self.anonymous = false;
+        self
+    }
+
+    /// The text of the 220 greeting.
+    pub fn banner(mut self, text: &str) -> Self {
+        self.banner = text.to_owned();
+        self
+    }
+
+    /// No FEAT command at all (`500`), like pre-RFC 2389 servers (old wu-ftpd, some embedded ones).
+    pub fn no_feat(mut self) -> Self {
+        self.feat = false;
+        self
+    }
+
+    /// No EPSV (`502`, not in FEAT), like IPv4-only servers that predate RFC 2428.
+    pub fn no_epsv(mut self) -> Self {
+        self.epsv = false;
+        self
+    }
+
+    /// No MLSD/MLST (`500`, not in FEAT), like vsftpd, which never implemented RFC 3659 listings.
+    pub fn no_mlsd(mut self) -> Self {
+        self.mlsd = false;
+        self
+    }
+
+    /// No SIZE (`500`, not in FEAT), like minimal embedded servers (printers, cameras).
+    pub fn no_size(mut self) -> Self {
+        self.size = false;
+        self
+    }
+
+    /// No MDTM (`500`, not in FEAT), like minimal embedded servers.
+    pub fn no_mdtm(mut self) -> Self {
+        self.mdtm = false;
+        self
+    }
+
+    /// No REST (`502`, no `REST STREAM` in FEAT): servers that cannot resume.
+    pub fn no_rest(mut self) -> Self {
+        self.rest = false;
+        self
+    }
+
+    /// No `UTF8` in FEAT and `OPTS UTF8 ON` refused, like servers that only know bytes.
+    pub fn no_utf8(mut self) -> Self {
+        self.utf8 = false;
+        self
+    }
+
+    /// PASV answered `550 Permission denied.`, like vsftpd with `pasv_enable=NO`.
+    pub fn refuse_pasv(mut self) -> Self {
+        self.refuse_pasv = true;
+        self
+    }
+
+    /// EPRT answered with this reply line, like servers or NAT helpers that only know PORT
+    /// (e.g. `500 Unknown command.` or `522 Network protocol not supported, use (1)`).
+    pub fn refuse_eprt(mut self, reply: &str) -> Self {
+        self.refuse_eprt = Some(reply.to_owned());
+        self
+    }
+
+    /// PORT answered with this reply line, like vsftpd with `port_enable=NO`
+    /// (`500 Illegal PORT command.`) or pure-ftpd refusing a foreign address
+    /// (`500 I won't open a connection to 10.99.0.2 (only to 198.51.100.1)`).
+    pub fn refuse_port(mut self, reply: &str) -> Self {
+        self.refuse_port = Some(reply.to_owned());
+        self
+    }
+
+    /// The 227 reply names this address while the listener is on 127.0.0.1, like a server behind
+    /// NAT that advertises its private address (or a hostile one steering the client: CVE-2020-8284).
+    pub fn pasv_advertise(mut self, addr: Ipv4Addr) -> Self {
+        self.pasv_advertise = Some(addr);
+        self
+    }
+
+    /// EPSV and PASV name a port where nothing listens, like a firewall in front of the server that
+    /// rejects its passive port range: the client's connect is refused.
+    pub fn passive_closed_port(mut self) -> Self {
+        self.passive_closed_port = true;
+        self
+    }
+
+    /// PORT and EPRT are accepted with 200, the transfer command gets 150, no connection is ever
+    /// made, and `after` that a 425 follows: a client firewall that silently drops the server's SYN.
+    pub fn never_connect_back(mut self, after: Duration) -> Self {
+        self.never_connect_back = Some(after);
+        self
+    }
+
+    /// Transfer commands after PORT/EPRT answered `425 Failed to establish connection.` at once:
+    /// a client firewall that rejects the server's connection (RST or ICMP unreachable).
+    pub fn active_fails_425(mut self) -> Self {
+        self.active_fails_425 = true;
+        self
+    }
+
+    /// REST answered 350, but RETR sends from offset 0 anyway, like some embedded servers.
+    pub fn ignore_rest(mut self) -> Self {
+        self.ignore_rest = true;
+        self
+    }
+
+    /// RETR sends only the first `bytes` bytes and still replies 226, like a server whose disk read
+    /// fails mid-file or a middlebox that cuts the data connection cleanly.
+    pub fn truncate_data(mut self, bytes: u64) -> Self {
+        self.truncate_data = Some(bytes);
+        self
+    }
+
+    /// Data connections (both directions, listings included) move at most this many bytes per
+    /// second: a slow link, for progress, timeout and abort tests.
+    pub fn throttle(mut self, bytes_per_sec: u64) -> Self {
+        self.throttle = Some(bytes_per_sec.max(1));
+        self
+    }
+
+    /// Passive listeners use a port in `lo..=hi`, like `pasv_min_port`/`pasv_max_port` in vsftpd.
+    pub fn passive_ports(mut self, lo: u16, hi: u16) -> Self {
+        self.passive_ports = Some((lo, hi));
+        self
+    }
+}
+
+/// A running server; stops on drop.
+pub struct TestServer {
+    addr: SocketAddr,
+    root: PathBuf,
+    log: Arc<Mutex<Vec<String>>>,
+    shutdown: Option<oneshot::Sender<()>>,
+    thread: Option<thread::JoinHandle<()>>,
+    // Declared last so the directory outlives the server thread that serves it.
+    _dir: Option<TempDir>,
+}
+
+impl TestServer {
+    /// Binds 127.0.0.1:0 and starts serving; panics if that fails (this is test support).
+    pub fn start(mut config: ServerConfig) -> TestServer {
+        let (dir, root) = match config.root.take() {
+            Some(Root::Owned(dir)) => {
+                let path = dir.path().to_path_buf();
+                (Some(dir), path)
+            }
+            Some(Root::Borrowed(path)) => (None, path),
+            None => {
+                let dir = tempfile::tempdir().expect("create the served directory");
+                let path = dir.path().to_path_buf();
+                (Some(dir), path)
+            }
+        };
+        let root = root
+            .canonicalize()
+            .expect("canonicalize the served directory");
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        listener
+            .set_nonblocking(true)
+            .expect("set the listener non-blocking");
+        let addr = listener.local_addr().expect("listener address");
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let shared = Arc::new(Shared {
+            config,
+            root: root.clone(),
+            log: log.clone(),
+        });
+        let (shutdown, stop) = oneshot::channel();
+        let thread = thread::Builder::new()
+            .name(format!("ftp-server-{}", addr.port()))
+            .spawn(move || serve(listener, shared, stop))
+            .expect("spawn the server thread");
+        TestServer {
+            addr,
+            root,
+            log,
+            shutdown: Some(shutdown),
+            thread: Some(thread),
+            _dir: dir,
+        }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// The served directory: `/` for every client.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// `ftp://127.0.0.1:PORT/path`; `path` is used as given, so percent-encode it yourself.
+    pub fn url(&self, path: &str) -> String {
+        format!("ftp://{}/{}", self.addr, path.trim_start_matches('/'))
+    }
+
+    /// `ftp://user:password@127.0.0.1:PORT/path`.
+    pub fn url_as(&self, user: &str, password: &str, path: &str) -> String {
+        format!(
+            "ftp://{user}:{password}@{}/{}",
+            self.addr,
+            path.trim_start_matches('/')
+        )
+    }
+
+    /// Every command line received so far, in order, across all sessions, without the line end
+    /// (bytes that are not UTF-8 shown as U+FFFD). PASS lines are recorded as sent.
+    pub fn commands(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// The command verbs received so far (`RETR`, `EPSV`, ...), upper-cased.
+    pub fn verbs(&self) -> Vec<String> {
+        self.commands()
+            .iter()
+            .map(|line| line.split(' ').next().unwrap_or("").to_ascii_uppercase())
+            .collect()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// What every session of one server shares.
+struct Shared {
+    config: ServerConfig,
+    root: PathBuf,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+/// The server thread: accept until told to stop, then drop the runtime, which cancels every session
+/// task and so closes its sockets.
+fn serve(listener: std::net::TcpListener, shared: Arc<Shared>, mut stop: oneshot::Receiver<()>) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("build the server runtime");
+    runtime.block_on(async move {
+        let listener = TcpListener::from_std(listener).expect("register the listener");
+        loop {
+            tokio::select! {
+                _ = &mut stop => break,
+                accepted = listener.accept() => match accepted {
+                    Ok((stream, peer)) => {
+                        tokio::spawn(Session::run(shared.clone(), stream, peer));
+                    }
+                    // Out of descriptors or an aborted handshake: keep serving.
+                    Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+                },
+            }
+        }
+    });
+    drop(runtime);
+}

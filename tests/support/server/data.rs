@@ -1,0 +1,539 @@
+//! The data connection: PASV, EPSV, PORT and EPRT set it up, RETR, STOR, APPE, LIST, NLST and MLSD
+//! use it, with the behaviour switches that break it on purpose. File data moves in large buffers,
+//! optionally paced by `throttle`.
+
+use std::fs::{File, OpenOptions};
+use std::future::Future;
+use std::io::{self, Read as _, Seek as _, SeekFrom, Write as _};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::pin::pin;
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::{TcpListener, TcpStream};
+
+use super::listing::ListKind;
+use super::session::{Session, base_name, split_command};
+
+/// Size of the buffers used to move file data: large, so 1 MiB tests take a few round trips.
+const DATA_BUFFER: usize = 256 * 1024;
+
+/// How long the server waits for a data connection (passive accept or active connect).
+const DATA_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How the next transfer command gets its data connection.
+pub(super) enum DataSetup {
+    None,
+    Passive(TcpListener),
+    /// `passive_closed_port`: the advertised port has no listener.
+    PassiveClosed,
+    Active(SocketAddr),
+}
+
+/// Why a transfer stopped before its future completed.
+enum Interrupt {
+    Abort,
+    Closed,
+}
+
+/// Which side of a transfer failed: the reply differs (426 or 451), the details do not matter.
+enum TransferError {
+    Network,
+    Local,
+}
+
+impl TransferError {
+    fn network(_: io::Error) -> Self {
+        TransferError::Network
+    }
+
+    fn local(_: io::Error) -> Self {
+        TransferError::Local
+    }
+}
+
+/// What a transfer command moves.
+enum Payload {
+    Send {
+        file: File,
+        offset: u64,
+        limit: Option<u64>,
+    },
+    Receive(File),
+    Listing(Vec<u8>),
+}
+
+impl Session {
+    /// Binds a listener for a passive data connection, in the configured port range if any.
+    async fn passive_listener(&self) -> io::Result<TcpListener> {
+        let ip = self.local.ip();
+        match self.config().passive_ports {
+            Some((lo, hi)) => {
+                for port in lo..=hi {
+                    if let Ok(listener) = TcpListener::bind((ip, port)).await {
+                        return Ok(listener);
+                    }
+                }
+                Err(io::Error::new(
+                    io::ErrorKind::AddrInUse,
+                    "passive range exhausted",
+                ))
+            }
+            None => TcpListener::bind((ip, 0)).await,
+        }
+    }
+
+    /// Sets up a passive data connection and returns the port to advertise.
+    async fn open_passive(&mut self) -> io::Result<Option<u16>> {
+        self.data = DataSetup::None;
+        if self.config().passive_closed_port {
+            // Bind and drop at once: the port was free a moment ago and nothing listens on it now.
+            let port = TcpListener::bind((self.local.ip(), 0))
+                .await?
+                .local_addr()?
+                .port();
+            self.data = DataSetup::PassiveClosed;
+            return Ok(Some(port));
+        }
+        match self.passive_listener().await {
+            Ok(listener) => {
+                let port = listener.local_addr()?.port();
+                self.data = DataSetup::Passive(listener);
+                Ok(Some(port))
+            }
+            Err(_) => Ok(None),
+        }
+    }
+
+    pub(super) async fn pasv(&mut self) -> io::Result<()> {
+        if self.config().refuse_pasv {
+            return self.reply("550 Permission denied.").await;
+        }
+        if self.epsv_all {
+            return self.reply("503 Only EPSV is allowed after EPSV ALL.").await;
+        }
+        let Some(port) = self.open_passive().await? else {
+            return self.reply("425 Could not open a passive port.").await;
+        };
+        let ip = match (self.config().pasv_advertise, self.local.ip()) {
+            (Some(advertised), _) => advertised,
+            (None, IpAddr::V4(ip)) => ip,
+            (None, IpAddr::V6(_)) => Ipv4Addr::LOCALHOST,
+        };
+        let [a, b, c, d] = ip.octets();
+        let text = format!(
+            "227 Entering Passive Mode ({a},{b},{c},{d},{},{}).",
+            port >> 8,
+            port & 0xFF
+        );
+        self.reply(text).await
+    }
+
+    pub(super) async fn epsv(&mut self, arg: &[u8]) -> io::Result<()> {
+        match arg.to_ascii_uppercase().as_slice() {
+            b"ALL" => {
+                // RFC 2428 section 4: from now on only EPSV sets up data connections.
+                self.epsv_all = true;
+                return self.reply("200 EPSV ALL ok.").await;
+            }
+            b"" | b"1" => {}
+            _ => {
+                return self
+                    .reply("522 Network protocol not supported, use (1)")
+                    .await;
+            }
+        }
+        let Some(port) = self.open_passive().await? else {
+            return self.reply("425 Could not open a passive port.").await;
+        };
+        self.reply(format!("229 Entering Extended Passive Mode (|||{port}|)"))
+            .await
+    }
+
+    /// PORT and EPRT are accepted only towards the control connection's peer, which closes the
+    /// FTP bounce attack (RFC 2577 section 3); the server never connects anywhere else.
+    async fn accept_active(&mut self, target: SocketAddr) -> io::Result<()> {
+        if self.epsv_all {
+            return self.reply("503 Only EPSV is allowed after EPSV ALL.").await;
+        }
+        if target.ip() != self.peer.ip() || target.port() == 0 {
+            return self.reply("500 Illegal PORT command.").await;
+        }
+        self.data = DataSetup::Active(target);
+        self.reply("200 PORT command successful. Consider using PASV.")
+            .await
+    }
+
+    pub(super) async fn port(&mut self, arg: &[u8]) -> io::Result<()> {
+        if let Some(reply) = self.config().refuse_port.clone() {
+            return self.reply(reply).await;
+        }
+        match parse_port(arg) {
+            Some(target) => self.accept_active(target).await,
+            None => self.reply("501 Illegal PORT command.").await,
+        }
+    }
+
+    pub(super) async fn eprt(&mut self, arg: &[u8]) -> io::Result<()> {
+        if let Some(reply) = self.config().refuse_eprt.clone() {
+            return self.reply(reply).await;
+        }
+        match parse_eprt(arg) {
+            Ok(target) => self.accept_active(target).await,
+            Err(EprtError::Protocol) => {
+                self.reply("522 Network protocol not supported, use (1)")
+                    .await
+            }
+            Err(EprtError::Syntax) => self.reply("501 Illegal EPRT command.").await,
+        }
+    }
+
+    pub(super) async fn retr(&mut self, arg: &[u8]) -> io::Result<()> {
+        let offset = std::mem::take(&mut self.rest);
+        let Some((path, meta)) = self.regular_file(arg) else {
+            return self.reply("550 Failed to open file.").await;
+        };
+        let Ok(file) = File::open(&path) else {
+            return self.reply("550 Failed to open file.").await;
+        };
+        let offset = if self.config().ignore_rest { 0 } else { offset };
+        let mut opening = format!(
+            "150 Opening {} mode data connection for ",
+            if self.ascii { "ASCII" } else { "BINARY" }
+        )
+        .into_bytes();
+        opening.extend_from_slice(base_name(arg));
+        opening.extend_from_slice(format!(" ({} bytes).", meta.len()).as_bytes());
+        let limit = self.config().truncate_data;
+        let payload = Payload::Send {
+            file,
+            offset,
+            limit,
+        };
+        self.transfer(&opening, payload).await
+    }
+
+    pub(super) async fn store(&mut self, arg: &[u8], append: bool) -> io::Result<()> {
+        let offset = std::mem::take(&mut self.rest);
+        let path = match self.resolve(arg) {
+            Some(path) if !arg.is_empty() && !path.is_dir() => path,
+            _ => return self.reply("553 Could not create file.").await,
+        };
+        let opened = if append {
+            OpenOptions::new().append(true).create(true).open(&path)
+        } else if offset > 0 {
+            // REST STREAM before STOR (RFC 3659 section 5.5): overwrite from the offset on.
+            OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .and_then(|mut file| {
+                    if file.metadata()?.len() < offset {
+                        return Err(io::Error::other("offset beyond the end of the file"));
+                    }
+                    file.set_len(offset)?;
+                    file.seek(SeekFrom::Start(offset))?;
+                    Ok(file)
+                })
+        } else {
+            File::create(&path)
+        };
+        let Ok(file) = opened else {
+            return self.reply("553 Could not create file.").await;
+        };
+        self.transfer(b"150 Ok to send data.", Payload::Receive(file))
+            .await
+    }
+
+    pub(super) async fn list(&mut self, arg: &[u8], kind: ListKind) -> io::Result<()> {
+        let Some(listing) = self.listing(arg, kind) else {
+            return self.reply("550 No such file or directory.").await;
+        };
+        self.transfer(
+            b"150 Here comes the directory listing.",
+            Payload::Listing(listing),
+        )
+        .await
+    }
+
+    /// Runs `fut` while still reading the control connection: ABOR interrupts it, anything else
+    /// is queued and handled after it (RFC 959 section 4.1.3 allows only ABOR, STAT and QUIT here).
+    async fn beside_control<F: Future>(
+        &mut self,
+        fut: F,
+    ) -> io::Result<Result<F::Output, Interrupt>> {
+        let mut fut = pin!(fut);
+        loop {
+            let line = tokio::select! {
+                out = &mut fut => return Ok(Ok(out)),
+                line = self.reader.next_line() => line?,
+            };
+            match line {
+                None => return Ok(Err(Interrupt::Closed)),
+                Some(line) if split_command(&line).0 == "ABOR" => {
+                    return Ok(Err(Interrupt::Abort));
+                }
+                Some(line) => self.pending.push_back(line),
+            }
+        }
+    }
+
+    /// Opens the data connection for a transfer command (after `opening`, the 150 reply) and
+    /// moves `payload`, answering 226, 425, 426 or 451.
+    async fn transfer(&mut self, opening: &[u8], payload: Payload) -> io::Result<()> {
+        let setup = std::mem::replace(&mut self.data, DataSetup::None);
+        let data = match setup {
+            DataSetup::None => return self.reply("425 Use PORT or PASV first.").await,
+            DataSetup::PassiveClosed => {
+                return self.reply("425 Failed to establish connection.").await;
+            }
+            DataSetup::Active(_) if self.config().active_fails_425 => {
+                return self.reply("425 Failed to establish connection.").await;
+            }
+            DataSetup::Active(_) if self.config().never_connect_back.is_some() => {
+                let after = self.config().never_connect_back.unwrap_or_default();
+                self.reply(opening).await?;
+                return match self.beside_control(tokio::time::sleep(after)).await? {
+                    Ok(()) => self.reply("425 Failed to establish connection.").await,
+                    Err(Interrupt::Abort) => self.aborted().await,
+                    Err(Interrupt::Closed) => Ok(()),
+                };
+            }
+            DataSetup::Active(target) => {
+                self.reply(opening).await?;
+                let connect = tokio::time::timeout(DATA_TIMEOUT, TcpStream::connect(target));
+                match self.beside_control(connect).await? {
+                    Ok(Ok(Ok(stream))) => stream,
+                    Ok(_) => return self.reply("425 Failed to establish connection.").await,
+                    Err(Interrupt::Abort) => return self.aborted().await,
+                    Err(Interrupt::Closed) => return Ok(()),
+                }
+            }
+            DataSetup::Passive(listener) => {
+                self.reply(opening).await?;
+                let accept = tokio::time::timeout(DATA_TIMEOUT, listener.accept());
+                match self.beside_control(accept).await? {
+                    // Only the control connection's peer may take the data connection.
+                    Ok(Ok(Ok((stream, from)))) if from.ip() == self.peer.ip() => stream,
+                    Ok(Ok(Ok(_))) => return self.reply("425 Security: Bad IP connecting.").await,
+                    Ok(_) => return self.reply("425 Failed to establish connection.").await,
+                    Err(Interrupt::Abort) => return self.aborted().await,
+                    Err(Interrupt::Closed) => return Ok(()),
+                }
+            }
+        };
+        let _ = data.set_nodelay(true);
+        let pace = Pace::new(self.config().throttle);
+        let ascii = self.ascii;
+        let moved = match payload {
+            Payload::Send {
+                file,
+                offset,
+                limit,
+            } => {
+                self.beside_control(send_file(data, file, offset, limit, ascii, pace))
+                    .await?
+            }
+            Payload::Receive(file) => {
+                self.beside_control(receive_file(data, file, ascii, pace))
+                    .await?
+            }
+            Payload::Listing(bytes) => self.beside_control(send_bytes(data, bytes, pace)).await?,
+        };
+        match moved {
+            Ok(Ok(())) => self.reply("226 Transfer complete.").await,
+            Ok(Err(TransferError::Network)) => {
+                self.reply("426 Connection closed; transfer aborted.").await
+            }
+            Ok(Err(TransferError::Local)) => self.reply("451 Local error in processing.").await,
+            Err(Interrupt::Abort) => self.aborted().await,
+            Err(Interrupt::Closed) => Ok(()),
+        }
+    }
+
+    /// RFC 959 section 4.1.3 (ABOR): 426 for the interrupted transfer, then 226 for the ABOR.
+    async fn aborted(&mut self) -> io::Result<()> {
+        self.reply("426 Connection closed; transfer aborted.\r\n226 Abort successful.")
+            .await
+    }
+}
+
+/// Keeps a transfer at or under `bytes_per_sec` by sleeping until the schedule catches up.
+struct Pace {
+    bytes_per_sec: Option<u64>,
+    start: Instant,
+    done: u64,
+}
+
+impl Pace {
+    fn new(bytes_per_sec: Option<u64>) -> Self {
+        Pace {
+            bytes_per_sec,
+            start: Instant::now(),
+            done: 0,
+        }
+    }
+
+    /// The most to move in one step: a twentieth of a second's worth when throttled.
+    fn chunk(&self) -> usize {
+        match self.bytes_per_sec {
+            Some(rate) => ((rate / 20) as usize).clamp(1, DATA_BUFFER),
+            None => DATA_BUFFER,
+        }
+    }
+
+    async fn moved(&mut self, bytes: usize) {
+        self.done += bytes as u64;
+        if let Some(rate) = self.bytes_per_sec {
+            let due = self.start + Duration::from_secs_f64(self.done as f64 / rate as f64);
+            tokio::time::sleep_until(due.into()).await;
+        }
+    }
+}
+
+/// Reads the file from `offset` (blocking reads: these are small local files) and sends at most
+/// `limit` bytes of it; in ASCII mode a bare LF goes out as CRLF (RFC 959 section 3.1.1.1).
+async fn send_file(
+    mut data: TcpStream,
+    mut file: File,
+    offset: u64,
+    limit: Option<u64>,
+    ascii: bool,
+    mut pace: Pace,
+) -> Result<(), TransferError> {
+    file.seek(SeekFrom::Start(offset))
+        .map_err(TransferError::local)?;
+    let mut left = limit.unwrap_or(u64::MAX);
+    let mut buf = vec![0u8; pace.chunk()];
+    let mut last_was_cr = false;
+    while left > 0 {
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let n = file.read(&mut buf[..want]).map_err(TransferError::local)?;
+        if n == 0 {
+            break;
+        }
+        left -= n as u64;
+        let chunk = &buf[..n];
+        let written = if ascii {
+            let converted = to_crlf(chunk, &mut last_was_cr);
+            data.write_all(&converted).await
+        } else {
+            data.write_all(chunk).await
+        };
+        written.map_err(TransferError::network)?;
+        pace.moved(n).await;
+    }
+    data.shutdown().await.map_err(TransferError::network)
+}
+
+async fn send_bytes(
+    mut data: TcpStream,
+    bytes: Vec<u8>,
+    mut pace: Pace,
+) -> Result<(), TransferError> {
+    for chunk in bytes.chunks(pace.chunk()) {
+        data.write_all(chunk)
+            .await
+            .map_err(TransferError::network)?;
+        pace.moved(chunk.len()).await;
+    }
+    data.shutdown().await.map_err(TransferError::network)
+}
+
+/// Receives until the client closes the data connection; in ASCII mode CRLF is stored as LF.
+async fn receive_file(
+    mut data: TcpStream,
+    mut file: File,
+    ascii: bool,
+    mut pace: Pace,
+) -> Result<(), TransferError> {
+    let mut buf = vec![0u8; pace.chunk()];
+    let mut held_cr = false;
+    loop {
+        let n = data.read(&mut buf).await.map_err(TransferError::network)?;
+        if n == 0 {
+            break;
+        }
+        let chunk = &buf[..n];
+        if ascii {
+            let converted = from_crlf(chunk, &mut held_cr);
+            file.write_all(&converted)
+        } else {
+            file.write_all(chunk)
+        }
+        .map_err(TransferError::local)?;
+        pace.moved(n).await;
+    }
+    if held_cr {
+        file.write_all(b"\r").map_err(TransferError::local)?;
+    }
+    file.flush().map_err(TransferError::local)
+}
+
+/// LF to CRLF, leaving existing CRLF pairs alone; `last_was_cr` carries across chunks.
+fn to_crlf(chunk: &[u8], last_was_cr: &mut bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(chunk.len() + chunk.len() / 16);
+    for &byte in chunk {
+        if byte == b'\n' && !*last_was_cr {
+            out.push(b'\r');
+        }
+        out.push(byte);
+        *last_was_cr = byte == b'\r';
+    }
+    out
+}
+
+/// CRLF to LF; a CR at the end of a chunk is held until the next byte is known.
+fn from_crlf(chunk: &[u8], held_cr: &mut bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(chunk.len());
+    for &byte in chunk {
+        if *held_cr && byte != b'\n' {
+            out.push(b'\r');
+        }
+        *held_cr = byte == b'\r';
+        if !*held_cr {
+            out.push(byte);
+        }
+    }
+    out
+}
+
+/// `h1,h2,h3,h4,p1,p2` (RFC 959 section 4.1.2).
+fn parse_port(arg: &[u8]) -> Option<SocketAddr> {
+    let text = std::str::from_utf8(arg).ok()?;
+    let numbers: Vec<u8> = text
+        .trim()
+        .split(',')
+        .map(|n| n.trim().parse::<u8>())
+        .collect::<Result<_, _>>()
+        .ok()?;
+    let [a, b, c, d, p1, p2] = numbers[..] else {
+        return None;
+    };
+    let ip = Ipv4Addr::new(a, b, c, d);
+    Some(SocketAddr::from((ip, (u16::from(p1) << 8) | u16::from(p2))))
+}
+
+enum EprtError {
+    Protocol,
+    Syntax,
+}
+
+/// `<d>proto<d>address<d>port<d>` with any delimiter (RFC 2428 section 2).
+fn parse_eprt(arg: &[u8]) -> Result<SocketAddr, EprtError> {
+    let text = std::str::from_utf8(arg).map_err(|_| EprtError::Syntax)?;
+    let delimiter = text.chars().next().ok_or(EprtError::Syntax)?;
+    let fields: Vec<&str> = text.split(delimiter).collect();
+    let ["", proto, address, port, ""] = fields[..] else {
+        return Err(EprtError::Syntax);
+    };
+    let port: u16 = port.parse().map_err(|_| EprtError::Syntax)?;
+    let ip: IpAddr = match proto {
+        "1" => IpAddr::V4(address.parse().map_err(|_| EprtError::Syntax)?),
+        // The server listens on IPv4 loopback only, so an IPv6 (2) data connection cannot match
+        // the control peer; RFC 2428 section 2 answers 522 for any protocol not supported.
+        _ => return Err(EprtError::Protocol),
+    };
+    Ok(SocketAddr::new(ip, port))
+}
