@@ -64,7 +64,8 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                 AppError::NotConnected(_) => exit::CONNECT,
             };
         }
-        if cause.downcast_ref::<TargetError>().is_some() {
+        // CR, LF or NUL in an argument, refused before sending: a usage error however it came up.
+        if cause.downcast_ref::<TargetError>().is_some() || cause.downcast_ref::<ftp::UnsafeArgument>().is_some() {
             return exit::USAGE;
         }
         if let Some(e) = cause.downcast_ref::<ftp::Error>() {
