@@ -36,6 +36,10 @@ pub struct Context {
 
 /// Runs the command line; `host` is set to the server as soon as one is known (for hints).
 pub async fn run(cli: Cli, host: &mut Option<String>) -> Result<u8> {
+    if let (Some(url), Some(_)) = (&cli.shell.url, &cli.command) {
+        let url = Target::mask(url);
+        bail!(AppError::Usage(format!("'{url}' before a subcommand: a subcommand takes its URL after it")));
+    }
     let ctx = Context::new(&cli.global, 60.0)?;
     let Some(command) = cli.command else {
         let options = shell::Options { url: cli.shell.url, keep_going: cli.shell.keep_going };

@@ -33,7 +33,7 @@ Exit status:
 /// (`ftpx` alone starts it unconnected, `ftpx URL` connects first). Commands piped to it run as a
 /// script: the exit status is the first failure's.
 #[derive(Debug, Parser)]
-#[command(name = "ftpx", version, about, after_long_help = EXIT_CODES, args_conflicts_with_subcommands = true)]
+#[command(name = "ftpx", version, about, after_long_help = EXIT_CODES)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
