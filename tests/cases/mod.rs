@@ -3,6 +3,7 @@
 //! - `harness`, `server`, `script`: self-tests of the support code (raw TCP, no ftpx engine).
 //! - `transfer`, `files`, `errors`, `data_connection`, `safety`: the CLI contract of the one-shot
 //!   commands, run against the real binary.
+//! - `shell`: the interactive shell, through a pseudo-terminal and as a piped script.
 
 mod data_connection;
 mod errors;
@@ -11,6 +12,7 @@ mod harness;
 mod safety;
 mod script;
 mod server;
+mod shell;
 mod transfer;
 
 use std::panic::{self, AssertUnwindSafe};
