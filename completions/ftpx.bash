@@ -92,7 +92,7 @@ _ftpx() {
 
     case "${cmd}" in
         ftpx)
-            opts="-u -d -q -k -h -V --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --keep-going --help --version ls dir get put rm delete mkdir rmdir mv rename quote shell help"
+            opts="-u -d -q -k -h -V --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --keep-going --help --version ls dir get put rm delete mkdir rmdir mv rename quote shell help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -138,6 +138,18 @@ _ftpx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tls-data)
+                    COMPREPLY=($(compgen -W "private clear" -- "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-max)
+                    COMPREPLY=($(compgen -W "1.2 1.3" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -146,7 +158,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__get)
-            opts="-o -c -u -d -q -h --output --continue --ascii --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --help"
+            opts="-o -c -u -d -q -k -h --output --continue --ascii --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -198,6 +210,18 @@ _ftpx() {
                     ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-data)
+                    COMPREPLY=($(compgen -W "private clear" -- "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-max)
+                    COMPREPLY=($(compgen -W "1.2 1.3" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -362,7 +386,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__ls)
-            opts="-1 -u -d -q -h --json --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --help"
+            opts="-1 -u -d -q -k -h --json --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -406,6 +430,18 @@ _ftpx() {
                     ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-data)
+                    COMPREPLY=($(compgen -W "private clear" -- "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-max)
+                    COMPREPLY=($(compgen -W "1.2 1.3" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -416,7 +452,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__mkdir)
-            opts="-p -u -d -q -h --parents --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --help"
+            opts="-p -u -d -q -k -h --parents --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -460,6 +496,18 @@ _ftpx() {
                     ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-data)
+                    COMPREPLY=($(compgen -W "private clear" -- "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-max)
+                    COMPREPLY=($(compgen -W "1.2 1.3" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -470,7 +518,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__mv)
-            opts="-u -d -q -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --help"
+            opts="-u -d -q -k -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -514,6 +562,18 @@ _ftpx() {
                     ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-data)
+                    COMPREPLY=($(compgen -W "private clear" -- "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-max)
+                    COMPREPLY=($(compgen -W "1.2 1.3" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -524,7 +584,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__put)
-            opts="-c -u -d -q -h --continue --ascii --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --help"
+            opts="-c -u -d -q -k -h --continue --ascii --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -568,6 +628,18 @@ _ftpx() {
                     ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-data)
+                    COMPREPLY=($(compgen -W "private clear" -- "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-max)
+                    COMPREPLY=($(compgen -W "1.2 1.3" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -578,7 +650,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__quote)
-            opts="-u -d -q -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --help"
+            opts="-u -d -q -k -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -622,6 +694,18 @@ _ftpx() {
                     ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-data)
+                    COMPREPLY=($(compgen -W "private clear" -- "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-max)
+                    COMPREPLY=($(compgen -W "1.2 1.3" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -632,7 +716,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__rm)
-            opts="-u -d -q -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --help"
+            opts="-u -d -q -k -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -676,6 +760,18 @@ _ftpx() {
                     ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-data)
+                    COMPREPLY=($(compgen -W "private clear" -- "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-max)
+                    COMPREPLY=($(compgen -W "1.2 1.3" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -686,7 +782,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__rmdir)
-            opts="-u -d -q -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --help"
+            opts="-u -d -q -k -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -730,6 +826,18 @@ _ftpx() {
                     ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-data)
+                    COMPREPLY=($(compgen -W "private clear" -- "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-max)
+                    COMPREPLY=($(compgen -W "1.2 1.3" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -740,7 +848,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__shell)
-            opts="-k -u -d -q -h --keep-going --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --help"
+            opts="-u -d -q -k -h --keep-going --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -784,6 +892,18 @@ _ftpx() {
                     ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-data)
+                    COMPREPLY=($(compgen -W "private clear" -- "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-max)
+                    COMPREPLY=($(compgen -W "1.2 1.3" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ftpx_global_optspecs
-    string join \n u/user= netrc-file= mode= pasv-address= active-address= active-ports= connect-timeout= timeout= d/debug trace= q/quiet k/keep-going h/help V/version
+    string join \n u/user= netrc-file= mode= pasv-address= active-address= active-ports= connect-timeout= timeout= d/debug trace= q/quiet tls tls-data= cacert= k/insecure tls-max= keep-going h/help V/version
 end
 
 function __fish_ftpx_needs_command
@@ -40,9 +40,16 @@ complete -c ftpx -n "__fish_ftpx_needs_command" -l active-ports -d 'Port range t
 complete -c ftpx -n "__fish_ftpx_needs_command" -l connect-timeout -d 'Seconds allowed for each TCP connect and TLS handshake' -r
 complete -c ftpx -n "__fish_ftpx_needs_command" -l timeout -d 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer' -r
 complete -c ftpx -n "__fish_ftpx_needs_command" -l trace -d 'Write a timestamped transcript of every connection to FILE' -r -F
+complete -c ftpx -n "__fish_ftpx_needs_command" -l tls-data -d 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)' -r -f -a "private\t'PROT P: data connections in TLS'
+clear\t'PROT C: data connections in the clear (the control connection stays in TLS)'"
+complete -c ftpx -n "__fish_ftpx_needs_command" -l cacert -d 'Trust the CA certificates in this PEM file, in addition to the system\'s' -r -F
+complete -c ftpx -n "__fish_ftpx_needs_command" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
+1.3\t''"
 complete -c ftpx -n "__fish_ftpx_needs_command" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
 complete -c ftpx -n "__fish_ftpx_needs_command" -s q -l quiet -d 'No progress bar or summary line'
-complete -c ftpx -n "__fish_ftpx_needs_command" -s k -l keep-going -d 'In a script piped to the shell, run every line even after one fails (the exit status is still the first failure\'s)'
+complete -c ftpx -n "__fish_ftpx_needs_command" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
+complete -c ftpx -n "__fish_ftpx_needs_command" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
+complete -c ftpx -n "__fish_ftpx_needs_command" -l keep-going -d 'In a script piped to the shell, run every line even after one fails (the exit status is still the first failure\'s)'
 complete -c ftpx -n "__fish_ftpx_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpx -n "__fish_ftpx_needs_command" -s V -l version -d 'Print version'
 complete -c ftpx -n "__fish_ftpx_needs_command" -a "ls" -d 'List a remote directory (the server\'s LIST lines)'
@@ -74,10 +81,17 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -l active-ports -d 'Port r
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -l connect-timeout -d 'Seconds allowed for each TCP connect and TLS handshake' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -l timeout -d 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -l trace -d 'Write a timestamped transcript of every connection to FILE' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -l tls-data -d 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)' -r -f -a "private\t'PROT P: data connections in TLS'
+clear\t'PROT C: data connections in the clear (the control connection stays in TLS)'"
+complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -l cacert -d 'Trust the CA certificates in this PEM file, in addition to the system\'s' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
+1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -s 1 -d 'Names only, one per line (NLST)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -l json -d 'Parsed entries as JSON (from MLSD when the server offers it, else LIST)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -s q -l quiet -d 'No progress bar or summary line'
+complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -s u -l user -d 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -l netrc-file -d 'Read credentials from this netrc file instead of ~/.netrc' -r -F
@@ -95,10 +109,17 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -l active-ports -d 'Port 
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -l connect-timeout -d 'Seconds allowed for each TCP connect and TLS handshake' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -l timeout -d 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -l trace -d 'Write a timestamped transcript of every connection to FILE' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -l tls-data -d 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)' -r -f -a "private\t'PROT P: data connections in TLS'
+clear\t'PROT C: data connections in the clear (the control connection stays in TLS)'"
+complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -l cacert -d 'Trust the CA certificates in this PEM file, in addition to the system\'s' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
+1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -s 1 -d 'Names only, one per line (NLST)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -l json -d 'Parsed entries as JSON (from MLSD when the server offers it, else LIST)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -s q -l quiet -d 'No progress bar or summary line'
+complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -s o -l output -d 'Write to PATH (a file, a directory ending in \'/\' or existing, or \'-\' for stdout)' -r -F
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -s u -l user -d 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal' -r
@@ -117,10 +138,17 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l active-ports -d 'Port 
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l connect-timeout -d 'Seconds allowed for each TCP connect and TLS handshake' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l timeout -d 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l trace -d 'Write a timestamped transcript of every connection to FILE' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l tls-data -d 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)' -r -f -a "private\t'PROT P: data connections in TLS'
+clear\t'PROT C: data connections in the clear (the control connection stays in TLS)'"
+complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l cacert -d 'Trust the CA certificates in this PEM file, in addition to the system\'s' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
+1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -s c -l continue -d 'Resume from NAME.part (or NAME) with REST'
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l ascii -d 'Transfer in ASCII mode (TYPE A) instead of binary'
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -s q -l quiet -d 'No progress bar or summary line'
+complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand get" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -s u -l user -d 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -l netrc-file -d 'Read credentials from this netrc file instead of ~/.netrc' -r -F
@@ -138,10 +166,17 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand put" -l active-ports -d 'Port 
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -l connect-timeout -d 'Seconds allowed for each TCP connect and TLS handshake' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -l timeout -d 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -l trace -d 'Write a timestamped transcript of every connection to FILE' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand put" -l tls-data -d 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)' -r -f -a "private\t'PROT P: data connections in TLS'
+clear\t'PROT C: data connections in the clear (the control connection stays in TLS)'"
+complete -c ftpx -n "__fish_ftpx_using_subcommand put" -l cacert -d 'Trust the CA certificates in this PEM file, in addition to the system\'s' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand put" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
+1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -s c -l continue -d 'Resume: append what the server does not have yet (SIZE, then APPE)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -l ascii -d 'Transfer in ASCII mode (TYPE A) instead of binary'
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -s q -l quiet -d 'No progress bar or summary line'
+complete -c ftpx -n "__fish_ftpx_using_subcommand put" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand put" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpx -n "__fish_ftpx_using_subcommand rm" -s u -l user -d 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand rm" -l netrc-file -d 'Read credentials from this netrc file instead of ~/.netrc' -r -F
@@ -159,8 +194,15 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand rm" -l active-ports -d 'Port r
 complete -c ftpx -n "__fish_ftpx_using_subcommand rm" -l connect-timeout -d 'Seconds allowed for each TCP connect and TLS handshake' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand rm" -l timeout -d 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand rm" -l trace -d 'Write a timestamped transcript of every connection to FILE' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand rm" -l tls-data -d 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)' -r -f -a "private\t'PROT P: data connections in TLS'
+clear\t'PROT C: data connections in the clear (the control connection stays in TLS)'"
+complete -c ftpx -n "__fish_ftpx_using_subcommand rm" -l cacert -d 'Trust the CA certificates in this PEM file, in addition to the system\'s' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand rm" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
+1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand rm" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
 complete -c ftpx -n "__fish_ftpx_using_subcommand rm" -s q -l quiet -d 'No progress bar or summary line'
+complete -c ftpx -n "__fish_ftpx_using_subcommand rm" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand rm" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand rm" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpx -n "__fish_ftpx_using_subcommand delete" -s u -l user -d 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand delete" -l netrc-file -d 'Read credentials from this netrc file instead of ~/.netrc' -r -F
@@ -178,8 +220,15 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand delete" -l active-ports -d 'Po
 complete -c ftpx -n "__fish_ftpx_using_subcommand delete" -l connect-timeout -d 'Seconds allowed for each TCP connect and TLS handshake' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand delete" -l timeout -d 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand delete" -l trace -d 'Write a timestamped transcript of every connection to FILE' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand delete" -l tls-data -d 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)' -r -f -a "private\t'PROT P: data connections in TLS'
+clear\t'PROT C: data connections in the clear (the control connection stays in TLS)'"
+complete -c ftpx -n "__fish_ftpx_using_subcommand delete" -l cacert -d 'Trust the CA certificates in this PEM file, in addition to the system\'s' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand delete" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
+1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand delete" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
 complete -c ftpx -n "__fish_ftpx_using_subcommand delete" -s q -l quiet -d 'No progress bar or summary line'
+complete -c ftpx -n "__fish_ftpx_using_subcommand delete" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand delete" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -s u -l user -d 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -l netrc-file -d 'Read credentials from this netrc file instead of ~/.netrc' -r -F
@@ -197,9 +246,16 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -l active-ports -d 'Por
 complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -l connect-timeout -d 'Seconds allowed for each TCP connect and TLS handshake' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -l timeout -d 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -l trace -d 'Write a timestamped transcript of every connection to FILE' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -l tls-data -d 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)' -r -f -a "private\t'PROT P: data connections in TLS'
+clear\t'PROT C: data connections in the clear (the control connection stays in TLS)'"
+complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -l cacert -d 'Trust the CA certificates in this PEM file, in addition to the system\'s' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
+1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -s p -l parents -d 'Create missing parents too, and succeed if the directory exists'
 complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
 complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -s q -l quiet -d 'No progress bar or summary line'
+complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpx -n "__fish_ftpx_using_subcommand rmdir" -s u -l user -d 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand rmdir" -l netrc-file -d 'Read credentials from this netrc file instead of ~/.netrc' -r -F
@@ -217,8 +273,15 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand rmdir" -l active-ports -d 'Por
 complete -c ftpx -n "__fish_ftpx_using_subcommand rmdir" -l connect-timeout -d 'Seconds allowed for each TCP connect and TLS handshake' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand rmdir" -l timeout -d 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand rmdir" -l trace -d 'Write a timestamped transcript of every connection to FILE' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand rmdir" -l tls-data -d 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)' -r -f -a "private\t'PROT P: data connections in TLS'
+clear\t'PROT C: data connections in the clear (the control connection stays in TLS)'"
+complete -c ftpx -n "__fish_ftpx_using_subcommand rmdir" -l cacert -d 'Trust the CA certificates in this PEM file, in addition to the system\'s' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand rmdir" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
+1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand rmdir" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
 complete -c ftpx -n "__fish_ftpx_using_subcommand rmdir" -s q -l quiet -d 'No progress bar or summary line'
+complete -c ftpx -n "__fish_ftpx_using_subcommand rmdir" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand rmdir" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand rmdir" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpx -n "__fish_ftpx_using_subcommand mv" -s u -l user -d 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand mv" -l netrc-file -d 'Read credentials from this netrc file instead of ~/.netrc' -r -F
@@ -236,8 +299,15 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand mv" -l active-ports -d 'Port r
 complete -c ftpx -n "__fish_ftpx_using_subcommand mv" -l connect-timeout -d 'Seconds allowed for each TCP connect and TLS handshake' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand mv" -l timeout -d 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand mv" -l trace -d 'Write a timestamped transcript of every connection to FILE' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand mv" -l tls-data -d 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)' -r -f -a "private\t'PROT P: data connections in TLS'
+clear\t'PROT C: data connections in the clear (the control connection stays in TLS)'"
+complete -c ftpx -n "__fish_ftpx_using_subcommand mv" -l cacert -d 'Trust the CA certificates in this PEM file, in addition to the system\'s' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand mv" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
+1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand mv" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
 complete -c ftpx -n "__fish_ftpx_using_subcommand mv" -s q -l quiet -d 'No progress bar or summary line'
+complete -c ftpx -n "__fish_ftpx_using_subcommand mv" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand mv" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand mv" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpx -n "__fish_ftpx_using_subcommand rename" -s u -l user -d 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand rename" -l netrc-file -d 'Read credentials from this netrc file instead of ~/.netrc' -r -F
@@ -255,8 +325,15 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand rename" -l active-ports -d 'Po
 complete -c ftpx -n "__fish_ftpx_using_subcommand rename" -l connect-timeout -d 'Seconds allowed for each TCP connect and TLS handshake' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand rename" -l timeout -d 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand rename" -l trace -d 'Write a timestamped transcript of every connection to FILE' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand rename" -l tls-data -d 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)' -r -f -a "private\t'PROT P: data connections in TLS'
+clear\t'PROT C: data connections in the clear (the control connection stays in TLS)'"
+complete -c ftpx -n "__fish_ftpx_using_subcommand rename" -l cacert -d 'Trust the CA certificates in this PEM file, in addition to the system\'s' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand rename" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
+1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand rename" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
 complete -c ftpx -n "__fish_ftpx_using_subcommand rename" -s q -l quiet -d 'No progress bar or summary line'
+complete -c ftpx -n "__fish_ftpx_using_subcommand rename" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand rename" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand rename" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -s u -l user -d 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -l netrc-file -d 'Read credentials from this netrc file instead of ~/.netrc' -r -F
@@ -274,8 +351,15 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -l active-ports -d 'Por
 complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -l connect-timeout -d 'Seconds allowed for each TCP connect and TLS handshake' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -l timeout -d 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -l trace -d 'Write a timestamped transcript of every connection to FILE' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -l tls-data -d 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)' -r -f -a "private\t'PROT P: data connections in TLS'
+clear\t'PROT C: data connections in the clear (the control connection stays in TLS)'"
+complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -l cacert -d 'Trust the CA certificates in this PEM file, in addition to the system\'s' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
+1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
 complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -s q -l quiet -d 'No progress bar or summary line'
+complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -s u -l user -d 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l netrc-file -d 'Read credentials from this netrc file instead of ~/.netrc' -r -F
@@ -293,9 +377,16 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l active-ports -d 'Por
 complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l connect-timeout -d 'Seconds allowed for each TCP connect and TLS handshake' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l timeout -d 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l trace -d 'Write a timestamped transcript of every connection to FILE' -r -F
-complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -s k -l keep-going -d 'In a script piped to the shell, run every line even after one fails (the exit status is still the first failure\'s)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l tls-data -d 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)' -r -f -a "private\t'PROT P: data connections in TLS'
+clear\t'PROT C: data connections in the clear (the control connection stays in TLS)'"
+complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l cacert -d 'Trust the CA certificates in this PEM file, in addition to the system\'s' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
+1.3\t''"
+complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l keep-going -d 'In a script piped to the shell, run every line even after one fails (the exit status is still the first failure\'s)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
 complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -s q -l quiet -d 'No progress bar or summary line'
+complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote shell help" -f -a "ls" -d 'List a remote directory (the server\'s LIST lines)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote shell help" -f -a "get" -d 'Download files'

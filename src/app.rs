@@ -12,15 +12,17 @@ use anyhow::{Context as _, Result, bail};
 
 use crate::cli::{
     Cli, Command as Sub, GetArgs, GlobalArgs, LsArgs, MkdirArgs, ModeArg, PasvAddressArg, PutArgs, QuoteArgs,
+    TlsDataArg, TlsMaxArg,
 };
 use crate::error::{AppError, exit};
 use crate::ftp::list::{self, Entry};
+use crate::ftp::tls::{TlsConfig, TlsOptions, TlsSetup};
 use crate::ftp::{self, Command, Config, DataMode, ModePolicy, PasvAddress, Session};
 use crate::netrc::Netrc;
 use crate::progress::ProgressMode;
 use crate::secret::Secret;
 use crate::shell;
-use crate::target::{self, CredentialSources, Credentials, Target};
+use crate::target::{self, CredentialSources, Credentials, Scheme, Target};
 use crate::text::escape;
 use crate::transcript::Transcript;
 use crate::transfer::{self, Sink};
@@ -28,6 +30,9 @@ use crate::transfer::{self, Sink};
 /// What every subcommand shares: the engine config, the transcript, credentials sources.
 pub struct Context {
     pub config: Arc<Config>,
+    tls_options: TlsOptions,
+    /// Built on first use: loading the system's trust roots costs a few milliseconds.
+    tls_config: std::sync::OnceLock<Arc<TlsConfig>>,
     pub transcript: Arc<Transcript>,
     pub progress: ProgressMode,
     pub global: GlobalArgs,
@@ -103,6 +108,7 @@ impl Context {
             },
             active_address,
             active_ports: global.active_ports.as_deref().map(parse_port_range).transpose()?,
+            tls: None,
         };
         let transcript = Transcript::new(global.debug, global.trace.as_deref())
             .map_err(|e| AppError::local(global.trace.as_deref().unwrap_or(Path::new("")), e))?;
@@ -112,8 +118,15 @@ impl Context {
                 .and_then(|home| std::fs::read_to_string(Path::new(&home).join(".netrc")).ok())
                 .map(|t| Netrc::parse(&t)),
         };
+        let tls_options = TlsOptions {
+            ca_file: global.cacert.clone(),
+            insecure: global.insecure,
+            max_tls12: global.tls_max == TlsMaxArg::V1_2,
+        };
         Ok(Context {
             config: Arc::new(config),
+            tls_options,
+            tls_config: std::sync::OnceLock::new(),
             transcript: Arc::new(transcript),
             progress: ProgressMode::new(global.quiet, global.debug),
             global: global.clone(),
@@ -149,7 +162,8 @@ impl Context {
         label: &str,
         observer: Arc<dyn ftp::Observer>,
     ) -> Result<Session> {
-        let mut session = Session::connect(&target.host, target.port, self.config.clone(), observer, label).await?;
+        let config = self.session_config(target)?;
+        let mut session = Session::connect(&target.host, target.port, config, observer, label).await?;
         session.login(&creds.user, creds.password.as_ref(), creds.account.as_ref()).await?;
         session.negotiate_features().await?;
         Ok(session)
@@ -161,6 +175,28 @@ pub fn ask_password(prompt: &str) -> Result<Secret, AppError> {
     rpassword::prompt_password(prompt)
         .map(Secret::new)
         .map_err(|e| AppError::Usage(format!("cannot read the password: {e}")))
+}
+
+impl Context {
+    /// The engine config for `target`: with TLS for `ftps://`, `ftpes://` and `--tls`.
+    pub fn session_config(&self, target: &Target) -> Result<Arc<Config>> {
+        let implicit = target.scheme == Scheme::Ftps;
+        if !implicit && target.scheme != Scheme::Ftpes && !self.global.tls {
+            return Ok(self.config.clone());
+        }
+        if self.tls_options.insecure {
+            eprintln!("ftpx: warning: --insecure: the server's certificate is not verified");
+        }
+        let tls = match self.tls_config.get() {
+            Some(c) => c.clone(),
+            None => {
+                let built = Arc::new(TlsConfig::new(&self.tls_options)?);
+                self.tls_config.get_or_init(|| built).clone()
+            }
+        };
+        let protect_data = self.global.tls_data == TlsDataArg::Private;
+        Ok(Arc::new(Config { tls: Some(TlsSetup { config: tls, implicit, protect_data }), ..(*self.config).clone() }))
+    }
 }
 
 /// `LO-HI` for --active-ports.
@@ -177,6 +213,11 @@ fn parse_port_range(s: &str) -> Result<std::ops::RangeInclusive<u16>, AppError> 
 
 fn parse_target(url: &str, host: &mut Option<String>) -> Result<Target> {
     let target = Target::parse(url)?;
+    // Refused before connecting: a CR or LF in a path could smuggle a second command.
+    ftp::check_arg("path", &target.path)?;
+    if let Some(user) = &target.user {
+        ftp::check_arg("user name", user.as_bytes())?;
+    }
     host.get_or_insert_with(|| target.host.clone());
     Ok(target)
 }

@@ -54,7 +54,7 @@ pub struct ShellArgs {
 
     /// In a script piped to the shell, run every line even after one fails (the exit status is
     /// still the first failure's)
-    #[arg(short = 'k', long)]
+    #[arg(long)]
     pub keep_going: bool,
 }
 
@@ -115,6 +115,42 @@ pub struct GlobalArgs {
     /// No progress bar or summary line
     #[arg(short = 'q', long, global = true)]
     pub quiet: bool,
+
+    /// Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)
+    #[arg(long, global = true)]
+    pub tls: bool,
+
+    /// Data connections under TLS: private (PROT P, the default) or clear (PROT C)
+    #[arg(long, global = true, value_enum, default_value_t = TlsDataArg::Private)]
+    pub tls_data: TlsDataArg,
+
+    /// Trust the CA certificates in this PEM file, in addition to the system's
+    #[arg(long, global = true, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
+
+    /// Do not verify the server's certificate (warns every time)
+    #[arg(short = 'k', long, global = true)]
+    pub insecure: bool,
+
+    /// Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)
+    #[arg(long, global = true, value_enum, default_value_t = TlsMaxArg::V1_3)]
+    pub tls_max: TlsMaxArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TlsDataArg {
+    /// PROT P: data connections in TLS
+    Private,
+    /// PROT C: data connections in the clear (the control connection stays in TLS)
+    Clear,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TlsMaxArg {
+    #[value(name = "1.2")]
+    V1_2,
+    #[value(name = "1.3")]
+    V1_3,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -170,7 +206,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct UrlArg {
-    /// ftp://[user[:password]@]host[:port]/path
+    /// ftp://[user[:password]@]host[:port]/path (ftps:// implicit TLS, ftpes:// explicit TLS)
     pub url: String,
 }
 

@@ -6,7 +6,8 @@
 
 use std::io;
 
-use crate::ftp::{self, Phase};
+use crate::ftp::tls::TlsConfigError;
+use crate::ftp::{self, Phase, Stage};
 use crate::target::TargetError;
 
 /// Exit codes, documented in the README, `--help` and the man page.
@@ -71,6 +72,12 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
         if let Some(e) = cause.downcast_ref::<ftp::Error>() {
             return engine_exit_code(e);
         }
+        if let Some(e) = cause.downcast_ref::<TlsConfigError>() {
+            return match e {
+                TlsConfigError::CaFile { .. } | TlsConfigError::EmptyCaFile(_) => exit::LOCAL_FILE,
+                TlsConfigError::Rustls(_) => exit::TLS,
+            };
+        }
     }
     exit::OTHER
 }
@@ -85,6 +92,7 @@ fn engine_exit_code(e: &ftp::Error) -> u8 {
         Refused { .. } => exit::REFUSED,
         Unsafe(_) => exit::USAGE,
         NoDataConnection { .. } => exit::NO_DATA_CONNECTION,
+        TlsRefused(_) | Tls(_) | TlsData { .. } => exit::TLS,
         Closed | ServiceClosing(_) | Protocol(_) | Unusable | Io(_) => exit::OTHER,
     }
 }
@@ -96,7 +104,11 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 /// A next step for the user, when the cause is known. `host` is the server, for `ftpx probe`.
 pub fn hint(err: &anyhow::Error, host: Option<&str>) -> Option<String> {
-    let probe = host.map_or("ftpx probe HOST".to_owned(), |h| format!("ftpx probe {h}"));
+    let probe = match host {
+        Some(h) if h.contains(':') => format!("ftpx probe [{h}]"),
+        Some(h) => format!("ftpx probe {h}"),
+        None => "ftpx probe HOST".to_owned(),
+    };
     hint_in(
         err,
         &Surface {
@@ -139,6 +151,11 @@ fn hint_in(err: &anyhow::Error, s: &Surface<'_>) -> Option<String> {
         let Some(e) = cause.downcast_ref::<ftp::Error>() else { continue };
         return match e {
             ftp::Error::NoDataConnection { attempts } => {
+                if attempts.iter().all(|(_, f)| f.stage == Stage::Unusable) {
+                    return Some(format!(
+                        "PASV and PORT carry only IPv4 addresses: use {q}{mode}epsv{q} or {q}{mode}eprt{q}"
+                    ));
+                }
                 let passive_failed = attempts.iter().any(|(m, _)| m.is_passive());
                 let active_failed = attempts.iter().any(|(m, _)| !m.is_passive());
                 let next = match (passive_failed, active_failed) {
@@ -158,6 +175,14 @@ fn hint_in(err: &anyhow::Error, s: &Surface<'_>) -> Option<String> {
             ftp::Error::Timeout { phase: Phase::Accept, .. } => {
                 Some(format!("the server never connected back: try {q}{mode}passive{q}, or run `{probe}`"))
             }
+            ftp::Error::TlsData { .. } => Some(
+                "servers like vsftpd (require_ssl_reuse) demand that each data connection resume the control \
+                 connection's TLS session; try --tls-max 1.2, or --tls-data clear if the server allows PROT C"
+                    .into(),
+            ),
+            ftp::Error::TlsRefused(_) => Some(
+                "the server does not offer TLS here: use ftp:// without --tls only if plaintext is acceptable".into(),
+            ),
             ftp::Error::Refused { command, .. } if command.starts_with("REST") => {
                 Some(format!("the server cannot resume; download again {}", s.resume))
             }
@@ -170,7 +195,7 @@ fn hint_in(err: &anyhow::Error, s: &Surface<'_>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ftp::{DataFailure, DataMode, Stage};
+    use crate::ftp::{DataFailure, DataMode};
     use anyhow::Context;
 
     #[test]

@@ -13,8 +13,34 @@ use url::{Host, Url};
 use crate::netrc::Netrc;
 use crate::secret::Secret;
 
+/// The URL scheme: plain, implicit TLS, or explicit TLS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    /// `ftp://`, port 21.
+    Ftp,
+    /// `ftps://`: TLS from the first byte, port 990.
+    Ftps,
+    /// `ftpes://`: AUTH TLS on the usual port 21.
+    Ftpes,
+}
+
+impl Scheme {
+    fn name(self) -> &'static str {
+        match self {
+            Scheme::Ftp => "ftp",
+            Scheme::Ftps => "ftps",
+            Scheme::Ftpes => "ftpes",
+        }
+    }
+
+    fn default_port(self) -> u16 {
+        if self == Scheme::Ftps { 990 } else { 21 }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
+    pub scheme: Scheme,
     /// Host name or IP address, IPv6 without brackets.
     pub host: String,
     pub port: u16,
@@ -30,10 +56,8 @@ pub struct Target {
 pub enum TargetError {
     #[error("'{0}' is not a valid URL: {1}")]
     Invalid(String, String),
-    #[error("unsupported scheme '{0}': use ftp://")]
+    #[error("unsupported scheme '{0}': use ftp://, ftps:// or ftpes://")]
     Scheme(String),
-    #[error("FTPS ({0}://) is not supported yet")]
-    Tls(String),
     #[error("no host in '{0}'")]
     NoHost(String),
 }
@@ -46,11 +70,12 @@ impl Target {
         // The error names the input with its password masked.
         let shown = || Target::mask(input);
         let url = Url::parse(&with_scheme).map_err(|e| TargetError::Invalid(shown(), e.to_string()))?;
-        match url.scheme() {
-            "ftp" => {}
-            s @ ("ftps" | "ftpes") => return Err(TargetError::Tls(s.to_owned())),
+        let scheme = match url.scheme() {
+            "ftp" => Scheme::Ftp,
+            "ftps" => Scheme::Ftps,
+            "ftpes" => Scheme::Ftpes,
             s => return Err(TargetError::Scheme(s.to_owned())),
-        }
+        };
         let host = match url.host() {
             Some(Host::Domain(d)) if !d.is_empty() => d.to_owned(),
             Some(Host::Ipv4(a)) => a.to_string(),
@@ -62,8 +87,9 @@ impl Target {
         let password = url.password().map(|p| Secret::new(decode(p)));
         let raw_path = url.path().strip_prefix('/').unwrap_or(url.path());
         Ok(Target {
+            scheme,
             host,
-            port: url.port().unwrap_or(21),
+            port: url.port().unwrap_or(scheme.default_port()),
             user,
             password,
             path: percent_decode_str(raw_path).collect(),
@@ -107,7 +133,7 @@ impl Target {
 /// The URL as it may be shown: the password is `****`.
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ftp://")?;
+        write!(f, "{}://", self.scheme.name())?;
         if let Some(user) = &self.user {
             write!(f, "{user}")?;
             if self.password.is_some() {
@@ -120,7 +146,7 @@ impl fmt::Display for Target {
         } else {
             f.write_str(&self.host)?;
         }
-        if self.port != 21 {
+        if self.port != self.scheme.default_port() {
             write!(f, ":{}", self.port)?;
         }
         let path = String::from_utf8_lossy(&self.path);
@@ -237,7 +263,10 @@ mod tests {
         assert_eq!(x.to_string(), "ftp://[::1]:2121/x");
         assert_eq!(t("example.com/pub").host, "example.com");
         assert_eq!(Target::parse("http://h/x"), Err(TargetError::Scheme("http".into())));
-        assert!(matches!(Target::parse("ftps://h/x"), Err(TargetError::Tls(_))));
+        let implicit = t("ftps://h/x");
+        assert_eq!((implicit.scheme, implicit.port), (Scheme::Ftps, 990));
+        assert_eq!(implicit.to_string(), "ftps://h/x");
+        assert_eq!((t("ftpes://h:2121/").scheme, t("ftpes://h:2121/").port), (Scheme::Ftpes, 2121));
     }
 
     #[test]

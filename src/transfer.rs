@@ -3,8 +3,13 @@
 //!
 //! A download is complete or it is a resumable `NAME.part`: bytes go to `NAME.part`, which
 //! becomes `NAME` only when the server said 226 and, where SIZE answered, the size matches.
-//! Disk writes run on the blocking pool while the next buffer is read from the network (two 1 MiB
-//! buffers in flight), so memory stays constant whatever the file size.
+//!
+//! Speed: each 256 KiB chunk is written to the file on this thread, right after it arrives, while
+//! it is still in the CPU cache. A separate writer thread with 1 MiB buffers measured twice the CPU
+//! per byte and twice the wall time on a 2-core machine, where a third busy thread (besides the
+//! server's) fights for the cores and every buffer is cold by the time it is written. Memory is
+//! constant whatever the file size. Stdout is the exception: a pipe whose reader stalls must not
+//! block the runtime (and with it Ctrl-C), so its writes go to the blocking pool.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -20,7 +25,11 @@ use crate::interrupt::{self, TransferGuard};
 use crate::progress::{Progress, ProgressMode};
 use crate::text::escape;
 
-const BUF: usize = 1 << 20;
+/// Download chunk: large enough for few system calls, small enough to stay in cache between the
+/// socket read and the file write.
+const RECV_CHUNK: usize = 256 * 1024;
+/// Upload chunk: the page-cache read into a buffer past 128 KiB measured markedly slower here.
+const SEND_CHUNK: usize = 128 * 1024;
 
 /// How to go on after a partial download or upload, in both the one-shot commands and the shell.
 const RESUME_GET: &str = " to resume (get -c, or reget in the shell)";
@@ -81,20 +90,23 @@ pub async fn download(
     let mut data = session.open_data(&Command::path("RETR", remote)?, rest).await?;
     // The local file is created only now that the server agreed to send: a missing remote file
     // leaves nothing behind.
-    let writer: Box<dyn Write + Send> = match &part {
+    let file = match &part {
         Some(part) => match open_part(part, offset) {
-            Ok(f) => Box::new(f),
+            Ok(f) => Some(f),
             Err(e) => {
                 let _ = session.abort_data(data).await;
                 return Err(AppError::local(part, e).into());
             }
         },
-        None => Box::new(io::stdout()),
+        None => None,
     };
     let expected = size.map(|s| s.saturating_sub(offset));
     let _guard = TransferGuard::new();
     let bar = Progress::start(progress, "got", shown.clone(), size, offset);
-    let copied = copy_to_writer(&mut data, writer, expected, &bar, offset).await;
+    let copied = match file {
+        Some(file) => copy_to_file(&mut data, file, expected, &bar, offset).await,
+        None => copy_to_stdout(&mut data, expected, &bar).await,
+    };
     bar.clear();
     let received = data.bytes();
     let finished = match copied {
@@ -198,77 +210,78 @@ async fn abort_briefly(session: &mut Session, data: DataStream) {
     }
 }
 
-type WriteJob = tokio::task::JoinHandle<(Box<dyn Write + Send>, Vec<u8>, io::Result<()>)>;
+/// Reads the next chunk, or learns of Ctrl-C/SIGTERM.
+async fn next_chunk(data: &mut DataStream, buf: &mut [u8]) -> Result<usize, CopyError> {
+    tokio::select! {
+        r = data.read(buf) => r.map_err(|e| CopyError::Data(e.into())),
+        () = interrupt::fired() => Err(CopyError::Interrupted),
+    }
+}
 
-/// Network to writer, two buffers in flight. Everything received is written before returning,
-/// error or not, so a `.part` holds every byte that arrived.
-async fn copy_to_writer(
+/// Network to file, each chunk written as it arrives (see the module doc for why on this thread).
+/// Every byte received is in the file when this returns, error or not.
+async fn copy_to_file(
     data: &mut DataStream,
-    writer: Box<dyn Write + Send>,
+    mut file: File,
     expected: Option<u64>,
     bar: &Progress,
     base: u64,
 ) -> Result<Copy, CopyError> {
-    let mut writer = Some(writer);
-    let mut buf = vec![0u8; BUF];
-    let mut spare: Option<Vec<u8>> = None;
+    let mut buf = vec![0u8; RECV_CHUNK];
+    let mut total = 0u64;
+    loop {
+        let n = next_chunk(data, &mut buf).await?;
+        if n == 0 {
+            return Ok(Copy::Complete);
+        }
+        file.write_all(&buf[..n]).map_err(CopyError::Local)?;
+        total += n as u64;
+        bar.set(base + total);
+        if expected.is_some_and(|e| total > e) {
+            return Ok(Copy::Overrun);
+        }
+    }
+}
+
+type WriteJob = tokio::task::JoinHandle<(io::Stdout, Vec<u8>, io::Result<()>)>;
+
+/// Network to stdout, the writes on the blocking pool (a stalled reader must not block the
+/// runtime), one chunk written while the next is read.
+async fn copy_to_stdout(data: &mut DataStream, expected: Option<u64>, bar: &Progress) -> Result<Copy, CopyError> {
+    let mut out = Some(io::stdout());
+    let mut buf = vec![0u8; RECV_CHUNK];
+    let mut spare = vec![0u8; RECV_CHUNK];
     let mut pending: Option<WriteJob> = None;
     let mut total = 0u64;
     let outcome = loop {
-        let mut filled = 0;
-        let mut read_error = None;
-        while filled < BUF {
-            let read = tokio::select! {
-                r = data.read(&mut buf[filled..]) => r.map_err(|e| CopyError::Data(e.into())),
-                () = interrupt::fired() => Err(CopyError::Interrupted),
-            };
-            match read {
-                Ok(0) => break,
-                Ok(n) => {
-                    filled += n;
-                    bar.set(base + total + filled as u64);
-                }
-                Err(e) => {
-                    read_error = Some(e);
-                    break;
-                }
-            }
-        }
+        let n = match next_chunk(data, &mut buf).await {
+            Ok(n) => n,
+            Err(e) => break Err(e),
+        };
         if let Some(job) = pending.take() {
-            let (w, b, r) = job.await.map_err(|e| CopyError::Local(io::Error::other(e)))?;
+            let (o, b, r) = job.await.map_err(|e| CopyError::Local(io::Error::other(e)))?;
             r.map_err(CopyError::Local)?;
-            writer = Some(w);
-            spare = Some(b);
+            out = Some(o);
+            spare = b;
         }
-        if filled > 0 {
-            let mut w = writer.take().expect("writer is back after each job");
-            let b = std::mem::replace(&mut buf, spare.take().unwrap_or_else(|| vec![0u8; BUF]));
-            pending = Some(spawn_blocking(move || {
-                let r = w.write_all(&b[..filled]);
-                (w, b, r)
-            }));
-            total += filled as u64;
+        if n == 0 {
+            break Ok(Copy::Complete);
         }
-        if let Some(e) = read_error {
-            break Err(e);
-        }
+        let mut o = out.take().expect("stdout is back after each job");
+        let chunk = std::mem::replace(&mut buf, std::mem::take(&mut spare));
+        pending = Some(spawn_blocking(move || {
+            let r = o.write_all(&chunk[..n]).and_then(|()| o.flush());
+            (o, chunk, r)
+        }));
+        total += n as u64;
+        bar.set(total);
         if expected.is_some_and(|e| total > e) {
             break Ok(Copy::Overrun);
         }
-        if filled == 0 {
-            break Ok(Copy::Complete);
-        }
     };
     if let Some(job) = pending.take() {
-        let (w, _, r) = job.await.map_err(|e| CopyError::Local(io::Error::other(e)))?;
+        let (_, _, r) = job.await.map_err(|e| CopyError::Local(io::Error::other(e)))?;
         r.map_err(CopyError::Local)?;
-        writer = Some(w);
-    }
-    if let Some(mut w) = writer {
-        spawn_blocking(move || w.flush())
-            .await
-            .map_err(|e| CopyError::Local(io::Error::other(e)))?
-            .map_err(CopyError::Local)?;
     }
     outcome
 }
@@ -386,47 +399,24 @@ async fn send_file(
     Ok(sent)
 }
 
-type ReadJob = tokio::task::JoinHandle<(File, Vec<u8>, io::Result<usize>)>;
-
-fn read_job(mut file: File, mut buf: Vec<u8>) -> ReadJob {
-    spawn_blocking(move || {
-        let mut filled = 0;
-        let r = loop {
-            match file.read(&mut buf[filled..]) {
-                Ok(0) => break Ok(filled),
-                Ok(n) => {
-                    filled += n;
-                    if filled == buf.len() {
-                        break Ok(filled);
-                    }
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => break Err(e),
-            }
-        };
-        (file, buf, r)
-    })
-}
-
-/// File to network, the next buffer read from disk while the last one is sent.
-async fn copy_from_file(file: File, data: &mut DataStream, bar: &Progress, base: u64) -> Result<(), CopyError> {
-    let mut job = read_job(file, vec![0u8; BUF]);
-    let mut spare = vec![0u8; BUF];
+/// File to network. The file is read on this thread, chunk by chunk (page-cache reads are short,
+/// and a reader thread would only compete for the cores).
+async fn copy_from_file(mut file: File, data: &mut DataStream, bar: &Progress, base: u64) -> Result<(), CopyError> {
+    let mut buf = vec![0u8; SEND_CHUNK];
     let mut total = base;
     loop {
-        let (file, buf, r) = job.await.map_err(|e| CopyError::Local(io::Error::other(e)))?;
-        let n = r.map_err(CopyError::Local)?;
-        if n == 0 {
-            return Ok(());
-        }
-        job = read_job(file, std::mem::take(&mut spare));
+        let n = match file.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(CopyError::Local(e)),
+        };
         tokio::select! {
             r = data.write_all(&buf[..n]) => r.map_err(|e: ftp::Error| CopyError::Data(e.into()))?,
             () = interrupt::fired() => return Err(CopyError::Interrupted),
         }
         total += n as u64;
         bar.set(total);
-        spare = buf;
     }
 }
 

@@ -11,7 +11,7 @@ use tokio::net::TcpStream;
 use tokio::time::timeout;
 
 use super::reply::{LineFramer, ReplyParser};
-use super::{Command, Config, DataMode, Error, Event, Observer, Phase, Reply, Stream};
+use super::{Command, Config, DataMode, Error, Event, Notifier, Observer, Phase, Reply, Stream};
 use crate::secret::Secret;
 
 /// What the server said it supports in its FEAT reply (RFC 2389).
@@ -68,6 +68,8 @@ pub struct Session {
     label: String,
     pub(super) peer: SocketAddr,
     pub(super) local: SocketAddr,
+    /// The TLS name of the server (the host the user named), for data connections too.
+    pub(super) server_name: Option<rustls::pki_types::ServerName<'static>>,
     pub(super) modes: Vec<DataMode>,
     pub(super) data_seq: u32,
     features: Features,
@@ -108,7 +110,7 @@ impl Session {
                 Ok(tcp) => {
                     let local = tcp.local_addr().map_err(Error::Io)?;
                     observer.event(&conn, &Event::Note(&format!("connected to {addr} from {local}")));
-                    return Session::start(tcp, addr, local, config, observer, label).await;
+                    return Session::start(host, tcp, addr, local, config, observer, label).await;
                 }
                 Err(e) => {
                     observer.event(&conn, &Event::Note(&format!("cannot connect to {addr}: {e}")));
@@ -124,6 +126,7 @@ impl Session {
     }
 
     async fn start(
+        host: &str,
         tcp: TcpStream,
         peer: SocketAddr,
         local: SocketAddr,
@@ -141,8 +144,14 @@ impl Session {
             // PASV and PORT carry only IPv4 addresses (RFC 2428 §1).
             modes.retain(|m| matches!(m, DataMode::Epsv | DataMode::Eprt));
         }
+        let tls = config.tls.clone();
+        let server_name = match &tls {
+            Some(_) => Some(super::tls::server_name(host).map_err(Error::Tls)?),
+            None => None,
+        };
         let mut session = Session {
             stream: Stream::Tcp(tcp),
+            server_name,
             framer: LineFramer::default(),
             parser: ReplyParser::default(),
             rbuf: vec![0; 16 * 1024],
@@ -158,8 +167,61 @@ impl Session {
             broken: false,
             greeting: None,
         };
-        session.read_greeting().await?;
+        match &tls {
+            Some(t) if t.implicit => {
+                session.handshake_control().await?;
+                session.read_greeting().await?;
+            }
+            Some(_) => {
+                session.read_greeting().await?;
+                session.auth_tls().await?;
+            }
+            None => session.read_greeting().await?,
+        }
         Ok(session)
+    }
+
+    /// RFC 4217 §4: `AUTH TLS`, 234, then the handshake. Any other answer ends the session
+    /// before USER is sent: never a silent fall back to the clear.
+    async fn auth_tls(&mut self) -> Result<(), Error> {
+        let reply = self.command(&Command::with_arg("AUTH", "TLS")?).await?;
+        if reply.code != 234 {
+            self.broken = true;
+            return Err(Error::TlsRefused(reply));
+        }
+        if self.framer.pending() > 0 {
+            // Bytes after 234 and before the handshake were sent in the clear and would be read as
+            // if they came over TLS (CVE-2021-22947).
+            self.broken = true;
+            return Err(Error::Tls("the server sent data after 234, before the TLS handshake: refusing it".into()));
+        }
+        self.handshake_control().await
+    }
+
+    async fn handshake_control(&mut self) -> Result<(), Error> {
+        let (Some(tls), Some(name)) = (self.config.tls.clone(), self.server_name.clone()) else {
+            return Err(Error::Tls("no TLS configuration".into()));
+        };
+        let Stream::Tcp(tcp) = std::mem::replace(&mut self.stream, Stream::Detached) else {
+            return Err(Error::Tls("the control connection is already in TLS".into()));
+        };
+        match tls.config.connect(&name, tcp, self.config.connect_timeout).await {
+            Ok(stream) => {
+                let (summary, _) = super::tls::summary(&stream);
+                self.note("control", &format!("TLS handshake done: {summary}"));
+                self.stream = Stream::Tls(Box::new(stream));
+                Ok(())
+            }
+            Err(e) => {
+                self.broken = true;
+                Err(Error::Tls(e))
+            }
+        }
+    }
+
+    /// Whether the control connection is in TLS.
+    pub fn is_tls(&self) -> bool {
+        self.stream.is_tls()
     }
 
     /// RFC 959 §5.4: 220 ready; 120 "ready in nnn minutes" is followed by 220; 421 refuses service.
@@ -207,6 +269,11 @@ impl Session {
 
     pub(super) fn emit(&self, conn: &str, event: &Event<'_>) {
         self.observer.event(&format!("{}{conn}", self.label), event);
+    }
+
+    /// Reports events for the connection `conn` from code that cannot borrow the session.
+    pub(super) fn notifier(&self, conn: &str) -> Notifier {
+        Notifier { observer: self.observer.clone(), conn: format!("{}{conn}", self.label) }
     }
 
     pub(super) fn note(&self, conn: &str, text: &str) {
@@ -320,10 +387,23 @@ impl Session {
             let Some(account) = account else { return Err(Error::Login(reply)) };
             reply = self.command(&Command::secret("ACCT", account)?).await?;
         }
-        match reply.code {
-            230 | 202 => Ok(()),
-            _ => Err(Error::Login(reply)),
+        if !matches!(reply.code, 230 | 202) {
+            return Err(Error::Login(reply));
         }
+        if let Some(tls) = self.config.tls.clone() {
+            // RFC 4217 §8-9: PBSZ 0 then PROT P (data in TLS) or PROT C (data in the clear).
+            let pbsz = Command::with_arg("PBSZ", "0")?;
+            let reply = self.command(&pbsz).await?;
+            if !reply.is_success() {
+                return Err(Error::Tls(format!("PBSZ refused: {reply}")));
+            }
+            let prot = Command::with_arg("PROT", if tls.protect_data { "P" } else { "C" })?;
+            let reply = self.command(&prot).await?;
+            if !reply.is_success() {
+                return Err(Error::Tls(format!("{prot} refused: {reply}")));
+            }
+        }
+        Ok(())
     }
 
     /// FEAT (RFC 2389), then `OPTS UTF8 ON` when offered. A server without FEAT is fine: nothing

@@ -12,7 +12,7 @@
 //! reason to try another mode.
 
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -20,7 +20,7 @@ use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::time::timeout;
 
 use super::reply::{parse_227, parse_229};
-use super::{Command, Error, Event, PasvAddress, Phase, Reply, Session, Stream, canonical};
+use super::{Command, Error, Event, Notifier, PasvAddress, Phase, Reply, Session, Stream, canonical};
 use crate::ftp::DataMode;
 
 /// An open data connection, readable and writable with the idle timeout applied.
@@ -36,6 +36,8 @@ pub struct DataStream {
     bytes: u64,
     /// The transfer command's final reply, when it came before the data (a 226 with no 150).
     early_final: Option<Reply>,
+    /// Under PROT P: whether the TLS session resumed the control connection's.
+    pub tls_resumed: Option<bool>,
 }
 
 impl DataStream {
@@ -44,6 +46,9 @@ impl DataStream {
         let Some(stream) = &mut self.stream else { return Ok(0) };
         let n = match timeout(self.idle, stream.read(buf)).await {
             Err(_) => return Err(Error::Timeout { phase: Phase::Idle, after: self.idle }),
+            // A TLS peer that closes without close_notify: the end of the data as far as TCP
+            // goes (many servers do it); truncation is caught by the size check.
+            Ok(Err(e)) if e.kind() == io::ErrorKind::UnexpectedEof && stream.is_tls() => 0,
             Ok(r) => r.map_err(data_io)?,
         };
         self.bytes += n as u64;
@@ -69,6 +74,17 @@ impl DataStream {
     }
 }
 
+/// Reads and discards to the end of the stream, at most a few MiB.
+async fn drain(stream: &mut Stream) -> io::Result<()> {
+    let mut buf = [0u8; 8192];
+    for _ in 0..512 {
+        if stream.read(&mut buf).await? == 0 {
+            break;
+        }
+    }
+    Ok(())
+}
+
 fn data_io(e: io::Error) -> Error {
     Error::Io(io::Error::new(e.kind(), format!("data connection: {e}")))
 }
@@ -80,6 +96,50 @@ pub struct PassiveOffer {
     pub advertised: SocketAddr,
     /// The address the policy chose.
     pub target: SocketAddr,
+}
+
+/// A data connection on its way: connected (passive) or listening (active).
+enum Pending {
+    Connected(TcpStream, SocketAddr),
+    Listening(TcpListener),
+}
+
+/// A data connection made.
+struct Connection {
+    stream: Stream,
+    peer: SocketAddr,
+    tls_resumed: Option<bool>,
+}
+
+/// Accepts the server's data connection, only from `expected` (anyone else is logged and
+/// dropped), within `after`.
+async fn accept_from(
+    listener: &TcpListener,
+    expected: IpAddr,
+    after: Duration,
+    mode: DataMode,
+    notifier: &Notifier,
+) -> Result<(TcpStream, SocketAddr), DataFailure> {
+    let deadline = tokio::time::Instant::now() + after;
+    loop {
+        match tokio::time::timeout_at(deadline, listener.accept()).await {
+            Err(_) => {
+                let reason = format!("the server did not connect back within {}s", after.as_secs_f64());
+                notifier.note(&reason);
+                return Err(DataFailure::new(Stage::NoConnectBack, reason));
+            }
+            Ok(Err(e)) => return Err(DataFailure::new(Stage::Listen, format!("accept failed: {e}"))),
+            Ok(Ok((tcp, from))) if canonical(from.ip()) == expected => {
+                notifier.note(&format!("{mode}: accepted from {from}"));
+                return Ok((tcp, from));
+            }
+            Ok(Ok((_, from))) => {
+                notifier.note(&format!(
+                    "{mode}: refused a data connection from {from}: not the server's address {expected}"
+                ));
+            }
+        }
+    }
 }
 
 /// Where a data-connection attempt failed: what the probe reports and what decides the hint.
@@ -184,42 +244,109 @@ impl Session {
 
     async fn try_mode(&mut self, mode: DataMode, cmd: &Command, rest: Option<u64>) -> Result<Attempt, Error> {
         let name = self.next_data_name();
-        if mode.is_passive() {
+        let pending = if mode.is_passive() {
             let offer = match self.request_passive(mode, &name).await? {
                 Ok(offer) => offer,
                 Err(reason) => return Ok(Attempt::Failed(reason)),
             };
-            let stream = match self.connect_data(mode, offer.target, &name).await {
-                Ok(s) => s,
+            match self.connect_tcp(mode, offer.target, &name).await {
+                Ok(tcp) => Pending::Connected(tcp, offer.target),
                 Err(reason) => return Ok(Attempt::Failed(reason)),
-            };
-            let peer = offer.target;
-            let early_final = match self.start_transfer(mode, cmd, rest).await? {
-                Ok(early) => early,
+            }
+        } else {
+            match self.request_active(mode, &name).await? {
+                Ok(listener) => Pending::Listening(listener),
                 Err(reason) => return Ok(Attempt::Failed(reason)),
-            };
-            return Ok(Attempt::Open(self.data_stream(Some(stream), mode, peer, name, cmd, early_final)));
-        }
-        let listener = match self.request_active(mode, &name).await? {
-            Ok(l) => l,
-            Err(reason) => return Ok(Attempt::Failed(reason)),
+            }
         };
-        let early_final = match self.start_transfer(mode, cmd, rest).await? {
-            Ok(early) => early,
-            Err(reason) => return Ok(Attempt::Failed(reason)),
-        };
-        if early_final.is_some() {
-            // A final reply and no connection (some servers do this for an empty listing):
-            // there is nothing to accept.
-            return Ok(Attempt::Open(self.data_stream(None, mode, self.peer, name, cmd, early_final)));
+        if let Some(offset) = rest {
+            self.expect(&Command::with_arg("REST", offset.to_string())?, &[350]).await?;
         }
-        match self.accept_data(mode, &listener, &name).await {
-            Ok((tcp, peer)) => Ok(Attempt::Open(self.data_stream(Some(Stream::Tcp(tcp)), mode, peer, name, cmd, None))),
+        self.send(cmd).await?;
+        // The preliminary reply and the data connection (the accept, the TLS handshake) at the
+        // same time: some servers answer 150 only once the data connection is up, others only
+        // before they accept it or start its TLS.
+        let establish = self.establish(pending, mode, &name);
+        tokio::pin!(establish);
+        let mut connection = None;
+        let reply = tokio::select! {
+            reply = self.read_reply(Phase::Reply) => reply?,
+            done = &mut establish => {
+                connection = Some(done);
+                self.read_reply(Phase::Reply).await?
+            }
+        };
+        let mut early_final = None;
+        match reply.code {
+            100..=199 => {}
+            200..=299 if connection.is_none() => {
+                // A final reply and no connection (some servers do this for an empty listing).
+                return Ok(Attempt::Open(self.data_stream(None, mode, self.peer, name, cmd, Some(reply))));
+            }
+            200..=299 => early_final = Some(reply),
+            // 425: "Can't open data connection" (RFC 959): the mode did not get through.
+            425 => {
+                let stage = if mode.is_passive() { Stage::Transfer } else { Stage::NoConnectBack };
+                let why = format!("the server could not open the data connection: {reply}");
+                return Ok(Attempt::Failed(DataFailure::reply(stage, why, reply)));
+            }
+            _ => return Err(self.transfer_refused(cmd.to_string(), reply, None)),
+        }
+        let connection = match connection {
+            Some(c) => c,
+            None => establish.await,
+        };
+        match connection {
+            Ok(conn) => {
+                let mut data = self.data_stream(Some(conn.stream), mode, conn.peer, name, cmd, early_final);
+                data.tls_resumed = conn.tls_resumed;
+                Ok(Attempt::Open(data))
+            }
             Err(reason) => {
-                // The server may still be trying: ABOR puts both sides back in step so the
-                // next mode can be tried on this session.
+                // The server may still be trying, or waiting: ABOR puts both sides back in step
+                // so the next mode can be tried on this session.
                 self.abort().await?;
                 Ok(Attempt::Failed(reason))
+            }
+        }
+    }
+
+    /// The data connection's last steps, as a future that does not borrow the session (it runs
+    /// beside the read of the preliminary reply): the accept in active mode, then the TLS
+    /// handshake under PROT P, as the TLS client, with the control connection's server name.
+    fn establish(
+        &self,
+        pending: Pending,
+        mode: DataMode,
+        name: &str,
+    ) -> impl Future<Output = Result<Connection, DataFailure>> + Send + 'static {
+        let notifier = self.notifier(name);
+        let expected = canonical(self.peer.ip());
+        let accept_after = self.config.timeout;
+        let handshake_after = self.config.connect_timeout;
+        let tls = match (&self.config.tls, &self.server_name) {
+            (Some(t), Some(n)) if t.protect_data => Some((t.config.clone(), n.clone())),
+            _ => None,
+        };
+        async move {
+            let (tcp, peer) = match pending {
+                Pending::Connected(tcp, peer) => (tcp, peer),
+                Pending::Listening(listener) => accept_from(&listener, expected, accept_after, mode, &notifier).await?,
+            };
+            let Some((config, server_name)) = tls else {
+                return Ok(Connection { stream: Stream::Tcp(tcp), peer, tls_resumed: None });
+            };
+            match config.connect(&server_name, tcp, handshake_after).await {
+                Ok(stream) => {
+                    let (summary, resumed) = super::tls::summary(&stream);
+                    let session = if resumed { "resumed" } else { "new (NOT resumed)" };
+                    notifier.note(&format!("{mode}: TLS handshake done: {summary}, session {session}"));
+                    Ok(Connection { stream: Stream::Tls(Box::new(stream)), peer, tls_resumed: Some(resumed) })
+                }
+                Err(e) => {
+                    notifier.note(&e);
+                    Err(DataFailure::new(Stage::Tls, e))
+                }
             }
         }
     }
@@ -243,6 +370,7 @@ impl Session {
             started: Instant::now(),
             bytes: 0,
             early_final,
+            tls_resumed: None,
         }
     }
 
@@ -313,6 +441,10 @@ impl Session {
         target: SocketAddr,
         name: &str,
     ) -> Result<Stream, DataFailure> {
+        self.connect_tcp(mode, target, name).await.map(Stream::Tcp)
+    }
+
+    async fn connect_tcp(&mut self, mode: DataMode, target: SocketAddr, name: &str) -> Result<TcpStream, DataFailure> {
         self.note(name, &format!("{mode}: connecting to {target}"));
         let started = Instant::now();
         let after = self.config.connect_timeout;
@@ -334,7 +466,7 @@ impl Session {
         match result {
             Ok(tcp) => {
                 self.note(name, &format!("{mode}: connected to {target} in {} ms", started.elapsed().as_millis()));
-                Ok(Stream::Tcp(tcp))
+                Ok(tcp)
             }
             Err(reason) => {
                 self.note(name, &reason.detail);
@@ -401,29 +533,7 @@ impl Session {
         listener: &TcpListener,
         name: &str,
     ) -> Result<(TcpStream, SocketAddr), DataFailure> {
-        let after = self.config.timeout;
-        let deadline = tokio::time::Instant::now() + after;
-        let expected = canonical(self.peer.ip());
-        loop {
-            match tokio::time::timeout_at(deadline, listener.accept()).await {
-                Err(_) => {
-                    let reason = format!("the server did not connect back within {}s", after.as_secs_f64());
-                    self.note(name, &reason);
-                    return Err(DataFailure::new(Stage::NoConnectBack, reason));
-                }
-                Ok(Err(e)) => return Err(DataFailure::new(Stage::Listen, format!("accept failed: {e}"))),
-                Ok(Ok((tcp, from))) if canonical(from.ip()) == expected => {
-                    self.note(name, &format!("{mode}: accepted from {from}"));
-                    return Ok((tcp, from));
-                }
-                Ok(Ok((_, from))) => {
-                    self.note(
-                        name,
-                        &format!("{mode}: refused a data connection from {from}: not the server's address {expected}"),
-                    );
-                }
-            }
-        }
+        accept_from(listener, canonical(self.peer.ip()), self.config.timeout, mode, &self.notifier(name)).await
     }
 
     /// REST (when resuming) and the transfer command, up to its preliminary reply. Ok(Ok(None))
@@ -458,10 +568,16 @@ impl Session {
     /// Closes the data connection and reads the transfer's final reply: 2xx is success, anything
     /// else `Refused` with the reply.
     pub async fn finish_data(&mut self, data: DataStream) -> Result<Reply, Error> {
-        let DataStream { stream, mode, name, command, started, bytes, early_final, .. } = data;
+        let DataStream { stream, mode, name, command, started, bytes, early_final, tls_resumed, .. } = data;
         if let Some(mut stream) = stream {
-            // Our half closes first so an upload's end is seen (the server answers 226 only then).
+            // Our half closes first so an upload's end is seen (the server answers 226 only then);
+            // under TLS this sends close_notify (RFC 4217 §12.6).
             let _ = timeout(self.config.timeout, stream.shutdown()).await;
+            if stream.is_tls() {
+                // Read to the end: the server's close_notify, and the TLS 1.3 tickets it sent on
+                // this connection, which later data connections resume with.
+                let _ = timeout(self.config.timeout, drain(&mut stream)).await;
+            }
         }
         let secs = started.elapsed().as_secs_f64();
         let rate = if secs > 0.0 { bytes as f64 / secs / 1e6 } else { 0.0 };
@@ -470,7 +586,28 @@ impl Session {
             Some(r) => r,
             None => self.final_reply().await?,
         };
-        if reply.is_success() { Ok(reply) } else { Err(Error::Refused { command, reply }) }
+        if reply.is_success() {
+            return Ok(reply);
+        }
+        Err(self.transfer_refused(command, reply, tls_resumed))
+    }
+
+    /// A transfer's failure reply; under PROT P, a refusal of the data connection's TLS session
+    /// (vsftpd "522 SSL connection failed: session reuse required", ProFTPD "425 ... TLS session
+    /// of data connection not resumed") is a TLS error, with what happened to the session.
+    fn transfer_refused(&self, command: String, reply: Reply, tls_resumed: Option<bool>) -> Error {
+        let text = String::from_utf8_lossy(&reply.message()).to_ascii_lowercase();
+        let tls_words = ["ssl", "tls", "resum", "reuse"].iter().any(|w| text.contains(w));
+        let protected = self.config.tls.as_ref().is_some_and(|t| t.protect_data);
+        if protected && (reply.code == 522 || tls_words) {
+            let session = match tls_resumed {
+                Some(true) => "it did resume the control connection's session",
+                Some(false) => "it did not resume the control connection's session",
+                None => "no TLS handshake was completed",
+            };
+            return Error::TlsData { reply, detail: session.into() };
+        }
+        Error::Refused { command, reply }
     }
 
     /// Abandons a transfer: closes the data connection and sends ABOR (RFC 959 §4.1.3).

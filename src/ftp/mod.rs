@@ -11,11 +11,13 @@ mod data;
 pub mod list;
 pub mod reply;
 mod stream;
+pub mod tls;
 
 use std::fmt;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::ops::RangeInclusive;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub use command::{Command, UnsafeArgument, check_arg};
@@ -109,6 +111,8 @@ pub struct Config {
     pub active_address: Option<IpAddr>,
     /// Where to listen for active data connections; any free port when `None`.
     pub active_ports: Option<RangeInclusive<u16>>,
+    /// FTPS, when wanted.
+    pub tls: Option<tls::TlsSetup>,
 }
 
 impl Default for Config {
@@ -120,6 +124,7 @@ impl Default for Config {
             pasv_address: PasvAddress::Peer,
             active_address: None,
             active_ports: None,
+            tls: None,
         }
     }
 }
@@ -128,6 +133,18 @@ impl Default for Config {
 /// with the session's label in front when it has one (the probe labels each mode's session).
 pub trait Observer: Send + Sync {
     fn event(&self, conn: &str, event: &Event<'_>);
+}
+
+/// An observer and a connection name, for code that runs apart from the session.
+pub(crate) struct Notifier {
+    observer: Arc<dyn Observer>,
+    conn: String,
+}
+
+impl Notifier {
+    pub(crate) fn note(&self, text: &str) {
+        self.observer.event(&self.conn, &Event::Note(text));
+    }
 }
 
 /// An observer that ignores everything.
@@ -207,9 +224,21 @@ pub enum Error {
     Unusable,
     #[error("control connection: {0}")]
     Io(io::Error),
+    /// `AUTH TLS` got another answer than 234: nothing more is sent, in the clear or otherwise.
+    #[error("the server refused TLS: AUTH TLS answered {0}")]
+    TlsRefused(Reply),
+    #[error("TLS on the control connection: {0}")]
+    Tls(String),
+    /// The server refused a data connection's TLS session.
+    #[error("the server refused the data connection's TLS session ({detail}): {reply}")]
+    TlsData { reply: Reply, detail: String },
 }
 
 impl Error {
+    pub fn is_tls(&self) -> bool {
+        matches!(self, Error::TlsRefused(_) | Error::Tls(_) | Error::TlsData { .. })
+    }
+
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout { .. })
     }

@@ -265,7 +265,9 @@ impl State {
         self.close().await;
         let creds = self.ctx.credentials(&target)?;
         let observer: Arc<dyn ftp::Observer> = self.replies.clone();
-        let mut session = Session::connect(&target.host, target.port, self.ctx.config.clone(), observer, "").await?;
+        // With TLS for ftps://, ftpes:// and --tls, as for the one-shot commands.
+        let config = self.ctx.session_config(&target)?;
+        let mut session = Session::connect(&target.host, target.port, config, observer, "").await?;
         let login = session.login(&creds.user, creds.password.as_ref(), creds.account.as_ref()).await;
         let path = std::mem::take(&mut target.path);
         let place = Place { target, creds, cwd: None };
@@ -623,7 +625,18 @@ impl State {
         println!("Data connections: mode {}, {}.", policy_name(self.settings.policy), self.modes_text());
         println!("EPSV/EPRT on IPv4 (epsv4): {}.", on_off(self.settings.epsv4));
         println!("Transfer type: {}.", type_name(self.settings.ascii));
-        println!("TLS: none (plain FTP).");
+        let tls = match &self.conn {
+            Conn::Up { session, .. } if session.is_tls() => {
+                let data = match session.config().tls.as_ref().is_some_and(|t| t.protect_data) {
+                    true => "data connections encrypted too (PROT P)",
+                    false => "data connections in the clear (PROT C)",
+                };
+                format!("control connection encrypted, {data}")
+            }
+            Conn::Up { .. } => "none (plain FTP)".to_owned(),
+            _ => "not connected".to_owned(),
+        };
+        println!("TLS: {tls}.");
         println!(
             "Verbose: {}; debug: {}; trace: {}; hash: {}; progress: {}; prompt: {}.",
             on_off(self.replies.verbose()),

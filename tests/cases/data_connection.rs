@@ -16,10 +16,7 @@ use crate::support::{ServerConfig, dir_names, ftpx, write_random};
 const FOREIGN: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 2);
 
 fn fallback_lines(stderr: &str) -> Vec<&str> {
-    stderr
-        .lines()
-        .filter(|l| l.contains("falling back to"))
-        .collect()
+    stderr.lines().filter(|l| l.contains("falling back to")).collect()
 }
 
 #[test]
@@ -29,28 +26,13 @@ fn active_mode_without_connect_back_exits_6_within_the_timeout() {
     let local = tempfile::tempdir().unwrap();
     let out = ftpx()
         .current_dir(local.path())
-        .args([
-            "--mode",
-            "active",
-            "--timeout",
-            "2",
-            "get",
-            &url(&server, "f.bin"),
-        ])
+        .args(["--mode", "active", "--timeout", "2", "get", &url(&server, "f.bin")])
         .timeout(Duration::from_secs(20))
         .run();
     out.assert_code(6).assert_one_error_line();
     // EPRT and then PORT may each wait out the 2 s; anything near the server's 60 s is a hang.
-    assert!(
-        out.elapsed < Duration::from_secs(10),
-        "took {:?}",
-        out.elapsed
-    );
-    assert!(
-        !local.path().join("f.bin").exists(),
-        "{:?}",
-        dir_names(local.path())
-    );
+    assert!(out.elapsed < Duration::from_secs(10), "took {:?}", out.elapsed);
+    assert!(!local.path().join("f.bin").exists(), "{:?}", dir_names(local.path()));
 }
 
 #[test]
@@ -58,22 +40,12 @@ fn auto_mode_falls_back_to_active_when_the_passive_port_is_closed() {
     let server = server_with(ServerConfig::new().passive_closed_port());
     let content = write_random(server.root().join("f.bin"), 200_000, 31);
     let local = tempfile::tempdir().unwrap();
-    let out = ftpx()
-        .current_dir(local.path())
-        .args(["--mode", "auto", "get", &url(&server, "f.bin")])
-        .run();
+    let out = ftpx().current_dir(local.path()).args(["--mode", "auto", "get", &url(&server, "f.bin")]).run();
     out.assert_success();
     assert_eq!(fs::read(local.path().join("f.bin")).unwrap(), content);
-    assert!(
-        !fallback_lines(&out.stderr).is_empty(),
-        "no `falling back to` line:\n{}",
-        out.stderr
-    );
+    assert!(!fallback_lines(&out.stderr).is_empty(), "no `falling back to` line:\n{}", out.stderr);
     let verbs = server.verbs();
-    assert!(
-        verbs.iter().any(|v| v == "EPRT" || v == "PORT"),
-        "{verbs:?}"
-    );
+    assert!(verbs.iter().any(|v| v == "EPRT" || v == "PORT"), "{verbs:?}");
 }
 
 #[test]
@@ -81,22 +53,12 @@ fn pasv_foreign_address_is_replaced_by_the_control_peer() {
     let server = server_with(ServerConfig::new().pasv_advertise(FOREIGN));
     let content = write_random(server.root().join("f.bin"), 50_000, 32);
     let local = tempfile::tempdir().unwrap();
-    let out = ftpx()
-        .current_dir(local.path())
-        .args(["--mode", "pasv", "-d", "get", &url(&server, "f.bin")])
-        .run();
+    let out = ftpx().current_dir(local.path()).args(["--mode", "pasv", "-d", "get", &url(&server, "f.bin")]).run();
     out.assert_success();
     assert_eq!(fs::read(local.path().join("f.bin")).unwrap(), content);
     // -d says that the advertised address was replaced, on a data-connection event line.
-    let said = out
-        .stderr
-        .lines()
-        .any(|l| l.starts_with("*** ") && l.contains("127.0.0.2") && l.contains("127.0.0.1"));
-    assert!(
-        said,
-        "no `*** ` line naming both addresses:\n{}",
-        out.stderr
-    );
+    let said = out.stderr.lines().any(|l| l.starts_with("*** ") && l.contains("127.0.0.2") && l.contains("127.0.0.1"));
+    assert!(said, "no `*** ` line naming both addresses:\n{}", out.stderr);
 }
 
 #[test]
@@ -106,16 +68,7 @@ fn pasv_address_trust_connects_to_the_advertised_address() {
     let local = tempfile::tempdir().unwrap();
     let out = ftpx()
         .current_dir(local.path())
-        .args([
-            "--mode",
-            "pasv",
-            "--pasv-address",
-            "trust",
-            "--connect-timeout",
-            "2",
-            "get",
-            &url(&server, "f.bin"),
-        ])
+        .args(["--mode", "pasv", "--pasv-address", "trust", "--connect-timeout", "2", "get", &url(&server, "f.bin")])
         .run();
     // Nothing listens on 127.0.0.2, so trusting the reply cannot work.
     out.assert_code(6).assert_one_error_line();
@@ -126,10 +79,7 @@ fn active_mode_falls_back_from_eprt_to_port() {
     let server = server_with(ServerConfig::new().refuse_eprt("500 Unknown command."));
     let content = write_random(server.root().join("f.bin"), 20_000, 34);
     let local = tempfile::tempdir().unwrap();
-    let out = ftpx()
-        .current_dir(local.path())
-        .args(["--mode", "active", "get", &url(&server, "f.bin")])
-        .run();
+    let out = ftpx().current_dir(local.path()).args(["--mode", "active", "get", &url(&server, "f.bin")]).run();
     out.assert_success();
     assert_eq!(fs::read(local.path().join("f.bin")).unwrap(), content);
     assert_eq!(fallback_lines(&out.stderr).len(), 1, "{}", out.stderr);
@@ -141,18 +91,11 @@ fn passive_mode_uses_pasv_when_epsv_is_missing() {
     let server = server_with(ServerConfig::new().no_epsv());
     let content = write_random(server.root().join("f.bin"), 20_000, 35);
     let local = tempfile::tempdir().unwrap();
-    ftpx()
-        .current_dir(local.path())
-        .args(["--mode", "passive", "get", &url(&server, "f.bin")])
-        .run()
-        .assert_success();
+    ftpx().current_dir(local.path()).args(["--mode", "passive", "get", &url(&server, "f.bin")]).run().assert_success();
     assert_eq!(fs::read(local.path().join("f.bin")).unwrap(), content);
     let verbs = server.verbs();
     assert!(verbs.contains(&"PASV".to_owned()), "{verbs:?}");
-    assert!(
-        !verbs.iter().any(|v| v == "EPRT" || v == "PORT"),
-        "passive never goes active: {verbs:?}"
-    );
+    assert!(!verbs.iter().any(|v| v == "EPRT" || v == "PORT"), "passive never goes active: {verbs:?}");
 }
 
 #[test]
@@ -160,18 +103,10 @@ fn a_single_mode_does_not_fall_back() {
     let server = server_with(ServerConfig::new().no_epsv());
     write_random(server.root().join("f.bin"), 1000, 36);
     let local = tempfile::tempdir().unwrap();
-    let out = ftpx()
-        .current_dir(local.path())
-        .args(["--mode", "epsv", "get", &url(&server, "f.bin")])
-        .run();
+    let out = ftpx().current_dir(local.path()).args(["--mode", "epsv", "get", &url(&server, "f.bin")]).run();
     out.assert_code(6).assert_one_error_line();
     let verbs = server.verbs();
-    assert!(
-        !verbs
-            .iter()
-            .any(|v| ["PASV", "EPRT", "PORT"].contains(&v.as_str())),
-        "{verbs:?}"
-    );
+    assert!(!verbs.iter().any(|v| ["PASV", "EPRT", "PORT"].contains(&v.as_str())), "{verbs:?}");
 }
 
 #[test]
@@ -179,9 +114,6 @@ fn refused_pasv_exits_6_in_pasv_mode() {
     let server = server_with(ServerConfig::new().refuse_pasv());
     write_random(server.root().join("f.bin"), 1000, 37);
     let local = tempfile::tempdir().unwrap();
-    let out = ftpx()
-        .current_dir(local.path())
-        .args(["--mode", "pasv", "get", &url(&server, "f.bin")])
-        .run();
+    let out = ftpx().current_dir(local.path()).args(["--mode", "pasv", "get", &url(&server, "f.bin")]).run();
     out.assert_code(6).assert_one_error_line();
 }

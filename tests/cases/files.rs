@@ -8,11 +8,7 @@ use crate::support::ftpx;
 
 /// The data-connection commands the server saw.
 fn data_commands(server: &crate::support::TestServer) -> Vec<String> {
-    server
-        .verbs()
-        .into_iter()
-        .filter(|v| ["EPSV", "PASV", "EPRT", "PORT"].contains(&v.as_str()))
-        .collect()
+    server.verbs().into_iter().filter(|v| ["EPSV", "PASV", "EPRT", "PORT"].contains(&v.as_str())).collect()
 }
 
 #[test]
@@ -22,24 +18,12 @@ fn rm_deletes_remote_files_in_each_mode() {
         fs::write(server.root().join("one"), "1").unwrap();
         fs::write(server.root().join("two"), "2").unwrap();
         fs::write(server.root().join("keep"), "3").unwrap();
-        ftpx()
-            .args([
-                "--mode",
-                mode,
-                "rm",
-                &url(&server, "one"),
-                &url(&server, "two"),
-            ])
-            .run()
-            .assert_success();
+        ftpx().args(["--mode", mode, "rm", &url(&server, "one"), &url(&server, "two")]).run().assert_success();
         assert!(!server.root().join("one").exists(), "mode {mode}");
         assert!(!server.root().join("two").exists(), "mode {mode}");
         assert!(server.root().join("keep").exists(), "mode {mode}");
         let opened = data_commands(&server);
-        assert!(
-            opened.is_empty(),
-            "mode {mode}: data connection set up: {opened:?}"
-        );
+        assert!(opened.is_empty(), "mode {mode}: data connection set up: {opened:?}");
     });
 }
 
@@ -47,16 +31,10 @@ fn rm_deletes_remote_files_in_each_mode() {
 fn mkdir_creates_a_directory_in_each_mode() {
     in_each_mode(|mode| {
         let server = server();
-        ftpx()
-            .args(["--mode", mode, "mkdir", &url(&server, "new")])
-            .run()
-            .assert_success();
+        ftpx().args(["--mode", mode, "mkdir", &url(&server, "new")]).run().assert_success();
         assert!(server.root().join("new").is_dir(), "mode {mode}");
         let opened = data_commands(&server);
-        assert!(
-            opened.is_empty(),
-            "mode {mode}: data connection set up: {opened:?}"
-        );
+        assert!(opened.is_empty(), "mode {mode}: data connection set up: {opened:?}");
     });
 }
 
@@ -66,17 +44,11 @@ fn mkdir_parents_creates_missing_parents_and_accepts_an_existing_one_in_each_mod
         let server = server();
         fs::create_dir(server.root().join("a")).unwrap();
         for _ in 0..2 {
-            ftpx()
-                .args(["--mode", mode, "mkdir", "-p", &url(&server, "a/b/c")])
-                .run()
-                .assert_success();
+            ftpx().args(["--mode", mode, "mkdir", "-p", &url(&server, "a/b/c")]).run().assert_success();
             assert!(server.root().join("a/b/c").is_dir(), "mode {mode}");
         }
         let opened = data_commands(&server);
-        assert!(
-            opened.is_empty(),
-            "mode {mode}: data connection set up: {opened:?}"
-        );
+        assert!(opened.is_empty(), "mode {mode}: data connection set up: {opened:?}");
     });
 }
 
@@ -93,16 +65,10 @@ fn rmdir_removes_an_empty_directory_in_each_mode() {
     in_each_mode(|mode| {
         let server = server();
         fs::create_dir(server.root().join("empty")).unwrap();
-        ftpx()
-            .args(["--mode", mode, "rmdir", &url(&server, "empty")])
-            .run()
-            .assert_success();
+        ftpx().args(["--mode", mode, "rmdir", &url(&server, "empty")]).run().assert_success();
         assert!(!server.root().join("empty").exists(), "mode {mode}");
         let opened = data_commands(&server);
-        assert!(
-            opened.is_empty(),
-            "mode {mode}: data connection set up: {opened:?}"
-        );
+        assert!(opened.is_empty(), "mode {mode}: data connection set up: {opened:?}");
     });
 }
 
@@ -122,28 +88,13 @@ fn mv_renames_a_file_in_each_mode() {
         let server = server();
         fs::write(server.root().join("old.txt"), "content").unwrap();
         fs::create_dir(server.root().join("dir")).unwrap();
-        ftpx()
-            .args(["--mode", mode, "mv", &url(&server, "old.txt"), "new.txt"])
-            .run()
-            .assert_success();
+        ftpx().args(["--mode", mode, "mv", &url(&server, "old.txt"), "new.txt"]).run().assert_success();
         assert!(!server.root().join("old.txt").exists(), "mode {mode}");
         assert_eq!(fs::read(server.root().join("new.txt")).unwrap(), b"content");
-        ftpx()
-            .args([
-                "--mode",
-                mode,
-                "mv",
-                &url(&server, "new.txt"),
-                "/dir/moved.txt",
-            ])
-            .run()
-            .assert_success();
+        ftpx().args(["--mode", mode, "mv", &url(&server, "new.txt"), "/dir/moved.txt"]).run().assert_success();
         assert!(server.root().join("dir/moved.txt").is_file(), "mode {mode}");
         let opened = data_commands(&server);
-        assert!(
-            opened.is_empty(),
-            "mode {mode}: data connection set up: {opened:?}"
-        );
+        assert!(opened.is_empty(), "mode {mode}: data connection set up: {opened:?}");
     });
 }
 

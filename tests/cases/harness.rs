@@ -14,11 +14,7 @@ fn runner_clears_the_environment_and_gives_a_fresh_home() {
     out.assert_success();
     let text = out.stdout_str();
     let keys: BTreeSet<&str> = text.lines().filter_map(|l| l.split('=').next()).collect();
-    assert_eq!(
-        keys,
-        BTreeSet::from(["FTPX_EXTRA", "HOME", "NO_COLOR", "PATH"]),
-        "{text}"
-    );
+    assert_eq!(keys, BTreeSet::from(["FTPX_EXTRA", "HOME", "NO_COLOR", "PATH"]), "{text}");
     assert!(text.contains(&format!("HOME={}\n", home.display())));
     assert!(text.contains("NO_COLOR=1\n"));
 }
@@ -42,10 +38,7 @@ fn runner_uses_the_chosen_working_directory() {
 #[test]
 #[should_panic(expected = "timed out")]
 fn runner_kills_a_process_that_overruns_its_timeout() {
-    Run::new("sleep")
-        .arg("20")
-        .timeout(Duration::from_millis(300))
-        .run();
+    Run::new("sleep").arg("20").timeout(Duration::from_millis(300)).run();
 }
 
 #[test]
@@ -61,10 +54,7 @@ fn ftpx_help_names_every_subcommand() {
     out.assert_success();
     let help = out.stdout_str();
     for sub in ["ls", "get", "put", "rm", "mkdir", "rmdir", "mv", "quote"] {
-        assert!(
-            help.contains(&format!("  {sub} ")),
-            "{sub} missing from:\n{help}"
-        );
+        assert!(help.contains(&format!("  {sub} ")), "{sub} missing from:\n{help}");
     }
 }
 
@@ -72,27 +62,13 @@ fn ftpx_help_names_every_subcommand() {
 fn ftpx_usage_error_exits_2() {
     let out = ftpx().args(["get"]).run();
     out.assert_code(2);
-    let out = ftpx()
-        .args(["--mode", "sideways", "ls", "ftp://127.0.0.1/"])
-        .run();
+    let out = ftpx().args(["--mode", "sideways", "ls", "ftp://127.0.0.1/"]).run();
     out.assert_code(2);
 }
 
 #[test]
 fn global_flags_are_accepted_before_the_subcommand() {
     // `--help` ends parsing without running anything, so this pins the clap definition alone.
-    let out = ftpx()
-        .args([
-            "-d",
-            "--mode",
-            "pasv",
-            "-u",
-            "a:b",
-            "--timeout",
-            "3",
-            "get",
-            "--help",
-        ])
-        .run();
+    let out = ftpx().args(["-d", "--mode", "pasv", "-u", "a:b", "--timeout", "3", "get", "--help"]).run();
     out.assert_success();
 }

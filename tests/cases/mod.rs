@@ -42,10 +42,8 @@ pub fn url(server: &TestServer, path: &str) -> String {
 /// Runs `case` once per mode in [`MODES`] and then fails naming every mode that failed, so one
 /// run shows whether a bug is in one mode or in all of them.
 pub fn in_each_mode(case: impl Fn(&str)) {
-    let failed: Vec<&str> = MODES
-        .into_iter()
-        .filter(|mode| panic::catch_unwind(AssertUnwindSafe(|| case(mode))).is_err())
-        .collect();
+    let failed: Vec<&str> =
+        MODES.into_iter().filter(|mode| panic::catch_unwind(AssertUnwindSafe(|| case(mode))).is_err()).collect();
     assert!(failed.is_empty(), "failed in mode(s) {failed:?}");
 }
 
@@ -54,10 +52,7 @@ pub fn in_each_mode(case: impl Fn(&str)) {
 pub fn assert_used_only(server: &TestServer, mode: &str) {
     let verbs = server.verbs();
     let wanted = mode.to_ascii_uppercase();
-    assert!(
-        verbs.contains(&wanted),
-        "mode {mode}: no {wanted} in {verbs:?}"
-    );
+    assert!(verbs.contains(&wanted), "mode {mode}: no {wanted} in {verbs:?}");
     for other in ["EPSV", "PASV", "EPRT", "PORT"] {
         assert!(
             other == wanted || !verbs.iter().any(|v| v == other),

@@ -20,10 +20,7 @@ fn after_login(server: &TestServer) -> Vec<String> {
 #[track_caller]
 fn assert_nothing_sent_after_login(server: &TestServer) {
     let after = after_login(server);
-    assert!(
-        after.iter().all(|c| c == "QUIT"),
-        "sent after login: {after:?}"
-    );
+    assert!(after.iter().all(|c| c == "QUIT"), "sent after login: {after:?}");
 }
 
 #[test]
@@ -40,48 +37,23 @@ fn debug_output_never_shows_the_password() {
     let lines: Vec<&str> = out.stderr.lines().collect();
     assert!(lines.contains(&"---> USER alice"), "{}", out.stderr);
     assert!(lines.contains(&"---> PASS ****"), "{}", out.stderr);
-    assert!(
-        lines.iter().any(|l| l.starts_with("<--- 331 ")),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        lines.iter().any(|l| l.starts_with("<--- 230 ")),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        lines.iter().any(|l| l.starts_with("*** ")),
-        "no data-connection events"
-    );
-    assert!(
-        !out.stderr.contains(PASS),
-        "password on stderr:\n{}",
-        out.stderr
-    );
+    assert!(lines.iter().any(|l| l.starts_with("<--- 331 ")), "{}", out.stderr);
+    assert!(lines.iter().any(|l| l.starts_with("<--- 230 ")), "{}", out.stderr);
+    assert!(lines.iter().any(|l| l.starts_with("*** ")), "no data-connection events");
+    assert!(!out.stderr.contains(PASS), "password on stderr:\n{}", out.stderr);
     assert!(!out.stdout_str().contains(PASS), "password on stdout");
     let trace = fs::read(local.path().join("trace.log")).expect("the --trace file");
     assert!(!trace.is_empty());
-    assert!(
-        !String::from_utf8_lossy(&trace).contains(PASS),
-        "password in the trace file"
-    );
+    assert!(!String::from_utf8_lossy(&trace).contains(PASS), "password in the trace file");
 }
 
 #[test]
 fn errors_never_show_the_password_from_the_url() {
     let server = server();
     let local = tempfile::tempdir().unwrap();
-    let out = ftpx()
-        .current_dir(local.path())
-        .args(["-d", "get", &url(&server, "missing.bin")])
-        .run();
+    let out = ftpx().current_dir(local.path()).args(["-d", "get", &url(&server, "missing.bin")]).run();
     out.assert_code(5);
-    assert!(
-        !out.stderr.contains(PASS),
-        "password on stderr:\n{}",
-        out.stderr
-    );
+    assert!(!out.stderr.contains(PASS), "password on stderr:\n{}", out.stderr);
     assert!(out.stderr.contains("---> PASS ****"), "{}", out.stderr);
 }
 
@@ -110,14 +82,10 @@ fn crlf_in_a_plain_argument_exits_2_and_sends_nothing_after_login() {
     let server = server();
     fs::write(server.root().join("old.txt"), "x").unwrap();
     fs::write(server.root().join("keep.txt"), "precious").unwrap();
-    let out = ftpx()
-        .args(["mv", &url(&server, "old.txt"), "new.txt\r\nDELE keep.txt"])
-        .run();
+    let out = ftpx().args(["mv", &url(&server, "old.txt"), "new.txt\r\nDELE keep.txt"]).run();
     out.assert_code(2).assert_one_error_line();
     assert_nothing_sent_after_login(&server);
-    let out = ftpx()
-        .args(["quote", &url(&server, ""), "NOOP\r\nDELE", "keep.txt"])
-        .run();
+    let out = ftpx().args(["quote", &url(&server, ""), "NOOP\r\nDELE", "keep.txt"]).run();
     out.assert_code(2).assert_one_error_line();
     assert_nothing_sent_after_login(&server);
     assert!(server.root().join("keep.txt").exists());
@@ -127,17 +95,10 @@ fn crlf_in_a_plain_argument_exits_2_and_sends_nothing_after_login() {
 #[test]
 fn crlf_in_the_credentials_exits_2_and_sends_no_command() {
     let server = server();
-    let out = ftpx()
-        .args(["-u", "alice:s3cret\r\nDELE keep.txt", "ls", &server.url("")])
-        .run();
+    let out = ftpx().args(["-u", "alice:s3cret\r\nDELE keep.txt", "ls", &server.url("")]).run();
     out.assert_code(2).assert_one_error_line();
     let commands = server.commands();
-    assert!(
-        commands
-            .iter()
-            .all(|c| !c.starts_with("DELE") && !c.starts_with("PASS")),
-        "{commands:?}"
-    );
+    assert!(commands.iter().all(|c| !c.starts_with("DELE") && !c.starts_with("PASS")), "{commands:?}");
     let user_in_url = format!("ftp://{USER}%0d%0aDELE%20x:{PASS}@{}/", server.addr());
     ftpx().args(["ls", &user_in_url]).run().assert_code(2);
     assert!(!server.verbs().contains(&"DELE".to_owned()));
@@ -167,37 +128,19 @@ fn non_utf8_file_name_survives_ls_names_only() {
         .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
         .filter(|l| !l.is_empty())
         .collect();
-    assert!(
-        names.contains(&LATIN1_NAME),
-        "the raw name is not on stdout: {:?}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    assert!(names.contains(&LATIN1_NAME), "the raw name is not on stdout: {:?}", String::from_utf8_lossy(&out.stdout));
     assert!(names.contains(&&b"plain.txt"[..]));
 }
 
 #[test]
 fn non_utf8_file_name_can_be_downloaded() {
     let server = server();
-    let content = write_random(
-        server.root().join(OsStr::from_bytes(LATIN1_NAME)),
-        30_000,
-        41,
-    );
+    let content = write_random(server.root().join(OsStr::from_bytes(LATIN1_NAME)), 30_000, 41);
     let local = tempfile::tempdir().unwrap();
-    ftpx()
-        .current_dir(local.path())
-        .args(["get", &url(&server, "caf%E9.bin")])
-        .run()
-        .assert_success();
+    ftpx().current_dir(local.path()).args(["get", &url(&server, "caf%E9.bin")]).run().assert_success();
     assert_eq!(dir_names(local.path()), [LATIN1_NAME.to_vec()]);
     let got = fs::read(local.path().join(OsStr::from_bytes(LATIN1_NAME))).unwrap();
     assert!(got == content);
     let retr: Vec<u8> = [&b"RETR "[..], LATIN1_NAME].concat();
-    assert!(
-        server
-            .commands()
-            .contains(&String::from_utf8_lossy(&retr).into_owned()),
-        "{:?}",
-        server.commands()
-    );
+    assert!(server.commands().contains(&String::from_utf8_lossy(&retr).into_owned()), "{:?}", server.commands());
 }

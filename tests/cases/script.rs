@@ -8,9 +8,7 @@ use crate::support::{Script, ScriptServer};
 
 fn connect(server: &ScriptServer) -> (BufReader<TcpStream>, TcpStream) {
     let stream = TcpStream::connect(server.addr()).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     (BufReader::new(stream.try_clone().unwrap()), stream)
 }
 
@@ -43,10 +41,7 @@ fn script_records_an_unmet_expectation() {
     let mismatches = server.join();
     assert_eq!(mismatches.len(), 2, "{mismatches:?}");
     assert_eq!(mismatches[0], "step 1: expected \"PASV\", got \"EPSV\"");
-    assert!(
-        mismatches[1].contains("closed the connection"),
-        "{mismatches:?}"
-    );
+    assert!(mismatches[1].contains("closed the connection"), "{mismatches:?}");
 }
 
 #[test]
@@ -73,10 +68,7 @@ fn script_passive_step_fills_the_template_and_serves_data() {
     );
     let (mut reader, mut writer) = connect(&server);
     let epsv = read_line(&mut reader);
-    assert!(
-        epsv.starts_with("229 Entering Extended Passive Mode (|||"),
-        "{epsv}"
-    );
+    assert!(epsv.starts_with("229 Entering Extended Passive Mode (|||"), "{epsv}");
     let pasv = read_line(&mut reader);
     let numbers: Vec<u16> = pasv
         .trim_end()
@@ -99,19 +91,11 @@ fn script_passive_step_fills_the_template_and_serves_data() {
 #[test]
 fn script_data_receive_collects_an_upload() {
     let server = ScriptServer::start(
-        Script::new()
-            .passive("229 (|||{port}|)")
-            .accept_data()
-            .data_receive()
-            .send("226 got it\r\n"),
+        Script::new().passive("229 (|||{port}|)").accept_data().data_receive().send("226 got it\r\n"),
     );
     let (mut reader, _writer) = connect(&server);
-    let port: u16 = read_line(&mut reader)
-        .trim_end()
-        .trim_start_matches("229 (|||")
-        .trim_end_matches("|)")
-        .parse()
-        .unwrap();
+    let port: u16 =
+        read_line(&mut reader).trim_end().trim_start_matches("229 (|||").trim_end_matches("|)").parse().unwrap();
     let mut data = TcpStream::connect(("127.0.0.1", port)).unwrap();
     data.write_all(b"uploaded").unwrap();
     data.shutdown(Shutdown::Write).unwrap();
@@ -123,10 +107,7 @@ fn script_data_receive_collects_an_upload() {
 fn script_sleep_delays_the_next_step() {
     let pause = Duration::from_millis(200);
     let server = ScriptServer::start(Script::new().sleep(pause).send("220 late\r\n"));
-    assert_eq!(
-        server.url("a/b"),
-        format!("ftp://127.0.0.1:{}/a/b", server.port())
-    );
+    assert_eq!(server.url("a/b"), format!("ftp://127.0.0.1:{}/a/b", server.port()));
     let started = Instant::now();
     let (mut reader, _writer) = connect(&server);
     assert_eq!(read_line(&mut reader), "220 late\r\n");

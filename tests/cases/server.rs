@@ -49,9 +49,7 @@ impl Pending {
                             stream.set_nonblocking(false).unwrap();
                             return stream;
                         }
-                        Err(e)
-                            if e.kind() == ErrorKind::WouldBlock && Instant::now() < deadline =>
-                        {
+                        Err(e) if e.kind() == ErrorKind::WouldBlock && Instant::now() < deadline => {
                             std::thread::sleep(Duration::from_millis(5));
                         }
                         Err(e) => panic!("the server never connected: {e}"),
@@ -72,10 +70,7 @@ impl Raw {
     fn connect(server: &TestServer) -> Raw {
         let stream = TcpStream::connect(server.addr()).unwrap();
         stream.set_read_timeout(Some(TIMEOUT)).unwrap();
-        let mut raw = Raw {
-            reader: BufReader::new(stream.try_clone().unwrap()),
-            writer: stream,
-        };
+        let mut raw = Raw { reader: BufReader::new(stream.try_clone().unwrap()), writer: stream };
         let greeting = raw.reply();
         assert_eq!(greeting.code, 220, "{greeting:?}");
         raw
@@ -126,11 +121,7 @@ impl Raw {
                 }
             }
         }
-        Reply {
-            code,
-            text: lines.join("\n"),
-            raw,
-        }
+        Reply { code, text: lines.join("\n"), raw }
     }
 
     fn cmd(&mut self, line: &str) -> Reply {
@@ -210,22 +201,13 @@ fn epsv_port(text: &str) -> u16 {
 
 fn pasv_address(text: &str) -> (Ipv4Addr, u16) {
     let inner = text.split('(').nth(1).expect("227 (h1,...,p2)");
-    let numbers: Vec<u8> = inner
-        .split(')')
-        .next()
-        .unwrap()
-        .split(',')
-        .map(|n| n.parse().unwrap())
-        .collect();
+    let numbers: Vec<u8> = inner.split(')').next().unwrap().split(',').map(|n| n.parse().unwrap()).collect();
     let ip = Ipv4Addr::new(numbers[0], numbers[1], numbers[2], numbers[3]);
     (ip, u16::from(numbers[4]) << 8 | u16::from(numbers[5]))
 }
 
 fn lines(bytes: &[u8]) -> Vec<Vec<u8>> {
-    assert!(
-        bytes.is_empty() || bytes.ends_with(b"\r\n"),
-        "listing not CRLF-terminated"
-    );
+    assert!(bytes.is_empty() || bytes.ends_with(b"\r\n"), "listing not CRLF-terminated");
     bytes
         .split(|&b| b == b'\n')
         .filter(|line| !line.is_empty())
@@ -234,20 +216,14 @@ fn lines(bytes: &[u8]) -> Vec<Vec<u8>> {
 }
 
 fn text_lines(bytes: &[u8]) -> Vec<String> {
-    lines(bytes)
-        .iter()
-        .map(|l| String::from_utf8(l.clone()).unwrap())
-        .collect()
+    lines(bytes).iter().map(|l| String::from_utf8(l.clone()).unwrap()).collect()
 }
 
 #[test]
 fn server_greets_and_logs_in_a_configured_user() {
     let server = TestServer::start(ServerConfig::new().user("alice", "s3cret"));
     let mut raw = Raw::connect(&server);
-    assert_eq!(
-        raw.cmd("USER alice").text,
-        "331 Please specify the password."
-    );
+    assert_eq!(raw.cmd("USER alice").text, "331 Please specify the password.");
     assert_eq!(raw.cmd("PASS s3cret").text, "230 Login successful.");
     assert_eq!(raw.cmd("QUIT").code, 221);
 }
@@ -258,10 +234,7 @@ fn server_serves_a_given_directory_under_its_banner() {
     fs::write(dir.path().join("given.txt"), "x").unwrap();
     let server = TestServer::start(ServerConfig::new().serve_dir(dir).banner("Welcome."));
     assert!(server.root().join("given.txt").exists());
-    assert_eq!(
-        server.url("/a b"),
-        format!("ftp://127.0.0.1:{}/a b", server.port())
-    );
+    assert_eq!(server.url("/a b"), format!("ftp://127.0.0.1:{}/a b", server.port()));
     let stream = TcpStream::connect(server.addr()).unwrap();
     let mut greeting = String::new();
     BufReader::new(stream).read_line(&mut greeting).unwrap();
@@ -274,11 +247,7 @@ fn server_rejects_a_wrong_password_with_530_login_incorrect() {
     let mut raw = Raw::connect(&server);
     assert_eq!(raw.cmd("USER alice").code, 331);
     assert_eq!(raw.cmd("PASS wrong").text, "530 Login incorrect.");
-    assert_eq!(
-        raw.cmd("USER bob").code,
-        331,
-        "unknown users are not revealed"
-    );
+    assert_eq!(raw.cmd("USER bob").code, 331, "unknown users are not revealed");
     assert_eq!(raw.cmd("PASS s3cret").text, "530 Login incorrect.");
 }
 
@@ -308,35 +277,16 @@ fn server_feat_lists_every_feature_by_default() {
     assert_eq!(feat.code, 211);
     assert!(feat.text.starts_with("211-"), "multi-line: {feat:?}");
     assert!(feat.text.ends_with("\n211 End"), "{feat:?}");
-    for feature in [
-        " EPRT",
-        " EPSV",
-        " MDTM",
-        " MLST type*;size*;modify*;",
-        " PASV",
-        " REST STREAM",
-        " SIZE",
-        " UTF8",
-    ] {
-        assert!(
-            feat.text.lines().any(|l| l.starts_with(feature)),
-            "{feature} missing from {feat:?}"
-        );
+    for feature in [" EPRT", " EPSV", " MDTM", " MLST type*;size*;modify*;", " PASV", " REST STREAM", " SIZE", " UTF8"]
+    {
+        assert!(feat.text.lines().any(|l| l.starts_with(feature)), "{feature} missing from {feat:?}");
     }
     assert_eq!(raw.cmd("OPTS UTF8 ON").code, 200);
 }
 
 #[test]
 fn server_feat_omits_switched_off_features_and_refuses_them() {
-    let server = TestServer::start(
-        ServerConfig::new()
-            .no_epsv()
-            .no_mlsd()
-            .no_size()
-            .no_mdtm()
-            .no_rest()
-            .no_utf8(),
-    );
+    let server = TestServer::start(ServerConfig::new().no_epsv().no_mlsd().no_size().no_mdtm().no_rest().no_utf8());
     fs::write(server.root().join("a"), "x").unwrap();
     let mut raw = Raw::login(&server);
     let feat = raw.cmd("FEAT");
@@ -395,10 +345,7 @@ fn server_rest_resumes_retr_and_stor() {
     let content = random_bytes(10_000, 3);
     fs::write(server.root().join("f"), &content).unwrap();
     let mut raw = Raw::login(&server);
-    assert_eq!(
-        raw.cmd("REST 4000").text,
-        "350 Restart position accepted (4000)."
-    );
+    assert_eq!(raw.cmd("REST 4000").text, "350 Restart position accepted (4000).");
     let (bytes, _) = raw.download(Mode::Epsv, b"RETR f");
     assert!(bytes == content[4000..]);
 
@@ -428,19 +375,9 @@ fn server_list_nlst_and_mlsd_describe_the_directory() {
     assert!(list[0].starts_with("-rw"), "{list:?}");
     assert!(list[0].contains(" 5 "), "{list:?}");
     assert!(list[0].ends_with(" a.txt"), "{list:?}");
-    assert!(
-        list[1].starts_with('l') && list[1].ends_with(" link -> a.txt"),
-        "{list:?}"
-    );
-    assert!(
-        list[2].starts_with('d') && list[2].ends_with(" sub"),
-        "{list:?}"
-    );
-    assert_eq!(
-        list[0].split_whitespace().count(),
-        9,
-        "ls -l fields: {list:?}"
-    );
+    assert!(list[1].starts_with('l') && list[1].ends_with(" link -> a.txt"), "{list:?}");
+    assert!(list[2].starts_with('d') && list[2].ends_with(" sub"), "{list:?}");
+    assert_eq!(list[0].split_whitespace().count(), 9, "ls -l fields: {list:?}");
 
     let (list, _) = raw.download(Mode::Pasv, b"LIST -la sub");
     assert!(list.is_empty(), "options are skipped: {list:?}");
@@ -450,16 +387,10 @@ fn server_list_nlst_and_mlsd_describe_the_directory() {
 
     let (mlsd, _) = raw.download(Mode::Pasv, b"MLSD");
     let mlsd = text_lines(&mlsd);
-    assert!(
-        mlsd[0].starts_with("type=cdir;") && mlsd[0].ends_with("; ."),
-        "{mlsd:?}"
-    );
+    assert!(mlsd[0].starts_with("type=cdir;") && mlsd[0].ends_with("; ."), "{mlsd:?}");
     assert!(mlsd[1].starts_with("type=file;size=5;modify="), "{mlsd:?}");
     assert!(mlsd[1].ends_with("; a.txt"), "{mlsd:?}");
-    assert!(
-        mlsd[3].starts_with("type=dir;") && mlsd[3].ends_with("; sub"),
-        "{mlsd:?}"
-    );
+    assert!(mlsd[3].starts_with("type=dir;") && mlsd[3].ends_with("; sub"), "{mlsd:?}");
 
     assert_eq!(raw.cmd("LIST nothing-here").code, 550);
 }
@@ -470,12 +401,7 @@ fn server_mlst_size_and_mdtm_describe_one_file() {
     let path = server.root().join("dated.bin");
     fs::write(&path, vec![0u8; 1234]).unwrap();
     let leap_day = SystemTime::UNIX_EPOCH + Duration::from_secs(1_582_979_696);
-    fs::File::options()
-        .write(true)
-        .open(&path)
-        .unwrap()
-        .set_modified(leap_day)
-        .unwrap();
+    fs::File::options().write(true).open(&path).unwrap().set_modified(leap_day).unwrap();
     let mut raw = Raw::login(&server);
     assert_eq!(raw.cmd("SIZE dated.bin").text, "213 1234");
     assert_eq!(raw.cmd("MDTM dated.bin").text, "213 20200229123456");
@@ -499,15 +425,9 @@ fn server_pwd_doubles_quotes_and_cwd_cdup_move_within_the_root() {
     let server = TestServer::start(ServerConfig::new());
     let mut raw = Raw::login(&server);
     assert_eq!(raw.cmd("PWD").text, "257 \"/\" is the current directory");
-    assert_eq!(
-        raw.cmd("MKD say \"hi\"").text,
-        "257 \"/say \"\"hi\"\"\" created"
-    );
+    assert_eq!(raw.cmd("MKD say \"hi\"").text, "257 \"/say \"\"hi\"\"\" created");
     assert_eq!(raw.cmd("CWD say \"hi\"").code, 250);
-    assert_eq!(
-        raw.cmd("PWD").text,
-        "257 \"/say \"\"hi\"\"\" is the current directory"
-    );
+    assert_eq!(raw.cmd("PWD").text, "257 \"/say \"\"hi\"\"\" is the current directory");
     assert_eq!(raw.cmd("CDUP").code, 250);
     assert_eq!(raw.cmd("PWD").text, "257 \"/\" is the current directory");
     assert_eq!(raw.cmd("CWD missing").code, 550);
@@ -525,11 +445,7 @@ fn server_paths_never_escape_the_root() {
 
     assert_eq!(raw.cmd("CWD ../../..").code, 250, "`..` stops at the root");
     assert_eq!(raw.cmd("PWD").text, "257 \"/\" is the current directory");
-    for probe in [
-        "SIZE ../secret.txt",
-        "SIZE /../secret.txt",
-        "SIZE escape/secret.txt",
-    ] {
+    for probe in ["SIZE ../secret.txt", "SIZE /../secret.txt", "SIZE escape/secret.txt"] {
         assert_eq!(raw.cmd(probe).code, 550, "{probe}");
     }
     assert_eq!(raw.cmd("CWD escape").code, 550);
@@ -556,10 +472,7 @@ fn server_file_commands_change_the_served_directory() {
     assert_eq!(raw.cmd("RNTO x").code, 503, "RNTO without RNFR");
     assert_eq!(raw.cmd("RNFR missing").code, 550);
     assert_eq!(raw.cmd("SITE CHMOD 600 d/new.txt").code, 200);
-    let mode = fs::metadata(root.join("d/new.txt"))
-        .unwrap()
-        .permissions()
-        .mode();
+    let mode = fs::metadata(root.join("d/new.txt")).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
     assert_eq!(raw.cmd("SITE FROBNICATE").code, 500);
     assert_eq!(raw.cmd("RMD d").code, 550, "not empty");
@@ -583,11 +496,7 @@ fn server_lists_and_sends_non_utf8_names_as_bytes() {
     let (bytes, done) = raw.download(Mode::Epsv, &[b"RETR ", name].concat());
     assert_eq!(done.code, 226);
     assert_eq!(bytes, b"latin-1");
-    assert!(
-        server
-            .commands()
-            .contains(&"RETR caf\u{FFFD}.bin".to_owned())
-    );
+    assert!(server.commands().contains(&"RETR caf\u{FFFD}.bin".to_owned()));
 }
 
 #[test]
@@ -611,16 +520,7 @@ fn server_records_command_lines_in_order() {
     raw.cmd("NOOP");
     raw.cmd("noop with args");
     raw.cmd("QUIT");
-    assert_eq!(
-        server.commands(),
-        [
-            "USER anonymous",
-            "PASS guest@",
-            "NOOP",
-            "noop with args",
-            "QUIT"
-        ]
-    );
+    assert_eq!(server.commands(), ["USER anonymous", "PASS guest@", "NOOP", "noop with args", "QUIT"]);
     assert_eq!(server.verbs(), ["USER", "PASS", "NOOP", "NOOP", "QUIT"]);
 }
 
@@ -640,10 +540,7 @@ fn server_answers_the_small_commands() {
     fs::write(server.root().join("s"), "").unwrap();
     let stat = raw.cmd("STAT s");
     assert_eq!(stat.code, 213, "{stat:?}");
-    assert!(
-        stat.text.lines().nth(1).unwrap().ends_with(" s"),
-        "{stat:?}"
-    );
+    assert!(stat.text.lines().nth(1).unwrap().ends_with(" s"), "{stat:?}");
     assert_eq!(raw.cmd("XYZZY").text, "500 Unknown command.");
     assert_eq!(raw.cmd("RETR s").code, 425, "no PORT or PASV first");
     assert_eq!(raw.cmd("QUIT").code, 221);
@@ -657,10 +554,7 @@ fn server_refuses_port_and_eprt_to_another_address() {
     let server = TestServer::start(ServerConfig::new());
     let mut raw = Raw::login(&server);
     // FTP bounce protection (RFC 2577): the server never connects to anyone but its peer.
-    assert_eq!(
-        raw.cmd("PORT 10,1,2,3,4,5").text,
-        "500 Illegal PORT command."
-    );
+    assert_eq!(raw.cmd("PORT 10,1,2,3,4,5").text, "500 Illegal PORT command.");
     assert_eq!(raw.cmd("EPRT |1|10.1.2.3|1029|").code, 500);
     assert_eq!(raw.cmd("EPRT |2|::1|1029|").code, 522);
     assert_eq!(raw.cmd("PORT 1,2,3").code, 501);
@@ -703,10 +597,7 @@ fn server_stops_when_dropped() {
     // The session is closed too: reading ends (EOF or reset) instead of timing out.
     let ended = raw.reader.read_to_end(&mut rest);
     assert!(ended.is_ok() || ended.unwrap_err().kind() != ErrorKind::WouldBlock);
-    assert!(
-        TcpStream::connect(addr).is_err(),
-        "still listening after drop"
-    );
+    assert!(TcpStream::connect(addr).is_err(), "still listening after drop");
 }
 
 #[test]
@@ -750,9 +641,7 @@ fn switch_never_connect_back_sends_150_then_425_after_the_delay() {
     assert_eq!(raw.cmd("RETR f").code, 150);
     assert_eq!(raw.reply().text, "425 Failed to establish connection.");
     assert!(started.elapsed() >= delay);
-    let Pending::Listening(listener) = pending else {
-        unreachable!()
-    };
+    let Pending::Listening(listener) = pending else { unreachable!() };
     listener.set_nonblocking(true).unwrap();
     assert!(listener.accept().is_err(), "the server connected after all");
 }
@@ -798,55 +687,33 @@ fn switch_throttle_slows_the_transfer() {
     let started = Instant::now();
     let (bytes, _) = raw.download(Mode::Epsv, b"RETR f");
     assert_eq!(bytes.len(), 30_000);
-    assert!(
-        started.elapsed() >= Duration::from_millis(250),
-        "{:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() >= Duration::from_millis(250), "{:?}", started.elapsed());
 }
 
 #[test]
 fn switch_passive_ports_picks_a_port_in_the_range() {
     // A range rather than one port, so a port taken by a parallel test does not fail this one.
-    let lo = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-        .min(65_000);
+    let lo = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().min(65_000);
     let hi = lo + 50;
     let server = TestServer::start(ServerConfig::new().passive_ports(lo, hi));
     let mut raw = Raw::login(&server);
     for mode in [Mode::Epsv, Mode::Pasv] {
         let port = raw.passive_port(mode);
-        assert!(
-            (lo..=hi).contains(&port),
-            "{mode:?}: {port} not in {lo}..={hi}"
-        );
+        assert!((lo..=hi).contains(&port), "{mode:?}: {port} not in {lo}..={hi}");
     }
 }
 
 #[test]
 fn switch_refusals_send_the_configured_lines() {
     let pure_ftpd = "500 I won't open a connection to 10.99.0.2 (only to 198.51.100.1)";
-    let server = TestServer::start(
-        ServerConfig::new()
-            .refuse_pasv()
-            .refuse_eprt("500 Unknown command.")
-            .refuse_port(pure_ftpd),
-    );
+    let server =
+        TestServer::start(ServerConfig::new().refuse_pasv().refuse_eprt("500 Unknown command.").refuse_port(pure_ftpd));
     let mut raw = Raw::login(&server);
     assert_eq!(raw.cmd("PASV").text, "550 Permission denied.");
-    assert_eq!(
-        raw.cmd("EPRT |1|127.0.0.1|2000|").text,
-        "500 Unknown command."
-    );
+    assert_eq!(raw.cmd("EPRT |1|127.0.0.1|2000|").text, "500 Unknown command.");
     assert_eq!(raw.cmd("PORT 127,0,0,1,7,208").text, pure_ftpd);
     let feat = raw.cmd("FEAT");
-    assert!(
-        !feat.text.contains("PASV") && !feat.text.contains("EPRT"),
-        "{feat:?}"
-    );
+    assert!(!feat.text.contains("PASV") && !feat.text.contains("EPRT"), "{feat:?}");
     assert_eq!(raw.cmd("EPSV").code, 229);
 }
 

@@ -292,7 +292,7 @@ fn keep_going_runs_every_line_and_keeps_the_first_status() {
     fs::write(server.root().join("a.txt"), b"alpha\n").unwrap();
     let work = tempfile::tempdir().unwrap();
     let script = "get missing.txt\nfrobnicate\nget a.txt\n";
-    let out = ftpx().current_dir(work.path()).args(["-k", &url(&server, "")]).stdin(script).run();
+    let out = ftpx().current_dir(work.path()).args(["--keep-going", &url(&server, "")]).stdin(script).run();
     let work = work.path();
     out.assert_code(5);
     assert!(work.join("a.txt").exists());
@@ -355,7 +355,7 @@ fn script_reports_a_lost_connection_and_open_connects_again() {
     let server = server();
     fs::write(server.root().join("marker.txt"), b"x").unwrap();
     let script = format!("quote QUIT\nls\nopen {}\nls\n", url(&server, ""));
-    let out = ftpx().args(["-k", &url(&server, "")]).stdin(script).run();
+    let out = ftpx().args(["--keep-going", &url(&server, "")]).stdin(script).run();
     // The `ls` after QUIT fails: either before sending (the close was already seen: not
     // connected, 3) or on sending (the server closed the control connection, 1).
     assert!(matches!(out.code, Some(1 | 3)), "{out:?}");

@@ -13,22 +13,10 @@ fn get_is_byte_exact_in_each_mode() {
         let server = server();
         let content = write_random(server.root().join("big.bin"), MIB, 1);
         let local = tempfile::tempdir().unwrap();
-        ftpx()
-            .current_dir(local.path())
-            .args(["--mode", mode, "get", &url(&server, "big.bin")])
-            .run()
-            .assert_success();
+        ftpx().current_dir(local.path()).args(["--mode", mode, "get", &url(&server, "big.bin")]).run().assert_success();
         let got = fs::read(local.path().join("big.bin")).unwrap();
-        assert!(
-            got == content,
-            "mode {mode}: {} bytes, not the served ones",
-            got.len()
-        );
-        assert_eq!(
-            dir_names(local.path()),
-            [b"big.bin"],
-            "mode {mode}: leftovers"
-        );
+        assert!(got == content, "mode {mode}: {} bytes, not the served ones", got.len());
+        assert_eq!(dir_names(local.path()), [b"big.bin"], "mode {mode}: leftovers");
         assert_used_only(&server, mode);
     });
 }
@@ -46,11 +34,7 @@ fn put_is_byte_exact_in_each_mode() {
             .run()
             .assert_success();
         let stored = fs::read(server.root().join("upload/a.bin")).unwrap();
-        assert!(
-            stored == content,
-            "mode {mode}: {} bytes stored",
-            stored.len()
-        );
+        assert!(stored == content, "mode {mode}: {} bytes stored", stored.len());
         assert_used_only(&server, mode);
     });
 }
@@ -60,15 +44,8 @@ fn put_to_a_file_url_stores_under_that_name() {
     let server = server();
     let local = tempfile::tempdir().unwrap();
     let content = write_random(local.path().join("a.bin"), 5000, 3);
-    ftpx()
-        .current_dir(local.path())
-        .args(["put", "a.bin", &url(&server, "renamed.bin")])
-        .run()
-        .assert_success();
-    assert_eq!(
-        fs::read(server.root().join("renamed.bin")).unwrap(),
-        content
-    );
+    ftpx().current_dir(local.path()).args(["put", "a.bin", &url(&server, "renamed.bin")]).run().assert_success();
+    assert_eq!(fs::read(server.root().join("renamed.bin")).unwrap(), content);
     assert!(!server.root().join("a.bin").exists());
 }
 
@@ -79,11 +56,7 @@ fn put_of_several_files_into_a_directory_url_keeps_their_names() {
     let local = tempfile::tempdir().unwrap();
     let one = write_random(local.path().join("one.bin"), 1000, 4);
     let two = write_random(local.path().join("two.bin"), 2000, 5);
-    ftpx()
-        .current_dir(local.path())
-        .args(["put", "one.bin", "two.bin", &url(&server, "in/")])
-        .run()
-        .assert_success();
+    ftpx().current_dir(local.path()).args(["put", "one.bin", "two.bin", &url(&server, "in/")]).run().assert_success();
     assert_eq!(fs::read(server.root().join("in/one.bin")).unwrap(), one);
     assert_eq!(fs::read(server.root().join("in/two.bin")).unwrap(), two);
 }
@@ -119,15 +92,9 @@ fn ls_names_only_prints_one_name_per_line_in_each_mode() {
     in_each_mode(|mode| {
         let server = server();
         listing_fixture(&server);
-        let out = ftpx()
-            .args(["--mode", mode, "ls", "-1", &url(&server, "")])
-            .run();
+        let out = ftpx().args(["--mode", mode, "ls", "-1", &url(&server, "")]).run();
         out.assert_success();
-        let mut names: Vec<String> = out
-            .stdout_str()
-            .lines()
-            .map(|l| l.trim_end_matches('\r').to_owned())
-            .collect();
+        let mut names: Vec<String> = out.stdout_str().lines().map(|l| l.trim_end_matches('\r').to_owned()).collect();
         names.sort();
         assert_eq!(names, ["a.txt", "b.bin", "sub"], "mode {mode}");
         assert_used_only(&server, mode);
@@ -158,21 +125,10 @@ fn get_continue_resumes_from_a_part_file_in_each_mode() {
             .run()
             .assert_success();
         let got = fs::read(local.path().join("big.bin")).unwrap();
-        assert!(
-            got == content,
-            "mode {mode}: {} bytes after resuming",
-            got.len()
-        );
-        assert_eq!(
-            dir_names(local.path()),
-            [b"big.bin"],
-            "mode {mode}: .part left"
-        );
+        assert!(got == content, "mode {mode}: {} bytes after resuming", got.len());
+        assert_eq!(dir_names(local.path()), [b"big.bin"], "mode {mode}: .part left");
         let commands = server.commands();
-        assert!(
-            commands.iter().any(|c| c == "REST 300000"),
-            "mode {mode}: no REST 300000 in {commands:?}"
-        );
+        assert!(commands.iter().any(|c| c == "REST 300000"), "mode {mode}: no REST 300000 in {commands:?}");
         assert_used_only(&server, mode);
     });
 }
@@ -182,16 +138,9 @@ fn get_to_dash_writes_the_bytes_to_stdout() {
     let server = server();
     let content = write_random(server.root().join("f.bin"), 100_000, 8);
     let local = tempfile::tempdir().unwrap();
-    let out = ftpx()
-        .current_dir(local.path())
-        .args(["-q", "get", "-o", "-", &url(&server, "f.bin")])
-        .run();
+    let out = ftpx().current_dir(local.path()).args(["-q", "get", "-o", "-", &url(&server, "f.bin")]).run();
     out.assert_success();
-    assert!(
-        out.stdout == content,
-        "{} bytes on stdout",
-        out.stdout.len()
-    );
+    assert!(out.stdout == content, "{} bytes on stdout", out.stdout.len());
     assert!(dir_names(local.path()).is_empty(), "no local file for -o -");
 }
 
@@ -200,11 +149,7 @@ fn get_with_output_writes_to_that_path() {
     let server = server();
     let content = write_random(server.root().join("f.bin"), 10_000, 9);
     let local = tempfile::tempdir().unwrap();
-    ftpx()
-        .current_dir(local.path())
-        .args(["get", &url(&server, "f.bin"), "-o", "copy.bin"])
-        .run()
-        .assert_success();
+    ftpx().current_dir(local.path()).args(["get", &url(&server, "f.bin"), "-o", "copy.bin"]).run().assert_success();
     assert_eq!(fs::read(local.path().join("copy.bin")).unwrap(), content);
     assert_eq!(dir_names(local.path()), [b"copy.bin"]);
 }
@@ -243,11 +188,7 @@ fn credentials_from_the_user_flag_are_used() {
     let server = server();
     fs::write(server.root().join("f.txt"), "x").unwrap();
     let local = tempfile::tempdir().unwrap();
-    ftpx()
-        .current_dir(local.path())
-        .args(["-u", "alice:s3cret", "get", &server.url("f.txt")])
-        .run()
-        .assert_success();
+    ftpx().current_dir(local.path()).args(["-u", "alice:s3cret", "get", &server.url("f.txt")]).run().assert_success();
     assert!(server.commands().iter().any(|c| c == "USER alice"));
 }
 
@@ -255,15 +196,8 @@ fn credentials_from_the_user_flag_are_used() {
 fn quote_sends_the_command_and_prints_the_reply() {
     let server = server();
     fs::write(server.root().join("f.txt"), "x").unwrap();
-    let out = ftpx()
-        .args(["quote", &url(&server, ""), "SITE", "CHMOD", "600", "f.txt"])
-        .run();
+    let out = ftpx().args(["quote", &url(&server, ""), "SITE", "CHMOD", "600", "f.txt"]).run();
     out.assert_success();
     assert!(out.stdout_str().contains("200"), "{}", out.stdout_str());
-    assert!(
-        server
-            .commands()
-            .iter()
-            .any(|c| c == "SITE CHMOD 600 f.txt")
-    );
+    assert!(server.commands().iter().any(|c| c == "SITE CHMOD 600 f.txt"));
 }

@@ -79,15 +79,13 @@ impl Run {
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
-        self.args
-            .extend(args.into_iter().map(|a| a.as_ref().to_owned()));
+        self.args.extend(args.into_iter().map(|a| a.as_ref().to_owned()));
         self
     }
 
     /// Adds one variable to the otherwise cleared environment.
     pub fn env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Run {
-        self.envs
-            .push((key.as_ref().to_owned(), value.as_ref().to_owned()));
+        self.envs.push((key.as_ref().to_owned(), value.as_ref().to_owned()));
         self
     }
 
@@ -114,9 +112,7 @@ impl Run {
 
     /// The working directory the process gets.
     pub fn work_dir(&self) -> PathBuf {
-        self.cwd
-            .clone()
-            .unwrap_or_else(|| self.scratch.path().join("work"))
+        self.cwd.clone().unwrap_or_else(|| self.scratch.path().join("work"))
     }
 
     /// Runs to completion; panics (failing the test) if it cannot start or overruns its timeout.
@@ -128,11 +124,7 @@ impl Run {
             .env("HOME", self.home())
             .env("NO_COLOR", "1")
             .current_dir(self.work_dir())
-            .stdin(if self.stdin.is_some() {
-                Stdio::piped()
-            } else {
-                Stdio::null()
-            })
+            .stdin(if self.stdin.is_some() { Stdio::piped() } else { Stdio::null() })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         if let Some(path) = std::env::var_os("PATH") {
@@ -140,9 +132,8 @@ impl Run {
         }
         command.envs(self.envs.iter().map(|(k, v)| (k, v)));
         let started = Instant::now();
-        let mut child = command
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", self.program.to_string_lossy()));
+        let mut child =
+            command.spawn().unwrap_or_else(|e| panic!("cannot start {}: {e}", self.program.to_string_lossy()));
         // Feed stdin and drain both pipes on their own threads, so a child that fills one pipe
         // while we wait on another cannot deadlock the test.
         let feeder = child.stdin.take().map(|mut pipe| {
@@ -161,8 +152,7 @@ impl Run {
             if started.elapsed() > self.timeout {
                 let _ = child.kill();
                 let _ = child.wait();
-                let stderr =
-                    String::from_utf8_lossy(&stderr.join().unwrap_or_default()).into_owned();
+                let stderr = String::from_utf8_lossy(&stderr.join().unwrap_or_default()).into_owned();
                 panic!(
                     "{} {:?} timed out after {:?} and was killed; stderr so far:\n{stderr}",
                     self.program.to_string_lossy(),
@@ -219,17 +209,8 @@ impl Output {
     /// Panics unless stderr holds exactly one line of the form `ftpx: error: ...`.
     #[track_caller]
     pub fn assert_one_error_line(&self) -> &Output {
-        let errors: Vec<&str> = self
-            .stderr
-            .lines()
-            .filter(|line| line.starts_with("ftpx: error: "))
-            .collect();
-        assert_eq!(
-            errors.len(),
-            1,
-            "expected one `ftpx: error:` line on stderr, got:\n{}",
-            self.stderr
-        );
+        let errors: Vec<&str> = self.stderr.lines().filter(|line| line.starts_with("ftpx: error: ")).collect();
+        assert_eq!(errors.len(), 1, "expected one `ftpx: error:` line on stderr, got:\n{}", self.stderr);
         self
     }
 }
@@ -254,8 +235,7 @@ pub fn random_bytes(len: usize, seed: u64) -> Vec<u8> {
 /// Writes `len` random bytes (see [`random_bytes`]) to `path` and returns them.
 pub fn write_random(path: impl AsRef<Path>, len: usize, seed: u64) -> Vec<u8> {
     let bytes = random_bytes(len, seed);
-    std::fs::write(path.as_ref(), &bytes)
-        .unwrap_or_else(|e| panic!("write {}: {e}", path.as_ref().display()));
+    std::fs::write(path.as_ref(), &bytes).unwrap_or_else(|e| panic!("write {}: {e}", path.as_ref().display()));
     bytes
 }
 
@@ -264,13 +244,7 @@ pub fn dir_names(dir: impl AsRef<Path>) -> Vec<Vec<u8>> {
     use std::os::unix::ffi::OsStrExt;
     let mut names: Vec<Vec<u8>> = std::fs::read_dir(dir.as_ref())
         .unwrap_or_else(|e| panic!("read {}: {e}", dir.as_ref().display()))
-        .map(|entry| {
-            entry
-                .expect("directory entry")
-                .file_name()
-                .as_bytes()
-                .to_vec()
-        })
+        .map(|entry| entry.expect("directory entry").file_name().as_bytes().to_vec())
         .collect();
     names.sort();
     names

@@ -66,10 +66,7 @@ impl Script {
     }
 
     pub fn send_slowly(self, bytes: impl AsRef<[u8]>, delay: Duration) -> Script {
-        self.step(Step::SendSlowly {
-            bytes: bytes.as_ref().to_vec(),
-            delay,
-        })
+        self.step(Step::SendSlowly { bytes: bytes.as_ref().to_vec(), delay })
     }
 
     pub fn expect(self, prefix: &str) -> Script {
@@ -156,12 +153,7 @@ impl ScriptServer {
             .name(format!("ftp-script-{}", addr.port()))
             .spawn(move || player.play(listener, script.steps))
             .expect("spawn the script thread");
-        ScriptServer {
-            addr,
-            record,
-            stop,
-            thread: Some(thread),
-        }
+        ScriptServer { addr, record, stop, thread: Some(thread) }
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -250,26 +242,18 @@ impl Player {
     }
 
     fn stopped(&self) -> Result<(), End> {
-        if self.stop.load(Ordering::SeqCst) {
-            Err(End::Stopped)
-        } else {
-            Ok(())
-        }
+        if self.stop.load(Ordering::SeqCst) { Err(End::Stopped) } else { Ok(()) }
     }
 
     /// Polls `listener` so that a dropped [`ScriptServer`] can stop the wait.
     fn accept(&self, listener: &TcpListener, what: &str) -> Result<TcpStream, End> {
-        listener
-            .set_nonblocking(true)
-            .map_err(|e| End::Failed(format!("{what}: {e}")))?;
+        listener.set_nonblocking(true).map_err(|e| End::Failed(format!("{what}: {e}")))?;
         let deadline = Instant::now() + WAIT;
         loop {
             self.stopped()?;
             match listener.accept() {
                 Ok((stream, _)) => {
-                    stream
-                        .set_nonblocking(false)
-                        .map_err(|e| End::Failed(format!("{what}: {e}")))?;
+                    stream.set_nonblocking(false).map_err(|e| End::Failed(format!("{what}: {e}")))?;
                     return Ok(stream);
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock && Instant::now() < deadline => {
@@ -284,24 +268,18 @@ impl Player {
         let stream = self.accept(listener, "control connection")?;
         let _ = stream.set_nodelay(true);
         let _ = stream.set_read_timeout(Some(Duration::from_millis(100)));
-        let reader = stream
-            .try_clone()
-            .map_err(|e| End::Failed(format!("control connection: {e}")))?;
+        let reader = stream.try_clone().map_err(|e| End::Failed(format!("control connection: {e}")))?;
         self.reader = Some(BufReader::new(reader));
         self.control = Some(stream);
         Ok(())
     }
 
     fn control(&mut self) -> &mut TcpStream {
-        self.control
-            .as_mut()
-            .expect("the control connection is open")
+        self.control.as_mut().expect("the control connection is open")
     }
 
     fn write(&mut self, bytes: &[u8]) -> Result<(), End> {
-        self.control()
-            .write_all(bytes)
-            .map_err(|e| End::Failed(format!("send: {e}")))
+        self.control().write_all(bytes).map_err(|e| End::Failed(format!("send: {e}")))
     }
 
     /// Reads one line, polling the stop flag between read timeouts.
@@ -310,20 +288,12 @@ impl Player {
         let mut line = Vec::new();
         loop {
             self.stopped()?;
-            let reader = self
-                .reader
-                .as_mut()
-                .expect("the control connection is open");
+            let reader = self.reader.as_mut().expect("the control connection is open");
             match reader.read_until(b'\n', &mut line) {
                 Ok(0) => return Ok(None),
                 Ok(_) if line.ends_with(b"\n") => return Ok(Some(line)),
                 Ok(_) => {}
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                    ) =>
-                {
+                Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
                     if Instant::now() >= deadline {
                         return Err(End::Failed(format!("no line within {WAIT:?}")));
                     }
@@ -358,9 +328,7 @@ impl Player {
             }
             Step::Expect(prefix) => {
                 let raw = self.read_line().map_err(|end| match end {
-                    End::Failed(why) => {
-                        End::Failed(format!("step {index}: expected {prefix:?}: {why}"))
-                    }
+                    End::Failed(why) => End::Failed(format!("step {index}: expected {prefix:?}: {why}")),
                     stopped => stopped,
                 })?;
                 let Some(raw) = raw else {
@@ -368,14 +336,10 @@ impl Player {
                         "step {index}: expected {prefix:?}, but the client closed the connection"
                     )));
                 };
-                let line = String::from_utf8_lossy(&raw)
-                    .trim_end_matches(['\r', '\n'])
-                    .to_owned();
+                let line = String::from_utf8_lossy(&raw).trim_end_matches(['\r', '\n']).to_owned();
                 let mut record = self.record.lock().unwrap();
                 if !line.starts_with(&prefix) {
-                    record
-                        .mismatches
-                        .push(format!("step {index}: expected {prefix:?}, got {line:?}"));
+                    record.mismatches.push(format!("step {index}: expected {prefix:?}, got {line:?}"));
                 }
                 record.lines.push(line);
             }
@@ -395,8 +359,8 @@ impl Player {
                 return Ok(false);
             }
             Step::Passive(template) => {
-                let listener = TcpListener::bind("127.0.0.1:0")
-                    .map_err(|e| End::Failed(format!("step {index}: bind: {e}")))?;
+                let listener =
+                    TcpListener::bind("127.0.0.1:0").map_err(|e| End::Failed(format!("step {index}: bind: {e}")))?;
                 let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
                 let reply = template
                     .replace("{port}", &port.to_string())
@@ -411,16 +375,13 @@ impl Player {
                 self.data()?;
             }
             Step::DataSend(bytes) => {
-                self.data()?
-                    .write_all(&bytes)
-                    .map_err(|e| End::Failed(format!("step {index}: data send: {e}")))?;
+                self.data()?.write_all(&bytes).map_err(|e| End::Failed(format!("step {index}: data send: {e}")))?;
             }
             Step::DataReceive => {
                 let mut bytes = Vec::new();
                 let data = self.data()?;
                 let _ = data.set_read_timeout(Some(WAIT));
-                data.read_to_end(&mut bytes)
-                    .map_err(|e| End::Failed(format!("step {index}: data receive: {e}")))?;
+                data.read_to_end(&mut bytes).map_err(|e| End::Failed(format!("step {index}: data receive: {e}")))?;
                 self.record.lock().unwrap().data.extend_from_slice(&bytes);
             }
             Step::DataClose => {

@@ -280,33 +280,18 @@ impl TestServer {
                 (Some(dir), path)
             }
         };
-        let root = root
-            .canonicalize()
-            .expect("canonicalize the served directory");
+        let root = root.canonicalize().expect("canonicalize the served directory");
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        listener
-            .set_nonblocking(true)
-            .expect("set the listener non-blocking");
+        listener.set_nonblocking(true).expect("set the listener non-blocking");
         let addr = listener.local_addr().expect("listener address");
         let log = Arc::new(Mutex::new(Vec::new()));
-        let shared = Arc::new(Shared {
-            config,
-            root: root.clone(),
-            log: log.clone(),
-        });
+        let shared = Arc::new(Shared { config, root: root.clone(), log: log.clone() });
         let (shutdown, stop) = oneshot::channel();
         let thread = thread::Builder::new()
             .name(format!("ftp-server-{}", addr.port()))
             .spawn(move || serve(listener, shared, stop))
             .expect("spawn the server thread");
-        TestServer {
-            addr,
-            root,
-            log,
-            shutdown: Some(shutdown),
-            thread: Some(thread),
-            _dir: dir,
-        }
+        TestServer { addr, root, log, shutdown: Some(shutdown), thread: Some(thread), _dir: dir }
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -329,11 +314,7 @@ impl TestServer {
 
     /// `ftp://user:password@127.0.0.1:PORT/path`.
     pub fn url_as(&self, user: &str, password: &str, path: &str) -> String {
-        format!(
-            "ftp://{user}:{password}@{}/{}",
-            self.addr,
-            path.trim_start_matches('/')
-        )
+        format!("ftp://{user}:{password}@{}/{}", self.addr, path.trim_start_matches('/'))
     }
 
     /// Every command line received so far, in order, across all sessions, without the line end
@@ -344,10 +325,7 @@ impl TestServer {
 
     /// The command verbs received so far (`RETR`, `EPSV`, ...), upper-cased.
     pub fn verbs(&self) -> Vec<String> {
-        self.commands()
-            .iter()
-            .map(|line| line.split(' ').next().unwrap_or("").to_ascii_uppercase())
-            .collect()
+        self.commands().iter().map(|line| line.split(' ').next().unwrap_or("").to_ascii_uppercase()).collect()
     }
 }
 
@@ -372,10 +350,7 @@ struct Shared {
 /// The server thread: accept until told to stop, then drop the runtime, which cancels every session
 /// task and so closes its sockets.
 fn serve(listener: std::net::TcpListener, shared: Arc<Shared>, mut stop: oneshot::Receiver<()>) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("build the server runtime");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("build the server runtime");
     runtime.block_on(async move {
         let listener = TcpListener::from_std(listener).expect("register the listener");
         loop {

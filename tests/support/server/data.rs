@@ -54,11 +54,7 @@ impl TransferError {
 
 /// What a transfer command moves.
 enum Payload {
-    Send {
-        file: File,
-        offset: u64,
-        limit: Option<u64>,
-    },
+    Send { file: File, offset: u64, limit: Option<u64> },
     Receive(File),
     Listing(Vec<u8>),
 }
@@ -74,10 +70,7 @@ impl Session {
                         return Ok(listener);
                     }
                 }
-                Err(io::Error::new(
-                    io::ErrorKind::AddrInUse,
-                    "passive range exhausted",
-                ))
+                Err(io::Error::new(io::ErrorKind::AddrInUse, "passive range exhausted"))
             }
             None => TcpListener::bind((ip, 0)).await,
         }
@@ -88,10 +81,7 @@ impl Session {
         self.data = DataSetup::None;
         if self.config().passive_closed_port {
             // Bind and drop at once: the port was free a moment ago and nothing listens on it now.
-            let port = TcpListener::bind((self.local.ip(), 0))
-                .await?
-                .local_addr()?
-                .port();
+            let port = TcpListener::bind((self.local.ip(), 0)).await?.local_addr()?.port();
             self.data = DataSetup::PassiveClosed;
             return Ok(Some(port));
         }
@@ -121,11 +111,7 @@ impl Session {
             (None, IpAddr::V6(_)) => Ipv4Addr::LOCALHOST,
         };
         let [a, b, c, d] = ip.octets();
-        let text = format!(
-            "227 Entering Passive Mode ({a},{b},{c},{d},{},{}).",
-            port >> 8,
-            port & 0xFF
-        );
+        let text = format!("227 Entering Passive Mode ({a},{b},{c},{d},{},{}).", port >> 8, port & 0xFF);
         self.reply(text).await
     }
 
@@ -138,16 +124,13 @@ impl Session {
             }
             b"" | b"1" => {}
             _ => {
-                return self
-                    .reply("522 Network protocol not supported, use (1)")
-                    .await;
+                return self.reply("522 Network protocol not supported, use (1)").await;
             }
         }
         let Some(port) = self.open_passive().await? else {
             return self.reply("425 Could not open a passive port.").await;
         };
-        self.reply(format!("229 Entering Extended Passive Mode (|||{port}|)"))
-            .await
+        self.reply(format!("229 Entering Extended Passive Mode (|||{port}|)")).await
     }
 
     /// PORT and EPRT are accepted only towards the control connection's peer, which closes the
@@ -160,8 +143,7 @@ impl Session {
             return self.reply("500 Illegal PORT command.").await;
         }
         self.data = DataSetup::Active(target);
-        self.reply("200 PORT command successful. Consider using PASV.")
-            .await
+        self.reply("200 PORT command successful. Consider using PASV.").await
     }
 
     pub(super) async fn port(&mut self, arg: &[u8]) -> io::Result<()> {
@@ -180,10 +162,7 @@ impl Session {
         }
         match parse_eprt(arg) {
             Ok(target) => self.accept_active(target).await,
-            Err(EprtError::Protocol) => {
-                self.reply("522 Network protocol not supported, use (1)")
-                    .await
-            }
+            Err(EprtError::Protocol) => self.reply("522 Network protocol not supported, use (1)").await,
             Err(EprtError::Syntax) => self.reply("501 Illegal EPRT command.").await,
         }
     }
@@ -197,19 +176,13 @@ impl Session {
             return self.reply("550 Failed to open file.").await;
         };
         let offset = if self.config().ignore_rest { 0 } else { offset };
-        let mut opening = format!(
-            "150 Opening {} mode data connection for ",
-            if self.ascii { "ASCII" } else { "BINARY" }
-        )
-        .into_bytes();
+        let mut opening =
+            format!("150 Opening {} mode data connection for ", if self.ascii { "ASCII" } else { "BINARY" })
+                .into_bytes();
         opening.extend_from_slice(base_name(arg));
         opening.extend_from_slice(format!(" ({} bytes).", meta.len()).as_bytes());
         let limit = self.config().truncate_data;
-        let payload = Payload::Send {
-            file,
-            offset,
-            limit,
-        };
+        let payload = Payload::Send { file, offset, limit };
         self.transfer(&opening, payload).await
     }
 
@@ -223,46 +196,33 @@ impl Session {
             OpenOptions::new().append(true).create(true).open(&path)
         } else if offset > 0 {
             // REST STREAM before STOR (RFC 3659 section 5.5): overwrite from the offset on.
-            OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(false)
-                .open(&path)
-                .and_then(|mut file| {
-                    if file.metadata()?.len() < offset {
-                        return Err(io::Error::other("offset beyond the end of the file"));
-                    }
-                    file.set_len(offset)?;
-                    file.seek(SeekFrom::Start(offset))?;
-                    Ok(file)
-                })
+            OpenOptions::new().write(true).create(true).truncate(false).open(&path).and_then(|mut file| {
+                if file.metadata()?.len() < offset {
+                    return Err(io::Error::other("offset beyond the end of the file"));
+                }
+                file.set_len(offset)?;
+                file.seek(SeekFrom::Start(offset))?;
+                Ok(file)
+            })
         } else {
             File::create(&path)
         };
         let Ok(file) = opened else {
             return self.reply("553 Could not create file.").await;
         };
-        self.transfer(b"150 Ok to send data.", Payload::Receive(file))
-            .await
+        self.transfer(b"150 Ok to send data.", Payload::Receive(file)).await
     }
 
     pub(super) async fn list(&mut self, arg: &[u8], kind: ListKind) -> io::Result<()> {
         let Some(listing) = self.listing(arg, kind) else {
             return self.reply("550 No such file or directory.").await;
         };
-        self.transfer(
-            b"150 Here comes the directory listing.",
-            Payload::Listing(listing),
-        )
-        .await
+        self.transfer(b"150 Here comes the directory listing.", Payload::Listing(listing)).await
     }
 
     /// Runs `fut` while still reading the control connection: ABOR interrupts it, anything else
     /// is queued and handled after it (RFC 959 section 4.1.3 allows only ABOR, STAT and QUIT here).
-    async fn beside_control<F: Future>(
-        &mut self,
-        fut: F,
-    ) -> io::Result<Result<F::Output, Interrupt>> {
+    async fn beside_control<F: Future>(&mut self, fut: F) -> io::Result<Result<F::Output, Interrupt>> {
         let mut fut = pin!(fut);
         loop {
             let line = tokio::select! {
@@ -327,25 +287,15 @@ impl Session {
         let pace = Pace::new(self.config().throttle);
         let ascii = self.ascii;
         let moved = match payload {
-            Payload::Send {
-                file,
-                offset,
-                limit,
-            } => {
-                self.beside_control(send_file(data, file, offset, limit, ascii, pace))
-                    .await?
+            Payload::Send { file, offset, limit } => {
+                self.beside_control(send_file(data, file, offset, limit, ascii, pace)).await?
             }
-            Payload::Receive(file) => {
-                self.beside_control(receive_file(data, file, ascii, pace))
-                    .await?
-            }
+            Payload::Receive(file) => self.beside_control(receive_file(data, file, ascii, pace)).await?,
             Payload::Listing(bytes) => self.beside_control(send_bytes(data, bytes, pace)).await?,
         };
         match moved {
             Ok(Ok(())) => self.reply("226 Transfer complete.").await,
-            Ok(Err(TransferError::Network)) => {
-                self.reply("426 Connection closed; transfer aborted.").await
-            }
+            Ok(Err(TransferError::Network)) => self.reply("426 Connection closed; transfer aborted.").await,
             Ok(Err(TransferError::Local)) => self.reply("451 Local error in processing.").await,
             Err(Interrupt::Abort) => self.aborted().await,
             Err(Interrupt::Closed) => Ok(()),
@@ -354,8 +304,7 @@ impl Session {
 
     /// RFC 959 section 4.1.3 (ABOR): 426 for the interrupted transfer, then 226 for the ABOR.
     async fn aborted(&mut self) -> io::Result<()> {
-        self.reply("426 Connection closed; transfer aborted.\r\n226 Abort successful.")
-            .await
+        self.reply("426 Connection closed; transfer aborted.\r\n226 Abort successful.").await
     }
 }
 
@@ -368,11 +317,7 @@ struct Pace {
 
 impl Pace {
     fn new(bytes_per_sec: Option<u64>) -> Self {
-        Pace {
-            bytes_per_sec,
-            start: Instant::now(),
-            done: 0,
-        }
+        Pace { bytes_per_sec, start: Instant::now(), done: 0 }
     }
 
     /// The most to move in one step: a twentieth of a second's worth when throttled.
@@ -402,8 +347,7 @@ async fn send_file(
     ascii: bool,
     mut pace: Pace,
 ) -> Result<(), TransferError> {
-    file.seek(SeekFrom::Start(offset))
-        .map_err(TransferError::local)?;
+    file.seek(SeekFrom::Start(offset)).map_err(TransferError::local)?;
     let mut left = limit.unwrap_or(u64::MAX);
     let mut buf = vec![0u8; pace.chunk()];
     let mut last_was_cr = false;
@@ -427,27 +371,16 @@ async fn send_file(
     data.shutdown().await.map_err(TransferError::network)
 }
 
-async fn send_bytes(
-    mut data: TcpStream,
-    bytes: Vec<u8>,
-    mut pace: Pace,
-) -> Result<(), TransferError> {
+async fn send_bytes(mut data: TcpStream, bytes: Vec<u8>, mut pace: Pace) -> Result<(), TransferError> {
     for chunk in bytes.chunks(pace.chunk()) {
-        data.write_all(chunk)
-            .await
-            .map_err(TransferError::network)?;
+        data.write_all(chunk).await.map_err(TransferError::network)?;
         pace.moved(chunk.len()).await;
     }
     data.shutdown().await.map_err(TransferError::network)
 }
 
 /// Receives until the client closes the data connection; in ASCII mode CRLF is stored as LF.
-async fn receive_file(
-    mut data: TcpStream,
-    mut file: File,
-    ascii: bool,
-    mut pace: Pace,
-) -> Result<(), TransferError> {
+async fn receive_file(mut data: TcpStream, mut file: File, ascii: bool, mut pace: Pace) -> Result<(), TransferError> {
     let mut buf = vec![0u8; pace.chunk()];
     let mut held_cr = false;
     loop {
@@ -502,12 +435,7 @@ fn from_crlf(chunk: &[u8], held_cr: &mut bool) -> Vec<u8> {
 /// `h1,h2,h3,h4,p1,p2` (RFC 959 section 4.1.2).
 fn parse_port(arg: &[u8]) -> Option<SocketAddr> {
     let text = std::str::from_utf8(arg).ok()?;
-    let numbers: Vec<u8> = text
-        .trim()
-        .split(',')
-        .map(|n| n.trim().parse::<u8>())
-        .collect::<Result<_, _>>()
-        .ok()?;
+    let numbers: Vec<u8> = text.trim().split(',').map(|n| n.trim().parse::<u8>()).collect::<Result<_, _>>().ok()?;
     let [a, b, c, d, p1, p2] = numbers[..] else {
         return None;
     };

@@ -11,9 +11,7 @@ use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /// A broken-down UTC time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,22 +37,12 @@ impl Utc {
         let days = secs.div_euclid(86_400);
         let in_day = secs.rem_euclid(86_400) as u32;
         let (year, month, day) = civil_from_days(days);
-        Utc {
-            year,
-            month,
-            day,
-            hour: in_day / 3600,
-            minute: in_day / 60 % 60,
-            second: in_day % 60,
-        }
+        Utc { year, month, day, hour: in_day / 3600, minute: in_day / 60 % 60, second: in_day % 60 }
     }
 
     /// The RFC 3659 `time-val` form used by MDTM and the `modify` fact: `YYYYMMDDHHMMSS`.
     pub fn time_val(&self) -> String {
-        format!(
-            "{:04}{:02}{:02}{:02}{:02}{:02}",
-            self.year, self.month, self.day, self.hour, self.minute, self.second
-        )
+        format!("{:04}{:02}{:02}{:02}{:02}{:02}", self.year, self.month, self.day, self.hour, self.minute, self.second)
     }
 }
 
@@ -65,16 +53,11 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let shifted = days + 719_468; // days from 0000-03-01 to 1970-01-01
     let era = shifted.div_euclid(146_097);
     let day_of_era = shifted.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_from_march = (5 * day_of_year + 2) / 153;
     let day = (day_of_year - (153 * month_from_march + 2) / 5 + 1) as u32;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    } as u32;
+    let month = if month_from_march < 10 { month_from_march + 3 } else { month_from_march - 9 } as u32;
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     (year, month, day)
 }
@@ -112,12 +95,7 @@ fn mode_string(meta: &Metadata) -> String {
 /// One line of `ls -l` output as vsftpd writes it: mode, links, owner, group, size, date, name.
 /// The date shows the time for files changed in the last six months and the year otherwise, like
 /// `ls`; clients that parse LIST must cope with both. `link_target` is appended as `-> target`.
-pub fn ls_line(
-    name: &[u8],
-    meta: &Metadata,
-    link_target: Option<&[u8]>,
-    now: SystemTime,
-) -> Vec<u8> {
+pub fn ls_line(name: &[u8], meta: &Metadata, link_target: Option<&[u8]>, now: SystemTime) -> Vec<u8> {
     let time = modified(meta);
     let utc = Utc::from_system_time(time);
     let month = MONTHS[(utc.month - 1) as usize];
@@ -131,15 +109,9 @@ pub fn ls_line(
     } else {
         format!("{month} {:>2}  {}", utc.day, utc.year)
     };
-    let mut line = format!(
-        "{} {:>4} {:<8} {:<8} {:>12} {date} ",
-        mode_string(meta),
-        meta.nlink(),
-        "ftp",
-        "ftp",
-        meta.len()
-    )
-    .into_bytes();
+    let mut line =
+        format!("{} {:>4} {:<8} {:<8} {:>12} {date} ", mode_string(meta), meta.nlink(), "ftp", "ftp", meta.len())
+            .into_bytes();
     line.extend_from_slice(name);
     if let Some(target) = link_target {
         line.extend_from_slice(b" -> ");
@@ -169,13 +141,7 @@ pub enum ListKind {
     Machine,
 }
 
-pub fn entry_line(
-    kind: ListKind,
-    name: &[u8],
-    full: &Path,
-    meta: &fs::Metadata,
-    now: SystemTime,
-) -> Vec<u8> {
+pub fn entry_line(kind: ListKind, name: &[u8], full: &Path, meta: &fs::Metadata, now: SystemTime) -> Vec<u8> {
     match kind {
         ListKind::Names => name.to_vec(),
         ListKind::Long => {

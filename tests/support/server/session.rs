@@ -106,11 +106,7 @@ impl Session {
         };
         let (read, writer) = stream.into_split();
         let mut session = Session {
-            reader: LineReader {
-                half: read,
-                buf: Vec::new(),
-                log: shared.log.clone(),
-            },
+            reader: LineReader { half: read, buf: Vec::new(), log: shared.log.clone() },
             shared,
             writer,
             peer,
@@ -160,10 +156,8 @@ impl Session {
     /// Handles one command line; `Ok(false)` ends the session.
     async fn command(&mut self, line: &[u8]) -> io::Result<bool> {
         let (verb, arg) = split_command(line);
-        let before_login = matches!(
-            verb.as_str(),
-            "USER" | "PASS" | "QUIT" | "FEAT" | "OPTS" | "NOOP" | "HELP" | "AUTH" | "SYST"
-        );
+        let before_login =
+            matches!(verb.as_str(), "USER" | "PASS" | "QUIT" | "FEAT" | "OPTS" | "NOOP" | "HELP" | "AUTH" | "SYST");
         if !self.logged_in && !before_login {
             self.reply("530 Please login with USER and PASS.").await?;
             return Ok(true);
@@ -201,10 +195,7 @@ impl Session {
             "CWD" | "XCWD" => self.cwd(arg).await?,
             "CDUP" | "XCUP" => self.cwd(b"..").await?,
             "MKD" | "XMKD" => self.mkd(arg).await?,
-            "RMD" | "XRMD" => {
-                self.simple(arg, |p| fs::remove_dir(p), "Remove directory")
-                    .await?
-            }
+            "RMD" | "XRMD" => self.simple(arg, |p| fs::remove_dir(p), "Remove directory").await?,
             "DELE" => self.simple(arg, |p| fs::remove_file(p), "Delete").await?,
             "RNFR" => self.rnfr(arg).await?,
             "RNTO" => self.rnto(arg).await?,
@@ -250,10 +241,7 @@ impl Session {
         };
         let config = self.config();
         let anonymous = config.anonymous && (user == "anonymous" || user == "ftp");
-        let known = config
-            .users
-            .get(&user)
-            .is_some_and(|password| password.as_bytes() == arg);
+        let known = config.users.get(&user).is_some_and(|password| password.as_bytes() == arg);
         if anonymous || known {
             self.logged_in = true;
             self.reply("230 Login successful.").await
@@ -297,8 +285,7 @@ impl Session {
                 self.reply("501 Option not understood.").await
             }
         } else if arg.starts_with(b"MLST") && self.config().mlsd {
-            self.reply("200 MLST OPTS type;size;modify;perm;UNIX.mode;")
-                .await
+            self.reply("200 MLST OPTS type;size;modify;perm;UNIX.mode;").await
         } else {
             self.reply("501 Option not understood.").await
         }
@@ -332,11 +319,7 @@ impl Session {
     /// The components of `arg` taken relative to the working directory (or to the root when it
     /// starts with `/`), with `.` and `..` resolved; `..` at the root stays at the root.
     fn components(&self, arg: &[u8]) -> Vec<Vec<u8>> {
-        let mut parts = if arg.starts_with(b"/") {
-            Vec::new()
-        } else {
-            self.cwd.clone()
-        };
+        let mut parts = if arg.starts_with(b"/") { Vec::new() } else { self.cwd.clone() };
         for part in arg.split(|&b| b == b'/') {
             match part {
                 b"" | b"." => {}
@@ -399,20 +382,14 @@ impl Session {
     }
 
     /// A command that is one file-system call on one path, answered 250 or 550.
-    async fn simple(
-        &mut self,
-        arg: &[u8],
-        operation: fn(&Path) -> io::Result<()>,
-        what: &str,
-    ) -> io::Result<()> {
+    async fn simple(&mut self, arg: &[u8], operation: fn(&Path) -> io::Result<()>, what: &str) -> io::Result<()> {
         let done = match self.resolve(arg) {
             // Never remove the served root itself.
             Some(path) if path != self.shared.root => operation(&path).is_ok(),
             _ => false,
         };
         if done {
-            self.reply(format!("250 {what} operation successful."))
-                .await
+            self.reply(format!("250 {what} operation successful.")).await
         } else {
             self.reply(format!("550 {what} operation failed.")).await
         }
@@ -436,11 +413,7 @@ impl Session {
             Some(to) if to != self.shared.root => fs::rename(from, to).is_ok(),
             _ => false,
         };
-        if renamed {
-            self.reply("250 Rename successful.").await
-        } else {
-            self.reply("550 Rename failed.").await
-        }
+        if renamed { self.reply("250 Rename successful.").await } else { self.reply("550 Rename failed.").await }
     }
 
     pub(super) fn regular_file(&self, arg: &[u8]) -> Option<(PathBuf, fs::Metadata)> {
@@ -465,27 +438,17 @@ impl Session {
                 let stamp = Utc::from_system_time(time).time_val();
                 self.reply(format!("213 {stamp}")).await
             }
-            None => {
-                self.reply("550 Could not get file modification time.")
-                    .await
-            }
+            None => self.reply("550 Could not get file modification time.").await,
         }
     }
 
     async fn rest(&mut self, arg: &[u8]) -> io::Result<()> {
-        match std::str::from_utf8(arg)
-            .ok()
-            .and_then(|s| s.parse::<u64>().ok())
-        {
+        match std::str::from_utf8(arg).ok().and_then(|s| s.parse::<u64>().ok()) {
             Some(offset) => {
                 self.rest = offset;
-                self.reply(format!("350 Restart position accepted ({offset})."))
-                    .await
+                self.reply(format!("350 Restart position accepted ({offset}).")).await
             }
-            None => {
-                self.reply("501 REST requires a value greater than or equal to 0.")
-                    .await
-            }
+            None => self.reply("501 REST requires a value greater than or equal to 0.").await,
         }
     }
 
@@ -567,33 +530,22 @@ impl Session {
             cdir.push(b'.');
             line(&cdir);
         }
-        let mut entries: Vec<_> = fs::read_dir(&path)
-            .ok()?
-            .filter_map(Result::ok)
-            .map(|entry| entry.file_name())
-            .collect();
+        let mut entries: Vec<_> =
+            fs::read_dir(&path).ok()?.filter_map(Result::ok).map(|entry| entry.file_name()).collect();
         entries.sort();
         for name in entries {
             let full = path.join(&name);
             let Ok(meta) = fs::symlink_metadata(&full) else {
                 continue;
             };
-            line(&listing::entry_line(
-                kind,
-                name.as_bytes(),
-                &full,
-                &meta,
-                now,
-            ));
+            line(&listing::entry_line(kind, name.as_bytes(), &full, &meta, now));
         }
         Some(out)
     }
 
     async fn mlst(&mut self, arg: &[u8]) -> io::Result<()> {
         let parts = self.components(arg);
-        let meta = self
-            .real_path(&parts)
-            .and_then(|path| fs::metadata(path).ok());
+        let meta = self.real_path(&parts).and_then(|path| fs::metadata(path).ok());
         let Some(meta) = meta else {
             return self.reply("550 No such file or directory.").await;
         };
