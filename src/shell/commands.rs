@@ -262,12 +262,18 @@ impl State {
         if let Some(port) = port {
             target.port = port;
         }
-        self.close().await;
         let creds = self.ctx.credentials(&target)?;
         let observer: Arc<dyn ftp::Observer> = self.replies.clone();
         // With TLS for ftps://, ftpes:// and --tls, as for the one-shot commands.
         let config = self.ctx.session_config(&target)?;
         let mut session = Session::connect(&target.host, target.port, config, observer, "").await?;
+        // Only now that the new server answered is the old session closed (quietly): a mistyped
+        // host leaves the user where they were.
+        {
+            let replies = self.replies.clone();
+            let _quiet = replies.hold();
+            self.close().await;
+        }
         let login = session.login(&creds.user, creds.password.as_ref(), creds.account.as_ref()).await;
         let path = std::mem::take(&mut target.path);
         let place = Place { target, creds, cwd: None };
