@@ -95,6 +95,11 @@ impl Shell {
                     if self.input.is_interactive() {
                         println!();
                     }
+                    // SIGTERM at the prompt, or any signal while a script waited for its next
+                    // line: the status says so (143, 130).
+                    if interrupt::has_fired() {
+                        return interrupt::exit_status();
+                    }
                     break;
                 }
             };
