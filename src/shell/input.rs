@@ -13,7 +13,6 @@ use rustyline::config::{CompletionType, Config};
 use rustyline::error::ReadlineError;
 use rustyline::history::FileHistory;
 use rustyline::{Editor, history::History};
-use tokio::io::{AsyncBufReadExt, BufReader, Stdin};
 use tokio::sync::mpsc;
 
 use super::complete::{ListRequest, ShellHelper};
@@ -40,7 +39,9 @@ enum Request {
 
 pub enum Input {
     Editor(EditorInput),
-    Piped(BufReader<Stdin>),
+    /// Lines read from stdin on a thread of their own: a read blocked on a pipe that stays open
+    /// must not keep the process from exiting (tokio's blocking pool would be waited for).
+    Piped(mpsc::Receiver<String>),
 }
 
 pub struct EditorInput {
@@ -51,7 +52,30 @@ pub struct EditorInput {
 
 impl Input {
     pub fn piped() -> Input {
-        Input::Piped(BufReader::new(tokio::io::stdin()))
+        let (tx, rx) = mpsc::channel(16);
+        thread::Builder::new()
+            .name("ftpx-script".into())
+            .spawn(move || {
+                use std::io::BufRead;
+                let mut stdin = std::io::stdin().lock();
+                let mut buf = Vec::new();
+                loop {
+                    buf.clear();
+                    match stdin.read_until(b'\n', &mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(_) => {
+                            while buf.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+                                buf.pop();
+                            }
+                            if tx.blocking_send(String::from_utf8_lossy(&buf).into_owned()).is_err() {
+                                break;
+                            }
+                        }
+                    }
+                }
+            })
+            .expect("spawn the script reader thread");
+        Input::Piped(rx)
     }
 
     /// Starts rustyline on its own thread, with the history file (if any).
@@ -95,16 +119,10 @@ impl Input {
     }
 
     /// The next script line, for piped input.
-    pub async fn next_piped(reader: &mut BufReader<Stdin>) -> Read {
-        let mut buf = Vec::new();
-        match reader.read_until(b'\n', &mut buf).await {
-            Ok(0) | Err(_) => Read::End,
-            Ok(_) => {
-                while buf.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-                    buf.pop();
-                }
-                Read::Line(String::from_utf8_lossy(&buf).into_owned())
-            }
+    pub async fn next_piped(lines: &mut mpsc::Receiver<String>) -> Read {
+        match lines.recv().await {
+            Some(line) => Read::Line(line),
+            None => Read::End,
         }
     }
 }
