@@ -11,14 +11,15 @@ use std::time::Duration;
 use anyhow::{Context as _, Result, bail};
 
 use crate::cli::{
-    Cli, Command as Sub, GetArgs, GlobalArgs, LsArgs, MkdirArgs, ModeArg, PasvAddressArg, PutArgs, QuoteArgs,
-    TlsDataArg, TlsMaxArg,
+    Cli, Command as Sub, GetArgs, GlobalArgs, LsArgs, MkdirArgs, ModeArg, PasvAddressArg, ProbeArgs, PutArgs,
+    QuoteArgs, TlsDataArg, TlsMaxArg,
 };
 use crate::error::{AppError, exit};
 use crate::ftp::list::{self, Entry};
 use crate::ftp::tls::{TlsConfig, TlsOptions, TlsSetup};
 use crate::ftp::{self, Command, Config, DataMode, ModePolicy, PasvAddress, Session};
 use crate::netrc::Netrc;
+use crate::probe;
 use crate::progress::ProgressMode;
 use crate::secret::Secret;
 use crate::shell;
@@ -45,11 +46,14 @@ pub async fn run(cli: Cli, host: &mut Option<String>) -> Result<u8> {
         let url = Target::mask(url);
         bail!(AppError::Usage(format!("'{url}' before a subcommand: a subcommand takes its URL after it")));
     }
-    let ctx = Context::new(&cli.global, 60.0)?;
     let Some(command) = cli.command else {
+        let ctx = Context::new(&cli.global, 60.0)?;
         let options = shell::Options { url: cli.shell.url, keep_going: cli.shell.keep_going };
         return shell::run(ctx, options).await;
     };
+    // In probe, --timeout is the deadline of each whole attempt, and the answer is wanted soon.
+    let default_timeout = if matches!(command, Sub::Probe(_)) { 5.0 } else { 60.0 };
+    let ctx = Context::new(&cli.global, default_timeout)?;
     let result = match command {
         Sub::Shell(args) => {
             let options = shell::Options { url: args.url, keep_going: args.keep_going };
@@ -63,6 +67,7 @@ pub async fn run(cli: Cli, host: &mut Option<String>) -> Result<u8> {
         Sub::Mkdir(args) => mkdir(&ctx, args, host).await,
         Sub::Mv(args) => mv(&ctx, &args.url, &args.new_path, host).await,
         Sub::Quote(args) => quote(&ctx, args, host).await,
+        Sub::Probe(args) => probe(&ctx, args, host).await,
     };
     ctx.transcript.flush();
     result
@@ -137,11 +142,12 @@ impl Context {
     /// Connects to the target's server and logs in, labelling the session's events with `label`.
     pub async fn open(&self, target: &Target, label: &str) -> Result<Session> {
         let creds = self.credentials(target)?;
-        self.connect(target, &creds, label, self.transcript.clone()).await
+        self.login(target, &creds, self.session_config(target)?, label).await
     }
 
-    /// The credentials for `target` by the rules of [`target::credentials`]; a missing password
-    /// is asked for on a terminal, with echo off.
+    /// The credentials for `target` by the usual rules, asking for a missing password on a
+    /// terminal (echo off). Separate from [`Context::login`] so the probe asks once for its
+    /// several sessions, and the shell can reconnect without asking again.
     pub fn credentials(&self, target: &Target) -> Result<Credentials> {
         let env_password = std::env::var("FTPX_PASSWORD").ok();
         let sources =
@@ -153,16 +159,27 @@ impl Context {
         Ok(creds)
     }
 
-    /// Connects, logs in with `creds` and asks for the server's features; the engine's events go
-    /// to `observer`.
-    pub async fn connect(
+    /// Connects with `config` (from [`Context::session_config`]) and logs in with `creds`.
+    pub async fn login(
         &self,
         target: &Target,
         creds: &Credentials,
+        config: Arc<Config>,
+        label: &str,
+    ) -> Result<Session> {
+        self.login_observed(target, creds, config, label, self.transcript.clone()).await
+    }
+
+    /// [`Context::login`] with the engine's events going to `observer` (the shell's, which also
+    /// shows the server's replies).
+    pub async fn login_observed(
+        &self,
+        target: &Target,
+        creds: &Credentials,
+        config: Arc<Config>,
         label: &str,
         observer: Arc<dyn ftp::Observer>,
     ) -> Result<Session> {
-        let config = self.session_config(target)?;
         let mut session = Session::connect(&target.host, target.port, config, observer, label).await?;
         session.login(&creds.user, creds.password.as_ref(), creds.account.as_ref()).await?;
         session.negotiate_features().await?;
@@ -357,6 +374,10 @@ async fn get(ctx: &Context, args: GetArgs, host: &mut Option<String>) -> Result<
     if to_stdout && args.resume {
         bail!(AppError::Usage("-c cannot resume a download to stdout".into()));
     }
+    if let Some(dir) = out.filter(|p| p.as_os_str().as_bytes().ends_with(b"/")) {
+        // `-o dir/` names a directory: made if missing, like the URL form `ftp://host/dir/`.
+        std::fs::create_dir_all(dir).map_err(|e| AppError::local(dir, e))?;
+    }
     let mut sessions = Sessions::new(ctx);
     for target in &targets {
         let sink = if to_stdout {
@@ -399,7 +420,7 @@ async fn put(ctx: &Context, mut args: PutArgs, host: &mut Option<String>) -> Res
         };
         transfer::upload(&mut session, local, &remote, args.resume, args.ascii, ctx.progress)
             .await
-            .with_context(|| format!("could not upload {}", local.display()))?;
+            .with_context(|| format!("could not upload {} to '{}'", local.display(), escape(&remote)))?;
     }
     session.quit().await;
     Ok(exit::OK)
@@ -477,6 +498,55 @@ async fn quote(ctx: &Context, args: QuoteArgs, host: &mut Option<String>) -> Res
         return Err(AppError::QuoteFailed(reply.code).into());
     }
     Ok(exit::OK)
+}
+
+/// `ftpx probe`: the four attempts at once, then the diagnosis, as a report or JSON.
+async fn probe(ctx: &Context, args: ProbeArgs, host: &mut Option<String>) -> Result<u8> {
+    let target = parse_target(&args.target, host)?;
+    let path = match args.path {
+        Some(p) => Some(p.into_bytes()),
+        None => Some(target.path.clone()).filter(|p| !p.is_empty()),
+    };
+    let creds = ctx.credentials(&target)?;
+    probe_report(ctx, &target, &creds, path, ctx.config.timeout, args.json).await
+}
+
+/// The probe against `target` as `creds`, each attempt within `deadline`, and its report (or
+/// JSON) on stdout; the exit status says whether a mode works. For `ftpx probe` and the shell's
+/// `probe`.
+pub async fn probe_report(
+    ctx: &Context,
+    target: &Target,
+    creds: &Credentials,
+    path: Option<Vec<u8>>,
+    deadline: Duration,
+    json: bool,
+) -> Result<u8> {
+    let mut config = (*ctx.session_config(target)?).clone();
+    // PASV's own attempt follows the default policy (the control peer); the probe tries the
+    // advertised address separately, whatever --pasv-address says.
+    config.pasv_address = PasvAddress::Peer;
+    config.timeout = deadline;
+    // No connect may outlive the attempt's deadline.
+    config.connect_timeout = config.connect_timeout.min(config.timeout);
+    let config = Arc::new(config);
+    let plan = probe::Plan { host: target.host.clone(), port: target.port, path, deadline: config.timeout };
+    let open = async |label: &'static str| ctx.login(target, creds, config.clone(), label).await;
+    let observations = probe::observe(&plan, &open).await?;
+    let diagnosis = probe::diagnose(&observations);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &probe::render::json(&observations, &diagnosis))?;
+        out.write_all(b"\n")?;
+    } else {
+        let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        colored::control::set_override(color);
+        let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100);
+        out.write_all(probe::render::terminal(&observations, &diagnosis, color, width).as_bytes())?;
+    }
+    out.flush()?;
+    Ok(if diagnosis.recommended.is_some() { exit::OK } else { exit::PROBE_NOTHING_WORKS })
 }
 
 #[cfg(test)]

@@ -200,6 +200,14 @@ pub enum Command {
     Mv(MvArgs),
     /// Send a raw command and print the reply; the exit status follows the reply's class
     Quote(QuoteArgs),
+    /// Test EPSV, PASV, EPRT and PORT against the server at once, and explain what gets through
+    ///
+    /// Each mode lists a directory on its own control connection; all four run at the same time,
+    /// each within --timeout (5 s by default here), so the answer comes in about that time. The
+    /// report says which mode to use, why the others fail (firewall, NAT, server settings), and
+    /// what to change at the client and at the server. Exit status 0 when a mode works, 10 when
+    /// none does, 3 or 4 when the server cannot be reached or the login fails.
+    Probe(ProbeArgs),
     /// Start the interactive shell, connected to URL if given (the same as ftpx [URL])
     Shell(ShellArgs),
 }
@@ -282,6 +290,18 @@ pub struct QuoteArgs {
     /// The raw command and its arguments, e.g. SITE CHMOD 644 file
     #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
     pub command: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// The server: HOST[:PORT] or ftp://[user[:password]@]host[:port][/dir]
+    pub target: String,
+    /// Directory to list in each attempt (default: the URL's path, or the login directory)
+    #[arg(long, value_name = "DIR")]
+    pub path: Option<String>,
+    /// Print one JSON object instead of the report
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[cfg(test)]

@@ -129,10 +129,7 @@ pub async fn download(
             let path = part.as_deref().unwrap_or(Path::new("-"));
             return Err(AppError::local(path, e).into());
         }
-        Err(CopyError::Data(e)) => {
-            let _ = session.abort_data(data).await;
-            Err(e)
-        }
+        Err(CopyError::Data(e)) => Err(data_failed(session, data, e).await),
         Err(CopyError::Interrupted) => {
             abort_briefly(session, data).await;
             let kept = part.as_ref().map(|p| format!("; {} kept{RESUME_GET}", p.display())).unwrap_or_default();
@@ -140,6 +137,16 @@ pub async fn download(
         }
     };
     let keep = part.as_ref().map(|p| format!("; {} kept{RESUME_GET}", p.display())).unwrap_or_default();
+    // What the caller's "could not download" is followed by: the .part that stays, when one does.
+    let kept =
+        || part.as_ref().map_or_else(|| "nothing saved".to_owned(), |p| format!("{} kept{RESUME_GET}", p.display()));
+    let finished = match finished {
+        // The server refused the data connection's TLS session (vsftpd's 522 when it did not
+        // resume the control connection's): that refusal is why bytes are missing, and what the
+        // user must see, with its exit code.
+        Err(e) if e.downcast_ref::<ftp::Error>().is_some_and(ftp::Error::is_tls) => return Err(e.context(kept())),
+        other => other,
+    };
     if let Some(size) = size
         && offset + received != size
     {
@@ -150,7 +157,7 @@ pub async fn download(
         ))
         .into());
     }
-    finished.with_context(|| format!("could not download '{shown}'{keep}"))?;
+    finished.with_context(kept)?;
     if let (Some(part), Some(dest)) = (&part, dest) {
         std::fs::rename(part, dest).map_err(|e| AppError::local(dest, e))?;
     }
@@ -199,6 +206,21 @@ enum CopyError {
     Data(anyhow::Error),
     /// Ctrl-C or SIGTERM.
     Interrupted,
+}
+
+/// The data connection failed under a transfer. A stall (idle timeout) gets ABOR. Otherwise the
+/// server closed or reset it, and its final reply says why (vsftpd's 522 for a TLS session that
+/// did not resume, 426, 552 over quota) and is already on its way: it is read, and reported instead
+/// of a bare "broken pipe" or "connection reset" when it is a refusal.
+async fn data_failed(session: &mut Session, data: DataStream, e: anyhow::Error) -> anyhow::Error {
+    if e.downcast_ref::<ftp::Error>().is_some_and(ftp::Error::is_timeout) {
+        let _ = session.abort_data(data).await;
+        return e;
+    }
+    match session.finish_data(data).await {
+        Err(refused) if refused.reply().is_some() || refused.is_tls() => anyhow::Error::new(refused),
+        _ => e,
+    }
 }
 
 /// ABOR with a short bound: after a signal the user is waiting. A session whose ABOR was not
@@ -367,17 +389,14 @@ async fn send_file(
             let _ = session.abort_data(data).await;
             return Err(AppError::local(local, e).into());
         }
-        Err(CopyError::Data(e)) => {
-            let _ = session.abort_data(data).await;
-            return Err(e.context(format!("could not upload '{shown}'")));
-        }
+        Err(CopyError::Data(e)) => return Err(data_failed(session, data, e).await),
         Err(CopyError::Interrupted) => {
             abort_briefly(session, data).await;
             return Err(AppError::Interrupted(format!("interrupted; {RESUME_PUT}")).into());
         }
     }
     let sent = data.bytes();
-    session.finish_data(data).await.with_context(|| format!("could not upload '{shown}'"))?;
+    session.finish_data(data).await?;
     if !ascii && session.features().size {
         // The server's count is the proof that every byte landed.
         let expected = before + len;

@@ -78,6 +78,9 @@ pub struct Session {
     /// an earlier command, so nothing more is sent.
     broken: bool,
     greeting: Option<Reply>,
+    /// The last reply read, for callers that compose their own steps and report what the
+    /// server said (the probe shows the reply to each mode command).
+    last_reply: Option<Reply>,
 }
 
 impl Session {
@@ -166,6 +169,7 @@ impl Session {
             transfer_type: None,
             broken: false,
             greeting: None,
+            last_reply: None,
         };
         match &tls {
             Some(t) if t.implicit => {
@@ -246,6 +250,11 @@ impl Session {
         self.greeting.as_ref()
     }
 
+    /// The last reply read on the control connection.
+    pub fn last_reply(&self) -> Option<&Reply> {
+        self.last_reply.as_ref()
+    }
+
     pub fn peer_addr(&self) -> SocketAddr {
         self.peer
     }
@@ -314,6 +323,7 @@ impl Session {
         match result {
             Ok(reply) => {
                 self.emit("control", &Event::Received(&reply));
+                self.last_reply = Some(reply.clone());
                 if reply.code == 421 {
                     // RFC 959 §4.2: 421 may come in answer to any command; the server is leaving.
                     self.broken = true;

@@ -226,10 +226,8 @@ pub enum AddressError {
 pub fn parse_227(text: &[u8]) -> Result<SocketAddrV4, AddressError> {
     let mut i = 0;
     while i < text.len() {
-        if text[i].is_ascii_digit()
-            && (i == 0 || !text[i - 1].is_ascii_digit())
-            && let Some(nums) = six_numbers(&text[i..])
-        {
+        let starts_number = text[i].is_ascii_digit() && (i == 0 || !text[i - 1].is_ascii_digit());
+        if starts_number && let Some(nums) = six_numbers(&text[i..]) {
             if let Some(&n) = nums.iter().find(|&&n| n > 255) {
                 return Err(AddressError::OutOfRange(n));
             }

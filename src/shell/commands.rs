@@ -6,6 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context as _, Result, bail};
 use clap::CommandFactory;
@@ -244,13 +245,7 @@ impl State {
                 self.replies.set_verbose(on);
                 println!("Verbose mode {}.", on_off(on));
             }
-            Cmd::Probe => {
-                bail!(AppError::Usage(
-                    "the probe is not built into this ftpx yet; meanwhile `mode epsv`, `mode pasv`, `mode eprt` \
-                     and `mode port`, each followed by `ls`, show which data-connection mode gets through"
-                        .into()
-                ));
-            }
+            Cmd::Probe { path, json } => self.probe(input, path, json).await?,
             Cmd::Help { command } => help(command.as_deref())?,
             Cmd::Bye => return Ok(Flow::Exit),
         }
@@ -296,6 +291,21 @@ impl State {
                 .with_context(|| format!("could not change the directory to '{shown}'"))?;
         }
         self.refresh_cwd().await;
+        Ok(())
+    }
+
+    /// `ftpx probe` against the server this session is on, as the same user, listing the current
+    /// directory (or `path`).
+    async fn probe(&mut self, input: &mut Input, path: Option<String>, json: bool) -> Result<()> {
+        self.session(input).await?;
+        let Conn::Up { place, .. } = &self.conn else { unreachable!("session() connected") };
+        let path = path.map(String::into_bytes).or_else(|| place.cwd.clone());
+        // As for `ftpx probe`: each attempt's deadline is --timeout, 5 s unless given.
+        let deadline = self.ctx.global.timeout.map_or(Duration::from_secs(5), Duration::from_secs_f64);
+        let code = crate::app::probe_report(&self.ctx, &place.target, &place.creds, path, deadline, json).await?;
+        if code != exit::OK {
+            return Err(Reported(code).into());
+        }
         Ok(())
     }
 

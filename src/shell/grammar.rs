@@ -216,8 +216,17 @@ pub enum Cmd {
     Progress(ToggleArg),
     /// Toggle showing the server's replies
     Verbose(ToggleArg),
-    /// Diagnose which data-connection modes work with this server
-    Probe,
+    /// Try EPSV, PASV, EPRT and PORT against this server at once, and explain what gets through
+    ///
+    /// Each mode lists the directory (the current one unless given) on a connection of its own,
+    /// as `ftpx probe` does, within --timeout (5 s unless given).
+    Probe {
+        #[arg(value_name = "REMOTE-DIR")]
+        path: Option<String>,
+        /// Print one JSON object instead of the report
+        #[arg(long)]
+        json: bool,
+    },
     /// Run a local shell command, or a shell: ! [COMMAND]
     #[command(name = "!")]
     Shell {

@@ -407,7 +407,10 @@ impl State {
     async fn reconnect(&mut self) -> Result<()> {
         let Conn::Lost(place) = std::mem::replace(&mut self.conn, Conn::Closed) else { return Ok(()) };
         let observer: Arc<dyn ftp::Observer> = self.replies.clone();
-        let result = self.ctx.connect(&place.target, &place.creds, "", observer).await;
+        let result = match self.ctx.session_config(&place.target) {
+            Ok(config) => self.ctx.login_observed(&place.target, &place.creds, config, "", observer).await,
+            Err(e) => Err(e),
+        };
         let mut session = match result {
             Ok(s) => s,
             Err(e) => {

@@ -420,3 +420,16 @@ fn sigterm_while_a_script_waits_exits_143() {
     };
     assert_eq!(status.code(), Some(143));
 }
+
+#[test]
+fn probe_runs_against_the_current_server_and_directory() {
+    let server = server_with(ServerConfig::new().passive_closed_port());
+    fs::create_dir(server.root().join("pub")).unwrap();
+    let out = ftpx().arg(url(&server, "")).stdin("cd pub\nprobe\n").run();
+    out.assert_success();
+    let report = out.stdout_str();
+    assert!(report.contains("Verdict:") && report.contains("EPRT"), "{report}");
+    // Each attempt listed the shell's directory, on connections of its own.
+    let lists = server.commands().iter().filter(|c| c.starts_with("LIST /pub") || c.starts_with("MLSD /pub")).count();
+    assert!(lists >= 2, "{:?}", server.commands());
+}
