@@ -15,12 +15,14 @@ use crate::cli::{
     QuoteArgs, TlsDataArg, TlsMaxArg,
 };
 use crate::error::{AppError, exit};
-use crate::ftp::list::{self, Entry, MAX_LIST_LINE};
+use crate::ftp::list::{self, Entry};
 use crate::ftp::tls::{TlsConfig, TlsOptions, TlsSetup};
 use crate::ftp::{self, Command, Config, DataMode, ModePolicy, PasvAddress, Session};
 use crate::netrc::Netrc;
 use crate::probe;
 use crate::progress::ProgressMode;
+use crate::secret::Secret;
+use crate::shell;
 use crate::target::{self, CredentialSources, Credentials, Scheme, Target};
 use crate::text::escape;
 use crate::transcript::Transcript;
@@ -40,13 +42,23 @@ pub struct Context {
 
 /// Runs the command line; `host` is set to the server as soon as one is known (for hints).
 pub async fn run(cli: Cli, host: &mut Option<String>) -> Result<u8> {
+    if let (Some(url), Some(_)) = (&cli.shell.url, &cli.command) {
+        let url = Target::mask(url);
+        bail!(AppError::Usage(format!("'{url}' before a subcommand: a subcommand takes its URL after it")));
+    }
     let Some(command) = cli.command else {
-        bail!(AppError::Usage("the interactive shell is not built yet: give a subcommand (see ftpx --help)".into()));
+        let ctx = Context::new(&cli.global, 60.0)?;
+        let options = shell::Options { url: cli.shell.url, keep_going: cli.shell.keep_going };
+        return shell::run(ctx, options).await;
     };
     // In probe, --timeout is the deadline of each whole attempt, and the answer is wanted soon.
     let default_timeout = if matches!(command, Sub::Probe(_)) { 5.0 } else { 60.0 };
     let ctx = Context::new(&cli.global, default_timeout)?;
     let result = match command {
+        Sub::Shell(args) => {
+            let options = shell::Options { url: args.url, keep_going: args.keep_going };
+            return shell::run(ctx, options).await;
+        }
         Sub::Ls(args) => ls(&ctx, args, host).await,
         Sub::Get(args) => get(&ctx, args, host).await,
         Sub::Put(args) => put(&ctx, args, host).await,
@@ -59,6 +71,11 @@ pub async fn run(cli: Cli, host: &mut Option<String>) -> Result<u8> {
     };
     ctx.transcript.flush();
     result
+}
+
+/// Whether the command line starts the interactive shell, which handles Ctrl-C itself.
+pub fn is_shell(cli: &Cli) -> bool {
+    matches!(cli.command, None | Some(Sub::Shell(_)))
 }
 
 impl Context {
@@ -129,17 +146,15 @@ impl Context {
     }
 
     /// The credentials for `target` by the usual rules, asking for a missing password on a
-    /// terminal. Separate from [`Context::login`] so the probe asks once for its several sessions.
+    /// terminal (echo off). Separate from [`Context::login`] so the probe asks once for its
+    /// several sessions, and the shell can reconnect without asking again.
     pub fn credentials(&self, target: &Target) -> Result<Credentials> {
         let env_password = std::env::var("FTPX_PASSWORD").ok();
         let sources =
             CredentialSources { user_flag: self.global.user.as_deref(), env_password, netrc: self.netrc.as_ref() };
         let mut creds = target::credentials(target, &sources);
         if creds.password.is_none() && std::io::stdin().is_terminal() {
-            let prompt = format!("Password for {}@{}: ", creds.user, target.host);
-            let pw = rpassword::prompt_password(prompt)
-                .map_err(|e| AppError::Usage(format!("cannot read the password: {e}")))?;
-            creds.password = Some(crate::secret::Secret::new(pw));
+            creds.password = Some(ask_password(&format!("Password for {}@{}: ", creds.user, target.host))?);
         }
         Ok(creds)
     }
@@ -152,12 +167,31 @@ impl Context {
         config: Arc<Config>,
         label: &str,
     ) -> Result<Session> {
-        let observer: Arc<dyn ftp::Observer> = self.transcript.clone();
+        self.login_observed(target, creds, config, label, self.transcript.clone()).await
+    }
+
+    /// [`Context::login`] with the engine's events going to `observer` (the shell's, which also
+    /// shows the server's replies).
+    pub async fn login_observed(
+        &self,
+        target: &Target,
+        creds: &Credentials,
+        config: Arc<Config>,
+        label: &str,
+        observer: Arc<dyn ftp::Observer>,
+    ) -> Result<Session> {
         let mut session = Session::connect(&target.host, target.port, config, observer, label).await?;
         session.login(&creds.user, creds.password.as_ref(), creds.account.as_ref()).await?;
         session.negotiate_features().await?;
         Ok(session)
     }
+}
+
+/// Reads a password from the terminal with echo off.
+pub fn ask_password(prompt: &str) -> Result<Secret, AppError> {
+    rpassword::prompt_password(prompt)
+        .map(Secret::new)
+        .map_err(|e| AppError::Usage(format!("cannot read the password: {e}")))
 }
 
 impl Context {
@@ -250,43 +284,17 @@ async fn ls(ctx: &Context, args: LsArgs, host: &mut Option<String>) -> Result<u8
     } else {
         "LIST"
     };
-    let cmd = match path {
-        Some(p) => Command::path(verb, p)?,
-        None => Command::bare(verb),
-    };
     let shown = escape(&target.path);
-    let mut data = match session.open_data(&cmd, None).await {
-        Ok(d) => d,
-        // "450 No files found": some servers' way to answer NLST on an empty directory.
-        Err(ftp::Error::Refused { reply, .. }) if args.names_only && reply.code == 450 => {
-            session.quit().await;
-            return Ok(exit::OK);
-        }
-        Err(e) => return Err(anyhow::Error::new(e).context(format!("could not list '{shown}'"))),
-    };
     let stdout = std::io::stdout();
     let terminal = stdout.is_terminal();
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let mut json = JsonList::new(args.json);
-    let mut framer = LineSplitter::default();
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        let n = data.read(&mut buf).await.with_context(|| format!("could not list '{shown}'"))?;
-        if n == 0 {
-            break;
-        }
-        framer.push(&buf[..n]);
-        while let Some(line) = framer.next_line()? {
-            emit_line(&mut out, &mut json, &line, terminal, use_mlsd)?;
-        }
-    }
-    if let Some(line) = framer.rest() {
-        emit_line(&mut out, &mut json, &line, terminal, use_mlsd)?;
-    }
+    transfer::list(&mut session, verb, path, |line| emit_line(&mut out, &mut json, line, terminal, use_mlsd))
+        .await
+        .with_context(|| format!("could not list '{shown}'"))?;
     json.finish(&mut out)?;
     out.flush()?;
     drop(out);
-    session.finish_data(data).await.with_context(|| format!("could not list '{shown}'"))?;
     session.quit().await;
     Ok(exit::OK)
 }
@@ -307,40 +315,6 @@ fn emit_line(out: &mut impl Write, json: &mut JsonList, line: &[u8], terminal: b
         out.write_all(b"\n")?;
     }
     Ok(())
-}
-
-/// Splits a listing into lines, each bounded by [`MAX_LIST_LINE`].
-#[derive(Default)]
-struct LineSplitter {
-    buf: Vec<u8>,
-}
-
-impl LineSplitter {
-    fn push(&mut self, bytes: &[u8]) {
-        self.buf.extend_from_slice(bytes);
-    }
-
-    fn next_line(&mut self) -> Result<Option<Vec<u8>>> {
-        match self.buf.iter().position(|&b| b == b'\n') {
-            Some(i) => {
-                let mut line: Vec<u8> = self.buf.drain(..=i).collect();
-                line.pop();
-                if line.last() == Some(&b'\r') {
-                    line.pop();
-                }
-                Ok(Some(line))
-            }
-            None if self.buf.len() > MAX_LIST_LINE => {
-                bail!("a listing line is longer than {MAX_LIST_LINE} bytes: refusing it")
-            }
-            None => Ok(None),
-        }
-    }
-
-    fn rest(&mut self) -> Option<Vec<u8>> {
-        let line = std::mem::take(&mut self.buf);
-        (!line.is_empty()).then_some(line)
-    }
 }
 
 /// Streams entries as a JSON array, one object per line.
@@ -533,21 +507,36 @@ async fn probe(ctx: &Context, args: ProbeArgs, host: &mut Option<String>) -> Res
         Some(p) => Some(p.into_bytes()),
         None => Some(target.path.clone()).filter(|p| !p.is_empty()),
     };
-    let mut config = (*ctx.session_config(&target)?).clone();
+    let creds = ctx.credentials(&target)?;
+    probe_report(ctx, &target, &creds, path, ctx.config.timeout, args.json).await
+}
+
+/// The probe against `target` as `creds`, each attempt within `deadline`, and its report (or
+/// JSON) on stdout; the exit status says whether a mode works. For `ftpx probe` and the shell's
+/// `probe`.
+pub async fn probe_report(
+    ctx: &Context,
+    target: &Target,
+    creds: &Credentials,
+    path: Option<Vec<u8>>,
+    deadline: Duration,
+    json: bool,
+) -> Result<u8> {
+    let mut config = (*ctx.session_config(target)?).clone();
     // PASV's own attempt follows the default policy (the control peer); the probe tries the
     // advertised address separately, whatever --pasv-address says.
     config.pasv_address = PasvAddress::Peer;
+    config.timeout = deadline;
     // No connect may outlive the attempt's deadline.
     config.connect_timeout = config.connect_timeout.min(config.timeout);
     let config = Arc::new(config);
     let plan = probe::Plan { host: target.host.clone(), port: target.port, path, deadline: config.timeout };
-    let creds = ctx.credentials(&target)?;
-    let open = async |label: &'static str| ctx.login(&target, &creds, config.clone(), label).await;
+    let open = async |label: &'static str| ctx.login(target, creds, config.clone(), label).await;
     let observations = probe::observe(&plan, &open).await?;
     let diagnosis = probe::diagnose(&observations);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    if args.json {
+    if json {
         serde_json::to_writer_pretty(&mut out, &probe::render::json(&observations, &diagnosis))?;
         out.write_all(b"\n")?;
     } else {

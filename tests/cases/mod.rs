@@ -5,6 +5,7 @@
 //! - `transfer`, `files`, `errors`, `data_connection`, `safety`, `tls`: the CLI contract of the
 //!   one-shot commands, run against the real binary.
 //! - `probe`: `ftpx probe` against servers that imitate firewalls, NAT and server settings.
+//! - `shell`: the interactive shell, through a pseudo-terminal and as a piped script.
 
 mod data_connection;
 mod errors;
@@ -15,6 +16,7 @@ mod safety;
 mod script;
 mod server;
 mod server_tls;
+mod shell;
 mod tls;
 mod transfer;
 
