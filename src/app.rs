@@ -307,14 +307,18 @@ fn emit_line(out: &mut impl Write, json: &mut JsonList, line: &[u8], terminal: b
         }
         return Ok(());
     }
+    Ok(write_listing_line(out, line, terminal)?)
+}
+
+/// One listing line: escaped on a terminal (a name could hold an escape sequence that rewrites the
+/// screen), the server's exact bytes otherwise, so a name that is not UTF-8 survives a pipe.
+pub fn write_listing_line(out: &mut impl Write, line: &[u8], terminal: bool) -> std::io::Result<()> {
     if terminal {
-        // A name could hold an escape sequence that rewrites the screen: shown escaped.
-        writeln!(out, "{}", escape(line))?;
+        writeln!(out, "{}", escape(line))
     } else {
         out.write_all(line)?;
-        out.write_all(b"\n")?;
+        out.write_all(b"\n")
     }
-    Ok(())
 }
 
 /// Streams entries as a JSON array, one object per line.

@@ -15,7 +15,7 @@ use super::glob;
 use super::grammar::{Cmd, GetArgs, Line, PassiveArg, PutArgs, TypeArg};
 use super::input::Input;
 use super::{Conn, Place, State, place_name, report_failure};
-use crate::app::{ask_password, safe_local_name};
+use crate::app::{ask_password, safe_local_name, write_listing_line};
 use crate::cli::ModeArg;
 use crate::error::{AppError, exit};
 use crate::ftp::list::{self, Entry, Kind};
@@ -383,13 +383,7 @@ impl State {
         let mut out = stdout.lock();
         let shown = path.clone().unwrap_or_default();
         transfer::list(session, verb, path.as_deref().map(str::as_bytes), |line| {
-            if terminal {
-                writeln!(out, "{}", escape(line))?;
-            } else {
-                out.write_all(line)?;
-                out.write_all(b"\n")?;
-            }
-            Ok(())
+            Ok(write_listing_line(&mut out, line, terminal)?)
         })
         .await
         .with_context(|| format!("could not list '{shown}'"))?;
@@ -442,8 +436,7 @@ impl State {
 
     async fn mget(&mut self, input: &mut Input, patterns: Vec<String>) -> Result<()> {
         let (progress, ascii) = (self.progress(), self.settings.ascii);
-        let mut ask = self.settings.prompt;
-        let mut prompt_off = false;
+        let mut prompter = Prompter::new(self.settings.prompt);
         let replies = self.replies.clone();
         let mut first_failure = None;
         let session = self.session(input).await?;
@@ -456,17 +449,10 @@ impl State {
                 }
             };
             for (remote, name) in files {
-                if ask {
-                    match confirm(input, "mget", &remote).await {
-                        Answer::Yes => {}
-                        Answer::No => continue,
-                        Answer::All => ask = false,
-                        Answer::PromptOff => {
-                            ask = false;
-                            prompt_off = true;
-                        }
-                        Answer::Quit => break 'patterns,
-                    }
+                match prompter.ask(input, "mget", &remote).await {
+                    Some(true) => {}
+                    Some(false) => continue,
+                    None => break 'patterns,
                 }
                 let shown = escape(&remote);
                 let result = match safe_local_name(&name) {
@@ -483,17 +469,13 @@ impl State {
                 }
             }
         }
-        if prompt_off {
-            self.settings.prompt = false;
-            println!("Interactive mode off.");
-        }
+        prompter.finish(&mut self.settings);
         first_failure.map_or(Ok(()), |code| Err(Reported(code).into()))
     }
 
     async fn mput(&mut self, input: &mut Input, patterns: Vec<String>) -> Result<()> {
         let (progress, ascii) = (self.progress(), self.settings.ascii);
-        let mut ask = self.settings.prompt;
-        let mut prompt_off = false;
+        let mut prompter = Prompter::new(self.settings.prompt);
         let replies = self.replies.clone();
         let mut first_failure = None;
         let session = self.session(input).await?;
@@ -507,17 +489,10 @@ impl State {
             };
             for local in files {
                 let name = local.file_name().map(|n| n.as_bytes().to_vec()).unwrap_or_default();
-                if ask {
-                    match confirm(input, "mput", local.as_os_str().as_bytes()).await {
-                        Answer::Yes => {}
-                        Answer::No => continue,
-                        Answer::All => ask = false,
-                        Answer::PromptOff => {
-                            ask = false;
-                            prompt_off = true;
-                        }
-                        Answer::Quit => break 'patterns,
-                    }
+                match prompter.ask(input, "mput", local.as_os_str().as_bytes()).await {
+                    Some(true) => {}
+                    Some(false) => continue,
+                    None => break 'patterns,
                 }
                 let result = transfer::upload(session, &local, &name, false, ascii, progress)
                     .await
@@ -530,16 +505,12 @@ impl State {
                 }
             }
         }
-        if prompt_off {
-            self.settings.prompt = false;
-            println!("Interactive mode off.");
-        }
+        prompter.finish(&mut self.settings);
         first_failure.map_or(Ok(()), |code| Err(Reported(code).into()))
     }
 
     async fn mdelete(&mut self, input: &mut Input, patterns: Vec<String>) -> Result<()> {
-        let mut ask = self.settings.prompt;
-        let mut prompt_off = false;
+        let mut prompter = Prompter::new(self.settings.prompt);
         let replies = self.replies.clone();
         let mut first_failure = None;
         let session = self.session(input).await?;
@@ -552,17 +523,10 @@ impl State {
                 }
             };
             for (remote, _) in files {
-                if ask {
-                    match confirm(input, "mdelete", &remote).await {
-                        Answer::Yes => {}
-                        Answer::No => continue,
-                        Answer::All => ask = false,
-                        Answer::PromptOff => {
-                            ask = false;
-                            prompt_off = true;
-                        }
-                        Answer::Quit => break 'patterns,
-                    }
+                match prompter.ask(input, "mdelete", &remote).await {
+                    Some(true) => {}
+                    Some(false) => continue,
+                    None => break 'patterns,
                 }
                 let shown = escape(&remote);
                 let result = session
@@ -577,10 +541,7 @@ impl State {
                 }
             }
         }
-        if prompt_off {
-            self.settings.prompt = false;
-            println!("Interactive mode off.");
-        }
+        prompter.finish(&mut self.settings);
         first_failure.map_or(Ok(()), |code| Err(Reported(code).into()))
     }
 
@@ -760,6 +721,47 @@ pub(super) async fn remote_entries(session: &mut Session, dir: &[u8]) -> Result<
         .await?;
     }
     Ok(entries)
+}
+
+/// Per-file confirmation for mget, mput and mdelete, while `prompt` is on.
+struct Prompter {
+    ask: bool,
+    /// `p` was answered: `prompt` goes off when the command ends.
+    prompt_off: bool,
+}
+
+impl Prompter {
+    fn new(ask: bool) -> Prompter {
+        Prompter { ask, prompt_off: false }
+    }
+
+    /// Whether to go on with `name`: yes, skip it (`Some(false)`), or stop the command (`None`).
+    async fn ask(&mut self, input: &mut Input, verb: &str, name: &[u8]) -> Option<bool> {
+        if !self.ask {
+            return Some(true);
+        }
+        match confirm(input, verb, name).await {
+            Answer::Yes => Some(true),
+            Answer::No => Some(false),
+            Answer::All => {
+                self.ask = false;
+                Some(true)
+            }
+            Answer::PromptOff => {
+                self.ask = false;
+                self.prompt_off = true;
+                Some(true)
+            }
+            Answer::Quit => None,
+        }
+    }
+
+    fn finish(self, settings: &mut super::Settings) {
+        if self.prompt_off {
+            settings.prompt = false;
+            println!("Interactive mode off.");
+        }
+    }
 }
 
 /// tnftp's question: y(es), n(o), a(ll), p (prompting off: all), q(uit); Enter is yes.
