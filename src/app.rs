@@ -87,15 +87,7 @@ impl Context {
                 Err(AppError::Usage(format!("{name} must be a positive number of seconds")))
             }
         };
-        let modes = match global.mode {
-            ModeArg::Auto => ModePolicy::Auto,
-            ModeArg::Passive => ModePolicy::Passive,
-            ModeArg::Active => ModePolicy::Active,
-            ModeArg::Epsv => ModePolicy::Only(DataMode::Epsv),
-            ModeArg::Pasv => ModePolicy::Only(DataMode::Pasv),
-            ModeArg::Eprt => ModePolicy::Only(DataMode::Eprt),
-            ModeArg::Port => ModePolicy::Only(DataMode::Port),
-        };
+        let modes = mode_policy(global.mode);
         let active_address = match &global.active_address {
             Some(a) => Some(
                 a.parse::<IpAddr>()
@@ -213,6 +205,19 @@ impl Context {
         };
         let protect_data = self.global.tls_data == TlsDataArg::Private;
         Ok(Arc::new(Config { tls: Some(TlsSetup { config: tls, implicit, protect_data }), ..(*self.config).clone() }))
+    }
+}
+
+/// The engine's mode policy for `--mode` (and the shell's `mode`).
+pub fn mode_policy(mode: ModeArg) -> ModePolicy {
+    match mode {
+        ModeArg::Auto => ModePolicy::Auto,
+        ModeArg::Passive => ModePolicy::Passive,
+        ModeArg::Active => ModePolicy::Active,
+        ModeArg::Epsv => ModePolicy::Only(DataMode::Epsv),
+        ModeArg::Pasv => ModePolicy::Only(DataMode::Pasv),
+        ModeArg::Eprt => ModePolicy::Only(DataMode::Eprt),
+        ModeArg::Port => ModePolicy::Only(DataMode::Port),
     }
 }
 

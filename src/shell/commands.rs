@@ -15,8 +15,7 @@ use super::glob;
 use super::grammar::{Cmd, GetArgs, Line, PassiveArg, PutArgs, TypeArg};
 use super::input::Input;
 use super::{Conn, Place, State, place_name, report_failure};
-use crate::app::{ask_password, safe_local_name, write_listing_line};
-use crate::cli::ModeArg;
+use crate::app::{ask_password, mode_policy, safe_local_name, write_listing_line};
 use crate::error::{AppError, exit};
 use crate::ftp::list::{self, Entry, Kind};
 use crate::ftp::{self, Command, DataMode, ModePolicy, Session};
@@ -197,7 +196,7 @@ impl State {
             }
             Cmd::Mode { mode } => {
                 if let Some(mode) = mode {
-                    self.settings.policy = policy(mode);
+                    self.settings.policy = mode_policy(mode);
                     self.apply_modes();
                 }
                 println!("Mode {}: {}.", policy_name(self.settings.policy), self.modes_text());
@@ -855,18 +854,6 @@ fn on_off(on: bool) -> &'static str {
 
 fn type_name(ascii: bool) -> &'static str {
     if ascii { "ascii" } else { "binary" }
-}
-
-fn policy(mode: ModeArg) -> ModePolicy {
-    match mode {
-        ModeArg::Auto => ModePolicy::Auto,
-        ModeArg::Passive => ModePolicy::Passive,
-        ModeArg::Active => ModePolicy::Active,
-        ModeArg::Epsv => ModePolicy::Only(DataMode::Epsv),
-        ModeArg::Pasv => ModePolicy::Only(DataMode::Pasv),
-        ModeArg::Eprt => ModePolicy::Only(DataMode::Eprt),
-        ModeArg::Port => ModePolicy::Only(DataMode::Port),
-    }
 }
 
 fn policy_name(p: ModePolicy) -> String {
