@@ -38,6 +38,7 @@ set edit:completion:arg-completer[ftpx] = {|@words|
             cand --tls 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
             cand -k 'Do not verify the server''s certificate (warns every time)'
             cand --insecure 'Do not verify the server''s certificate (warns every time)'
+            cand --keep-going 'In a script piped to the shell, run every line even after one fails (the exit status is still the first failure''s)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -53,6 +54,8 @@ set edit:completion:arg-completer[ftpx] = {|@words|
             cand mv 'Rename or move a remote file'
             cand rename 'Rename or move a remote file'
             cand quote 'Send a raw command and print the reply; the exit status follows the reply''s class'
+            cand probe 'Test EPSV, PASV, EPRT and PORT against the server at once, and explain what gets through'
+            cand shell 'Start the interactive shell, connected to URL if given (the same as ftpx [URL])'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ftpx;ls'= {
@@ -333,6 +336,57 @@ set edit:completion:arg-completer[ftpx] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'ftpx;probe'= {
+            cand --path 'Directory to list in each attempt (default: the URL''s path, or the login directory)'
+            cand -u 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal'
+            cand --user 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal'
+            cand --netrc-file 'Read credentials from this netrc file instead of ~/.netrc'
+            cand --mode 'Data-connection mode: auto tries passive, then active'
+            cand --pasv-address 'Address for PASV data connections: the control connection''s peer, or the one the server advertised'
+            cand --active-address 'Address to advertise in PORT/EPRT instead of the control connection''s local address'
+            cand --active-ports 'Port range to listen on for active data connections'
+            cand --connect-timeout 'Seconds allowed for each TCP connect and TLS handshake'
+            cand --timeout 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer'
+            cand --trace 'Write a timestamped transcript of every connection to FILE'
+            cand --tls-data 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)'
+            cand --cacert 'Trust the CA certificates in this PEM file, in addition to the system''s'
+            cand --tls-max 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)'
+            cand --json 'Print one JSON object instead of the report'
+            cand -d 'Print the control conversation and data-connection events on stderr'
+            cand --debug 'Print the control conversation and data-connection events on stderr'
+            cand -q 'No progress bar or summary line'
+            cand --quiet 'No progress bar or summary line'
+            cand --tls 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
+            cand -k 'Do not verify the server''s certificate (warns every time)'
+            cand --insecure 'Do not verify the server''s certificate (warns every time)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'ftpx;shell'= {
+            cand -u 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal'
+            cand --user 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal'
+            cand --netrc-file 'Read credentials from this netrc file instead of ~/.netrc'
+            cand --mode 'Data-connection mode: auto tries passive, then active'
+            cand --pasv-address 'Address for PASV data connections: the control connection''s peer, or the one the server advertised'
+            cand --active-address 'Address to advertise in PORT/EPRT instead of the control connection''s local address'
+            cand --active-ports 'Port range to listen on for active data connections'
+            cand --connect-timeout 'Seconds allowed for each TCP connect and TLS handshake'
+            cand --timeout 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer'
+            cand --trace 'Write a timestamped transcript of every connection to FILE'
+            cand --tls-data 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)'
+            cand --cacert 'Trust the CA certificates in this PEM file, in addition to the system''s'
+            cand --tls-max 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)'
+            cand --keep-going 'In a script piped to the shell, run every line even after one fails (the exit status is still the first failure''s)'
+            cand -d 'Print the control conversation and data-connection events on stderr'
+            cand --debug 'Print the control conversation and data-connection events on stderr'
+            cand -q 'No progress bar or summary line'
+            cand --quiet 'No progress bar or summary line'
+            cand --tls 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
+            cand -k 'Do not verify the server''s certificate (warns every time)'
+            cand --insecure 'Do not verify the server''s certificate (warns every time)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'ftpx;help'= {
             cand ls 'List a remote directory (the server''s LIST lines)'
             cand get 'Download files'
@@ -342,6 +396,8 @@ set edit:completion:arg-completer[ftpx] = {|@words|
             cand rmdir 'Remove an empty remote directory'
             cand mv 'Rename or move a remote file'
             cand quote 'Send a raw command and print the reply; the exit status follows the reply''s class'
+            cand probe 'Test EPSV, PASV, EPRT and PORT against the server at once, and explain what gets through'
+            cand shell 'Start the interactive shell, connected to URL if given (the same as ftpx [URL])'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ftpx;help;ls'= {
@@ -359,6 +415,10 @@ set edit:completion:arg-completer[ftpx] = {|@words|
         &'ftpx;help;mv'= {
         }
         &'ftpx;help;quote'= {
+        }
+        &'ftpx;help;probe'= {
+        }
+        &'ftpx;help;shell'= {
         }
         &'ftpx;help;help'= {
         }

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ftpx_global_optspecs
-    string join \n u/user= netrc-file= mode= pasv-address= active-address= active-ports= connect-timeout= timeout= d/debug trace= q/quiet tls tls-data= cacert= k/insecure tls-max= h/help V/version
+    string join \n u/user= netrc-file= mode= pasv-address= active-address= active-ports= connect-timeout= timeout= d/debug trace= q/quiet tls tls-data= cacert= k/insecure tls-max= keep-going h/help V/version
 end
 
 function __fish_ftpx_needs_command
@@ -49,20 +49,23 @@ complete -c ftpx -n "__fish_ftpx_needs_command" -s d -l debug -d 'Print the cont
 complete -c ftpx -n "__fish_ftpx_needs_command" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_needs_command" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_needs_command" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
+complete -c ftpx -n "__fish_ftpx_needs_command" -l keep-going -d 'In a script piped to the shell, run every line even after one fails (the exit status is still the first failure\'s)'
 complete -c ftpx -n "__fish_ftpx_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpx -n "__fish_ftpx_needs_command" -s V -l version -d 'Print version'
-complete -c ftpx -n "__fish_ftpx_needs_command" -f -a "ls" -d 'List a remote directory (the server\'s LIST lines)'
-complete -c ftpx -n "__fish_ftpx_needs_command" -f -a "dir" -d 'List a remote directory (the server\'s LIST lines)'
-complete -c ftpx -n "__fish_ftpx_needs_command" -f -a "get" -d 'Download files'
-complete -c ftpx -n "__fish_ftpx_needs_command" -f -a "put" -d 'Upload files'
-complete -c ftpx -n "__fish_ftpx_needs_command" -f -a "rm" -d 'Delete remote files'
-complete -c ftpx -n "__fish_ftpx_needs_command" -f -a "delete" -d 'Delete remote files'
-complete -c ftpx -n "__fish_ftpx_needs_command" -f -a "mkdir" -d 'Create a remote directory'
-complete -c ftpx -n "__fish_ftpx_needs_command" -f -a "rmdir" -d 'Remove an empty remote directory'
-complete -c ftpx -n "__fish_ftpx_needs_command" -f -a "mv" -d 'Rename or move a remote file'
-complete -c ftpx -n "__fish_ftpx_needs_command" -f -a "rename" -d 'Rename or move a remote file'
-complete -c ftpx -n "__fish_ftpx_needs_command" -f -a "quote" -d 'Send a raw command and print the reply; the exit status follows the reply\'s class'
-complete -c ftpx -n "__fish_ftpx_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ftpx -n "__fish_ftpx_needs_command" -a "ls" -d 'List a remote directory (the server\'s LIST lines)'
+complete -c ftpx -n "__fish_ftpx_needs_command" -a "dir" -d 'List a remote directory (the server\'s LIST lines)'
+complete -c ftpx -n "__fish_ftpx_needs_command" -a "get" -d 'Download files'
+complete -c ftpx -n "__fish_ftpx_needs_command" -a "put" -d 'Upload files'
+complete -c ftpx -n "__fish_ftpx_needs_command" -a "rm" -d 'Delete remote files'
+complete -c ftpx -n "__fish_ftpx_needs_command" -a "delete" -d 'Delete remote files'
+complete -c ftpx -n "__fish_ftpx_needs_command" -a "mkdir" -d 'Create a remote directory'
+complete -c ftpx -n "__fish_ftpx_needs_command" -a "rmdir" -d 'Remove an empty remote directory'
+complete -c ftpx -n "__fish_ftpx_needs_command" -a "mv" -d 'Rename or move a remote file'
+complete -c ftpx -n "__fish_ftpx_needs_command" -a "rename" -d 'Rename or move a remote file'
+complete -c ftpx -n "__fish_ftpx_needs_command" -a "quote" -d 'Send a raw command and print the reply; the exit status follows the reply\'s class'
+complete -c ftpx -n "__fish_ftpx_needs_command" -a "probe" -d 'Test EPSV, PASV, EPRT and PORT against the server at once, and explain what gets through'
+complete -c ftpx -n "__fish_ftpx_needs_command" -a "shell" -d 'Start the interactive shell, connected to URL if given (the same as ftpx [URL])'
+complete -c ftpx -n "__fish_ftpx_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -s u -l user -d 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -l netrc-file -d 'Read credentials from this netrc file instead of ~/.netrc' -r -F
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -l mode -d 'Data-connection mode: auto tries passive, then active' -r -f -a "auto\t'Passive (EPSV, then PASV), then active (EPRT, then PORT)'
@@ -359,12 +362,69 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -s q -l quiet -d 'No pr
 complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote help" -f -a "ls" -d 'List a remote directory (the server\'s LIST lines)'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote help" -f -a "get" -d 'Download files'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote help" -f -a "put" -d 'Upload files'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote help" -f -a "rm" -d 'Delete remote files'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote help" -f -a "mkdir" -d 'Create a remote directory'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote help" -f -a "rmdir" -d 'Remove an empty remote directory'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote help" -f -a "mv" -d 'Rename or move a remote file'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote help" -f -a "quote" -d 'Send a raw command and print the reply; the exit status follows the reply\'s class'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -l path -d 'Directory to list in each attempt (default: the URL\'s path, or the login directory)' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -s u -l user -d 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -l netrc-file -d 'Read credentials from this netrc file instead of ~/.netrc' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -l mode -d 'Data-connection mode: auto tries passive, then active' -r -f -a "auto\t'Passive (EPSV, then PASV), then active (EPRT, then PORT)'
+passive\t'EPSV, then PASV'
+active\t'EPRT, then PORT'
+epsv\t'EPSV only'
+pasv\t'PASV only'
+eprt\t'EPRT only'
+port\t'PORT only'"
+complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -l pasv-address -d 'Address for PASV data connections: the control connection\'s peer, or the one the server advertised' -r -f -a "peer\t'Connect to the control connection\'s peer address with the advertised port (safe)'
+trust\t'Connect to the address the server advertised in its 227 reply'"
+complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -l active-address -d 'Address to advertise in PORT/EPRT instead of the control connection\'s local address' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -l active-ports -d 'Port range to listen on for active data connections' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -l connect-timeout -d 'Seconds allowed for each TCP connect and TLS handshake' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -l timeout -d 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -l trace -d 'Write a timestamped transcript of every connection to FILE' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -l tls-data -d 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)' -r -f -a "private\t'PROT P: data connections in TLS'
+clear\t'PROT C: data connections in the clear (the control connection stays in TLS)'"
+complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -l cacert -d 'Trust the CA certificates in this PEM file, in addition to the system\'s' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
+1.3\t''"
+complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -l json -d 'Print one JSON object instead of the report'
+complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -s q -l quiet -d 'No progress bar or summary line'
+complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -s u -l user -d 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l netrc-file -d 'Read credentials from this netrc file instead of ~/.netrc' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l mode -d 'Data-connection mode: auto tries passive, then active' -r -f -a "auto\t'Passive (EPSV, then PASV), then active (EPRT, then PORT)'
+passive\t'EPSV, then PASV'
+active\t'EPRT, then PORT'
+epsv\t'EPSV only'
+pasv\t'PASV only'
+eprt\t'EPRT only'
+port\t'PORT only'"
+complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l pasv-address -d 'Address for PASV data connections: the control connection\'s peer, or the one the server advertised' -r -f -a "peer\t'Connect to the control connection\'s peer address with the advertised port (safe)'
+trust\t'Connect to the address the server advertised in its 227 reply'"
+complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l active-address -d 'Address to advertise in PORT/EPRT instead of the control connection\'s local address' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l active-ports -d 'Port range to listen on for active data connections' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l connect-timeout -d 'Seconds allowed for each TCP connect and TLS handshake' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l timeout -d 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l trace -d 'Write a timestamped transcript of every connection to FILE' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l tls-data -d 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)' -r -f -a "private\t'PROT P: data connections in TLS'
+clear\t'PROT C: data connections in the clear (the control connection stays in TLS)'"
+complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l cacert -d 'Trust the CA certificates in this PEM file, in addition to the system\'s' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
+1.3\t''"
+complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l keep-going -d 'In a script piped to the shell, run every line even after one fails (the exit status is still the first failure\'s)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -s q -l quiet -d 'No progress bar or summary line'
+complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell help" -f -a "ls" -d 'List a remote directory (the server\'s LIST lines)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell help" -f -a "get" -d 'Download files'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell help" -f -a "put" -d 'Upload files'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell help" -f -a "rm" -d 'Delete remote files'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell help" -f -a "mkdir" -d 'Create a remote directory'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell help" -f -a "rmdir" -d 'Remove an empty remote directory'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell help" -f -a "mv" -d 'Rename or move a remote file'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell help" -f -a "quote" -d 'Send a raw command and print the reply; the exit status follows the reply\'s class'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell help" -f -a "probe" -d 'Test EPSV, PASV, EPRT and PORT against the server at once, and explain what gets through'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell help" -f -a "shell" -d 'Start the interactive shell, connected to URL if given (the same as ftpx [URL])'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -11,16 +11,19 @@ use std::time::Duration;
 use anyhow::{Context as _, Result, bail};
 
 use crate::cli::{
-    Cli, Command as Sub, GetArgs, GlobalArgs, LsArgs, MkdirArgs, ModeArg, PasvAddressArg, PutArgs, QuoteArgs,
-    TlsDataArg, TlsMaxArg,
+    Cli, Command as Sub, GetArgs, GlobalArgs, LsArgs, MkdirArgs, ModeArg, PasvAddressArg, ProbeArgs, PutArgs,
+    QuoteArgs, TlsDataArg, TlsMaxArg,
 };
 use crate::error::{AppError, exit};
-use crate::ftp::list::{self, Entry, MAX_LIST_LINE};
+use crate::ftp::list::{self, Entry};
 use crate::ftp::tls::{TlsConfig, TlsOptions, TlsSetup};
 use crate::ftp::{self, Command, Config, DataMode, ModePolicy, PasvAddress, Session};
 use crate::netrc::Netrc;
+use crate::probe;
 use crate::progress::ProgressMode;
-use crate::target::{self, CredentialSources, Scheme, Target};
+use crate::secret::Secret;
+use crate::shell;
+use crate::target::{self, CredentialSources, Credentials, Scheme, Target};
 use crate::text::escape;
 use crate::transcript::Transcript;
 use crate::transfer::{self, Sink};
@@ -39,11 +42,23 @@ pub struct Context {
 
 /// Runs the command line; `host` is set to the server as soon as one is known (for hints).
 pub async fn run(cli: Cli, host: &mut Option<String>) -> Result<u8> {
+    if let (Some(url), Some(_)) = (&cli.shell.url, &cli.command) {
+        let url = Target::mask(url);
+        bail!(AppError::Usage(format!("'{url}' before a subcommand: a subcommand takes its URL after it")));
+    }
     let Some(command) = cli.command else {
-        bail!(AppError::Usage("the interactive shell is not built yet: give a subcommand (see ftpx --help)".into()));
+        let ctx = Context::new(&cli.global, 60.0)?;
+        let options = shell::Options { url: cli.shell.url, keep_going: cli.shell.keep_going };
+        return shell::run(ctx, options).await;
     };
-    let ctx = Context::new(&cli.global, 60.0)?;
+    // In probe, --timeout is the deadline of each whole attempt, and the answer is wanted soon.
+    let default_timeout = if matches!(command, Sub::Probe(_)) { 5.0 } else { 60.0 };
+    let ctx = Context::new(&cli.global, default_timeout)?;
     let result = match command {
+        Sub::Shell(args) => {
+            let options = shell::Options { url: args.url, keep_going: args.keep_going };
+            return shell::run(ctx, options).await;
+        }
         Sub::Ls(args) => ls(&ctx, args, host).await,
         Sub::Get(args) => get(&ctx, args, host).await,
         Sub::Put(args) => put(&ctx, args, host).await,
@@ -52,9 +67,15 @@ pub async fn run(cli: Cli, host: &mut Option<String>) -> Result<u8> {
         Sub::Mkdir(args) => mkdir(&ctx, args, host).await,
         Sub::Mv(args) => mv(&ctx, &args.url, &args.new_path, host).await,
         Sub::Quote(args) => quote(&ctx, args, host).await,
+        Sub::Probe(args) => probe(&ctx, args, host).await,
     };
     ctx.transcript.flush();
     result
+}
+
+/// Whether the command line starts the interactive shell, which handles Ctrl-C itself.
+pub fn is_shell(cli: &Cli) -> bool {
+    matches!(cli.command, None | Some(Sub::Shell(_)))
 }
 
 impl Context {
@@ -66,15 +87,7 @@ impl Context {
                 Err(AppError::Usage(format!("{name} must be a positive number of seconds")))
             }
         };
-        let modes = match global.mode {
-            ModeArg::Auto => ModePolicy::Auto,
-            ModeArg::Passive => ModePolicy::Passive,
-            ModeArg::Active => ModePolicy::Active,
-            ModeArg::Epsv => ModePolicy::Only(DataMode::Epsv),
-            ModeArg::Pasv => ModePolicy::Only(DataMode::Pasv),
-            ModeArg::Eprt => ModePolicy::Only(DataMode::Eprt),
-            ModeArg::Port => ModePolicy::Only(DataMode::Port),
-        };
+        let modes = mode_policy(global.mode);
         let active_address = match &global.active_address {
             Some(a) => Some(
                 a.parse::<IpAddr>()
@@ -120,23 +133,57 @@ impl Context {
 
     /// Connects to the target's server and logs in, labelling the session's events with `label`.
     pub async fn open(&self, target: &Target, label: &str) -> Result<Session> {
+        let creds = self.credentials(target)?;
+        self.login(target, &creds, self.session_config(target)?, label).await
+    }
+
+    /// The credentials for `target` by the usual rules, asking for a missing password on a
+    /// terminal (echo off). Separate from [`Context::login`] so the probe asks once for its
+    /// several sessions, and the shell can reconnect without asking again.
+    pub fn credentials(&self, target: &Target) -> Result<Credentials> {
         let env_password = std::env::var("FTPX_PASSWORD").ok();
         let sources =
             CredentialSources { user_flag: self.global.user.as_deref(), env_password, netrc: self.netrc.as_ref() };
         let mut creds = target::credentials(target, &sources);
         if creds.password.is_none() && std::io::stdin().is_terminal() {
-            let prompt = format!("Password for {}@{}: ", creds.user, target.host);
-            let pw = rpassword::prompt_password(prompt)
-                .map_err(|e| AppError::Usage(format!("cannot read the password: {e}")))?;
-            creds.password = Some(crate::secret::Secret::new(pw));
+            creds.password = Some(ask_password(&format!("Password for {}@{}: ", creds.user, target.host))?);
         }
-        let observer: Arc<dyn ftp::Observer> = self.transcript.clone();
-        let config = self.session_config(target)?;
+        Ok(creds)
+    }
+
+    /// Connects with `config` (from [`Context::session_config`]) and logs in with `creds`.
+    pub async fn login(
+        &self,
+        target: &Target,
+        creds: &Credentials,
+        config: Arc<Config>,
+        label: &str,
+    ) -> Result<Session> {
+        self.login_observed(target, creds, config, label, self.transcript.clone()).await
+    }
+
+    /// [`Context::login`] with the engine's events going to `observer` (the shell's, which also
+    /// shows the server's replies).
+    pub async fn login_observed(
+        &self,
+        target: &Target,
+        creds: &Credentials,
+        config: Arc<Config>,
+        label: &str,
+        observer: Arc<dyn ftp::Observer>,
+    ) -> Result<Session> {
         let mut session = Session::connect(&target.host, target.port, config, observer, label).await?;
         session.login(&creds.user, creds.password.as_ref(), creds.account.as_ref()).await?;
         session.negotiate_features().await?;
         Ok(session)
     }
+}
+
+/// Reads a password from the terminal with echo off.
+pub fn ask_password(prompt: &str) -> Result<Secret, AppError> {
+    rpassword::prompt_password(prompt)
+        .map(Secret::new)
+        .map_err(|e| AppError::Usage(format!("cannot read the password: {e}")))
 }
 
 impl Context {
@@ -158,6 +205,19 @@ impl Context {
         };
         let protect_data = self.global.tls_data == TlsDataArg::Private;
         Ok(Arc::new(Config { tls: Some(TlsSetup { config: tls, implicit, protect_data }), ..(*self.config).clone() }))
+    }
+}
+
+/// The engine's mode policy for `--mode` (and the shell's `mode`).
+pub fn mode_policy(mode: ModeArg) -> ModePolicy {
+    match mode {
+        ModeArg::Auto => ModePolicy::Auto,
+        ModeArg::Passive => ModePolicy::Passive,
+        ModeArg::Active => ModePolicy::Active,
+        ModeArg::Epsv => ModePolicy::Only(DataMode::Epsv),
+        ModeArg::Pasv => ModePolicy::Only(DataMode::Pasv),
+        ModeArg::Eprt => ModePolicy::Only(DataMode::Eprt),
+        ModeArg::Port => ModePolicy::Only(DataMode::Port),
     }
 }
 
@@ -229,43 +289,17 @@ async fn ls(ctx: &Context, args: LsArgs, host: &mut Option<String>) -> Result<u8
     } else {
         "LIST"
     };
-    let cmd = match path {
-        Some(p) => Command::path(verb, p)?,
-        None => Command::bare(verb),
-    };
     let shown = escape(&target.path);
-    let mut data = match session.open_data(&cmd, None).await {
-        Ok(d) => d,
-        // "450 No files found": some servers' way to answer NLST on an empty directory.
-        Err(ftp::Error::Refused { reply, .. }) if args.names_only && reply.code == 450 => {
-            session.quit().await;
-            return Ok(exit::OK);
-        }
-        Err(e) => return Err(anyhow::Error::new(e).context(format!("could not list '{shown}'"))),
-    };
     let stdout = std::io::stdout();
     let terminal = stdout.is_terminal();
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let mut json = JsonList::new(args.json);
-    let mut framer = LineSplitter::default();
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        let n = data.read(&mut buf).await.with_context(|| format!("could not list '{shown}'"))?;
-        if n == 0 {
-            break;
-        }
-        framer.push(&buf[..n]);
-        while let Some(line) = framer.next_line()? {
-            emit_line(&mut out, &mut json, &line, terminal, use_mlsd)?;
-        }
-    }
-    if let Some(line) = framer.rest() {
-        emit_line(&mut out, &mut json, &line, terminal, use_mlsd)?;
-    }
+    transfer::list(&mut session, verb, path, |line| emit_line(&mut out, &mut json, line, terminal, use_mlsd))
+        .await
+        .with_context(|| format!("could not list '{shown}'"))?;
     json.finish(&mut out)?;
     out.flush()?;
     drop(out);
-    session.finish_data(data).await.with_context(|| format!("could not list '{shown}'"))?;
     session.quit().await;
     Ok(exit::OK)
 }
@@ -278,47 +312,17 @@ fn emit_line(out: &mut impl Write, json: &mut JsonList, line: &[u8], terminal: b
         }
         return Ok(());
     }
+    Ok(write_listing_line(out, line, terminal)?)
+}
+
+/// One listing line: escaped on a terminal (a name could hold an escape sequence that rewrites the
+/// screen), the server's exact bytes otherwise, so a name that is not UTF-8 survives a pipe.
+pub fn write_listing_line(out: &mut impl Write, line: &[u8], terminal: bool) -> std::io::Result<()> {
     if terminal {
-        // A name could hold an escape sequence that rewrites the screen: shown escaped.
-        writeln!(out, "{}", escape(line))?;
+        writeln!(out, "{}", escape(line))
     } else {
         out.write_all(line)?;
-        out.write_all(b"\n")?;
-    }
-    Ok(())
-}
-
-/// Splits a listing into lines, each bounded by [`MAX_LIST_LINE`].
-#[derive(Default)]
-struct LineSplitter {
-    buf: Vec<u8>,
-}
-
-impl LineSplitter {
-    fn push(&mut self, bytes: &[u8]) {
-        self.buf.extend_from_slice(bytes);
-    }
-
-    fn next_line(&mut self) -> Result<Option<Vec<u8>>> {
-        match self.buf.iter().position(|&b| b == b'\n') {
-            Some(i) => {
-                let mut line: Vec<u8> = self.buf.drain(..=i).collect();
-                line.pop();
-                if line.last() == Some(&b'\r') {
-                    line.pop();
-                }
-                Ok(Some(line))
-            }
-            None if self.buf.len() > MAX_LIST_LINE => {
-                bail!("a listing line is longer than {MAX_LIST_LINE} bytes: refusing it")
-            }
-            None => Ok(None),
-        }
-    }
-
-    fn rest(&mut self) -> Option<Vec<u8>> {
-        let line = std::mem::take(&mut self.buf);
-        (!line.is_empty()).then_some(line)
+        out.write_all(b"\n")
     }
 }
 
@@ -379,6 +383,10 @@ async fn get(ctx: &Context, args: GetArgs, host: &mut Option<String>) -> Result<
     if to_stdout && args.resume {
         bail!(AppError::Usage("-c cannot resume a download to stdout".into()));
     }
+    if let Some(dir) = out.filter(|p| p.as_os_str().as_bytes().ends_with(b"/")) {
+        // `-o dir/` names a directory: made if missing, like the URL form `ftp://host/dir/`.
+        std::fs::create_dir_all(dir).map_err(|e| AppError::local(dir, e))?;
+    }
     let mut sessions = Sessions::new(ctx);
     for target in &targets {
         let sink = if to_stdout {
@@ -421,7 +429,7 @@ async fn put(ctx: &Context, mut args: PutArgs, host: &mut Option<String>) -> Res
         };
         transfer::upload(&mut session, local, &remote, args.resume, args.ascii, ctx.progress)
             .await
-            .with_context(|| format!("could not upload {}", local.display()))?;
+            .with_context(|| format!("could not upload {} to '{}'", local.display(), escape(&remote)))?;
     }
     session.quit().await;
     Ok(exit::OK)
@@ -499,6 +507,55 @@ async fn quote(ctx: &Context, args: QuoteArgs, host: &mut Option<String>) -> Res
         return Err(AppError::QuoteFailed(reply.code).into());
     }
     Ok(exit::OK)
+}
+
+/// `ftpx probe`: the four attempts at once, then the diagnosis, as a report or JSON.
+async fn probe(ctx: &Context, args: ProbeArgs, host: &mut Option<String>) -> Result<u8> {
+    let target = parse_target(&args.target, host)?;
+    let path = match args.path {
+        Some(p) => Some(p.into_bytes()),
+        None => Some(target.path.clone()).filter(|p| !p.is_empty()),
+    };
+    let creds = ctx.credentials(&target)?;
+    probe_report(ctx, &target, &creds, path, ctx.config.timeout, args.json).await
+}
+
+/// The probe against `target` as `creds`, each attempt within `deadline`, and its report (or
+/// JSON) on stdout; the exit status says whether a mode works. For `ftpx probe` and the shell's
+/// `probe`.
+pub async fn probe_report(
+    ctx: &Context,
+    target: &Target,
+    creds: &Credentials,
+    path: Option<Vec<u8>>,
+    deadline: Duration,
+    json: bool,
+) -> Result<u8> {
+    let mut config = (*ctx.session_config(target)?).clone();
+    // PASV's own attempt follows the default policy (the control peer); the probe tries the
+    // advertised address separately, whatever --pasv-address says.
+    config.pasv_address = PasvAddress::Peer;
+    config.timeout = deadline;
+    // No connect may outlive the attempt's deadline.
+    config.connect_timeout = config.connect_timeout.min(config.timeout);
+    let config = Arc::new(config);
+    let plan = probe::Plan { host: target.host.clone(), port: target.port, path, deadline: config.timeout };
+    let open = async |label: &'static str| ctx.login(target, creds, config.clone(), label).await;
+    let observations = probe::observe(&plan, &open).await?;
+    let diagnosis = probe::diagnose(&observations);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &probe::render::json(&observations, &diagnosis))?;
+        out.write_all(b"\n")?;
+    } else {
+        let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        colored::control::set_override(color);
+        let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100);
+        out.write_all(probe::render::terminal(&observations, &diagnosis, color, width).as_bytes())?;
+    }
+    out.flush()?;
+    Ok(if diagnosis.recommended.is_some() { exit::OK } else { exit::PROBE_NOTHING_WORKS })
 }
 
 #[cfg(test)]

@@ -28,14 +28,45 @@ Exit status:
   11  transfer incomplete or size mismatch";
 
 /// An FTP client that diagnoses data connections through firewalls and NAT.
+///
+/// Without a subcommand, ftpx is an interactive shell with the commands of the classic ftp client
+/// (`ftpx` alone starts it unconnected, `ftpx URL` connects first). Commands piped to it run as a
+/// script: the exit status is the first failure's.
 #[derive(Debug, Parser)]
 #[command(name = "ftpx", version, about, after_long_help = EXIT_CODES)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
 
+    #[command(flatten)]
+    pub shell: ShellArgs,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// How the interactive shell starts; for `ftpx [URL]` and `ftpx shell [URL]`.
+#[derive(Debug, Clone, Args)]
+pub struct ShellArgs {
+    /// Start the shell connected to this server: ftp://[user[:password]@]host[:port][/dir], or a host name
+    #[arg(value_name = "URL", value_parser = shell_url)]
+    pub url: Option<String>,
+
+    /// In a script piped to the shell, run every line even after one fails (the exit status is
+    /// still the first failure's)
+    #[arg(long)]
+    pub keep_going: bool,
+}
+
+/// `ftpx URL` must not swallow a mistyped subcommand: a URL has `://`, a host name a dot or a
+/// colon (or is `localhost`).
+fn shell_url(s: &str) -> Result<String, String> {
+    let looks_like_host = s.contains('.') || s.contains(':') || s == "localhost";
+    if s.contains("://") || looks_like_host {
+        Ok(s.to_owned())
+    } else {
+        Err(format!("'{s}' is neither a subcommand nor a URL or host name (see ftpx --help)"))
+    }
 }
 
 /// Connection, mode, timeout and transcript flags, shared by every subcommand.
@@ -169,6 +200,16 @@ pub enum Command {
     Mv(MvArgs),
     /// Send a raw command and print the reply; the exit status follows the reply's class
     Quote(QuoteArgs),
+    /// Test EPSV, PASV, EPRT and PORT against the server at once, and explain what gets through
+    ///
+    /// Each mode lists a directory on its own control connection; all four run at the same time,
+    /// each within --timeout (5 s by default here), so the answer comes in about that time. The
+    /// report says which mode to use, why the others fail (firewall, NAT, server settings), and
+    /// what to change at the client and at the server. Exit status 0 when a mode works, 10 when
+    /// none does, 3 or 4 when the server cannot be reached or the login fails.
+    Probe(ProbeArgs),
+    /// Start the interactive shell, connected to URL if given (the same as ftpx [URL])
+    Shell(ShellArgs),
 }
 
 #[derive(Debug, Args)]
@@ -249,6 +290,18 @@ pub struct QuoteArgs {
     /// The raw command and its arguments, e.g. SITE CHMOD 644 file
     #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
     pub command: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// The server: HOST[:PORT] or ftp://[user[:password]@]host[:port][/dir]
+    pub target: String,
+    /// Directory to list in each attempt (default: the URL's path, or the login directory)
+    #[arg(long, value_name = "DIR")]
+    pub path: Option<String>,
+    /// Print one JSON object instead of the report
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[cfg(test)]

@@ -41,6 +41,9 @@ pub enum AppError {
     /// `quote` got a 4xx/5xx: the reply is already printed.
     #[error("the server answered {0}")]
     QuoteFailed(u16),
+    /// The shell has no session (never opened, closed, or lost and not reconnected).
+    #[error("{0}")]
+    NotConnected(String),
 }
 
 impl AppError {
@@ -59,8 +62,10 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                 AppError::Incomplete(_) => exit::INCOMPLETE,
                 AppError::QuoteFailed(_) => exit::REFUSED,
                 AppError::Interrupted(_) => crate::interrupt::exit_status(),
+                AppError::NotConnected(_) => exit::CONNECT,
             };
         }
+        // CR, LF or NUL in an argument, refused before sending: a usage error however it came up.
         if cause.downcast_ref::<TargetError>().is_some() || cause.downcast_ref::<ftp::UnsafeArgument>().is_some() {
             return exit::USAGE;
         }
@@ -104,31 +109,71 @@ pub fn hint(err: &anyhow::Error, host: Option<&str>) -> Option<String> {
         Some(h) => format!("ftpx probe {h}"),
         None => "ftpx probe HOST".to_owned(),
     };
+    hint_in(
+        err,
+        &Surface {
+            mode: "--mode ",
+            q: "",
+            probe: &probe,
+            credentials: "-u USER:PASSWORD, FTPX_PASSWORD or ~/.netrc",
+            resume: "without -c",
+        },
+    )
+}
+
+/// The same hints in the interactive shell's words: its commands instead of flags.
+pub fn shell_hint(err: &anyhow::Error) -> Option<String> {
+    hint_in(
+        err,
+        &Surface {
+            mode: "mode ",
+            q: "`",
+            probe: "probe",
+            credentials: "`user NAME`, ~/.netrc or FTPX_PASSWORD",
+            resume: "with get",
+        },
+    )
+}
+
+/// How a hint names the next step where the user is.
+struct Surface<'a> {
+    mode: &'a str,
+    /// Quotes around a mode suggestion: a flag reads plainly, a shell command in backticks.
+    q: &'a str,
+    probe: &'a str,
+    credentials: &'a str,
+    resume: &'a str,
+}
+
+fn hint_in(err: &anyhow::Error, s: &Surface<'_>) -> Option<String> {
+    let (mode, probe, q) = (s.mode, s.probe, s.q);
     for cause in err.chain() {
         let Some(e) = cause.downcast_ref::<ftp::Error>() else { continue };
         return match e {
             ftp::Error::NoDataConnection { attempts } => {
                 if attempts.iter().all(|(_, f)| f.stage == Stage::Unusable) {
-                    return Some("PASV and PORT carry only IPv4 addresses: use --mode epsv or --mode eprt".into());
+                    return Some(format!(
+                        "PASV and PORT carry only IPv4 addresses: use {q}{mode}epsv{q} or {q}{mode}eprt{q}"
+                    ));
                 }
                 let passive_failed = attempts.iter().any(|(m, _)| m.is_passive());
                 let active_failed = attempts.iter().any(|(m, _)| !m.is_passive());
                 let next = match (passive_failed, active_failed) {
-                    (true, false) => "try --mode active, or run ",
-                    (false, true) => "try --mode passive, or run ",
-                    _ => "run ",
+                    (true, false) => format!("try {q}{mode}active{q}, or run "),
+                    (false, true) => format!("try {q}{mode}passive{q}, or run "),
+                    _ => "run ".to_owned(),
                 };
                 Some(format!("{next}`{probe}` to see which data-connection mode gets through"))
             }
             ftp::Error::Login(r) if r.code == 530 => {
-                Some("check the user name and password (-u USER:PASSWORD, FTPX_PASSWORD or ~/.netrc)".into())
+                Some(format!("check the user name and password ({})", s.credentials))
             }
-            ftp::Error::PasswordRequired(_) => Some("give it with -u USER:PASSWORD, FTPX_PASSWORD or ~/.netrc".into()),
+            ftp::Error::PasswordRequired(_) => Some(format!("give it with {}", s.credentials)),
             ftp::Error::Timeout { phase: Phase::Idle, .. } => {
                 Some(format!("the data connection stalled; if this repeats, run `{probe}`"))
             }
             ftp::Error::Timeout { phase: Phase::Accept, .. } => {
-                Some(format!("the server never connected back: try --mode passive, or run `{probe}`"))
+                Some(format!("the server never connected back: try {q}{mode}passive{q}, or run `{probe}`"))
             }
             ftp::Error::TlsData { .. } => Some(
                 "servers like vsftpd (require_ssl_reuse) demand that each data connection resume the control \
@@ -139,7 +184,7 @@ pub fn hint(err: &anyhow::Error, host: Option<&str>) -> Option<String> {
                 "the server does not offer TLS here: use ftp:// without --tls only if plaintext is acceptable".into(),
             ),
             ftp::Error::Refused { command, .. } if command.starts_with("REST") => {
-                Some("the server cannot resume; download again without -c".into())
+                Some(format!("the server cannot resume; download again {}", s.resume))
             }
             _ => None,
         };
@@ -164,6 +209,8 @@ mod tests {
         .context("could not list");
         assert_eq!(exit_code(&e), exit::NO_DATA_CONNECTION);
         assert!(hint(&e, Some("h")).unwrap().contains("--mode active"));
+        assert!(shell_hint(&e).unwrap().contains("`mode active`"));
+        assert!(shell_hint(&e).unwrap().contains("`probe`"));
         let e: anyhow::Error = Err::<(), _>(AppError::Incomplete("short".into())).context("x").unwrap_err();
         assert_eq!(exit_code(&e), exit::INCOMPLETE);
         assert_eq!(exit_code(&anyhow::anyhow!("x")), exit::OTHER);

@@ -1,5 +1,10 @@
 //! Ctrl-C and SIGTERM. A transfer in progress sees the signal, sends ABOR (bounded wait) and
-//! keeps its `.part`; anywhere else the work is simply dropped. A second signal exits at once.
+//! keeps its `.part`; anywhere else the work is simply dropped. A second signal before the first
+//! was handled exits at once.
+//!
+//! The interactive shell handles a signal and goes on: it calls [`reset`] once it has, so the
+//! next Ctrl-C is a first one again. At its prompt the terminal is in raw mode and Ctrl-C is a
+//! key for rustyline, not a signal.
 
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 
@@ -48,6 +53,22 @@ pub async fn fired_outside_transfer() {
     while TRANSFERS.load(Ordering::SeqCst) > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+}
+
+/// Forgets a signal that has been handled, so the process can go on (the shell after Ctrl-C).
+pub fn reset() {
+    SIGNAL.store(0, Ordering::SeqCst);
+    FIRED.store(false, Ordering::SeqCst);
+}
+
+/// Whether a signal has arrived and not been [`reset`].
+pub fn has_fired() -> bool {
+    FIRED.load(Ordering::SeqCst)
+}
+
+/// Whether the signal received was SIGTERM, which ends even the interactive shell.
+pub fn terminated() -> bool {
+    SIGNAL.load(Ordering::SeqCst) == 15
 }
 
 /// The exit status for the signal received: 130 for SIGINT, 143 for SIGTERM.

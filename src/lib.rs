@@ -1,9 +1,13 @@
 //! ftpx: an FTP client whose edge is diagnosing data connections.
 //!
-//! Architecture, with dependencies pointing one way (cli -> app -> transfer -> ftp):
+//! Architecture, with dependencies pointing one way (cli -> app -> shell -> (transfer, probe) -> ftp):
 //! - [`cli`]: the clap definition only.
 //! - [`app`]: turns raw arguments into resolved options and runs one subcommand.
-//! - [`transfer`]: downloads and uploads over a data connection (`.part` files, resume, sizes).
+//! - [`shell`]: the interactive shell (rustyline; its grammar is a clap multicall definition).
+//! - [`transfer`]: downloads, uploads and listings over a data connection (`.part` files, resume,
+//!   sizes, Ctrl-C).
+//! - [`probe`]: `ftpx probe`, which tries the four data-connection modes at once and explains
+//!   what gets through (observe -> diagnose -> render).
 //! - [`ftp`]: the protocol engine. No clap, no colors, no progress bars, no printing: what it has
 //!   to say (transcript lines, data-connection events, mode fallbacks) goes through
 //!   [`ftp::Observer`].
@@ -15,8 +19,10 @@ pub mod error;
 pub mod ftp;
 pub mod interrupt;
 pub mod netrc;
+pub mod probe;
 pub mod progress;
 pub mod secret;
+pub mod shell;
 pub mod target;
 pub mod text;
 pub mod transcript;

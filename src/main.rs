@@ -19,8 +19,13 @@ fn main() -> ExitCode {
         }
     };
     let mut host = None;
+    let shell = ftpx::app::is_shell(&cli);
     let result = runtime.block_on(async {
         ftpx::interrupt::install();
+        if shell {
+            // The shell goes on after Ctrl-C: it handles signals itself.
+            return ftpx::app::run(cli, &mut host).await;
+        }
         tokio::select! {
             r = ftpx::app::run(cli, &mut host) => r,
             () = ftpx::interrupt::fired_outside_transfer() => Err(ftpx::error::AppError::Interrupted("interrupted".into()).into()),

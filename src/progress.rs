@@ -1,7 +1,9 @@
 //! Transfer progress: an indicatif bar on a terminal, a one-line summary otherwise, nothing
-//! with `-q`.
+//! with `-q`; or, when the shell's `hash` is on, a `#` on stderr for every block moved, as the
+//! classic client does.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -11,11 +13,13 @@ pub struct ProgressMode {
     pub quiet: bool,
     /// Bars are drawn only on a terminal, and not while `-d` writes to the same stderr.
     pub bars: bool,
+    /// A `#` for every this many bytes, instead of a bar (the shell's `hash`).
+    pub hash: Option<u64>,
 }
 
 impl ProgressMode {
     pub fn new(quiet: bool, debug: bool) -> ProgressMode {
-        ProgressMode { quiet, bars: !quiet && !debug && std::io::stderr().is_terminal() }
+        ProgressMode { quiet, bars: !quiet && !debug && std::io::stderr().is_terminal(), hash: None }
     }
 }
 
@@ -25,12 +29,16 @@ pub struct Progress {
     verb: &'static str,
     name: String,
     start: Instant,
+    /// Bytes already marked with `#` (hash mode).
+    hashed: AtomicU64,
+    /// Some `#` is on the screen, so a newline must end the line.
+    marked: AtomicBool,
 }
 
 impl Progress {
     /// `verb` is "got" or "put"; `total` the expected bytes when known.
     pub fn start(mode: ProgressMode, verb: &'static str, name: String, total: Option<u64>, already: u64) -> Progress {
-        let bar = mode.bars.then(|| {
+        let bar = (mode.bars && mode.hash.is_none()).then(|| {
             let bar = match total {
                 Some(t) => ProgressBar::with_draw_target(Some(t), ProgressDrawTarget::stderr()).with_style(
                     ProgressStyle::with_template(
@@ -48,20 +56,52 @@ impl Progress {
             bar.enable_steady_tick(Duration::from_millis(200));
             bar
         });
-        Progress { bar, mode, verb, name, start: Instant::now() }
+        Progress {
+            bar,
+            mode,
+            verb,
+            name,
+            start: Instant::now(),
+            hashed: AtomicU64::new(already),
+            marked: AtomicBool::new(false),
+        }
     }
 
     pub fn set(&self, bytes: u64) {
         if let Some(bar) = &self.bar {
             bar.set_position(bytes);
         }
+        if let Some(block) = self.mode.hash.filter(|_| !self.mode.quiet) {
+            let done = self.hashed.load(Ordering::Relaxed);
+            let marks = (bytes / block).saturating_sub(done / block);
+            if marks > 0 {
+                self.hashed.store(bytes, Ordering::Relaxed);
+                self.marked.store(true, Ordering::Relaxed);
+                let mut err = std::io::stderr().lock();
+                let _ = err.write_all("#".repeat(marks.min(1 << 20) as usize).as_bytes());
+                let _ = err.flush();
+            }
+        }
+    }
+
+    /// Takes the bar off the screen before the transfer's last reply is shown; the summary
+    /// still comes with [`Progress::finish`].
+    pub fn clear(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+        self.end_hash_line();
+    }
+
+    fn end_hash_line(&self) {
+        if self.marked.swap(false, Ordering::Relaxed) {
+            eprintln!();
+        }
     }
 
     /// Clears the bar and prints the summary line (unless quiet).
     pub fn finish(self, bytes: u64) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
+        self.clear();
         if !self.mode.quiet {
             let secs = self.start.elapsed().as_secs_f64();
             let rate = if secs > 0.0 { bytes as f64 / secs / 1e6 } else { 0.0 };
@@ -72,8 +112,6 @@ impl Progress {
 
 impl Drop for Progress {
     fn drop(&mut self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
+        self.clear();
     }
 }

@@ -4,36 +4,87 @@
 //! `-d` uses the classic client's arrows (`---> USER alice`, `<--- 331 ...`) and `*** ` for
 //! connection events; `--trace` writes the same with milliseconds since start and the
 //! connection's name on every line.
+//!
+//! The interactive shell turns `-d` on and off (`debug`), starts and stops the trace (`trace
+//! FILE|off`) and mutes the terminal while it lists a directory for tab completion, so all three
+//! can change while sessions run.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use crate::ftp::{Event, Observer};
 use crate::text::escape;
 
 pub struct Transcript {
-    debug: bool,
-    trace: Option<Mutex<BufWriter<File>>>,
+    debug: AtomicBool,
+    /// Nothing on the terminal (the trace file still gets everything).
+    muted: AtomicBool,
+    trace: Mutex<Option<BufWriter<File>>>,
     start: Instant,
 }
 
 impl Transcript {
     pub fn new(debug: bool, trace: Option<&Path>) -> io::Result<Transcript> {
         let trace = match trace {
-            Some(p) => Some(Mutex::new(BufWriter::new(File::create(p)?))),
+            Some(p) => Some(BufWriter::new(File::create(p)?)),
             None => None,
         };
-        Ok(Transcript { debug, trace, start: Instant::now() })
+        Ok(Transcript {
+            debug: AtomicBool::new(debug),
+            muted: AtomicBool::new(false),
+            trace: Mutex::new(trace),
+            start: Instant::now(),
+        })
     }
 
     /// Writes the buffered trace out; called before exit.
     pub fn flush(&self) {
-        if let Some(t) = &self.trace {
-            let _ = t.lock().map(|mut w| w.flush());
+        if let Ok(mut t) = self.trace.lock()
+            && let Some(w) = t.as_mut()
+        {
+            let _ = w.flush();
         }
+    }
+
+    pub fn debug(&self) -> bool {
+        self.debug.load(Ordering::Relaxed)
+    }
+
+    pub fn set_debug(&self, on: bool) {
+        self.debug.store(on, Ordering::Relaxed);
+    }
+
+    /// Sends nothing to the terminal while `on`; returns the previous setting.
+    pub fn set_muted(&self, on: bool) -> bool {
+        self.muted.swap(on, Ordering::Relaxed)
+    }
+
+    pub fn is_muted(&self) -> bool {
+        self.muted.load(Ordering::Relaxed)
+    }
+
+    /// Starts writing the trace to `path` (a new file), or stops it with `None`; the trace
+    /// written so far is flushed and closed either way.
+    pub fn set_trace(&self, path: Option<&Path>) -> io::Result<()> {
+        let next = match path {
+            Some(p) => Some(BufWriter::new(File::create(p)?)),
+            None => None,
+        };
+        if let Ok(mut t) = self.trace.lock() {
+            if let Some(w) = t.as_mut() {
+                let _ = w.flush();
+            }
+            *t = next;
+        }
+        Ok(())
+    }
+
+    pub fn is_tracing(&self) -> bool {
+        self.trace.lock().is_ok_and(|t| t.is_some())
     }
 
     /// The lines an event becomes, without connection names: `(arrow, text)`.
@@ -51,12 +102,15 @@ impl Transcript {
 
 impl Observer for Transcript {
     fn event(&self, conn: &str, event: &Event<'_>) {
-        if let Event::Fallback { from, to, reason } = event {
+        let muted = self.is_muted();
+        if let Event::Fallback { from, to, reason } = event
+            && !muted
+        {
             // Said on stderr even without -d: the user should know the session changed mode.
             eprintln!("ftpx: {from} failed ({reason}); falling back to {to}");
         }
         let lines = Transcript::lines(event);
-        if self.debug && !matches!(event, Event::Fallback { .. }) {
+        if self.debug() && !muted && !matches!(event, Event::Fallback { .. }) {
             // The probe labels its sessions ("EPSV control"): keep the label on -d lines.
             let label = conn.rsplit_once(' ').map(|(l, _)| format!("[{l}] ")).unwrap_or_default();
             let data =
@@ -70,12 +124,12 @@ impl Observer for Transcript {
                 };
             }
         }
-        if let Some(trace) = &self.trace {
+        if let Ok(mut trace) = self.trace.lock()
+            && let Some(w) = trace.as_mut()
+        {
             let ms = self.start.elapsed().as_millis();
-            if let Ok(mut w) = trace.lock() {
-                for (arrow, text) in &lines {
-                    let _ = writeln!(w, "{ms:>8} {conn:<14} {arrow} {text}");
-                }
+            for (arrow, text) in &lines {
+                let _ = writeln!(w, "{ms:>8} {conn:<14} {arrow} {text}");
             }
         }
     }

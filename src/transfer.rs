@@ -1,4 +1,5 @@
-//! Downloads and uploads over a data connection: `.part` files, resume, and the size check.
+//! Downloads, uploads and listings over a data connection: `.part` files, resume, the size
+//! check, and Ctrl-C (ABOR, then the session goes on).
 //!
 //! A download is complete or it is a resumable `NAME.part`: bytes go to `NAME.part`, which
 //! becomes `NAME` only when the server said 226 and, where SIZE answered, the size matches.
@@ -7,8 +8,8 @@
 //! it is still in the CPU cache. A separate writer thread with 1 MiB buffers measured twice the CPU
 //! per byte and twice the wall time on a 2-core machine, where a third busy thread (besides the
 //! server's) fights for the cores and every buffer is cold by the time it is written. Memory is
-//! constant whatever the file size. Stdout is the exception: a pipe whose reader stalls must not
-//! block the runtime (and with it Ctrl-C), so its writes go to the blocking pool.
+//! constant whatever the file size. Stdout and devices are the exception: a pipe whose reader
+//! stalls must not block the runtime (and with it Ctrl-C), so their writes go to the blocking pool.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -18,6 +19,7 @@ use anyhow::{Context, Result};
 use tokio::task::spawn_blocking;
 
 use crate::error::AppError;
+use crate::ftp::list::MAX_LIST_LINE;
 use crate::ftp::{self, Command, DataStream, Session};
 use crate::interrupt::{self, TransferGuard};
 use crate::progress::{Progress, ProgressMode};
@@ -28,6 +30,10 @@ use crate::text::escape;
 const RECV_CHUNK: usize = 256 * 1024;
 /// Upload chunk: the page-cache read into a buffer past 128 KiB measured markedly slower here.
 const SEND_CHUNK: usize = 128 * 1024;
+
+/// How to go on after a partial download or upload, in both the one-shot commands and the shell.
+const RESUME_GET: &str = " to resume (get -c, or reget in the shell)";
+const RESUME_PUT: &str = "resume with put -c (reput in the shell)";
 
 /// Where a download goes.
 pub enum Sink {
@@ -55,9 +61,15 @@ pub async fn download(
     // SIZE is asked in binary mode; in ASCII mode the sizes differ by line endings, so no check.
     let size = if ascii { None } else { session.size(remote).await? };
     session.set_type(ascii).await?;
+    // An existing device or FIFO (`-o /dev/null`, a named pipe) is written as it is: a .part
+    // renamed over it would replace /dev/null with a regular file.
+    let special = match sink {
+        Sink::File(dest) => std::fs::metadata(dest).is_ok_and(|m| !m.is_file() && !m.is_dir()).then_some(dest),
+        Sink::Stdout => None,
+    };
     let (part, dest) = match sink {
-        Sink::File(dest) => (Some(part_path(dest)), Some(dest.as_path())),
-        Sink::Stdout => (None, None),
+        Sink::File(dest) if special.is_none() => (Some(part_path(dest)), Some(dest.as_path())),
+        _ => (None, None),
     };
     let mut offset = 0;
     if let (true, Some(part), Some(dest)) = (resume, &part, dest) {
@@ -84,23 +96,30 @@ pub async fn download(
     let mut data = session.open_data(&Command::path("RETR", remote)?, rest).await?;
     // The local file is created only now that the server agreed to send: a missing remote file
     // leaves nothing behind.
-    let file = match &part {
-        Some(part) => match open_part(part, offset) {
-            Ok(f) => Some(f),
-            Err(e) => {
-                let _ = session.abort_data(data).await;
-                return Err(AppError::local(part, e).into());
-            }
-        },
-        None => None,
+    let opened = match (&part, special) {
+        (Some(part), _) => open_part(part, offset).map(Output::File).map_err(|e| (part.as_path(), e)),
+        (None, Some(path)) => OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map(|f| Output::Pipe(Box::new(f)))
+            .map_err(|e| (path.as_path(), e)),
+        (None, None) => Ok(Output::Pipe(Box::new(io::stdout()))),
+    };
+    let output = match opened {
+        Ok(o) => o,
+        Err((path, e)) => {
+            let _ = session.abort_data(data).await;
+            return Err(AppError::local(path, e).into());
+        }
     };
     let expected = size.map(|s| s.saturating_sub(offset));
     let _guard = TransferGuard::new();
     let bar = Progress::start(progress, "got", shown.clone(), size, offset);
-    let copied = match file {
-        Some(file) => copy_to_file(&mut data, file, expected, &bar, offset).await,
-        None => copy_to_stdout(&mut data, expected, &bar).await,
+    let copied = match output {
+        Output::File(file) => copy_to_file(&mut data, file, expected, &bar, offset).await,
+        Output::Pipe(out) => copy_to_pipe(&mut data, out, expected, &bar).await,
     };
+    bar.clear();
     let received = data.bytes();
     let finished = match copied {
         Ok(Copy::Complete) => session.finish_data(data).await.map(|_| ()).map_err(anyhow::Error::from),
@@ -122,17 +141,24 @@ pub async fn download(
             let path = part.as_deref().unwrap_or(Path::new("-"));
             return Err(AppError::local(path, e).into());
         }
-        Err(CopyError::Data(e)) => {
-            let _ = session.abort_data(data).await;
-            Err(e)
-        }
+        Err(CopyError::Data(e)) => Err(data_failed(session, data, e).await),
         Err(CopyError::Interrupted) => {
             abort_briefly(session, data).await;
-            let kept = part.as_ref().map(|p| format!("; {} kept for -c", p.display())).unwrap_or_default();
+            let kept = part.as_ref().map(|p| format!("; {} kept{RESUME_GET}", p.display())).unwrap_or_default();
             return Err(AppError::Interrupted(format!("interrupted{kept}")).into());
         }
     };
-    let keep = part.as_ref().map(|p| format!("; {} kept for -c", p.display())).unwrap_or_default();
+    let keep = part.as_ref().map(|p| format!("; {} kept{RESUME_GET}", p.display())).unwrap_or_default();
+    // What the caller's "could not download" is followed by: the .part that stays, when one does.
+    let kept =
+        || part.as_ref().map_or_else(|| "nothing saved".to_owned(), |p| format!("{} kept{RESUME_GET}", p.display()));
+    let finished = match finished {
+        // The server refused the data connection's TLS session (vsftpd's 522 when it did not
+        // resume the control connection's): that refusal is why bytes are missing, and what the
+        // user must see, with its exit code.
+        Err(e) if e.downcast_ref::<ftp::Error>().is_some_and(ftp::Error::is_tls) => return Err(e.context(kept())),
+        other => other,
+    };
     if let Some(size) = size
         && offset + received != size
     {
@@ -143,7 +169,7 @@ pub async fn download(
         ))
         .into());
     }
-    finished.with_context(|| format!("could not download '{shown}'{keep}"))?;
+    finished.with_context(kept)?;
     if let (Some(part), Some(dest)) = (&part, dest) {
         std::fs::rename(part, dest).map_err(|e| AppError::local(dest, e))?;
     }
@@ -194,9 +220,28 @@ enum CopyError {
     Interrupted,
 }
 
-/// ABOR with a short bound: after a signal the user is waiting, and the session is about to end.
+/// The data connection failed under a transfer. A stall (idle timeout) gets ABOR. Otherwise the
+/// server closed or reset it, and its final reply says why (vsftpd's 522 for a TLS session that
+/// did not resume, 426, 552 over quota) and is already on its way: it is read, and reported instead
+/// of a bare "broken pipe" or "connection reset" when it is a refusal.
+async fn data_failed(session: &mut Session, data: DataStream, e: anyhow::Error) -> anyhow::Error {
+    if e.downcast_ref::<ftp::Error>().is_some_and(ftp::Error::is_timeout) {
+        let _ = session.abort_data(data).await;
+        return e;
+    }
+    match session.finish_data(data).await {
+        Err(refused) if refused.reply().is_some() || refused.is_tls() => anyhow::Error::new(refused),
+        _ => e,
+    }
+}
+
+/// ABOR with a short bound: after a signal the user is waiting. A session whose ABOR was not
+/// answered in time is out of step and marked unusable (the shell then offers to reconnect).
 async fn abort_briefly(session: &mut Session, data: DataStream) {
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(3), session.abort_data(data)).await;
+    let aborted = tokio::time::timeout(std::time::Duration::from_secs(3), session.abort_data(data)).await;
+    if aborted.is_err() {
+        session.mark_broken();
+    }
 }
 
 /// Reads the next chunk, or learns of Ctrl-C/SIGTERM.
@@ -232,12 +277,24 @@ async fn copy_to_file(
     }
 }
 
-type WriteJob = tokio::task::JoinHandle<(io::Stdout, Vec<u8>, io::Result<()>)>;
+/// Where downloaded bytes go: a regular file written on this thread, or a pipe, terminal or
+/// device written on the blocking pool.
+enum Output {
+    File(File),
+    Pipe(Box<dyn Write + Send>),
+}
 
-/// Network to stdout, the writes on the blocking pool (a stalled reader must not block the
+type WriteJob = tokio::task::JoinHandle<(Box<dyn Write + Send>, Vec<u8>, io::Result<()>)>;
+
+/// Network to stdout or a device, the writes on the blocking pool (a stalled reader must not block the
 /// runtime), one chunk written while the next is read.
-async fn copy_to_stdout(data: &mut DataStream, expected: Option<u64>, bar: &Progress) -> Result<Copy, CopyError> {
-    let mut out = Some(io::stdout());
+async fn copy_to_pipe(
+    data: &mut DataStream,
+    out: Box<dyn Write + Send>,
+    expected: Option<u64>,
+    bar: &Progress,
+) -> Result<Copy, CopyError> {
+    let mut out = Some(out);
     let mut buf = vec![0u8; RECV_CHUNK];
     let mut spare = vec![0u8; RECV_CHUNK];
     let mut pending: Option<WriteJob> = None;
@@ -256,7 +313,7 @@ async fn copy_to_stdout(data: &mut DataStream, expected: Option<u64>, bar: &Prog
         if n == 0 {
             break Ok(Copy::Complete);
         }
-        let mut o = out.take().expect("stdout is back after each job");
+        let mut o = out.take().expect("the writer is back after each job");
         let chunk = std::mem::replace(&mut buf, std::mem::take(&mut spare));
         pending = Some(spawn_blocking(move || {
             let r = o.write_all(&chunk[..n]).and_then(|()| o.flush());
@@ -285,11 +342,49 @@ pub async fn upload(
     ascii: bool,
     progress: ProgressMode,
 ) -> Result<u64> {
+    let how = if resume { Upload::Resume } else { Upload::Store };
+    send_file(session, local, remote, how, ascii, progress).await
+}
+
+/// Appends the whole of `local` to `remote` (APPE, RFC 959 §4.1.3), creating it if it does not
+/// exist; where SIZE answers, the server must then have its old size plus the local file's.
+pub async fn append(
+    session: &mut Session,
+    local: &Path,
+    remote: &[u8],
+    ascii: bool,
+    progress: ProgressMode,
+) -> Result<u64> {
+    send_file(session, local, remote, Upload::Append, ascii, progress).await
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Upload {
+    Store,
+    Resume,
+    Append,
+}
+
+async fn send_file(
+    session: &mut Session,
+    local: &Path,
+    remote: &[u8],
+    how: Upload,
+    ascii: bool,
+    progress: ProgressMode,
+) -> Result<u64> {
     let shown = escape(remote);
     let mut file = File::open(local).map_err(|e| AppError::local(local, e))?;
     let len = file.metadata().map_err(|e| AppError::local(local, e))?.len();
     let mut offset = 0;
-    if resume && let Some(remote_len) = session.size(remote).await? {
+    // What the server has before an append, to check the size after it.
+    let mut before = 0;
+    if how == Upload::Append && !ascii && session.features().size {
+        before = session.size(remote).await?.unwrap_or(0);
+    }
+    if how == Upload::Resume
+        && let Some(remote_len) = session.size(remote).await?
+    {
         if remote_len == len {
             if !progress.quiet {
                 eprintln!("ftpx: '{shown}' is already complete on the server ({len} bytes)");
@@ -306,34 +401,39 @@ pub async fn upload(
         io::Seek::seek(&mut file, io::SeekFrom::Start(offset)).map_err(|e| AppError::local(local, e))?;
     }
     session.set_type(ascii).await?;
-    let verb = if offset > 0 { "APPE" } else { "STOR" };
+    let verb = if offset > 0 || how == Upload::Append { "APPE" } else { "STOR" };
     let mut data = session.open_data(&Command::path(verb, remote)?, None).await?;
     let _guard = TransferGuard::new();
     let bar = Progress::start(progress, "put", shown.clone(), Some(len), offset);
-    match copy_from_file(file, &mut data, &bar, offset).await {
+    let copied = copy_from_file(file, &mut data, &bar, offset).await;
+    bar.clear();
+    match copied {
         Ok(()) => {}
         Err(CopyError::Local(e)) => {
             let _ = session.abort_data(data).await;
             return Err(AppError::local(local, e).into());
         }
-        Err(CopyError::Data(e)) => {
-            let _ = session.abort_data(data).await;
-            return Err(e.context(format!("could not upload '{shown}'")));
-        }
+        Err(CopyError::Data(e)) => return Err(data_failed(session, data, e).await),
         Err(CopyError::Interrupted) => {
             abort_briefly(session, data).await;
-            return Err(AppError::Interrupted("interrupted; resume with put -c".into()).into());
+            return Err(AppError::Interrupted(format!("interrupted; {RESUME_PUT}")).into());
         }
     }
     let sent = data.bytes();
-    session.finish_data(data).await.with_context(|| format!("could not upload '{shown}'"))?;
+    session.finish_data(data).await?;
     if !ascii && session.features().size {
         // The server's count is the proof that every byte landed.
+        let expected = before + len;
         if let Some(remote_len) = session.size(remote).await?
-            && remote_len != len
+            && remote_len != expected
         {
+            let what = if how == Upload::Append {
+                format!("{before} + {len} bytes expected after the append")
+            } else {
+                format!("the local file {len}")
+            };
             return Err(AppError::Incomplete(format!(
-                "'{shown}': the server has {remote_len} bytes after the upload, the local file {len}"
+                "'{shown}': the server has {remote_len} bytes after the upload, {what}"
             ))
             .into());
         }
@@ -360,5 +460,109 @@ async fn copy_from_file(mut file: File, data: &mut DataStream, bar: &Progress, b
         }
         total += n as u64;
         bar.set(total);
+    }
+}
+
+/// Streams a listing (`LIST`, `NLST`, `MLSD`) of `path`, or of the current directory, to
+/// `on_line` one line at a time, each bounded by [`MAX_LIST_LINE`]. Ctrl-C aborts it as it
+/// aborts a download (ABOR, then the session goes on). `450` to NLST is an empty listing: some
+/// servers' way to say "no files".
+pub async fn list(
+    session: &mut Session,
+    verb: &str,
+    path: Option<&[u8]>,
+    mut on_line: impl FnMut(&[u8]) -> Result<()>,
+) -> Result<()> {
+    let cmd = match path {
+        Some(p) => Command::path(verb, p)?,
+        None => Command::bare(verb),
+    };
+    let mut data = match session.open_data(&cmd, None).await {
+        Ok(d) => d,
+        Err(ftp::Error::Refused { reply, .. }) if verb == "NLST" && reply.code == 450 => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    let _guard = TransferGuard::new();
+    let mut framer = LineSplitter::default();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let read = tokio::select! {
+            r = data.read(&mut buf) => Some(r),
+            () = interrupt::fired() => None,
+        };
+        let n = match read {
+            Some(Ok(n)) => n,
+            Some(Err(e)) => {
+                let _ = session.abort_data(data).await;
+                return Err(e.into());
+            }
+            None => {
+                abort_briefly(session, data).await;
+                return Err(AppError::Interrupted("interrupted".into()).into());
+            }
+        };
+        if n == 0 {
+            break;
+        }
+        framer.push(&buf[..n]);
+        let mut emitted = Ok(());
+        loop {
+            match framer.next_line() {
+                Ok(Some(line)) => {
+                    emitted = on_line(&line);
+                    if emitted.is_err() {
+                        break;
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    emitted = Err(e);
+                    break;
+                }
+            }
+        }
+        if let Err(e) = emitted {
+            let _ = session.abort_data(data).await;
+            return Err(e);
+        }
+    }
+    if let Some(line) = framer.rest() {
+        on_line(&line)?;
+    }
+    session.finish_data(data).await?;
+    Ok(())
+}
+
+/// Splits a listing into lines, each bounded by [`MAX_LIST_LINE`].
+#[derive(Default)]
+struct LineSplitter {
+    buf: Vec<u8>,
+}
+
+impl LineSplitter {
+    fn push(&mut self, bytes: &[u8]) {
+        self.buf.extend_from_slice(bytes);
+    }
+
+    fn next_line(&mut self) -> Result<Option<Vec<u8>>> {
+        match self.buf.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                let mut line: Vec<u8> = self.buf.drain(..=i).collect();
+                line.pop();
+                if line.last() == Some(&b'\r') {
+                    line.pop();
+                }
+                Ok(Some(line))
+            }
+            None if self.buf.len() > MAX_LIST_LINE => {
+                anyhow::bail!("a listing line is longer than {MAX_LIST_LINE} bytes: refusing it")
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn rest(&mut self) -> Option<Vec<u8>> {
+        let line = std::mem::take(&mut self.buf);
+        (!line.is_empty()).then_some(line)
     }
 }

@@ -78,6 +78,9 @@ pub struct Session {
     /// an earlier command, so nothing more is sent.
     broken: bool,
     greeting: Option<Reply>,
+    /// The last reply read, for callers that compose their own steps and report what the
+    /// server said (the probe shows the reply to each mode command).
+    last_reply: Option<Reply>,
 }
 
 impl Session {
@@ -166,6 +169,7 @@ impl Session {
             transfer_type: None,
             broken: false,
             greeting: None,
+            last_reply: None,
         };
         match &tls {
             Some(t) if t.implicit => {
@@ -246,6 +250,11 @@ impl Session {
         self.greeting.as_ref()
     }
 
+    /// The last reply read on the control connection.
+    pub fn last_reply(&self) -> Option<&Reply> {
+        self.last_reply.as_ref()
+    }
+
     pub fn peer_addr(&self) -> SocketAddr {
         self.peer
     }
@@ -314,6 +323,7 @@ impl Session {
         match result {
             Ok(reply) => {
                 self.emit("control", &Event::Received(&reply));
+                self.last_reply = Some(reply.clone());
                 if reply.code == 421 {
                     // RFC 959 §4.2: 421 may come in answer to any command; the server is leaving.
                     self.broken = true;
@@ -478,8 +488,70 @@ impl Session {
         }
     }
 
-    pub(super) fn mark_broken(&mut self) {
+    /// Marks the session unusable; also for callers that gave up waiting on a reply (a bounded
+    /// ABOR after Ctrl-C), after which the next reply could belong to anything.
+    pub fn mark_broken(&mut self) {
         self.broken = true;
+    }
+
+    /// Whether commands can still be sent: false after the connection closed, a timeout or a
+    /// reply out of step (the interactive shell then offers to reconnect).
+    pub fn is_usable(&self) -> bool {
+        !self.broken
+    }
+
+    /// Replaces the modes this session tries, in order, for the rest of the session (the shell's
+    /// `passive`, `mode` and `epsv4`). The same limits apply as at connect: PASV and PORT only
+    /// on IPv4, and no EPSV when FEAT did not list it, unless it is the only mode asked for.
+    pub fn set_modes(&mut self, wanted: &[DataMode]) -> &[DataMode] {
+        let mut modes = wanted.to_vec();
+        if self.peer.is_ipv6() && modes.len() > 1 {
+            modes.retain(|m| matches!(m, DataMode::Epsv | DataMode::Eprt));
+        }
+        if self.features.known && !self.features.epsv && modes.len() > 1 {
+            modes.retain(|m| *m != DataMode::Epsv);
+        }
+        if !modes.is_empty() {
+            self.modes = modes;
+        }
+        &self.modes
+    }
+
+    /// Reads whatever the server sent while the session sat idle, without waiting: an end of
+    /// stream, or a reply nobody asked for (vsftpd's `421 Timeout.` before it closes an idle
+    /// session), means the session is over and it is marked unusable.
+    pub async fn check_idle(&mut self) -> Result<(), Error> {
+        if self.broken {
+            return Err(Error::Unusable);
+        }
+        loop {
+            // One poll of the read: data or EOF already there, or nothing (the ready branch).
+            let read = tokio::select! {
+                biased;
+                r = self.stream.read(&mut self.rbuf) => Some(r),
+                () = std::future::ready(()) => None,
+            };
+            match read {
+                None => break,
+                Some(Ok(0)) => {
+                    self.broken = true;
+                    return Err(Error::Closed);
+                }
+                Some(Ok(n)) => self.framer.push(&self.rbuf[..n]),
+                Some(Err(e)) => {
+                    self.broken = true;
+                    return Err(Error::Io(e));
+                }
+            }
+        }
+        while let Some(line) = self.framer.next_line().inspect_err(|_| self.broken = true)? {
+            if let Some(reply) = self.parser.push_line(line).inspect_err(|_| self.broken = true)? {
+                self.emit("control", &Event::Received(&reply));
+                self.broken = true;
+                return Err(if reply.code == 421 { Error::ServiceClosing(reply) } else { Error::Unusable });
+            }
+        }
+        Ok(())
     }
 }
 

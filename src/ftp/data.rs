@@ -13,13 +13,17 @@
 
 use std::io;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::time::timeout;
 
+use rustls::pki_types::ServerName;
+
 use super::reply::{parse_227, parse_229};
+use super::tls::TlsConfig;
 use super::{Command, Error, Event, Notifier, PasvAddress, Phase, Reply, Session, Stream, canonical};
 use crate::ftp::DataMode;
 
@@ -148,6 +152,38 @@ async fn accept_from(
                 notifier.note(&format!(
                     "{mode}: refused a data connection from {from}: not the server's address {expected}"
                 ));
+            }
+        }
+    }
+}
+
+/// What a data connection's TLS handshake needs (under PROT P; nothing otherwise), taken from the
+/// session so the handshake can run while the session reads the transfer command's reply.
+pub struct DataProtection {
+    tls: Option<(Arc<TlsConfig>, ServerName<'static>)>,
+    after: Duration,
+    mode: DataMode,
+    notifier: Notifier,
+}
+
+impl DataProtection {
+    /// The TLS handshake as the client, with the control connection's server name; the plain
+    /// stream when the data connection is not protected. Also says whether the TLS session
+    /// resumed the control connection's.
+    pub async fn apply(self, tcp: TcpStream) -> Result<(Stream, Option<bool>), DataFailure> {
+        let Some((config, server_name)) = self.tls else {
+            return Ok((Stream::Tcp(tcp), None));
+        };
+        match config.connect(&server_name, tcp, self.after).await {
+            Ok(stream) => {
+                let (summary, resumed) = super::tls::summary(&stream);
+                let session = if resumed { "resumed" } else { "new (NOT resumed)" };
+                self.notifier.note(&format!("{}: TLS handshake done: {summary}, session {session}", self.mode));
+                Ok((Stream::Tls(Box::new(stream)), Some(resumed)))
+            }
+            Err(e) => {
+                self.notifier.note(&e);
+                Err(DataFailure::new(Stage::Tls, e))
             }
         }
     }
@@ -334,35 +370,32 @@ impl Session {
         let notifier = self.notifier(name);
         let expected = canonical(self.peer.ip());
         let accept_after = self.config.timeout;
-        let handshake_after = self.config.connect_timeout;
-        let tls = match (&self.config.tls, &self.server_name) {
-            (Some(t), Some(n)) if t.protect_data => Some((t.config.clone(), n.clone())),
-            _ => None,
-        };
+        let protection = self.data_protection(mode, name);
         async move {
             let (tcp, peer) = match pending {
                 Pending::Connected(tcp, peer) => (tcp, peer),
                 Pending::Listening(listener) => accept_from(&listener, expected, accept_after, mode, &notifier).await?,
             };
-            let Some((config, server_name)) = tls else {
-                return Ok(Connection { stream: Stream::Tcp(tcp), peer, tls_resumed: None });
-            };
-            match config.connect(&server_name, tcp, handshake_after).await {
-                Ok(stream) => {
-                    let (summary, resumed) = super::tls::summary(&stream);
-                    let session = if resumed { "resumed" } else { "new (NOT resumed)" };
-                    notifier.note(&format!("{mode}: TLS handshake done: {summary}, session {session}"));
-                    Ok(Connection { stream: Stream::Tls(Box::new(stream)), peer, tls_resumed: Some(resumed) })
-                }
-                Err(e) => {
-                    notifier.note(&e);
-                    Err(DataFailure::new(Stage::Tls, e))
-                }
-            }
+            let (stream, tls_resumed) = protection.apply(tcp).await?;
+            Ok(Connection { stream, peer, tls_resumed })
         }
     }
 
-    fn data_stream(
+    /// What the TLS handshake of a data connection needs, for callers that connect or accept
+    /// the data connection themselves (the probe): see [`DataProtection::apply`].
+    pub fn data_protection(&self, mode: DataMode, name: &str) -> DataProtection {
+        let tls = match (&self.config.tls, &self.server_name) {
+            (Some(t), Some(n)) if t.protect_data => Some((t.config.clone(), n.clone())),
+            _ => None,
+        };
+        DataProtection { tls, after: self.config.connect_timeout, mode, notifier: self.notifier(name) }
+    }
+
+    /// Wraps a data connection as a [`DataStream`], so `read`, `finish_data` and `abort_data`
+    /// apply to one that the caller opened itself with the lower-level steps
+    /// ([`Session::connect_data`], or an accept on [`Session::request_active`]'s listener, then
+    /// [`Session::data_protection`]).
+    pub fn data_stream(
         &self,
         stream: Option<Stream>,
         mode: DataMode,
@@ -580,20 +613,34 @@ impl Session {
     /// else `Refused` with the reply.
     pub async fn finish_data(&mut self, data: DataStream) -> Result<Reply, Error> {
         let DataStream { stream, mode, name, command, started, bytes, early_final, tls_resumed, .. } = data;
+        let mut reply = early_final;
         if let Some(mut stream) = stream {
             // Our half closes first so an upload's end is seen (the server answers 226 only then);
             // under TLS this sends close_notify (RFC 4217 §12.6).
             let _ = timeout(self.config.timeout, stream.shutdown()).await;
             if stream.is_tls() {
                 // Read to the end: the server's close_notify, and the TLS 1.3 tickets it sent on
-                // this connection, which later data connections resume with.
-                let _ = timeout(self.config.timeout, drain(&mut stream)).await;
+                // this connection, which later data connections resume with. Beside the final
+                // reply, so a server that answers 226 and keeps the connection open costs a
+                // moment, not the whole timeout.
+                let drained = drain(&mut stream);
+                tokio::pin!(drained);
+                let mut done = false;
+                if reply.is_none() {
+                    tokio::select! {
+                        _ = &mut drained => done = true,
+                        r = self.final_reply() => reply = Some(r?),
+                    }
+                }
+                if !done {
+                    let _ = timeout(Duration::from_secs(1), drained).await;
+                }
             }
         }
         let secs = started.elapsed().as_secs_f64();
         let rate = if secs > 0.0 { bytes as f64 / secs / 1e6 } else { 0.0 };
         self.note(&name, &format!("{mode}: closed after {bytes} bytes in {secs:.3} s ({rate:.1} MB/s)"));
-        let reply = match early_final {
+        let reply = match reply {
             Some(r) => r,
             None => self.final_reply().await?,
         };

@@ -226,18 +226,17 @@ pub enum AddressError {
 pub fn parse_227(text: &[u8]) -> Result<SocketAddrV4, AddressError> {
     let mut i = 0;
     while i < text.len() {
-        if text[i].is_ascii_digit() && (i == 0 || !text[i - 1].is_ascii_digit()) {
-            if let Some(nums) = six_numbers(&text[i..]) {
-                if let Some(&n) = nums.iter().find(|&&n| n > 255) {
-                    return Err(AddressError::OutOfRange(n));
-                }
-                let port = (nums[4] << 8 | nums[5]) as u16;
-                if port == 0 {
-                    return Err(AddressError::PortZero);
-                }
-                let ip = Ipv4Addr::new(nums[0] as u8, nums[1] as u8, nums[2] as u8, nums[3] as u8);
-                return Ok(SocketAddrV4::new(ip, port));
+        let starts_number = text[i].is_ascii_digit() && (i == 0 || !text[i - 1].is_ascii_digit());
+        if starts_number && let Some(nums) = six_numbers(&text[i..]) {
+            if let Some(&n) = nums.iter().find(|&&n| n > 255) {
+                return Err(AddressError::OutOfRange(n));
             }
+            let port = (nums[4] << 8 | nums[5]) as u16;
+            if port == 0 {
+                return Err(AddressError::PortZero);
+            }
+            let ip = Ipv4Addr::new(nums[0] as u8, nums[1] as u8, nums[2] as u8, nums[3] as u8);
+            return Ok(SocketAddrV4::new(ip, port));
         }
         i += 1;
     }

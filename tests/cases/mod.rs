@@ -1,16 +1,23 @@
 //! The test cases, one module per area, and what they share.
 //!
-//! - `harness`, `server`, `script`: self-tests of the support code (raw TCP, no ftpx engine).
-//! - `transfer`, `files`, `errors`, `data_connection`, `safety`: the CLI contract of the one-shot
-//!   commands, run against the real binary.
+//! - `harness`, `server`, `server_tls`, `script`: self-tests of the support code (raw TCP or a bare
+//!   rustls client, no ftpx engine).
+//! - `transfer`, `files`, `errors`, `data_connection`, `safety`, `tls`: the CLI contract of the
+//!   one-shot commands, run against the real binary.
+//! - `probe`: `ftpx probe` against servers that imitate firewalls, NAT and server settings.
+//! - `shell`: the interactive shell, through a pseudo-terminal and as a piped script.
 
 mod data_connection;
 mod errors;
 mod files;
 mod harness;
+mod probe;
 mod safety;
 mod script;
 mod server;
+mod server_tls;
+mod shell;
+mod tls;
 mod transfer;
 
 use std::panic::{self, AssertUnwindSafe};

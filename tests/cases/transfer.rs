@@ -144,6 +144,28 @@ fn get_to_dash_writes_the_bytes_to_stdout() {
     assert!(dir_names(local.path()).is_empty(), "no local file for -o -");
 }
 
+/// `-o /dev/null` must write into the device, not rename a `.part` over it (which turned the
+/// machine's /dev/null into a regular file once). A FIFO stands in for the device here.
+#[test]
+fn get_to_an_existing_fifo_writes_into_it_and_leaves_it_a_fifo() {
+    use std::os::unix::fs::FileTypeExt;
+    let server = server();
+    let content = write_random(server.root().join("f.bin"), 300_000, 11);
+    let local = tempfile::tempdir().unwrap();
+    let fifo = local.path().join("sink");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success(), "mkfifo failed");
+    // The reader opens the FIFO, which waits for a writer; it is left behind if none ever comes.
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read(fifo).unwrap())
+    };
+    ftpx().current_dir(local.path()).args(["-q", "get", &url(&server, "f.bin"), "-o", "sink"]).run().assert_success();
+    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(), "the FIFO was replaced");
+    assert!(reader.join().unwrap() == content, "the FIFO's reader got other bytes");
+    assert_eq!(dir_names(local.path()), [b"sink"], "no .part beside the FIFO");
+}
+
 #[test]
 fn get_with_output_writes_to_that_path() {
     let server = server();

@@ -1,0 +1,408 @@
+//! The probe's two outputs: a terminal report for a person, and one JSON object for scripts.
+//!
+//! Both are built as values (a `String`, a `serde_json::Value`) so tests read them whole; the
+//! caller prints. Colors are applied only when asked (stdout is a terminal and NO_COLOR is unset).
+
+use std::fmt::Write as _;
+
+use colored::{ColoredString, Colorize};
+use serde_json::{Value, json};
+
+use super::diagnose::{Diagnosis, Severity, mode_flags};
+use super::observe::{Attempt, Observations};
+use crate::ftp::{DataMode, Reply};
+
+/// The JSON object described in the issue: `host`, `port`, `server_address`, `local_address`,
+/// `modes` (four), `passive_ports`, `findings`, `recommended_mode`, and a few more.
+pub fn json(obs: &Observations, diag: &Diagnosis) -> Value {
+    let modes: Vec<Value> = obs.attempts.iter().map(mode_json).collect();
+    let findings: Vec<Value> = diag
+        .findings
+        .iter()
+        .map(|f| {
+            json!({
+                "code": f.code,
+                "severity": f.severity.name(),
+                "message": f.message,
+                "client_action": f.client_action,
+                "server_action": f.server_action,
+            })
+        })
+        .collect();
+    json!({
+        "host": obs.host,
+        "port": obs.port,
+        "server_address": obs.server_address().map(|a| a.to_string()),
+        "local_address": obs.local_address().map(|a| a.to_string()),
+        "client_public_address": diag.client_public_address.map(|a| a.to_string()),
+        "server_software": diag.software.map(|s| s.name()),
+        "greeting": obs.greeting.as_ref().map(Reply::to_string),
+        "timeout_ms": obs.deadline.as_millis() as u64,
+        "elapsed_ms": obs.elapsed.as_millis() as u64,
+        "modes": modes,
+        "passive_ports": obs.passive_ports().map(|(min, max, samples)| json!({"min": min, "max": max, "samples": samples})),
+        "findings": findings,
+        "recommended_mode": diag.recommended.map(DataMode::name),
+        "ftpx_flags": diag.recommended.map(|m| mode_flags(m).ftpx),
+        "verdict": diag.verdict,
+    })
+}
+
+fn mode_json(a: &Attempt) -> Value {
+    let mut v = json!({
+        "mode": a.mode.name(),
+        "ok": a.ok(),
+        "stage": a.stage().map(|s| s.name()),
+        "reply": a.reply.as_ref().map(Reply::to_string),
+        "error": a.failure.as_ref().map(|f| f.detail.clone()),
+        "elapsed_ms": a.elapsed.as_millis() as u64,
+        "data_address": a.data_address.map(|s| s.to_string()),
+        "transfer_reply": a.transfer_reply.as_ref().map(Reply::to_string),
+        "bytes": a.bytes,
+    });
+    let map = v.as_object_mut().expect("an object");
+    if a.mode.is_passive() {
+        map.insert("advertised".into(), json!(a.advertised.map(|s| s.to_string())));
+        map.insert("ports".into(), json!(a.ports));
+    } else {
+        map.insert("announced".into(), json!(a.announced.map(|s| s.to_string())));
+        let strays: Vec<String> = a.strays.iter().map(|s| s.to_string()).collect();
+        map.insert("refused_connections".into(), json!(strays));
+    }
+    if a.mode == DataMode::Pasv {
+        // Whether a data connection to the advertised address worked: the same as `ok` when it
+        // is the peer's; null only when no 227 came.
+        let same =
+            a.advertised.zip(a.peer).is_some_and(|(adv, peer)| adv.ip().to_canonical() == peer.ip().to_canonical());
+        let advertised_ok = match (&a.advertised, &a.advertised_check) {
+            (None, _) => Value::Null,
+            (Some(_), _) if same => json!(a.ok()),
+            (Some(_), Some(c)) => json!(c.ok()),
+            (Some(_), None) => json!(false),
+        };
+        map.insert("advertised_ok".into(), advertised_ok);
+        let check = a.advertised_check.as_ref().map(|c| {
+            json!({
+                "address": c.address.to_string(),
+                "ok": c.ok(),
+                "stage": c.failure.as_ref().map(|f| f.stage.name()),
+                "error": c.failure.as_ref().map(|f| f.detail.clone()),
+                "elapsed_ms": c.elapsed.as_millis() as u64,
+            })
+        });
+        map.insert("advertised_check".into(), json!(check));
+    }
+    v
+}
+
+/// Text styles, applied only when `color` is set.
+struct Paint {
+    color: bool,
+}
+
+impl Paint {
+    fn apply(&self, text: &str, style: fn(&str) -> ColoredString) -> String {
+        if self.color { style(text).to_string() } else { text.to_owned() }
+    }
+}
+
+/// The terminal report: a header, one row per mode, the passive ports seen, the findings, and the
+/// verdict with the flags that select the mode. `width` is the terminal's width for wrapping.
+pub fn terminal(obs: &Observations, diag: &Diagnosis, color: bool, width: usize) -> String {
+    let p = Paint { color };
+    let width = width.clamp(60, 160);
+    let mut out = String::new();
+    let port = if obs.port == 21 { String::new() } else { format!(":{}", obs.port) };
+    let _ = writeln!(out, "{} {}{port}", p.apply("ftpx probe", |s| s.bold()), obs.host);
+    let mut about = Vec::new();
+    if let Some(s) = obs.server_address() {
+        let software = diag.software.map(|s| format!(", {}", s.name())).unwrap_or_default();
+        about.push(format!("server {s}{software}"));
+    }
+    if let Some(l) = obs.local_address() {
+        about.push(format!("this machine {l}"));
+    }
+    about.push(format!("{}s per attempt", obs.deadline.as_secs_f64()));
+    let _ = writeln!(out, "  {}\n", about.join(", "));
+
+    let header = format!("{:<4}  {:<6}  {:<15}  {:>8}  DETAIL", "MODE", "RESULT", "STAGE", "TIME");
+    let _ = writeln!(out, "  {}", p.apply(&header, |s| s.dimmed()));
+    for a in &obs.attempts {
+        let (result, stage) = match &a.failure {
+            None => (p.apply("ok    ", |s| s.green().bold()), "-".to_owned()),
+            Some(f) => (p.apply("FAILED", |s| s.red().bold()), f.stage.name().to_owned()),
+        };
+        let stage_cell = format!("{stage:<15}");
+        let stage_cell = if a.ok() { stage_cell } else { p.apply(&stage_cell, |s| s.yellow()) };
+        let ms = format!("{:>5} ms", a.elapsed.as_millis());
+        let lead = format!("  {:<4}  {result}  {stage_cell}  {ms}  ", a.mode.name());
+        // The detail wraps under its own column.
+        let indent = 2 + 4 + 2 + 6 + 2 + 15 + 2 + 8 + 2;
+        out.push_str(&lead);
+        out.push_str(&wrap(&row_detail(a), indent, indent, width));
+        out.push('\n');
+        if let Some(c) = &a.advertised_check {
+            let result = match &c.failure {
+                None => p.apply("worked", |s| s.green()),
+                Some(f) => format!("{} ({})", p.apply("failed", |s| s.red()), f.detail),
+            };
+            // Only the probe connects there, as a diagnostic: transfers use the server's address
+            // unless told --pasv-address trust.
+            let line = format!("diagnostic only: PASV to the advertised address {}: {result}", c.address);
+            out.push_str(&" ".repeat(indent));
+            out.push_str(&wrap(&line, indent, indent, width));
+            out.push('\n');
+        }
+    }
+    if let Some((lo, hi, n)) = obs.passive_ports() {
+        let _ = writeln!(out, "\n  Passive ports seen: {lo}-{hi} ({n} replies)");
+    }
+
+    if !diag.findings.is_empty() {
+        let _ = writeln!(out, "\n{}", p.apply("Findings", |s| s.bold()));
+        for f in &diag.findings {
+            let label = match f.severity {
+                Severity::Error => p.apply("error", |s| s.red().bold()),
+                Severity::Warning => p.apply("warning", |s| s.yellow().bold()),
+                Severity::Info => p.apply("info", |s| s.cyan()),
+            };
+            let _ = writeln!(out, "  {label} {}", p.apply(f.code, |s| s.bold()));
+            let _ = writeln!(out, "    {}", wrap(&f.message, 4, 4, width));
+            if let Some(c) = &f.client_action {
+                let _ = writeln!(out, "    {}", wrap(&format!("What you can do: {c}"), 4, 6, width));
+            }
+            if let Some(s) = &f.server_action {
+                let _ = writeln!(out, "    {}", wrap(&format!("Server admin: {s}"), 4, 6, width));
+            }
+        }
+    }
+
+    let _ = writeln!(out, "\n{} {}", p.apply("Verdict:", |s| s.bold()), wrap(&diag.verdict, 9, 2, width));
+    if let Some(m) = diag.recommended {
+        let f = mode_flags(m);
+        let line = if m == DataMode::Epsv {
+            format!("How: ftpx, curl and lftp use EPSV by default (ftpx {} insists on it).", f.ftpx)
+        } else {
+            format!("How: ftpx {}; {}; {}", f.ftpx, f.curl, f.lftp)
+        };
+        let _ = writeln!(out, "  {}", wrap(&line, 2, 2, width));
+    }
+    out
+}
+
+/// The detail cell of a mode's row.
+fn row_detail(a: &Attempt) -> String {
+    if let Some(f) = &a.failure {
+        return f.detail.clone();
+    }
+    let listed = format!("listed {} bytes", a.bytes);
+    let Some(data) = a.data_address else { return listed };
+    if a.mode.is_passive() {
+        let said = match a.advertised {
+            Some(adv) if a.mode == DataMode::Pasv && adv.ip().to_canonical() != data.ip().to_canonical() => {
+                format!(" (the reply said {adv})")
+            }
+            _ => String::new(),
+        };
+        format!("{listed} over {data}{said}")
+    } else {
+        let to = a.announced.map(|s| format!(" to {s}")).unwrap_or_default();
+        format!("{listed}; the server connected from {data}{to}")
+    }
+}
+
+/// Wraps `text` at `width`: its first line starts at column `start`, the others at `indent`.
+fn wrap(text: &str, start: usize, indent: usize, width: usize) -> String {
+    let mut out = String::new();
+    let mut col = start;
+    let mut first = true;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let len = visible_len(word);
+        if !first && col + 1 + len > width {
+            out.push('\n');
+            out.push_str(&" ".repeat(indent));
+            col = indent;
+        } else if !first {
+            out.push(' ');
+            col += 1;
+        }
+        out.push_str(word);
+        col += len;
+        first = false;
+    }
+    out
+}
+
+/// Characters shown, without ANSI color sequences.
+fn visible_len(s: &str) -> usize {
+    let mut n = 0;
+    let mut in_escape = false;
+    for c in s.chars() {
+        match (in_escape, c) {
+            (false, '\x1b') => in_escape = true,
+            (true, 'm') => in_escape = false,
+            (true, _) => {}
+            (false, _) => n += 1,
+        }
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probe::diagnose::diagnose;
+    use crate::probe::observe::{Check, Failure};
+    use std::net::SocketAddr;
+    use std::time::Duration;
+
+    fn reply(line: &str) -> Reply {
+        Reply { code: line[..3].parse().unwrap(), lines: vec![line.as_bytes().to_vec()] }
+    }
+
+    fn sample() -> Observations {
+        let local: SocketAddr = "192.0.2.10:50000".parse().unwrap();
+        let server: SocketAddr = "198.51.100.2:21".parse().unwrap();
+        let mut attempts = Vec::new();
+        for mode in DataMode::ALL {
+            let mut a = Attempt::new(mode);
+            a.local = Some(local);
+            a.peer = Some(server);
+            a.elapsed = Duration::from_millis(7);
+            match mode {
+                DataMode::Epsv => {
+                    a.reply = Some(reply("229 Entering Extended Passive Mode (|||40001|)"));
+                    a.advertised = Some("198.51.100.2:40001".parse().unwrap());
+                    a.data_address = a.advertised;
+                    a.ports = vec![40001, 40004];
+                    a.bytes = 63;
+                    a.transfer_reply = Some(reply("226 Directory send OK."));
+                }
+                DataMode::Pasv => {
+                    a.reply = Some(reply("227 Entering Passive Mode (10,0,2,10,156,66)."));
+                    a.advertised = Some("10.0.2.10:40002".parse().unwrap());
+                    a.data_address = Some("198.51.100.2:40002".parse().unwrap());
+                    a.ports = vec![40002, 40016];
+                    a.bytes = 63;
+                    a.advertised_check = Some(Check {
+                        address: "10.0.2.10:40003".parse().unwrap(),
+                        failure: Some(Failure::new(crate::ftp::Stage::Unreachable, "network is unreachable")),
+                        elapsed: Duration::from_millis(1),
+                    });
+                }
+                _ => {
+                    a.reply = Some(reply(&format!("200 {mode} command successful. Consider using PASV.")));
+                    a.announced = Some("192.0.2.10:45000".parse().unwrap());
+                    a.failure = Some(Failure::new(
+                        crate::ftp::Stage::NoConnectBack,
+                        "the server did not connect back to 192.0.2.10:45000 within 5s",
+                    ));
+                    a.elapsed = Duration::from_millis(5001);
+                }
+            }
+            attempts.push(a);
+        }
+        Observations {
+            host: "ftp.example.test".into(),
+            port: 21,
+            deadline: Duration::from_secs(5),
+            elapsed: Duration::from_millis(5003),
+            greeting: Some(reply("220 (vsFTPd 3.0.3)")),
+            epsv_in_feat: Some(true),
+            attempts,
+        }
+    }
+
+    #[test]
+    fn json_has_the_documented_shape() {
+        let obs = sample();
+        let v = json(&obs, &diagnose(&obs));
+        assert_eq!(v["host"], "ftp.example.test");
+        assert_eq!(v["port"], 21);
+        assert_eq!(v["server_address"], "198.51.100.2:21");
+        assert_eq!(v["local_address"], "192.0.2.10:50000");
+        let modes = v["modes"].as_array().unwrap();
+        assert_eq!(modes.len(), 4);
+        let names: Vec<&str> = modes.iter().map(|m| m["mode"].as_str().unwrap()).collect();
+        assert_eq!(names, ["EPSV", "PASV", "EPRT", "PORT"]);
+        for m in modes {
+            for key in ["ok", "stage", "reply", "error", "elapsed_ms"] {
+                assert!(m.get(key).is_some(), "{key} missing in {m}");
+            }
+        }
+        assert_eq!(modes[0]["ok"], true);
+        assert_eq!(modes[0]["stage"], Value::Null);
+        assert_eq!(modes[1]["advertised"], "10.0.2.10:40002");
+        assert_eq!(modes[1]["advertised_ok"], false);
+        assert_eq!(modes[1]["advertised_check"]["stage"], "unreachable");
+        assert_eq!(modes[2]["ok"], false);
+        assert_eq!(modes[2]["stage"], "no-connect-back");
+        assert_eq!(modes[2]["reply"], "200 EPRT command successful. Consider using PASV.");
+        assert_eq!(v["passive_ports"], json!({"min": 40001, "max": 40016, "samples": 4}));
+        assert_eq!(v["recommended_mode"], "EPSV");
+        assert_eq!(v["server_software"], "vsftpd");
+        let codes: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+        assert_eq!(codes, ["pasv-private-address", "active-blocked"]);
+        assert_eq!(v["findings"][0]["severity"], "warning");
+    }
+
+    #[test]
+    fn advertised_ok_follows_ok_when_the_address_is_the_peers() {
+        let mut obs = sample();
+        let pasv = &mut obs.attempts[1];
+        pasv.advertised = Some("198.51.100.2:40002".parse().unwrap());
+        pasv.advertised_check = None;
+        let v = json(&obs, &diagnose(&obs));
+        assert_eq!(v["modes"][1]["advertised_ok"], true);
+        obs.attempts[1].advertised = None;
+        let v = json(&obs, &diagnose(&obs));
+        assert_eq!(v["modes"][1]["advertised_ok"], Value::Null);
+    }
+
+    #[test]
+    fn terminal_report_reads_top_to_bottom() {
+        let obs = sample();
+        let text = terminal(&obs, &diagnose(&obs), false, 160);
+        assert!(text.starts_with("ftpx probe ftp.example.test\n  server 198.51.100.2:21, vsftpd, this machine 192.0.2.10:50000, 5s per attempt\n"), "{text}");
+        assert!(
+            text.contains("  EPSV  ok      -                    7 ms  listed 63 bytes over 198.51.100.2:40001\n"),
+            "{text}"
+        );
+        assert!(text.contains("listed 63 bytes over 198.51.100.2:40002 (the reply said 10.0.2.10:40002)"), "{text}");
+        assert!(
+            text.contains("PASV to the advertised address 10.0.2.10:40003: failed (network is unreachable)"),
+            "{text}"
+        );
+        assert!(text.contains("  EPRT  FAILED  no-connect-back   5001 ms  the server did not connect back"), "{text}");
+        assert!(text.contains("Passive ports seen: 40001-40016 (4 replies)"), "{text}");
+        assert!(text.contains("\n  warning active-blocked\n    The server accepted EPRT (200 "), "{text}");
+        assert!(text.contains("Verdict: Use passive mode (EPSV). Active mode does not work"), "{text}");
+        assert!(
+            text.contains("How: ftpx, curl and lftp use EPSV by default (ftpx --mode epsv insists on it)."),
+            "{text}"
+        );
+        assert!(!text.contains('\x1b'));
+        let text = terminal(&obs, &diagnose(&obs), false, 100);
+        assert!(
+            text.contains("(the reply said\n                                           10.0.2.10:40002)"),
+            "{text}"
+        );
+        for line in text.lines() {
+            assert!(line.chars().count() <= 100, "too long: {line}");
+        }
+    }
+
+    #[test]
+    fn colors_only_when_asked() {
+        colored::control::set_override(true);
+        let obs = sample();
+        assert!(terminal(&obs, &diagnose(&obs), true, 100).contains('\x1b'));
+        colored::control::unset_override();
+    }
+
+    #[test]
+    fn wrapping_keeps_the_indent() {
+        assert_eq!(wrap("aaa bbb ccc", 2, 2, 9), "aaa bbb\n  ccc");
+        assert_eq!(visible_len("\x1b[1mab\x1b[0m"), 2);
+    }
+}

@@ -1,0 +1,273 @@
+//! `ftpx probe` against in-process servers that imitate what firewalls, NAT and server settings
+//! do to data connections: each asserts the JSON verdicts, the finding codes, the exit status and
+//! that the probe answered within its timeout plus a second.
+//!
+//! Every address is on loopback. A server behind NAT that advertises another address in its 227
+//! reply is imitated with 127.0.0.2 (the probe's check of the advertised address knocks on a
+//! loopback port where nothing listens, never on a real network). The lab (tests/lab/netlab.sh)
+//! runs the same situations through real NAT and firewalls.
+
+use std::net::Ipv4Addr;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::{server, server_with, url};
+use crate::support::{Output, ServerConfig, TestServer, ftpx};
+
+const FOREIGN: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 2);
+
+/// `ftpx probe --json` with a 2 s deadline per attempt; checks it answered within 3 s.
+fn probe_json(server: &TestServer, extra: &[&str]) -> (Output, Value) {
+    let out = ftpx()
+        .args(["probe", "--json", "--timeout", "2"])
+        .args(extra)
+        .arg(url(server, ""))
+        .timeout(Duration::from_secs(20))
+        .run();
+    assert!(out.elapsed < Duration::from_secs(3), "the probe took {:?}\n{}", out.elapsed, out.stderr);
+    let json: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\nstderr:\n{}", out.stdout_str(), out.stderr));
+    (out, json)
+}
+
+/// `mode -> (ok, stage)` for the four modes, in order.
+fn verdicts(json: &Value) -> Vec<(String, bool, Option<String>)> {
+    json["modes"]
+        .as_array()
+        .expect("modes")
+        .iter()
+        .map(|m| {
+            (m["mode"].as_str().unwrap().to_owned(), m["ok"].as_bool().unwrap(), m["stage"].as_str().map(str::to_owned))
+        })
+        .collect()
+}
+
+fn ok(mode: &str) -> (String, bool, Option<String>) {
+    (mode.to_owned(), true, None)
+}
+
+fn failed(mode: &str, stage: &str) -> (String, bool, Option<String>) {
+    (mode.to_owned(), false, Some(stage.to_owned()))
+}
+
+fn codes(json: &Value) -> Vec<String> {
+    let mut c: Vec<String> =
+        json["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_owned()).collect();
+    c.sort();
+    c
+}
+
+fn mode<'a>(json: &'a Value, name: &str) -> &'a Value {
+    json["modes"].as_array().unwrap().iter().find(|m| m["mode"] == name).unwrap()
+}
+
+fn message<'a>(json: &'a Value, code: &str) -> &'a str {
+    let f = json["findings"].as_array().unwrap().iter().find(|f| f["code"] == code);
+    f.unwrap_or_else(|| panic!("no {code} in {json:#}"))["message"].as_str().unwrap()
+}
+
+#[test]
+fn probe_open_path_every_mode_works() {
+    let server = server();
+    let (out, json) = probe_json(&server, &[]);
+    out.assert_success();
+    assert_eq!(verdicts(&json), [ok("EPSV"), ok("PASV"), ok("EPRT"), ok("PORT")]);
+    assert_eq!(codes(&json), Vec::<String>::new());
+    assert_eq!(json["recommended_mode"], "EPSV");
+    assert_eq!(json["server_address"], server.addr().to_string());
+    assert!(json["local_address"].as_str().unwrap().starts_with("127.0.0.1:"), "{json:#}");
+    assert_eq!(json["port"], server.port());
+    assert_eq!(mode(&json, "PASV")["advertised_ok"], true);
+    assert!(mode(&json, "EPSV")["reply"].as_str().unwrap().starts_with("229 "), "{json:#}");
+    assert_eq!(mode(&json, "EPRT")["error"], Value::Null);
+    // Each attempt is a real LIST on its own session.
+    let verbs = server.verbs();
+    assert_eq!(verbs.iter().filter(|v| *v == "LIST").count(), 4, "{verbs:?}");
+    assert_eq!(verbs.iter().filter(|v| *v == "USER").count(), 4, "{verbs:?}");
+}
+
+#[test]
+fn probe_samples_the_passive_port_range() {
+    let server = server_with(ServerConfig::new().passive_ports(41000, 41015));
+    let (_, json) = probe_json(&server, &[]);
+    let ports = &json["passive_ports"];
+    assert!(ports["samples"].as_u64().unwrap() >= 6, "{ports}");
+    let (min, max) = (ports["min"].as_u64().unwrap(), ports["max"].as_u64().unwrap());
+    assert!((41000..=41015).contains(&min) && (41000..=41015).contains(&max) && min <= max, "{ports}");
+}
+
+#[test]
+fn probe_pasv_private_address_uses_control_peer() {
+    let server = server_with(ServerConfig::new().pasv_advertise(FOREIGN));
+    let (out, json) = probe_json(&server, &[]);
+    out.assert_success();
+    assert_eq!(verdicts(&json), [ok("EPSV"), ok("PASV"), ok("EPRT"), ok("PORT")]);
+    let pasv = mode(&json, "PASV");
+    assert!(pasv["advertised"].as_str().unwrap().starts_with("127.0.0.2:"), "{pasv:#}");
+    assert!(pasv["data_address"].as_str().unwrap().starts_with("127.0.0.1:"), "{pasv:#}");
+    // The advertised address itself was tried, on its own session, and failed.
+    assert_eq!(pasv["advertised_ok"], false);
+    assert_eq!(pasv["advertised_check"]["stage"], "connect-refused");
+    assert_eq!(codes(&json), ["pasv-private-address"]);
+    let text = message(&json, "pasv-private-address");
+    assert!(text.contains("127.0.0.2") && text.contains("a loopback address"), "{text}");
+    assert!(text.contains("which worked"), "{text}");
+}
+
+#[test]
+fn probe_refused_port_reveals_the_public_address() {
+    let refusal = "500 I won't open a connection to 10.99.0.2 (only to 198.51.100.1)";
+    let server = server_with(ServerConfig::new().refuse_port(refusal).refuse_eprt(refusal));
+    let (out, json) = probe_json(&server, &[]);
+    out.assert_success();
+    assert_eq!(verdicts(&json), [ok("EPSV"), ok("PASV"), failed("EPRT", "refused"), failed("PORT", "refused")]);
+    assert_eq!(mode(&json, "PORT")["reply"], refusal);
+    assert_eq!(codes(&json), ["server-refused-port"]);
+    assert_eq!(json["client_public_address"], "198.51.100.1");
+    assert!(message(&json, "server-refused-port").contains("198.51.100.1"), "{json:#}");
+    assert_eq!(json["recommended_mode"], "EPSV");
+}
+
+#[test]
+fn probe_eprt_unknown_command_is_unsupported() {
+    let server = server_with(ServerConfig::new().refuse_eprt("500 Unknown command."));
+    let (out, json) = probe_json(&server, &[]);
+    out.assert_success();
+    assert_eq!(verdicts(&json), [ok("EPSV"), ok("PASV"), failed("EPRT", "refused"), ok("PORT")]);
+    assert_eq!(codes(&json), ["eprt-unsupported"]);
+}
+
+#[test]
+fn probe_never_connected_back_is_active_blocked_within_the_deadline() {
+    let server = server_with(ServerConfig::new().never_connect_back(Duration::from_secs(30)));
+    let (out, json) = probe_json(&server, &[]);
+    out.assert_success();
+    assert_eq!(
+        verdicts(&json),
+        [ok("EPSV"), ok("PASV"), failed("EPRT", "no-connect-back"), failed("PORT", "no-connect-back")]
+    );
+    assert!(mode(&json, "EPRT")["elapsed_ms"].as_u64().unwrap() >= 1900, "{json:#}");
+    assert_eq!(codes(&json), ["active-blocked"]);
+    assert_eq!(json["recommended_mode"], "EPSV");
+    let verdict = json["verdict"].as_str().unwrap();
+    assert!(verdict.starts_with("Use passive mode (EPSV). Active mode does not work"), "{verdict}");
+}
+
+#[test]
+fn probe_active_425_says_the_server_gave_up() {
+    let server = server_with(ServerConfig::new().active_fails_425());
+    let (_, json) = probe_json(&server, &[]);
+    assert_eq!(mode(&json, "PORT")["stage"], "no-connect-back");
+    assert!(mode(&json, "PORT")["transfer_reply"].as_str().unwrap().starts_with("425"), "{json:#}");
+    assert!(message(&json, "active-blocked").contains("the server gave up"), "{json:#}");
+}
+
+#[test]
+fn probe_closed_passive_port_recommends_active() {
+    let server = server_with(ServerConfig::new().passive_closed_port());
+    let (out, json) = probe_json(&server, &[]);
+    out.assert_success();
+    assert_eq!(
+        verdicts(&json),
+        [failed("EPSV", "connect-refused"), failed("PASV", "connect-refused"), ok("EPRT"), ok("PORT")]
+    );
+    assert_eq!(codes(&json), ["passive-blocked"]);
+    assert_eq!(json["findings"][0]["severity"], "error");
+    assert_eq!(json["recommended_mode"], "EPRT");
+    assert_eq!(json["ftpx_flags"], "--mode eprt");
+}
+
+#[test]
+fn probe_without_epsv_recommends_pasv() {
+    let server = server_with(ServerConfig::new().no_epsv());
+    let (out, json) = probe_json(&server, &[]);
+    out.assert_success();
+    assert_eq!(verdicts(&json), [failed("EPSV", "refused"), ok("PASV"), ok("EPRT"), ok("PORT")]);
+    assert_eq!(codes(&json), ["epsv-unsupported"]);
+    assert!(message(&json, "epsv-unsupported").contains("FEAT list leaves it out"), "{json:#}");
+    assert_eq!(json["recommended_mode"], "PASV");
+}
+
+#[test]
+fn probe_refused_pasv_is_passive_refused() {
+    let server = server_with(ServerConfig::new().refuse_pasv());
+    let (_, json) = probe_json(&server, &[]);
+    assert_eq!(mode(&json, "PASV")["stage"], "refused");
+    assert_eq!(codes(&json), ["passive-refused"]);
+    assert_eq!(json["recommended_mode"], "EPSV");
+}
+
+#[test]
+fn probe_nothing_works_exits_10() {
+    let server = server_with(ServerConfig::new().passive_closed_port().active_fails_425());
+    let (out, json) = probe_json(&server, &[]);
+    out.assert_code(10);
+    assert!(verdicts(&json).iter().all(|(_, ok, _)| !ok), "{json:#}");
+    assert_eq!(codes(&json), ["active-blocked", "no-mode-works", "passive-blocked"]);
+    assert_eq!(json["recommended_mode"], Value::Null);
+    assert!(json["verdict"].as_str().unwrap().starts_with("Nothing works."), "{json:#}");
+}
+
+#[test]
+fn probe_lists_the_path_given() {
+    let server = server();
+    std::fs::create_dir(server.root().join("pub")).unwrap();
+    let (out, _) = probe_json(&server, &["--path", "pub"]);
+    out.assert_success();
+    let lists: Vec<String> = server.commands().into_iter().filter(|c| c.starts_with("LIST")).collect();
+    assert_eq!(lists, ["LIST pub"; 4]);
+}
+
+#[test]
+fn probe_unreachable_server_exits_3() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let out = ftpx().args(["probe", "--timeout", "2", &format!("127.0.0.1:{port}")]).run();
+    out.assert_code(3).assert_one_error_line();
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn probe_wrong_password_exits_4() {
+    let server = server();
+    let out = ftpx().args(["probe", "--timeout", "2", &server.url_as("alice", "wrong", "")]).run();
+    out.assert_code(4).assert_one_error_line();
+}
+
+#[test]
+fn probe_report_tells_what_to_do() {
+    let server = server_with(ServerConfig::new().passive_closed_port());
+    let out = ftpx().args(["probe", "--timeout", "2", &url(&server, "")]).env("COLUMNS", "100").run();
+    out.assert_success();
+    let text = out.stdout_str();
+    assert!(text.starts_with("ftpx probe 127.0.0.1:"), "{text}");
+    for want in [
+        "MODE  RESULT  STAGE",
+        "EPSV  FAILED  connect-refused",
+        "EPRT  ok      -",
+        "error passive-blocked",
+        "it has no fixed range",
+        "Server admin: Give the server a fixed passive port range",
+        "Verdict: Use active mode (EPRT). Passive mode does not work: connections to the passive port are",
+        "How: ftpx --mode eprt; curl --ftp-port -;",
+    ] {
+        assert!(text.contains(want), "no {want:?} in:\n{text}");
+    }
+    assert!(!text.contains('\x1b'), "colors with NO_COLOR set:\n{text}");
+    assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
+}
+
+#[test]
+fn probe_debug_transcript_is_labelled_by_mode() {
+    let server = server();
+    let out = ftpx().args(["probe", "-d", "--timeout", "2", &url(&server, "")]).run();
+    out.assert_success();
+    for want in
+        ["[EPSV] ---> EPSV", "[PASV] ---> PASV", "[EPRT] ---> EPRT |1|127.0.0.1|", "[PORT] ---> PORT 127,0,0,1,"]
+    {
+        assert!(out.stderr.contains(want), "no {want:?} in:\n{}", out.stderr);
+    }
+}
