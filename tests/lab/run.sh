@@ -355,10 +355,10 @@ run_tls_server() {
     # pure-ftpd 1.0.50 resumes TLS 1.2 sessions on data connections but never TLS 1.3 ones, for any
     # client (Python's ssl, on OpenSSL, sees the same); it does not require resumption either.
     [[ $program == pure-ftpd ]] && resumes13=0
-    # ProFTPD 1.3.8 sends no TLS 1.3 session ticket on an upload's data connection (its workaround
-    # for proftpd#959), so the two from the control handshake last two uploads; the third cannot
-    # resume and is refused. Upstream asks for a fresh ticket on the control connection before
-    # each upload since proftpd#1932 (2025), which Debian's 1.3.8 lacks.
+    # ProFTPD 1.3.8 sends no TLS 1.3 session ticket on an upload's data connection (downloads get
+    # one each), so the two from the control handshake last two uploads; the third cannot resume
+    # and is refused. Upstream's proftpd#1932 (2025) asks for a fresh ticket on the control
+    # connection before each upload; Debian's 1.3.8 predates it.
     [[ $program == proftpd ]] && upload_tickets=0
     echo "# $server ($(lab_tls_kind "$server") TLS) on 127.0.0.1:${LAB_PORT[$server]}, passive ports ${LAB_PASV[$server]}"
     client_opts=(--cacert "$LAB_CA")
