@@ -341,7 +341,8 @@ same_files() {
 }
 
 run_tls_server() {
-    local server=$1 url files mode name program resumes13=1 upload_tickets=1 before=$failed t0
+    local server=$1 url files mode name program resumes13=1 demands_reuse=1 upload_tickets=1
+    local before=$failed t0
     local -a names urls paths
     local n=${LAB_MANY:-25} i got bad
     if ! lab_start "$server" >"$work/start.log" 2>&1; then
@@ -354,7 +355,7 @@ run_tls_server() {
     program=$(lab_program "$server")
     # pure-ftpd 1.0.50 resumes TLS 1.2 sessions on data connections but never TLS 1.3 ones, for any
     # client (Python's ssl, on OpenSSL, sees the same); it does not require resumption either.
-    [[ $program == pure-ftpd ]] && resumes13=0
+    [[ $program == pure-ftpd ]] && resumes13=0 demands_reuse=0
     # ProFTPD 1.3.8 sends no TLS 1.3 session ticket on an upload's data connection (downloads get
     # one each), so the two from the control handshake last two uploads; the third cannot resume
     # and is refused. Upstream's proftpd#1932 (2025) asks for a fresh ticket on the control
@@ -489,7 +490,9 @@ run_tls_server() {
 
     # The lab's own claim: this server refuses a data connection that does not resume the control
     # connection's session (curl --no-sessionid never offers one), whatever the client under test.
-    if ((resumes13)); then
+    if ((!demands_reuse)); then
+        echo "# $server/demands-reuse: skipped (the server has no setting that demands it)"
+    else
         local c=${url/#ftpes:/ftp:} reqd=()
         [[ $url == ftpes:* ]] && reqd=(--ssl-reqd)
         if timeout 30 curl -sS --no-sessionid "${reqd[@]}" --cacert "$LAB_CA" "$c/" \
