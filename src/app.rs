@@ -427,12 +427,26 @@ async fn put(ctx: &Context, mut args: PutArgs, host: &mut Option<String>) -> Res
         } else {
             target.path.clone()
         };
-        transfer::upload(&mut session, local, &remote, args.resume, args.ascii, ctx.progress)
-            .await
-            .with_context(|| format!("could not upload {} to '{}'", local.display(), escape(&remote)))?;
+        let mut result = transfer::upload(&mut session, local, &remote, args.resume, args.ascii, ctx.progress).await;
+        if result.as_ref().is_err_and(tls_not_resumed) {
+            // The server has no TLS 1.3 ticket left for this session (ProFTPD 1.3.8 issues none
+            // on upload connections, so a session allows two uploads): a new login brings new
+            // ones. Once per file, as FileZilla does.
+            eprintln!(
+                "ftpx: the server refused a TLS data session that could not resume; logging in again to continue"
+            );
+            session.quit().await;
+            session = ctx.open(&target, "").await?;
+            result = transfer::upload(&mut session, local, &remote, args.resume, args.ascii, ctx.progress).await;
+        }
+        result.with_context(|| format!("could not upload {} to '{}'", local.display(), escape(&remote)))?;
     }
     session.quit().await;
     Ok(exit::OK)
+}
+
+fn tls_not_resumed(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<ftp::Error>().is_some_and(ftp::Error::is_tls_not_resumed))
 }
 
 /// One path command (DELE, RMD) for each URL.

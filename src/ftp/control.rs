@@ -70,6 +70,9 @@ pub struct Session {
     pub(super) local: SocketAddr,
     /// The TLS name of the server (the host the user named), for data connections too.
     pub(super) server_name: Option<rustls::pki_types::ServerName<'static>>,
+    /// This session's TLS configuration, with a session store of its own (see
+    /// [`TlsConfig::for_session`](super::tls::TlsConfig::for_session)).
+    pub(super) tls: Option<Arc<super::tls::TlsConfig>>,
     pub(super) modes: Vec<DataMode>,
     pub(super) data_seq: u32,
     features: Features,
@@ -152,9 +155,11 @@ impl Session {
             Some(_) => Some(super::tls::server_name(host).map_err(Error::Tls)?),
             None => None,
         };
+        let session_tls = tls.as_ref().map(|t| Arc::new(t.config.for_session()));
         let mut session = Session {
             stream: Stream::Tcp(tcp),
             server_name,
+            tls: session_tls,
             framer: LineFramer::default(),
             parser: ReplyParser::default(),
             rbuf: vec![0; 16 * 1024],
@@ -203,13 +208,13 @@ impl Session {
     }
 
     async fn handshake_control(&mut self) -> Result<(), Error> {
-        let (Some(tls), Some(name)) = (self.config.tls.clone(), self.server_name.clone()) else {
+        let (Some(tls), Some(name)) = (self.tls.clone(), self.server_name.clone()) else {
             return Err(Error::Tls("no TLS configuration".into()));
         };
         let Stream::Tcp(tcp) = std::mem::replace(&mut self.stream, Stream::Detached) else {
             return Err(Error::Tls("the control connection is already in TLS".into()));
         };
-        match tls.config.connect(&name, tcp, self.config.connect_timeout).await {
+        match tls.connect(&name, tcp, self.config.connect_timeout).await {
             Ok(stream) => {
                 let (summary, _) = super::tls::summary(&stream);
                 self.note("control", &format!("TLS handshake done: {summary}"));

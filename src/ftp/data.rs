@@ -384,8 +384,9 @@ impl Session {
     /// What the TLS handshake of a data connection needs, for callers that connect or accept
     /// the data connection themselves (the probe): see [`DataProtection::apply`].
     pub fn data_protection(&self, mode: DataMode, name: &str) -> DataProtection {
-        let tls = match (&self.config.tls, &self.server_name) {
-            (Some(t), Some(n)) if t.protect_data => Some((t.config.clone(), n.clone())),
+        let protect = self.config.tls.as_ref().is_some_and(|t| t.protect_data);
+        let tls = match (&self.tls, &self.server_name) {
+            (Some(t), Some(n)) if protect => Some((t.clone(), n.clone())),
             _ => None,
         };
         DataProtection { tls, after: self.config.connect_timeout, mode, notifier: self.notifier(name) }
@@ -655,12 +656,7 @@ impl Session {
     fn transfer_refused(&self, command: String, reply: Reply, tls_resumed: Option<bool>) -> Error {
         let protected = self.config.tls.as_ref().is_some_and(|t| t.protect_data);
         if protected && refuses_tls_session(&reply, tls_resumed) {
-            let session = match tls_resumed {
-                Some(true) => "it did resume the control connection's session",
-                Some(false) => "it did not resume the control connection's session",
-                None => "no TLS handshake was completed",
-            };
-            return Error::TlsData { reply, detail: session.into() };
+            return Error::TlsData { reply, resumed: tls_resumed };
         }
         Error::Refused { command, reply }
     }

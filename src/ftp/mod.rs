@@ -229,14 +229,22 @@ pub enum Error {
     TlsRefused(Reply),
     #[error("TLS on the control connection: {0}")]
     Tls(String),
-    /// The server refused a data connection's TLS session.
-    #[error("the server refused the data connection's TLS session ({detail}): {reply}")]
-    TlsData { reply: Reply, detail: String },
+    /// The server refused a data connection's TLS session. `resumed` says whether the data
+    /// connection's handshake resumed the control connection's session (`None`: no handshake).
+    #[error("the server refused the data connection's TLS session ({}): {reply}", resumption(*resumed))]
+    TlsData { reply: Reply, resumed: Option<bool> },
 }
 
 impl Error {
     pub fn is_tls(&self) -> bool {
         matches!(self, Error::TlsRefused(_) | Error::Tls(_) | Error::TlsData { .. })
+    }
+
+    /// A data connection refused because its TLS session was new: a server out of TLS 1.3
+    /// tickets for this session (ProFTPD 1.3.8 sends none on upload connections). A new control
+    /// connection brings new tickets.
+    pub fn is_tls_not_resumed(&self) -> bool {
+        matches!(self, Error::TlsData { resumed: Some(false), .. })
     }
 
     pub fn is_timeout(&self) -> bool {
@@ -251,6 +259,14 @@ impl Error {
             }
             _ => None,
         }
+    }
+}
+
+fn resumption(resumed: Option<bool>) -> &'static str {
+    match resumed {
+        Some(true) => "it did resume the control connection's session",
+        Some(false) => "it did not resume the control connection's session",
+        None => "no TLS handshake was completed",
     }
 }
 

@@ -52,6 +52,7 @@ pub struct TlsOptions {
 }
 
 pub struct TlsConfig {
+    client: Arc<ClientConfig>,
     connector: TlsConnector,
     verifier: Arc<RecordingVerifier>,
 }
@@ -104,9 +105,21 @@ impl TlsConfig {
             .dangerous()
             .with_custom_certificate_verifier(verifier.clone())
             .with_no_client_auth();
-        // The default store keeps TLS 1.2 sessions and up to 8 TLS 1.3 tickets per server name.
-        config.resumption = rustls::client::Resumption::in_memory_sessions(64);
-        Ok(TlsConfig { connector: TlsConnector::from(Arc::new(config)), verifier })
+        config.resumption = fresh_store();
+        let client = Arc::new(config);
+        Ok(TlsConfig { connector: TlsConnector::from(client.clone()), client, verifier })
+    }
+
+    /// The same configuration with a session store of its own, for one control connection and
+    /// its data connections. Servers want a data connection to resume *this* control
+    /// connection's session: with a store shared across logins, a new control connection could
+    /// resume an old one, or a data connection use a ticket from an earlier login, and ProFTPD
+    /// refuses that ("425 Unable to build data connection").
+    pub fn for_session(&self) -> TlsConfig {
+        let mut config = (*self.client).clone();
+        config.resumption = fresh_store();
+        let client = Arc::new(config);
+        TlsConfig { connector: TlsConnector::from(client.clone()), client, verifier: self.verifier.clone() }
     }
 
     /// Handshakes as the TLS client on `tcp` (control or data: RFC 4217 makes the client the TLS
@@ -157,6 +170,11 @@ impl TlsConfig {
             None => what,
         }
     }
+}
+
+/// TLS 1.2 sessions and up to 8 TLS 1.3 tickets per server name (rustls's in-memory store).
+fn fresh_store() -> rustls::client::Resumption {
+    rustls::client::Resumption::in_memory_sessions(64)
 }
 
 /// Subject, issuer, validity and names of a DER certificate, for error messages.
