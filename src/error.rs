@@ -31,7 +31,7 @@ pub mod exit {
 pub enum AppError {
     #[error("{0}")]
     Usage(String),
-    #[error("{path}: {source}")]
+    #[error("{path}")]
     Local { path: String, source: io::Error },
     #[error("{0}")]
     Incomplete(String),
@@ -162,5 +162,23 @@ mod tests {
         assert_eq!(exit_code(&anyhow::anyhow!("x")), exit::OTHER);
         let pipe = anyhow::Error::new(io::Error::from(io::ErrorKind::BrokenPipe)).context("writing");
         assert!(is_broken_pipe(&pipe));
+    }
+
+    #[test]
+    fn errors_with_a_source_do_not_repeat_it() {
+        // main prints `{:#}`, which appends each source: a Display that also shows it says it twice.
+        let io = || io::Error::new(io::ErrorKind::NotFound, "no such thing");
+        let reply = crate::ftp::ReplyError::NotAReply("HTTP/1.1 400".into());
+        let rustls = rustls::Error::General("bad".into());
+        let errors = [
+            (anyhow::Error::new(AppError::local(std::path::Path::new("a.part"), io())), "no such thing"),
+            (anyhow::Error::new(ftp::Error::Resolve { host: "h".into(), source: io() }), "no such thing"),
+            (anyhow::Error::new(ftp::Error::from(reply)), "HTTP/1.1 400"),
+            (anyhow::Error::new(TlsConfigError::from(rustls)), "bad"),
+        ];
+        for (error, detail) in errors {
+            let shown = format!("{error:#}");
+            assert_eq!(shown.matches(detail).count(), 1, "{shown}");
+        }
     }
 }

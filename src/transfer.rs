@@ -124,7 +124,7 @@ pub async fn download(
     if let Some(size) = size
         && offset + received != size
     {
-        let reply = finished.err().map(|e| format!(" ({e})")).unwrap_or_default();
+        let reply = finished.err().map(|e| format!(" ({e:#})")).unwrap_or_default();
         return Err(AppError::Incomplete(format!(
             "'{shown}': received {} of {size} bytes{reply}{keep}",
             offset + received

@@ -196,7 +196,7 @@ impl fmt::Display for Phase {
 /// source; the server's reply, when there is one, is kept whole.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("cannot resolve '{host}': {source}")]
+    #[error("cannot resolve '{host}'")]
     Resolve { host: String, source: io::Error },
     #[error("cannot connect to '{host}': {}", list_attempts(attempts))]
     Connect { host: String, attempts: Vec<(SocketAddr, String)> },
@@ -216,7 +216,7 @@ pub enum Error {
     Refused { command: String, reply: Reply },
     #[error(transparent)]
     Unsafe(#[from] UnsafeArgument),
-    #[error("bad reply from the server: {0}")]
+    #[error("bad reply from the server")]
     Protocol(#[from] ReplyError),
     #[error("no data connection could be made: {}", list_modes(attempts))]
     NoDataConnection { attempts: Vec<(DataMode, DataFailure)> },
