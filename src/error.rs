@@ -80,7 +80,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
 fn engine_exit_code(e: &ftp::Error) -> u8 {
     use ftp::Error::*;
     match e {
-        Resolve { .. } | Connect { .. } | Greeting(_) => exit::CONNECT,
+        Resolve { .. } | Connect { .. } | Greeting(_) | NotFtp(_) => exit::CONNECT,
         Timeout { phase: Phase::Connect, .. } => exit::CONNECT,
         Timeout { .. } => exit::TIMEOUT,
         Login(_) | PasswordRequired(_) => exit::LOGIN,
@@ -116,6 +116,7 @@ pub fn hint(err: &anyhow::Error, host: Option<&str>) -> Option<String> {
             ftp::Error::Login(r) if r.code == 530 => {
                 Some("check the user name and password (-u USER:PASSWORD, FTPX_PASSWORD or ~/.netrc)".into())
             }
+            ftp::Error::NotFtp(_) => Some("check the host and port: what answers there does not speak FTP".into()),
             ftp::Error::PasswordRequired(_) => Some("give it with -u USER:PASSWORD, FTPX_PASSWORD or ~/.netrc".into()),
             ftp::Error::Timeout { phase: Phase::Idle, .. } => {
                 Some(format!("the data connection stalled; if this repeats, run `{probe}`"))

@@ -8,7 +8,7 @@ use std::time::Duration;
 use socket2::{SockRef, TcpKeepalive};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::time::timeout;
+use tokio::time::{Instant, timeout, timeout_at};
 
 use super::reply::{LineFramer, ReplyParser};
 use super::{Command, Config, DataMode, Error, Event, Notifier, Observer, Phase, Reply, Stream};
@@ -225,9 +225,18 @@ impl Session {
     }
 
     /// RFC 959 §5.4: 220 ready; 120 "ready in nnn minutes" is followed by 220; 421 refuses service.
+    /// The timeout bounds the whole wait for the 220, so a stream of 120s cannot hold the client.
+    /// A greeting that is not a 220 (a 421, an HTTP banner, garbage) means there is no FTP service
+    /// to talk to: a failure to connect, not a protocol error in a session.
     async fn read_greeting(&mut self) -> Result<(), Error> {
+        let deadline = Instant::now() + self.config.timeout;
         loop {
-            let reply = self.read_reply(Phase::Banner).await?;
+            let reply = match self.read_reply_until(Phase::Banner, deadline).await {
+                Ok(reply) => reply,
+                Err(Error::ServiceClosing(reply)) => return Err(Error::Greeting(reply)),
+                Err(Error::Protocol(e)) => return Err(Error::NotFtp(e)),
+                Err(e) => return Err(e),
+            };
             match reply.code {
                 220 => {
                     self.greeting = Some(reply);
@@ -303,11 +312,16 @@ impl Session {
     /// Reads one whole reply; the timeout bounds the whole reply, so a server that trickles an
     /// endless multi-line reply is cut off too.
     pub(super) async fn read_reply(&mut self, phase: Phase) -> Result<Reply, Error> {
+        self.read_reply_until(phase, Instant::now() + self.config.timeout).await
+    }
+
+    /// Reads one whole reply by `deadline`; the error names the configured timeout.
+    async fn read_reply_until(&mut self, phase: Phase, deadline: Instant) -> Result<Reply, Error> {
         if self.broken {
             return Err(Error::Unusable);
         }
         let after = self.config.timeout;
-        let result = match timeout(after, self.next_reply()).await {
+        let result = match timeout_at(deadline, self.next_reply()).await {
             Err(_) => Err(Error::Timeout { phase, after }),
             Ok(r) => r,
         };
@@ -351,12 +365,7 @@ impl Session {
     /// passed over). For `quote`, and for callers that judge the code themselves.
     pub async fn command(&mut self, cmd: &Command) -> Result<Reply, Error> {
         self.send(cmd).await?;
-        loop {
-            let reply = self.read_reply(Phase::Reply).await?;
-            if !reply.is_preliminary() {
-                return Ok(reply);
-            }
-        }
+        self.final_reply().await
     }
 
     /// Sends a command and requires a 2xx reply (or one of `also`); anything else is `Refused`.
@@ -468,10 +477,12 @@ impl Session {
         let _ = timeout(Duration::from_secs(2), self.command(&Command::bare("QUIT"))).await;
     }
 
-    /// Reads replies until a non-preliminary one arrives; for transfer commands.
+    /// Reads replies until a non-preliminary one arrives, all within one timeout: a server that
+    /// sends 1xx after 1xx cannot hold the client longer than one final reply could.
     pub(super) async fn final_reply(&mut self) -> Result<Reply, Error> {
+        let deadline = Instant::now() + self.config.timeout;
         loop {
-            let reply = self.read_reply(Phase::Reply).await?;
+            let reply = self.read_reply_until(Phase::Reply, deadline).await?;
             if !reply.is_preliminary() {
                 return Ok(reply);
             }

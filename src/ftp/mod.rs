@@ -208,6 +208,9 @@ pub enum Error {
     ServiceClosing(Reply),
     #[error("unexpected greeting from the server: {0}")]
     Greeting(Reply),
+    /// The first bytes were not an FTP reply at all: another service, or garbage.
+    #[error("no FTP greeting from the server")]
+    NotFtp(#[source] ReplyError),
     #[error("login refused: {0}")]
     Login(Reply),
     #[error("the server asks for a password for user '{0}' and none was given")]
