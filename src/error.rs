@@ -88,6 +88,7 @@ fn engine_exit_code(e: &ftp::Error) -> u8 {
         Unsafe(_) => exit::USAGE,
         NoDataConnection { .. } => exit::NO_DATA_CONNECTION,
         TlsRefused(_) | Tls(_) | TlsData { .. } => exit::TLS,
+        DataIo(_) => exit::INCOMPLETE,
         Closed | ServiceClosing(_) | Protocol(_) | Unusable | Io(_) => exit::OTHER,
     }
 }

@@ -131,7 +131,11 @@ pub async fn download(
         ))
         .into());
     }
-    finished.with_context(|| format!("could not download '{shown}'{keep}"))?;
+    match &part {
+        // The caller says which download failed (it used to be said twice); this says what is left.
+        Some(part) => finished.with_context(|| format!("{} kept for -c", part.display()))?,
+        None => finished?,
+    }
     if let (Some(part), Some(dest)) = (&part, dest) {
         std::fs::rename(part, dest).map_err(|e| AppError::local(dest, e))?;
     }

@@ -86,7 +86,7 @@ async fn drain(stream: &mut Stream) -> io::Result<()> {
 }
 
 fn data_io(e: io::Error) -> Error {
-    Error::Io(io::Error::new(e.kind(), format!("data connection: {e}")))
+    Error::DataIo(e)
 }
 
 /// What a 227 or 229 reply offered, and where the client will connect.

@@ -227,6 +227,10 @@ pub enum Error {
     Unusable,
     #[error("control connection: {0}")]
     Io(io::Error),
+    /// The data connection broke during a transfer: whatever it carried is incomplete. (Not a
+    /// `source`: a broken pipe here is the server's doing, never `ftpx ls | head`.)
+    #[error("data connection: {0}")]
+    DataIo(io::Error),
     /// `AUTH TLS` got another answer than 234: nothing more is sent, in the clear or otherwise.
     #[error("the server refused TLS: AUTH TLS answered {0}")]
     TlsRefused(Reply),
