@@ -86,12 +86,17 @@ pub async fn download(
         None => Box::new(io::stdout()),
     };
     let expected = size.map(|s| s.saturating_sub(offset));
-    let _guard = TransferGuard::new();
+    let guard = TransferGuard::new();
     let bar = Progress::start(progress, "got", shown.clone(), size, offset);
     let copied = copy_to_writer(&mut data, writer, expected, &bar, offset).await;
     let received = data.bytes();
     let finished = match copied {
-        Ok(Copy::Complete) => session.finish_data(data).await.map(|_| ()).map_err(anyhow::Error::from),
+        Ok(Copy::Complete) => {
+            // The data is in: a signal while the server's final reply is awaited has nothing to
+            // abort, and must not wait for that reply (a server may never send it).
+            drop(guard);
+            session.finish_data(data).await.map(|_| ()).map_err(anyhow::Error::from)
+        }
         Ok(Copy::Overrun) => {
             let _ = session.abort_data(data).await;
             if let Some(part) = &part {
@@ -299,10 +304,11 @@ pub async fn upload(
     session.set_type(ascii).await?;
     let verb = if offset > 0 { "APPE" } else { "STOR" };
     let mut data = session.open_data(&Command::path(verb, remote)?, None).await?;
-    let _guard = TransferGuard::new();
+    let guard = TransferGuard::new();
     let bar = Progress::start(progress, "put", shown.clone(), Some(len), offset);
     match copy_from_file(file, &mut data, &bar, offset).await {
-        Ok(()) => {}
+        // As for a download: nothing left to abort once the data is sent.
+        Ok(()) => drop(guard),
         Err(CopyError::Local(e)) => {
             let _ = session.abort_data(data).await;
             return Err(AppError::local(local, e).into());
