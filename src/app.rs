@@ -301,6 +301,9 @@ impl LineSplitter {
 
     fn next_line(&mut self) -> Result<Option<Vec<u8>>> {
         match self.buf.iter().position(|&b| b == b'\n') {
+            // The line end may come in a later read than the line's first 64 KiB: the limit is
+            // on the line, not on what one read brought.
+            Some(i) if i > MAX_LIST_LINE => bail!("a listing line is longer than {MAX_LIST_LINE} bytes: refusing it"),
             Some(i) => {
                 let mut line: Vec<u8> = self.buf.drain(..=i).collect();
                 line.pop();
@@ -512,6 +515,19 @@ mod tests {
         }
         assert_eq!(safe_local_name(b"caf\xe9.txt").unwrap().as_os_str().as_bytes(), b"caf\xe9.txt");
         assert_eq!(safe_local_name(b"..x").unwrap(), PathBuf::from("..x"));
+    }
+
+    #[test]
+    fn listing_lines_are_bounded_however_they_arrive() {
+        let mut lines = LineSplitter::default();
+        lines.push(&vec![b'x'; MAX_LIST_LINE]);
+        assert!(lines.next_line().unwrap().is_none());
+        lines.push(b"x\r\n");
+        assert!(lines.next_line().is_err(), "a line of {} bytes got through", MAX_LIST_LINE + 2);
+        let mut lines = LineSplitter::default();
+        lines.push(&[vec![b'y'; MAX_LIST_LINE - 1], b"\r\nz".to_vec()].concat());
+        assert_eq!(lines.next_line().unwrap().map(|l| l.len()), Some(MAX_LIST_LINE - 1));
+        assert_eq!(lines.rest(), Some(b"z".to_vec()));
     }
 
     #[test]
