@@ -10,7 +10,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, timeout, timeout_at};
 
-use super::reply::{LineFramer, ReplyParser};
+use super::reply::{LineFramer, ReplyError, ReplyParser};
 use super::{Command, Config, DataMode, Error, Event, Notifier, Observer, Phase, Reply, Stream};
 use crate::secret::Secret;
 
@@ -466,7 +466,8 @@ impl Session {
     pub async fn pwd(&mut self) -> Result<Vec<u8>, Error> {
         let cmd = Command::bare("PWD");
         let reply = self.expect(&cmd, &[]).await?;
-        parse_257(&reply.message()).ok_or_else(|| Error::Refused { command: "PWD".into(), reply })
+        // Not "PWD refused": the server answered, with a path that cannot be read.
+        parse_257(&reply.message()).ok_or_else(|| Error::Protocol(ReplyError::No257Path(reply.to_string())))
     }
 
     /// Sends QUIT and waits briefly for the reply; errors are of no interest any more.

@@ -29,6 +29,9 @@ pub enum ReplyError {
     NotAReply(String),
     #[error("multi-line reply {start} ended with a different code: {line:?}")]
     MismatchedEnd { start: u16, line: String },
+    /// RFC 959 Appendix II: a 257 names its directory in double quotes, `""` inside for `"`.
+    #[error("no quoted path in the 257 reply: {0}")]
+    No257Path(String),
 }
 
 /// One complete reply: the 3-digit code and its lines as received (code included, CRLF removed).
