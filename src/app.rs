@@ -265,6 +265,13 @@ async fn ls(ctx: &Context, args: LsArgs, host: &mut Option<String>) -> Result<u8
     json.finish(&mut out)?;
     out.flush()?;
     drop(out);
+    if json.unparsed > 0 {
+        // Leaving lines out of --json without a word would pass a partial listing for a whole one.
+        eprintln!(
+            "ftpx: warning: {} listing lines could not be parsed and are left out (ftpx ls without --json shows them)",
+            json.unparsed
+        );
+    }
     session.finish_data(data).await.with_context(|| format!("could not list '{shown}'"))?;
     session.quit().await;
     Ok(exit::OK)
@@ -273,8 +280,10 @@ async fn ls(ctx: &Context, args: LsArgs, host: &mut Option<String>) -> Result<u8
 fn emit_line(out: &mut impl Write, json: &mut JsonList, line: &[u8], terminal: bool, mlsd: bool) -> Result<()> {
     if json.enabled {
         let entry = if mlsd { list::parse_mlsd(line) } else { list::parse_list(line) };
-        if let Some(entry) = entry {
-            json.push(out, &entry)?;
+        match entry {
+            Some(entry) => json.push(out, &entry)?,
+            None if !list::is_not_an_entry(line) => json.unparsed += 1,
+            None => {}
         }
         return Ok(());
     }
@@ -329,11 +338,13 @@ impl LineSplitter {
 struct JsonList {
     enabled: bool,
     count: usize,
+    /// Lines that should have been entries but could not be parsed.
+    unparsed: usize,
 }
 
 impl JsonList {
     fn new(enabled: bool) -> JsonList {
-        JsonList { enabled, count: 0 }
+        JsonList { enabled, count: 0, unparsed: 0 }
     }
 
     fn push(&mut self, out: &mut impl Write, e: &Entry) -> Result<()> {
