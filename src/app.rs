@@ -130,6 +130,15 @@ impl Context {
                 .map_err(|e| AppError::Usage(format!("cannot read the password: {e}")))?;
             creds.password = Some(crate::secret::Secret::new(pw));
         }
+        // Checked before connecting, not when USER or PASS is built: a CR or LF from -u,
+        // FTPX_PASSWORD or a prompt must not cost even a connection and a USER line.
+        ftp::check_arg("user name", creds.user.as_bytes())?;
+        if let Some(password) = &creds.password {
+            ftp::check_arg("password", password.expose().as_bytes())?;
+        }
+        if let Some(account) = &creds.account {
+            ftp::check_arg("account", account.expose().as_bytes())?;
+        }
         let observer: Arc<dyn ftp::Observer> = self.transcript.clone();
         let config = self.session_config(target)?;
         let mut session = Session::connect(&target.host, target.port, config, observer, label).await?;
