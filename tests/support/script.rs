@@ -46,7 +46,7 @@ pub enum Step {
     DataClose,
     /// Abort the data connection (SO_LINGER 0: the client sees RST), accepting it first if needed.
     DataReset,
-    /// Active mode: connect to the address in the client's last `PORT` or `EPRT` line, from this
+    /// Active mode: connect to the address in the client's latest `PORT` or `EPRT` line, from this
     /// local address (127.0.0.2 plays a third host), as the data connection for the steps after.
     ConnectBack(IpAddr),
 }
@@ -412,8 +412,12 @@ impl Player {
             }
             Step::ConnectBack(from) => {
                 let fail = |why: String| End::Failed(format!("step {index}: connect back: {why}"));
-                let line = self.record.lock().unwrap().lines.last().cloned().unwrap_or_default();
-                let target = active_address(&line).ok_or_else(|| fail(format!("no address in {line:?}")))?;
+                let lines = self.record.lock().unwrap().lines.clone();
+                let target = lines
+                    .iter()
+                    .rev()
+                    .find_map(|line| active_address(line))
+                    .ok_or_else(|| fail("no PORT or EPRT line from the client".to_owned()))?;
                 let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
                     .map_err(|e| fail(e.to_string()))?;
                 socket.bind(&SocketAddr::new(from, 0).into()).map_err(|e| fail(format!("bind {from}: {e}")))?;
