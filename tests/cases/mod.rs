@@ -3,11 +3,19 @@
 //! - `harness`, `server`, `script`: self-tests of the support code (raw TCP, no ftpx engine).
 //! - `transfer`, `files`, `errors`, `data_connection`, `safety`: the CLI contract of the one-shot
 //!   commands, run against the real binary.
+//! - `hostile_*`: the hostile-server suite, each case a scripted server that misbehaves in one
+//!   way; `hostile` holds what they share.
 
 mod data_connection;
 mod errors;
 mod files;
 mod harness;
+mod hostile;
+mod hostile_data;
+mod hostile_framing;
+mod hostile_integrity;
+mod hostile_login;
+mod hostile_names;
 mod safety;
 mod script;
 mod server;
