@@ -13,6 +13,9 @@ pub mod reply;
 mod stream;
 pub mod tls;
 
+#[cfg(test)]
+mod properties;
+
 use std::fmt;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
