@@ -94,6 +94,12 @@ impl Hostile {
         self.args([url])
     }
 
+    /// The URL with another scheme: `ftps` (implicit TLS) or `ftpes` (explicit).
+    pub fn url_scheme(self, scheme: &str, path: &str) -> Hostile {
+        let url = format!("{scheme}://{}/{path}", self.server.addr());
+        self.args([url])
+    }
+
     /// The URL with a user and password in it.
     pub fn url_as(self, user: &str, password: &str, path: &str) -> Hostile {
         let url = format!("ftp://{user}:{password}@{}/{}", self.server.addr(), path);

@@ -16,6 +16,7 @@ mod hostile_framing;
 mod hostile_integrity;
 mod hostile_login;
 mod hostile_names;
+mod hostile_tls;
 mod safety;
 mod script;
 mod server;
