@@ -160,10 +160,11 @@ fn parse_dos(line: &[u8]) -> Option<Entry> {
     let (f, name) = fields(line, 3)?;
     let date_ok = f[0].len() >= 8 && f[0].iter().all(|b| b.is_ascii_digit() || *b == b'-' || *b == b'/');
     let time_ok = f[1].contains(&b':');
+    // IIS pads the size column with spaces: the name starts after them, and must be something.
+    let name = name.trim_ascii_start();
     if !date_ok || !time_ok || name.is_empty() {
         return None;
     }
-    let name = name.trim_ascii_start();
     let (kind, size) = if f[2] == b"<DIR>" {
         (Kind::Dir, None)
     } else {
@@ -224,6 +225,13 @@ mod tests {
         for line in [&b"hello world"[..], b"-rw-r--r-- 1 u g NaN Jan 1 12:00 f", b"total lots"] {
             assert!(!is_not_an_entry(line), "{line:?}");
         }
+    }
+
+    #[test]
+    fn dos_line_with_only_spaces_for_a_name_is_not_an_entry() {
+        // Found by the `listing` fuzz target: the name was checked before its padding was trimmed.
+        assert!(parse_list(b" 01-31-24  /0:15AM       <DIR>      ").is_none());
+        assert!(parse_list(b"01-31-24  10:15AM                 1234    ").is_none());
     }
 
     #[test]

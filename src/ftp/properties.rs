@@ -151,6 +151,21 @@ proptest! {
     }
 
     #[test]
+    fn dos_list_line_never_gives_an_empty_or_padded_name(
+        dir in any::<bool>(),
+        size in any::<u32>(),
+        tail in prop::collection::vec(prop::sample::select(vec![b' ', b'\t', b'x', b'.', 0xe9]), 0..12),
+    ) {
+        let column = if dir { "<DIR>".to_owned() } else { size.to_string() };
+        let mut line = format!("01-31-24  10:15AM {column:>20} ").into_bytes();
+        line.extend_from_slice(&tail);
+        if let Some(entry) = parse_list(&line) {
+            prop_assert!(!entry.name.is_empty());
+            prop_assert!(!entry.name[0].is_ascii_whitespace(), "{:?}", entry.name);
+        }
+    }
+
+    #[test]
     fn mlsd_line_gives_back_its_name(
         size in any::<u64>(),
         name in prop::collection::vec(any::<u8>().prop_filter("a line end", |b| *b != b'\n'), 1..40),
