@@ -124,13 +124,14 @@ fn parse_unix(line: &[u8]) -> Option<Entry> {
     if f[0].len() < 10 {
         return None;
     }
-    if name.is_empty() {
-        return None;
-    }
     let (name, target) = match (kind, find(name, b" -> ")) {
         (Kind::Link, Some(i)) => (&name[..i], Some(name[i + 4..].to_vec())),
         _ => (name, None),
     };
+    // Checked after the link is split off: `name -> target` with nothing before the arrow.
+    if name.is_empty() {
+        return None;
+    }
     Some(Entry {
         name: name.to_vec(),
         kind,
@@ -232,6 +233,14 @@ mod tests {
         // Found by the `listing` fuzz target: the name was checked before its padding was trimmed.
         assert!(parse_list(b" 01-31-24  /0:15AM       <DIR>      ").is_none());
         assert!(parse_list(b"01-31-24  10:15AM                 1234    ").is_none());
+    }
+
+    #[test]
+    fn link_line_with_nothing_before_the_arrow_is_not_an_entry() {
+        // Found by the `listing` fuzz target: the name was checked before the ` -> target` split.
+        assert!(parse_list(b"lrwxrwxrwx 1 root root 7 Feb  1  2023  -> bin").is_none());
+        let l = parse_list(b"lrwxrwxrwx 1 root root 7 Feb  1  2023 a -> ").unwrap();
+        assert_eq!((l.name.as_slice(), l.target.as_deref()), (&b"a"[..], Some(&b""[..])));
     }
 
     #[test]

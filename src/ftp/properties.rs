@@ -166,6 +166,20 @@ proptest! {
     }
 
     #[test]
+    fn unix_link_line_never_gives_an_empty_name(
+        before in prop::collection::vec(prop::sample::select(vec![b' ', b'a', b'-', b'>']), 0..6),
+        target in prop::collection::vec(any::<u8>().prop_filter("a line end", |b| *b != b'\n'), 0..12),
+    ) {
+        let mut line = b"lrwxrwxrwx 1 root root 7 Feb  1  2023 ".to_vec();
+        line.extend_from_slice(&before);
+        line.extend_from_slice(b" -> ");
+        line.extend_from_slice(&target);
+        if let Some(entry) = parse_list(&line) {
+            prop_assert!(!entry.name.is_empty(), "{}", String::from_utf8_lossy(&line));
+        }
+    }
+
+    #[test]
     fn mlsd_line_gives_back_its_name(
         size in any::<u64>(),
         name in prop::collection::vec(any::<u8>().prop_filter("a line end", |b| *b != b'\n'), 1..40),
