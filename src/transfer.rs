@@ -126,6 +126,18 @@ pub async fn download(
         }
     };
     let keep = part.as_ref().map(|p| format!("; {} kept for -c", p.display())).unwrap_or_default();
+    // What is left of a failed download; the caller says which download it was.
+    let kept = |e: anyhow::Error| match &part {
+        Some(part) => e.context(format!("{} kept for -c", part.display())),
+        None => e,
+    };
+    let finished = match finished {
+        // The server refused the data connection's TLS session (vsftpd's 522 when it did not
+        // resume the control connection's): that refusal is why bytes are missing, and what the
+        // user must see, with its exit code.
+        Err(e) if e.downcast_ref::<ftp::Error>().is_some_and(ftp::Error::is_tls) => return Err(kept(e)),
+        other => other,
+    };
     if let Some(size) = size
         && offset + received != size
     {
@@ -136,11 +148,7 @@ pub async fn download(
         ))
         .into());
     }
-    match &part {
-        // The caller says which download failed (it used to be said twice); this says what is left.
-        Some(part) => finished.with_context(|| format!("{} kept for -c", part.display()))?,
-        None => finished?,
-    }
+    finished.map_err(kept)?;
     if let (Some(part), Some(dest)) = (&part, dest) {
         std::fs::rename(part, dest).map_err(|e| AppError::local(dest, e))?;
     }
@@ -313,8 +321,18 @@ pub async fn upload(
             let _ = session.abort_data(data).await;
             return Err(AppError::local(local, e).into());
         }
-        Err(CopyError::Data(e)) => {
+        Err(CopyError::Data(e)) if e.downcast_ref::<ftp::Error>().is_some_and(ftp::Error::is_timeout) => {
             let _ = session.abort_data(data).await;
+            return Err(e.context(format!("could not upload '{shown}'")));
+        }
+        Err(CopyError::Data(e)) => {
+            // The server closed the data connection under us. Its final reply says why (vsftpd's
+            // 522 for a TLS session that did not resume, 426, 552 over quota) and is already on
+            // its way: read it instead of burying it under ABOR and a bare "broken pipe".
+            let e = match session.finish_data(data).await {
+                Err(refused) if refused.reply().is_some() || refused.is_tls() => anyhow::Error::new(refused),
+                _ => e,
+            };
             return Err(e.context(format!("could not upload '{shown}'")));
         }
         Err(CopyError::Interrupted) => {

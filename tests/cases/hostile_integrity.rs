@@ -275,21 +275,32 @@ fn upload_that_the_server_stores_short_exits_11() {
     case.script_played();
 }
 
-#[test]
-fn upload_whose_data_connection_is_reset_exits_11_not_0() {
-    // A reset or broken pipe on the data connection is the server's doing: it must never pass
-    // for the closed-stdout case (`ftpx ls | head`) that exits 0.
+/// `put up.bin` (8 MiB) to a server that resets the data connection at once, then `after`.
+fn upload_reset_then(after: impl FnOnce(Script) -> Script) -> Hostile {
     let script = session_with(&["EPSV", "SIZE"])
         .answer("TYPE I", "200 Binary.\r\n")
         .expect("EPSV")
         .passive("229 Entering Extended Passive Mode (|||{port}|)")
         .answer("STOR up.bin", "150 Ok to send data.\r\n")
-        .data_reset()
-        .answer("ABOR", "426 Connection closed.\r\n226 ABOR successful.\r\n");
+        .data_reset();
+    let script = after(script);
     let hostile = Hostile::new(script).args(["--timeout", TIMEOUT, "put", "up.bin"]).url("up.bin");
     fs::write(hostile.work().join("up.bin"), random_bytes(8 << 20, 63)).unwrap();
-    let mut case = hostile.run();
-    case.code(11).error("data connection").files(&["up.bin"]).never_sent("SIZE");
+    hostile
+}
+
+#[test]
+fn upload_whose_data_connection_is_reset_without_a_word_exits_11_not_0() {
+    // A reset or broken pipe on the data connection is the server's doing: it must never pass
+    // for the closed-stdout case (`ftpx ls | head`) that exits 0.
+    let case = upload_reset_then(|s| s.sleep(secs(4))).bound(secs(6)).run();
+    case.code(11).error("data connection:").files(&["up.bin"]).never_sent("SIZE");
+}
+
+#[test]
+fn upload_whose_data_connection_is_reset_shows_the_servers_reason() {
+    let mut case = upload_reset_then(|s| s.send("426 Connection closed; transfer aborted.\r\n")).run();
+    case.code(5).error("426 Connection closed; transfer aborted.").files(&["up.bin"]).never_sent("SIZE");
     case.script_played();
 }
 

@@ -1,8 +1,9 @@
 //! The test cases, one module per area, and what they share.
 //!
-//! - `harness`, `server`, `script`: self-tests of the support code (raw TCP, no ftpx engine).
-//! - `transfer`, `files`, `errors`, `data_connection`, `safety`: the CLI contract of the one-shot
-//!   commands, run against the real binary.
+//! - `harness`, `server`, `server_tls`, `script`: self-tests of the support code (raw TCP or a bare
+//!   rustls client, no ftpx engine).
+//! - `transfer`, `files`, `errors`, `data_connection`, `safety`, `tls`: the CLI contract of the
+//!   one-shot commands, run against the real binary.
 //! - `hostile_*`: the hostile-server suite, each case a scripted server that misbehaves in one
 //!   way; `hostile` holds what they share.
 
@@ -20,6 +21,8 @@ mod hostile_tls;
 mod safety;
 mod script;
 mod server;
+mod server_tls;
+mod tls;
 mod transfer;
 
 use std::panic::{self, AssertUnwindSafe};

@@ -4,6 +4,9 @@ use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::time::{Duration, Instant};
 
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
+
 use crate::support::{Script, ScriptServer};
 
 fn connect(server: &ScriptServer) -> (BufReader<TcpStream>, TcpStream) {
@@ -181,4 +184,70 @@ fn script_data_reset_makes_the_client_see_a_reset_data_connection() {
     data.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     let error = data.read_to_end(&mut Vec::new()).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::ConnectionReset);
+}
+
+/// A bare rustls client that trusts the script's certificate.
+fn tls_client(server: &ScriptServer, tcp: TcpStream) -> rustls::StreamOwned<rustls::ClientConnection, TcpStream> {
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(server.trust_pem().as_bytes()) {
+        roots.add(cert.unwrap()).unwrap();
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let name = rustls::pki_types::ServerName::try_from("127.0.0.1").unwrap();
+    let connection = rustls::ClientConnection::new(std::sync::Arc::new(config), name).unwrap();
+    rustls::StreamOwned::new(connection, tcp)
+}
+
+#[test]
+fn script_start_tls_upgrades_the_control_and_data_connections() {
+    let mut server = ScriptServer::start(
+        Script::new()
+            .send("220 hi\r\n")
+            .answer("AUTH TLS", "234 go\r\n")
+            .start_tls()
+            .passive("229 (|||{port}|)")
+            .expect("RETR")
+            .data_start_tls()
+            .data_send("over tls")
+            .data_close()
+            .send("226 done\r\n")
+            .close(),
+    );
+    let (mut reader, mut writer) = connect(&server);
+    assert_eq!(read_line(&mut reader), "220 hi\r\n");
+    writer.write_all(b"AUTH TLS\r\n").unwrap();
+    assert_eq!(read_line(&mut reader), "234 go\r\n");
+    drop(reader);
+    let mut control = BufReader::new(tls_client(&server, writer));
+    let mut line = String::new();
+    control.read_line(&mut line).unwrap();
+    let port: u16 = line.trim_end().trim_start_matches("229 (|||").trim_end_matches("|)").parse().unwrap();
+    let data = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    control.get_mut().write_all(b"RETR x\r\n").unwrap();
+    control.get_mut().flush().unwrap();
+    let mut bytes = Vec::new();
+    tls_client(&server, data).read_to_end(&mut bytes).unwrap();
+    assert_eq!(bytes, b"over tls", "ended by close_notify, so read_to_end is Ok");
+    line.clear();
+    control.read_line(&mut line).unwrap();
+    assert_eq!(line, "226 done\r\n");
+    assert_eq!(server.received_lines(), ["AUTH TLS", "RETR x"]);
+    assert!(server.join().is_empty());
+}
+
+#[test]
+fn script_start_tls_records_bytes_sent_in_the_clear_before_the_handshake() {
+    let mut server = ScriptServer::start(Script::new().answer("AUTH TLS", "234 go\r\n").start_tls().expect("USER"));
+    let (mut reader, mut writer) = connect(&server);
+    writer.write_all(b"AUTH TLS\r\nUSER early\r\n").unwrap();
+    assert_eq!(read_line(&mut reader), "234 go\r\n");
+    // No handshake follows: the script gives up on it when the client leaves.
+    drop((reader, writer));
+    let mismatches = server.join();
+    assert!(mismatches[0].contains("\"USER early\\r\\n\" in the clear"), "{mismatches:?}");
 }

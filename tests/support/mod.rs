@@ -4,11 +4,13 @@
 //!   imitate real servers and failures.
 //! - [`script`]: a server that plays a fixed list of steps on one connection, where exact bytes
 //!   and timing matter.
+//! - [`tls`]: certificates made at test time, and the rustls configurations of both servers.
 //! - This file: [`ftpx`] (and [`Run`] for any other program) with a cleared environment, a fresh
 //!   HOME, optional stdin and a hard timeout; and deterministic random file contents.
 
 pub mod script;
 pub mod server;
+pub mod tls;
 
 use std::ffi::{OsStr, OsString};
 use std::io::{Read, Write};
@@ -20,7 +22,8 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 pub use script::{Script, ScriptServer};
-pub use server::{ServerConfig, TestServer};
+pub use server::{DataHandshake, ServerConfig, TestServer};
+pub use tls::Cert;
 
 /// How long a run may take unless the test says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);

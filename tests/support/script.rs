@@ -3,9 +3,11 @@
 //! client sends and every expectation that was not met.
 //!
 //! It owns only the mechanics (send, expect, sleep, close, reset, one passive data connection or
-//! one connection back to the client, from any loopback address); the hostile-server cases build
-//! their scripts on top. It is plain blocking `std::net` on one thread,
-//! because a script is sequential by nature and blocking I/O keeps the timing of each byte exact.
+//! one connection back to the client from any loopback address, TLS on either connection); the
+//! hostile-server cases build their scripts on top. It is plain blocking `std::net` on one thread,
+//! because a script is sequential by nature and blocking I/O keeps the timing of each byte exact;
+//! TLS is rustls's blocking `StreamOwned` over the same sockets, with a certificate from
+//! [`crate::support::tls`] that clients trust through [`ScriptServer::trust_pem`].
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -14,8 +16,15 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use rustls::{ServerConnection, StreamOwned};
+
+use crate::support::tls::{Cert, Identity, Resumption, server_config};
+
 /// How long the script waits for the client to connect, send a line or open the data connection.
 const WAIT: Duration = Duration::from_secs(20);
+
+/// How often a blocked read looks at the stop flag.
+const POLL: Duration = Duration::from_millis(100);
 
 /// One thing the server does on the control or data connection.
 #[derive(Debug, Clone)]
@@ -42,8 +51,14 @@ pub enum Step {
     DataSend(Vec<u8>),
     /// Read the data connection until the client closes it; see [`ScriptServer::data_received`].
     DataReceive,
-    /// Close the data connection (FIN).
+    /// Close the data connection (FIN; close_notify first under TLS).
     DataClose,
+    /// Make the control connection TLS, this side the TLS server (RFC 4217 section 4): play it
+    /// right after sending `234`. Bytes the client sent after AUTH and before its handshake are a
+    /// mismatch (they came in the clear) and are dropped.
+    StartTls,
+    /// Make the data connection TLS, this side the TLS server (accepting it first if needed).
+    DataStartTls,
     /// Abort the data connection (SO_LINGER 0: the client sees RST), accepting it first if needed.
     DataReset,
     /// Active mode: connect to the address in the client's latest `PORT` or `EPRT` line, from this
@@ -130,6 +145,67 @@ impl Script {
     pub fn connect_back(self, from: IpAddr) -> Script {
         self.step(Step::ConnectBack(from))
     }
+
+    pub fn start_tls(self) -> Script {
+        self.step(Step::StartTls)
+    }
+
+    pub fn data_start_tls(self) -> Script {
+        self.step(Step::DataStartTls)
+    }
+
+    fn uses_tls(&self) -> bool {
+        self.steps.iter().any(|s| matches!(s, Step::StartTls | Step::DataStartTls))
+    }
+}
+
+/// A control or data connection: TCP, or TLS over TCP with this side as the TLS server.
+enum Conn {
+    Tcp(TcpStream),
+    Tls(Box<StreamOwned<ServerConnection, TcpStream>>),
+}
+
+impl Conn {
+    fn tcp(&self) -> &TcpStream {
+        match self {
+            Conn::Tcp(tcp) => tcp,
+            Conn::Tls(tls) => &tls.sock,
+        }
+    }
+
+    /// Closes our side: close_notify first under TLS, then FIN.
+    fn close(&mut self) {
+        if let Conn::Tls(tls) = self {
+            tls.conn.send_close_notify();
+            let _ = tls.flush();
+        }
+        let _ = self.tcp().shutdown(Shutdown::Both);
+    }
+}
+
+impl Read for Conn {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Conn::Tcp(tcp) => tcp.read(buf),
+            Conn::Tls(tls) => tls.read(buf),
+        }
+    }
+}
+
+impl Write for Conn {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Conn::Tcp(tcp) => tcp.write(buf),
+            Conn::Tls(tls) => tls.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Conn::Tcp(tcp) => tcp.flush(),
+            Conn::Tls(tls) => tls.flush(),
+        }
+    }
 }
 
 /// What the script saw, shared with the thread that plays it.
@@ -144,6 +220,8 @@ struct Record {
 /// A running script; the thread stops by itself when the script ends or a wait runs out.
 pub struct ScriptServer {
     addr: SocketAddr,
+    /// The PEM a client must trust, when the script uses TLS.
+    trust_pem: Option<String>,
     record: Arc<Mutex<Record>>,
     stop: Arc<AtomicBool>,
     thread: Option<thread::JoinHandle<()>>,
@@ -155,19 +233,17 @@ impl ScriptServer {
         let addr = listener.local_addr().expect("listener address");
         let record = Arc::new(Mutex::new(Record::default()));
         let stop = Arc::new(AtomicBool::new(false));
-        let player = Player {
-            record: record.clone(),
-            stop: stop.clone(),
-            control: None,
-            reader: None,
-            data_listener: None,
-            data: None,
-        };
+        let identity = script.uses_tls().then(|| Identity::new(Cert::Good));
+        let tls = identity
+            .as_ref()
+            .map(|id| server_config(id, &[&rustls::version::TLS13, &rustls::version::TLS12], Resumption::On));
+        let player =
+            Player { record: record.clone(), stop: stop.clone(), tls, control: None, data_listener: None, data: None };
         let thread = thread::Builder::new()
             .name(format!("ftp-script-{}", addr.port()))
             .spawn(move || player.play(listener, script.steps))
             .expect("spawn the script thread");
-        ScriptServer { addr, record, stop, thread: Some(thread) }
+        ScriptServer { addr, trust_pem: identity.map(|id| id.trust_pem), record, stop, thread: Some(thread) }
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -181,6 +257,12 @@ impl ScriptServer {
     /// `ftp://127.0.0.1:PORT/path`.
     pub fn url(&self, path: &str) -> String {
         format!("ftp://{}/{}", self.addr, path.trim_start_matches('/'))
+    }
+
+    /// The PEM certificate a client must trust (`--cacert`) for the TLS steps. Panics if the
+    /// script has none.
+    pub fn trust_pem(&self) -> &str {
+        self.trust_pem.as_deref().expect("a script with a StartTls or DataStartTls step")
     }
 
     /// The lines the client sent so far, without line ends.
@@ -224,10 +306,11 @@ impl Drop for ScriptServer {
 struct Player {
     record: Arc<Mutex<Record>>,
     stop: Arc<AtomicBool>,
-    control: Option<TcpStream>,
-    reader: Option<BufReader<TcpStream>>,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    /// Read through the buffer, written through `get_mut`.
+    control: Option<BufReader<Conn>>,
     data_listener: Option<TcpListener>,
-    data: Option<TcpStream>,
+    data: Option<Conn>,
 }
 
 /// Why the script ends early.
@@ -281,19 +364,38 @@ impl Player {
     fn accept_control(&mut self, listener: &TcpListener) -> Result<(), End> {
         let stream = self.accept(listener, "control connection")?;
         let _ = stream.set_nodelay(true);
-        let _ = stream.set_read_timeout(Some(Duration::from_millis(100)));
-        let reader = stream.try_clone().map_err(|e| End::Failed(format!("control connection: {e}")))?;
-        self.reader = Some(BufReader::new(reader));
-        self.control = Some(stream);
+        let _ = stream.set_read_timeout(Some(POLL));
+        self.control = Some(BufReader::new(Conn::Tcp(stream)));
         Ok(())
     }
 
-    fn control(&mut self) -> &mut TcpStream {
-        self.control.as_mut().expect("the control connection is open")
+    fn control(&mut self) -> &mut Conn {
+        self.control.as_mut().expect("the control connection is open").get_mut()
     }
 
     fn write(&mut self, bytes: &[u8]) -> Result<(), End> {
-        self.control().write_all(bytes).map_err(|e| End::Failed(format!("send: {e}")))
+        let control = self.control();
+        control.write_all(bytes).and_then(|()| control.flush()).map_err(|e| End::Failed(format!("send: {e}")))
+    }
+
+    /// The TLS handshake on `tcp` as the server, polling the stop flag; `tcp` keeps the read
+    /// timeout it had.
+    fn handshake(&self, mut tcp: TcpStream, what: &str) -> Result<Conn, End> {
+        let config = self.tls.clone().expect("a TLS configuration for a script with TLS steps");
+        let mut tls = ServerConnection::new(config).map_err(|e| End::Failed(format!("{what}: {e}")))?;
+        let restore = tcp.read_timeout().ok().flatten();
+        let _ = tcp.set_read_timeout(Some(POLL));
+        let deadline = Instant::now() + WAIT;
+        while tls.is_handshaking() {
+            self.stopped()?;
+            match tls.complete_io(&mut tcp) {
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock && Instant::now() < deadline => {}
+                Err(e) => return Err(End::Failed(format!("{what}: TLS handshake: {e}"))),
+            }
+        }
+        let _ = tcp.set_read_timeout(restore);
+        Ok(Conn::Tls(Box::new(StreamOwned::new(tls, tcp))))
     }
 
     /// Reads one line, polling the stop flag between read timeouts.
@@ -302,11 +404,13 @@ impl Player {
         let mut line = Vec::new();
         loop {
             self.stopped()?;
-            let reader = self.reader.as_mut().expect("the control connection is open");
+            let reader = self.control.as_mut().expect("the control connection is open");
             match reader.read_until(b'\n', &mut line) {
                 Ok(0) => return Ok(None),
                 Ok(_) if line.ends_with(b"\n") => return Ok(Some(line)),
                 Ok(_) => {}
+                // A TLS client that closes without close_notify.
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
                 Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
                     if Instant::now() >= deadline {
                         return Err(End::Failed(format!("no line within {WAIT:?}")));
@@ -317,14 +421,14 @@ impl Player {
         }
     }
 
-    fn data(&mut self) -> Result<&mut TcpStream, End> {
+    fn data(&mut self) -> Result<&mut Conn, End> {
         if self.data.is_none() {
             let listener = self
                 .data_listener
                 .take()
                 .ok_or_else(|| End::Failed("a data step before any Passive step".to_owned()))?;
             let stream = self.accept(&listener, "data connection")?;
-            self.data = Some(stream);
+            self.data = Some(Conn::Tcp(stream));
         }
         Ok(self.data.as_mut().expect("just set"))
     }
@@ -359,16 +463,15 @@ impl Player {
             }
             Step::Sleep(duration) => thread::sleep(duration),
             Step::Close => {
-                let _ = self.control().shutdown(Shutdown::Both);
+                self.control().close();
                 return Ok(false);
             }
             Step::Reset => {
                 // SO_LINGER with a zero timeout makes close() send RST instead of FIN.
                 let stream = self.control.take().expect("the control connection is open");
-                socket2::SockRef::from(&stream)
+                socket2::SockRef::from(stream.get_ref().tcp())
                     .set_linger(Some(Duration::ZERO))
                     .map_err(|e| End::Failed(format!("step {index}: SO_LINGER: {e}")))?;
-                self.reader = None;
                 drop(stream);
                 return Ok(false);
             }
@@ -389,23 +492,29 @@ impl Player {
                 self.data()?;
             }
             Step::DataSend(bytes) => {
-                self.data()?.write_all(&bytes).map_err(|e| End::Failed(format!("step {index}: data send: {e}")))?;
+                let data = self.data()?;
+                data.write_all(&bytes)
+                    .and_then(|()| data.flush())
+                    .map_err(|e| End::Failed(format!("step {index}: data send: {e}")))?;
             }
             Step::DataReceive => {
                 let mut bytes = Vec::new();
                 let data = self.data()?;
-                let _ = data.set_read_timeout(Some(WAIT));
-                data.read_to_end(&mut bytes).map_err(|e| End::Failed(format!("step {index}: data receive: {e}")))?;
+                let _ = data.tcp().set_read_timeout(Some(WAIT));
+                // Under TLS the data ends at the client's close_notify; a bare FIN before it is an
+                // error (a truncation no one could tell from the end).
+                let read = data.read_to_end(&mut bytes);
                 self.record.lock().unwrap().data.extend_from_slice(&bytes);
+                read.map_err(|e| End::Failed(format!("step {index}: data receive: {e}")))?;
             }
             Step::DataClose => {
-                if let Some(data) = self.data.take() {
-                    let _ = data.shutdown(Shutdown::Both);
+                if let Some(mut data) = self.data.take() {
+                    data.close();
                 }
             }
             Step::DataReset => {
                 let data = self.data()?;
-                socket2::SockRef::from(&*data)
+                socket2::SockRef::from(data.tcp())
                     .set_linger(Some(Duration::ZERO))
                     .map_err(|e| End::Failed(format!("step {index}: SO_LINGER: {e}")))?;
                 self.data = None;
@@ -423,7 +532,30 @@ impl Player {
                 socket.bind(&SocketAddr::new(from, 0).into()).map_err(|e| fail(format!("bind {from}: {e}")))?;
                 socket.connect_timeout(&target.into(), WAIT).map_err(|e| fail(format!("{target}: {e}")))?;
                 self.data_listener = None;
-                self.data = Some(socket.into());
+                self.data = Some(Conn::Tcp(socket.into()));
+            }
+            Step::StartTls => {
+                let reader = self.control.take().expect("the control connection is open");
+                if !reader.buffer().is_empty() {
+                    let early = String::from_utf8_lossy(reader.buffer()).into_owned();
+                    self.record
+                        .lock()
+                        .unwrap()
+                        .mismatches
+                        .push(format!("step {index}: the client sent {early:?} in the clear before its TLS handshake"));
+                }
+                let Conn::Tcp(tcp) = reader.into_inner() else {
+                    return Err(End::Failed(format!("step {index}: the control connection is already TLS")));
+                };
+                let tls = self.handshake(tcp, &format!("step {index}: control connection"))?;
+                self.control = Some(BufReader::new(tls));
+            }
+            Step::DataStartTls => {
+                self.data()?;
+                let Some(Conn::Tcp(tcp)) = self.data.take() else {
+                    return Err(End::Failed(format!("step {index}: the data connection is already TLS")));
+                };
+                self.data = Some(self.handshake(tcp, &format!("step {index}: data connection"))?);
             }
         }
         Ok(true)

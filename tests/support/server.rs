@@ -15,13 +15,18 @@
 //! outside the root through a symbolic link is refused. File names that are not UTF-8 are listed and
 //! transferred exactly.
 //!
+//! With TLS switched on it is an FTPS server (RFC 4217), explicit (`AUTH TLS`) or implicit, that by
+//! default demands what vsftpd's `require_ssl_reuse=YES` demands: every data connection's TLS
+//! session must resume one of the server's sessions.
+//!
 //! This file is the public face (configuration, start, stop, the command log); `session` handles
 //! the control connection and the commands that move no data, `data` the data connection and
-//! transfers, `listing` the LIST, MLSD and MDTM formats.
+//! transfers, `listing` the LIST, MLSD and MDTM formats, `tls` the TLS streams and state.
 
 mod data;
 mod listing;
 mod session;
+mod tls;
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -30,11 +35,25 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
+use rustls::SupportedProtocolVersion;
 use tempfile::TempDir;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use session::Session;
+pub use tls::DataHandshake;
+use tls::ServerTls;
+
+use crate::support::tls::Cert;
+
+/// How a server speaks TLS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TlsMode {
+    /// `AUTH TLS` upgrades the control connection (RFC 4217 section 4).
+    Explicit,
+    /// TLS from the first byte, as on port 990.
+    Implicit,
+}
 
 /// What the server serves, and which real server or failure it imitates.
 ///
@@ -64,6 +83,12 @@ pub struct ServerConfig {
     truncate_data: Option<u64>,
     throttle: Option<u64>,
     passive_ports: Option<(u16, u16)>,
+    tls: Option<TlsMode>,
+    tls_versions: Vec<&'static SupportedProtocolVersion>,
+    certificate: Cert,
+    require_session_reuse: bool,
+    refuse_auth: Option<String>,
+    data_never_resumes: bool,
 }
 
 #[derive(Debug)]
@@ -97,6 +122,12 @@ impl Default for ServerConfig {
             truncate_data: None,
             throttle: None,
             passive_ports: None,
+            tls: None,
+            tls_versions: vec![&rustls::version::TLS13, &rustls::version::TLS12],
+            certificate: Cert::Good,
+            require_session_reuse: true,
+            refuse_auth: None,
+            data_never_resumes: false,
         }
     }
 }
@@ -252,6 +283,60 @@ impl ServerConfig {
         self.passive_ports = Some((lo, hi));
         self
     }
+
+    /// Explicit FTPS (RFC 4217): `AUTH TLS` answered `234` and the control connection upgraded,
+    /// then `PBSZ 0` and `PROT P` or `PROT C`; under `PROT P` every data connection, in all four
+    /// modes, is TLS with this server as the TLS server. Session reuse is required (see
+    /// [`ServerConfig::require_session_reuse`]).
+    pub fn tls(mut self) -> Self {
+        self.tls = Some(TlsMode::Explicit);
+        self
+    }
+
+    /// Implicit FTPS: the control connection is TLS from the first byte (port 990 servers);
+    /// `AUTH` is refused, `PBSZ 0` and `PROT P` are in force from the start (MS-FTPS 3.2.5.1)
+    /// and may still be sent, `PROT C` too.
+    pub fn implicit_tls(mut self) -> Self {
+        self.tls = Some(TlsMode::Implicit);
+        self
+    }
+
+    /// Offer only these TLS versions, e.g. `&[&TLS12]` (vsftpd's `ssl_tlsv1_3=NO`) or `&[&TLS13]`;
+    /// both by default.
+    pub fn tls_versions(mut self, versions: &[&'static SupportedProtocolVersion]) -> Self {
+        self.tls_versions = versions.to_vec();
+        self
+    }
+
+    /// Whether a data connection must resume a TLS session of this server, like vsftpd's
+    /// `require_ssl_reuse=YES` (on by default, as in vsftpd): one that does not gets
+    /// `522 SSL connection failed: session reuse required` and no data.
+    pub fn require_session_reuse(mut self, required: bool) -> Self {
+        self.require_session_reuse = required;
+        self
+    }
+
+    /// `AUTH` answered with this reply line, e.g. `500 AUTH not understood.` or vsftpd's answer
+    /// when TLS is off, `530 Please login with USER and PASS.`.
+    pub fn refuse_auth(mut self, reply: &str) -> Self {
+        self.refuse_auth = Some(reply.to_owned());
+        self
+    }
+
+    /// Present this certificate instead of a good one (expired, wrong name, self-signed).
+    pub fn certificate(mut self, cert: Cert) -> Self {
+        self.certificate = cert;
+        self
+    }
+
+    /// Data connections are accepted with a TLS configuration that shares no session store or
+    /// ticket keys with the control connection's (a misconfigured server, or a client that never
+    /// resumes, seen from the server): no data handshake resumes, so under
+    /// [`ServerConfig::require_session_reuse`] every transfer gets 522.
+    pub fn data_never_resumes(mut self) -> Self {
+        self.data_never_resumes = true;
+        self
+    }
 }
 
 /// A running server; stops on drop.
@@ -259,6 +344,8 @@ pub struct TestServer {
     addr: SocketAddr,
     root: PathBuf,
     log: Arc<Mutex<Vec<String>>>,
+    /// The PEM to trust and the data handshakes so far, for a TLS server.
+    tls: Option<(String, Arc<Mutex<Vec<DataHandshake>>>)>,
     shutdown: Option<oneshot::Sender<()>>,
     thread: Option<thread::JoinHandle<()>>,
     // Declared last so the directory outlives the server thread that serves it.
@@ -285,13 +372,15 @@ impl TestServer {
         listener.set_nonblocking(true).expect("set the listener non-blocking");
         let addr = listener.local_addr().expect("listener address");
         let log = Arc::new(Mutex::new(Vec::new()));
-        let shared = Arc::new(Shared { config, root: root.clone(), log: log.clone() });
+        let server_tls = config.tls.map(|_| ServerTls::new(&config));
+        let tls = server_tls.as_ref().map(|t| (t.trust_pem.clone(), t.handshakes.clone()));
+        let shared = Arc::new(Shared { config, root: root.clone(), log: log.clone(), tls: server_tls });
         let (shutdown, stop) = oneshot::channel();
         let thread = thread::Builder::new()
             .name(format!("ftp-server-{}", addr.port()))
             .spawn(move || serve(listener, shared, stop))
             .expect("spawn the server thread");
-        TestServer { addr, root, log, shutdown: Some(shutdown), thread: Some(thread), _dir: dir }
+        TestServer { addr, root, log, tls, shutdown: Some(shutdown), thread: Some(thread), _dir: dir }
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -314,7 +403,24 @@ impl TestServer {
 
     /// `ftp://user:password@127.0.0.1:PORT/path`.
     pub fn url_as(&self, user: &str, password: &str, path: &str) -> String {
-        format!("ftp://{user}:{password}@{}/{}", self.addr, path.trim_start_matches('/'))
+        self.url_with("ftp", user, password, path)
+    }
+
+    /// `SCHEME://user:password@127.0.0.1:PORT/path`, e.g. `ftps` for an implicit TLS server.
+    pub fn url_with(&self, scheme: &str, user: &str, password: &str, path: &str) -> String {
+        format!("{scheme}://{user}:{password}@{}/{}", self.addr, path.trim_start_matches('/'))
+    }
+
+    /// The PEM certificate a client must trust (`--cacert`) to accept this server's certificate:
+    /// its test CA, or a self-signed certificate itself. Panics if TLS is off.
+    pub fn trust_pem(&self) -> &str {
+        &self.tls.as_ref().expect("a TLS server (ServerConfig::tls or implicit_tls)").0
+    }
+
+    /// Every data connection's TLS handshake so far, in order, across all sessions: a rejected
+    /// one (not resumed) included. Empty if TLS is off.
+    pub fn data_handshakes(&self) -> Vec<DataHandshake> {
+        self.tls.as_ref().map(|(_, h)| h.lock().unwrap().clone()).unwrap_or_default()
     }
 
     /// Every command line received so far, in order, across all sessions, without the line end
@@ -345,6 +451,7 @@ struct Shared {
     config: ServerConfig,
     root: PathBuf,
     log: Arc<Mutex<Vec<String>>>,
+    tls: Option<ServerTls>,
 }
 
 /// The server thread: accept until told to stop, then drop the runtime, which cancels every session

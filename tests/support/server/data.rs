@@ -1,6 +1,7 @@
 //! The data connection: PASV, EPSV, PORT and EPRT set it up, RETR, STOR, APPE, LIST, NLST and MLSD
 //! use it, with the behaviour switches that break it on purpose. File data moves in large buffers,
-//! optionally paced by `throttle`.
+//! optionally paced by `throttle`. Under `PROT P` the connection, once made, is wrapped in TLS
+//! with the server as the TLS server, in every mode.
 
 use std::fs::{File, OpenOptions};
 use std::future::Future;
@@ -14,6 +15,7 @@ use tokio::net::{TcpListener, TcpStream};
 
 use super::listing::ListKind;
 use super::session::{Session, base_name, split_command};
+use super::tls::{Conn, HANDSHAKE_TIMEOUT};
 
 /// Size of the buffers used to move file data: large, so 1 MiB tests take a few round trips.
 const DATA_BUFFER: usize = 256 * 1024;
@@ -34,6 +36,13 @@ pub(super) enum DataSetup {
 enum Interrupt {
     Abort,
     Closed,
+}
+
+/// Why a data connection was not used after all.
+enum Refusal {
+    /// Answer this on the control connection.
+    Reply(&'static str),
+    Interrupted(Interrupt),
 }
 
 /// Which side of a transfer failed: the reply differs (426 or 451), the details do not matter.
@@ -284,6 +293,12 @@ impl Session {
             }
         };
         let _ = data.set_nodelay(true);
+        let data = match self.secure_data(data).await? {
+            Ok(data) => data,
+            Err(Refusal::Reply(reply)) => return self.reply(reply).await,
+            Err(Refusal::Interrupted(Interrupt::Abort)) => return self.aborted().await,
+            Err(Refusal::Interrupted(Interrupt::Closed)) => return Ok(()),
+        };
         let pace = Pace::new(self.config().throttle);
         let ascii = self.ascii;
         let moved = match payload {
@@ -300,6 +315,28 @@ impl Session {
             Err(Interrupt::Abort) => self.aborted().await,
             Err(Interrupt::Closed) => Ok(()),
         }
+    }
+
+    /// Under `PROT P`, the TLS handshake on a data connection just made, as the TLS server
+    /// (RFC 4217, active modes included), and vsftpd's `require_ssl_reuse` check: a
+    /// handshake that resumed no session of this server gets 522 and the connection is dropped.
+    async fn secure_data(&mut self, tcp: TcpStream) -> io::Result<Result<Conn, Refusal>> {
+        let tls = match &self.shared.tls {
+            Some(tls) if self.prot_private => tls,
+            _ => return Ok(Ok(Conn::Tcp(tcp))),
+        };
+        let accept = tokio::time::timeout(HANDSHAKE_TIMEOUT, tls.data.accept(tcp));
+        let stream = match self.beside_control(accept).await? {
+            Ok(Ok(Ok(stream))) => stream,
+            Ok(_) => return Ok(Err(Refusal::Reply("522 SSL connection failed."))),
+            Err(interrupt) => return Ok(Err(Refusal::Interrupted(interrupt))),
+        };
+        let resumed = self.shared.tls.as_ref().is_some_and(|tls| tls.record(&stream));
+        if !resumed && self.config().require_session_reuse {
+            drop(stream);
+            return Ok(Err(Refusal::Reply("522 SSL connection failed: session reuse required")));
+        }
+        Ok(Ok(Conn::Tls(Box::new(stream))))
     }
 
     /// RFC 959 section 4.1.3 (ABOR): 426 for the interrupted transfer, then 226 for the ABOR.
@@ -340,7 +377,7 @@ impl Pace {
 /// Reads the file from `offset` (blocking reads: these are small local files) and sends at most
 /// `limit` bytes of it; in ASCII mode a bare LF goes out as CRLF (RFC 959 section 3.1.1.1).
 async fn send_file(
-    mut data: TcpStream,
+    mut data: Conn,
     mut file: File,
     offset: u64,
     limit: Option<u64>,
@@ -371,7 +408,7 @@ async fn send_file(
     data.shutdown().await.map_err(TransferError::network)
 }
 
-async fn send_bytes(mut data: TcpStream, bytes: Vec<u8>, mut pace: Pace) -> Result<(), TransferError> {
+async fn send_bytes(mut data: Conn, bytes: Vec<u8>, mut pace: Pace) -> Result<(), TransferError> {
     for chunk in bytes.chunks(pace.chunk()) {
         data.write_all(chunk).await.map_err(TransferError::network)?;
         pace.moved(chunk.len()).await;
@@ -380,7 +417,8 @@ async fn send_bytes(mut data: TcpStream, bytes: Vec<u8>, mut pace: Pace) -> Resu
 }
 
 /// Receives until the client closes the data connection; in ASCII mode CRLF is stored as LF.
-async fn receive_file(mut data: TcpStream, mut file: File, ascii: bool, mut pace: Pace) -> Result<(), TransferError> {
+/// Under TLS the client's close_notify ends the data, and ours answers it.
+async fn receive_file(mut data: Conn, mut file: File, ascii: bool, mut pace: Pace) -> Result<(), TransferError> {
     let mut buf = vec![0u8; pace.chunk()];
     let mut held_cr = false;
     loop {
@@ -401,6 +439,8 @@ async fn receive_file(mut data: TcpStream, mut file: File, ascii: bool, mut pace
     if held_cr {
         file.write_all(b"\r").map_err(TransferError::local)?;
     }
+    // Every byte is in; a client gone already is no failure of the transfer.
+    let _ = data.shutdown().await;
     file.flush().map_err(TransferError::local)
 }
 

@@ -1,6 +1,6 @@
-//! One control connection: reading command lines, login, and every command that does not move
-//! data (paths, directories, renames, sizes, times, SITE, STAT, FEAT). The data connection and the
-//! transfer commands are in `data.rs`.
+//! One control connection: reading command lines, login, TLS (AUTH, PBSZ, PROT), and every command
+//! that does not move data (paths, directories, renames, sizes, times, SITE, STAT, FEAT). The data
+//! connection and the transfer commands are in `data.rs`.
 
 use std::collections::VecDeque;
 use std::ffi::OsStr;
@@ -13,20 +13,20 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _, ReadHalf, WriteHalf};
 use tokio::net::TcpStream;
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 
 use super::data::DataSetup;
 use super::listing::{self, ListKind, Utc};
-use super::{ServerConfig, Shared};
+use super::tls::{Conn, HANDSHAKE_TIMEOUT};
+use super::{ServerConfig, Shared, TlsMode};
 
 /// Longest control line accepted; a client that sends more without a line end is cut off.
 const MAX_LINE: usize = 64 * 1024;
 
 /// Reads control lines; cancel-safe, so a transfer can race it against the data connection.
 pub(super) struct LineReader {
-    half: OwnedReadHalf,
+    half: ReadHalf<Conn>,
     buf: Vec<u8>,
     log: Arc<Mutex<Vec<String>>>,
 }
@@ -83,7 +83,7 @@ fn strip_telnet(raw: &[u8]) -> Vec<u8> {
 pub(super) struct Session {
     pub(super) shared: Arc<Shared>,
     pub(super) reader: LineReader,
-    pub(super) writer: OwnedWriteHalf,
+    pub(super) writer: WriteHalf<Conn>,
     pub(super) peer: SocketAddr,
     pub(super) local: SocketAddr,
     pub(super) pending: VecDeque<Vec<u8>>,
@@ -96,6 +96,12 @@ pub(super) struct Session {
     pub(super) rename_from: Option<PathBuf>,
     pub(super) data: DataSetup,
     pub(super) epsv_all: bool,
+    /// The control connection is in TLS (after AUTH TLS, or from the start when implicit).
+    pub(super) secure: bool,
+    pub(super) pbsz: bool,
+    /// PROT P: data connections in TLS. RFC 2228 makes PROT C the default, except on an implicit
+    /// connection, where PBSZ 0 and PROT P are taken as sent (MS-FTPS 3.2.5.1).
+    pub(super) prot_private: bool,
 }
 
 impl Session {
@@ -104,7 +110,17 @@ impl Session {
         let Ok(local) = stream.local_addr() else {
             return;
         };
-        let (read, writer) = stream.into_split();
+        let implicit = shared.config.tls == Some(TlsMode::Implicit);
+        let conn = match &shared.tls {
+            Some(tls) if implicit => match tokio::time::timeout(HANDSHAKE_TIMEOUT, tls.control.accept(stream)).await {
+                Ok(Ok(tls)) => Conn::Tls(Box::new(tls)),
+                // A client that cannot finish the handshake gets nothing: there is no channel to
+                // answer on.
+                _ => return,
+            },
+            _ => Conn::Tcp(stream),
+        };
+        let (read, writer) = tokio::io::split(conn);
         let mut session = Session {
             reader: LineReader { half: read, buf: Vec::new(), log: shared.log.clone() },
             shared,
@@ -120,6 +136,9 @@ impl Session {
             rename_from: None,
             data: DataSetup::None,
             epsv_all: false,
+            secure: implicit,
+            pbsz: implicit,
+            prot_private: implicit,
         };
         // An I/O error on the control connection ends the session; there is no one left to tell.
         let _ = session.serve().await;
@@ -150,14 +169,18 @@ impl Session {
     pub(super) async fn reply(&mut self, text: impl AsRef<[u8]>) -> io::Result<()> {
         let mut bytes = text.as_ref().to_vec();
         bytes.extend_from_slice(b"\r\n");
-        self.writer.write_all(&bytes).await
+        self.writer.write_all(&bytes).await?;
+        // Under TLS the record may sit in the TLS buffer until flushed.
+        self.writer.flush().await
     }
 
     /// Handles one command line; `Ok(false)` ends the session.
     async fn command(&mut self, line: &[u8]) -> io::Result<bool> {
         let (verb, arg) = split_command(line);
-        let before_login =
-            matches!(verb.as_str(), "USER" | "PASS" | "QUIT" | "FEAT" | "OPTS" | "NOOP" | "HELP" | "AUTH" | "SYST");
+        let before_login = matches!(
+            verb.as_str(),
+            "USER" | "PASS" | "QUIT" | "FEAT" | "OPTS" | "NOOP" | "HELP" | "AUTH" | "PBSZ" | "PROT" | "SYST"
+        );
         if !self.logged_in && !before_login {
             self.reply("530 Please login with USER and PASS.").await?;
             return Ok(true);
@@ -175,7 +198,9 @@ impl Session {
             "OPTS" => self.opts(arg).await?,
             "HELP" => self.help().await?,
             "NOOP" => self.reply("200 NOOP ok.").await?,
-            "AUTH" => self.reply("502 TLS is not offered here.").await?,
+            "AUTH" => self.auth(arg).await?,
+            "PBSZ" => self.pbsz(arg).await?,
+            "PROT" => self.prot(arg).await?,
             "TYPE" => self.type_(arg).await?,
             "MODE" => match arg.to_ascii_uppercase().as_slice() {
                 b"S" => self.reply("200 Mode set to S.").await?,
@@ -250,6 +275,83 @@ impl Session {
         }
     }
 
+    /// RFC 4217 section 4: `AUTH TLS` (or its old names `TLS-C` and `SSL`), `234`, then the
+    /// handshake on the same connection.
+    async fn auth(&mut self, arg: &[u8]) -> io::Result<()> {
+        if let Some(reply) = self.config().refuse_auth.clone() {
+            return self.reply(reply).await;
+        }
+        if self.shared.tls.is_none() {
+            return self.reply("502 TLS is not offered here.").await;
+        }
+        if self.secure {
+            return self.reply("503 Already in TLS.").await;
+        }
+        if !matches!(arg.to_ascii_uppercase().as_slice(), b"TLS" | b"TLS-C" | b"SSL") {
+            return self.reply("504 Unknown AUTH type.").await;
+        }
+        self.reply("234 Proceed with negotiation.").await?;
+        self.start_tls().await
+    }
+
+    /// Hands the control connection to a TLS handshake as the server. Anything the client sent
+    /// after `AUTH TLS` and before its handshake came in the clear and is thrown away, never
+    /// taken as a command from the protected channel (the STARTTLS injection of CVE-2011-0411).
+    async fn start_tls(&mut self) -> io::Result<()> {
+        let Some(tls) = &self.shared.tls else {
+            return Err(io::Error::other("no TLS configuration"));
+        };
+        let acceptor = tls.control.clone();
+        let (spare_read, spare_write) = tokio::io::split(Conn::Detached);
+        let read = std::mem::replace(&mut self.reader.half, spare_read);
+        let write = std::mem::replace(&mut self.writer, spare_write);
+        let Conn::Tcp(tcp) = read.unsplit(write) else {
+            return Err(io::Error::other("the control connection is not plain TCP"));
+        };
+        self.reader.buf.clear();
+        self.pending.clear();
+        let stream = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp))
+            .await
+            .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "TLS handshake timed out"))??;
+        let (read, write) = tokio::io::split(Conn::Tls(Box::new(stream)));
+        self.reader.half = read;
+        self.writer = write;
+        self.secure = true;
+        Ok(())
+    }
+
+    /// RFC 2228 PBSZ as RFC 4217 uses it: only `PBSZ 0` makes sense for TLS; any other size is answered with
+    /// the one the server uses.
+    async fn pbsz(&mut self, arg: &[u8]) -> io::Result<()> {
+        if !self.secure {
+            return self.reply("503 PBSZ needs a secure connection.").await;
+        }
+        self.pbsz = true;
+        if arg == b"0" { self.reply("200 PBSZ set to 0.").await } else { self.reply("200 PBSZ=0").await }
+    }
+
+    /// RFC 2228 PROT as RFC 4217 uses it: `PROT P` (data in TLS) or `PROT C` (data in the clear), after `PBSZ`.
+    async fn prot(&mut self, arg: &[u8]) -> io::Result<()> {
+        if !self.secure {
+            return self.reply("503 PROT needs a secure connection.").await;
+        }
+        if !self.pbsz {
+            return self.reply("503 PBSZ first.").await;
+        }
+        match arg.to_ascii_uppercase().as_slice() {
+            b"P" => {
+                self.prot_private = true;
+                self.reply("200 PROT now Private.").await
+            }
+            b"C" => {
+                self.prot_private = false;
+                self.reply("200 PROT now Clear.").await
+            }
+            b"S" | b"E" => self.reply("536 PROT level not supported.").await,
+            _ => self.reply("504 Unknown PROT level.").await,
+        }
+    }
+
     async fn feat(&mut self) -> io::Result<()> {
         let config = self.config();
         if !config.feat {
@@ -272,6 +374,9 @@ impl Session {
         feature(config.size, "SIZE");
         feature(true, "TVFS");
         feature(config.utf8, "UTF8");
+        feature(config.tls == Some(TlsMode::Explicit), "AUTH TLS");
+        feature(config.tls.is_some(), "PBSZ");
+        feature(config.tls.is_some(), "PROT");
         text.push_str("211 End");
         self.reply(text).await
     }
