@@ -444,7 +444,8 @@ async fn put(ctx: &Context, mut args: PutArgs, host: &mut Option<String>) -> Res
         };
         transfer::upload(&mut session, local, &remote, args.resume, args.ascii, ctx.progress)
             .await
-            .with_context(|| format!("could not upload {}", local.display()))?;
+            // The one context for an upload's errors (transfer::upload adds none, so it is said once).
+            .with_context(|| format!("could not upload {} to '{}'", local.display(), escape(&remote)))?;
     }
     session.quit().await;
     Ok(exit::OK)

@@ -9,7 +9,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use tokio::task::spawn_blocking;
 
 use crate::error::AppError;
@@ -323,7 +323,7 @@ pub async fn upload(
         }
         Err(CopyError::Data(e)) if e.downcast_ref::<ftp::Error>().is_some_and(ftp::Error::is_timeout) => {
             let _ = session.abort_data(data).await;
-            return Err(e.context(format!("could not upload '{shown}'")));
+            return Err(e);
         }
         Err(CopyError::Data(e)) => {
             // The server closed the data connection under us. Its final reply says why (vsftpd's
@@ -333,7 +333,7 @@ pub async fn upload(
                 Err(refused) if refused.reply().is_some() || refused.is_tls() => anyhow::Error::new(refused),
                 _ => e,
             };
-            return Err(e.context(format!("could not upload '{shown}'")));
+            return Err(e);
         }
         Err(CopyError::Interrupted) => {
             abort_briefly(session, data).await;
@@ -341,7 +341,7 @@ pub async fn upload(
         }
     }
     let sent = data.bytes();
-    session.finish_data(data).await.with_context(|| format!("could not upload '{shown}'"))?;
+    session.finish_data(data).await?;
     if !ascii && session.features().size {
         // The server's count is the proof that every byte landed.
         if let Some(remote_len) = session.size(remote).await?

@@ -294,7 +294,7 @@ fn upload_whose_data_connection_is_reset_without_a_word_exits_11_not_0() {
     // A reset or broken pipe on the data connection is the server's doing: it must never pass
     // for the closed-stdout case (`ftpx ls | head`) that exits 0.
     let case = upload_reset_then(|s| s.sleep(secs(4))).bound(secs(6)).run();
-    case.code(11).error("data connection:").files(&["up.bin"]).never_sent("SIZE");
+    case.code(11).error("could not upload up.bin to 'up.bin': data connection:").files(&["up.bin"]).never_sent("SIZE");
 }
 
 #[test]
