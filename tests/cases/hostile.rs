@@ -58,6 +58,8 @@ pub fn epsv_transfer(script: Script, verb: &str, data: &[u8]) -> Script {
 pub struct Hostile {
     server: ScriptServer,
     sandbox: TempDir,
+    /// Where the script's CA certificate goes for `--cacert`, apart from the sandbox.
+    certs: TempDir,
     args: Vec<std::ffi::OsString>,
     envs: Vec<(String, String)>,
     shell: Option<String>,
@@ -72,6 +74,7 @@ impl Hostile {
         Hostile {
             server: ScriptServer::start(script),
             sandbox,
+            certs: tempfile::tempdir().expect("create a directory for certificates"),
             args: Vec::new(),
             envs: Vec::new(),
             shell: None,
@@ -104,6 +107,13 @@ impl Hostile {
     pub fn url_as(self, user: &str, password: &str, path: &str) -> Hostile {
         let url = format!("ftp://{user}:{password}@{}/{}", self.server.addr(), path);
         self.args([url])
+    }
+
+    /// `--cacert` with the certificate of the script's TLS steps: the client trusts the server.
+    pub fn trust_script_cert(self) -> Hostile {
+        let ca = self.certs.path().join("ca.pem");
+        std::fs::write(&ca, self.server.trust_pem()).expect("write the CA certificate");
+        self.args([std::ffi::OsString::from("--cacert"), ca.into_os_string()])
     }
 
     pub fn env(mut self, key: &str, value: &str) -> Hostile {
