@@ -148,6 +148,15 @@ impl Context {
         if creds.password.is_none() && std::io::stdin().is_terminal() {
             creds.password = Some(ask_password(&format!("Password for {}@{}: ", creds.user, target.host))?);
         }
+        // Checked before connecting, not when USER or PASS is built: a CR or LF from -u,
+        // FTPX_PASSWORD or a prompt must not cost even a connection and a USER line.
+        ftp::check_arg("user name", creds.user.as_bytes())?;
+        if let Some(password) = &creds.password {
+            ftp::check_arg("password", password.expose().as_bytes())?;
+        }
+        if let Some(account) = &creds.account {
+            ftp::check_arg("account", account.expose().as_bytes())?;
+        }
         Ok(creds)
     }
 
@@ -300,6 +309,13 @@ async fn ls(ctx: &Context, args: LsArgs, host: &mut Option<String>) -> Result<u8
     json.finish(&mut out)?;
     out.flush()?;
     drop(out);
+    if json.unparsed > 0 {
+        // Leaving lines out of --json without a word would pass a partial listing for a whole one.
+        eprintln!(
+            "ftpx: warning: {} listing lines could not be parsed and are left out (ftpx ls without --json shows them)",
+            json.unparsed
+        );
+    }
     session.quit().await;
     Ok(exit::OK)
 }
@@ -307,8 +323,10 @@ async fn ls(ctx: &Context, args: LsArgs, host: &mut Option<String>) -> Result<u8
 fn emit_line(out: &mut impl Write, json: &mut JsonList, line: &[u8], terminal: bool, mlsd: bool) -> Result<()> {
     if json.enabled {
         let entry = if mlsd { list::parse_mlsd(line) } else { list::parse_list(line) };
-        if let Some(entry) = entry {
-            json.push(out, &entry)?;
+        match entry {
+            Some(entry) => json.push(out, &entry)?,
+            None if !list::is_not_an_entry(line) => json.unparsed += 1,
+            None => {}
         }
         return Ok(());
     }
@@ -330,11 +348,13 @@ pub fn write_listing_line(out: &mut impl Write, line: &[u8], terminal: bool) -> 
 struct JsonList {
     enabled: bool,
     count: usize,
+    /// Lines that should have been entries but could not be parsed.
+    unparsed: usize,
 }
 
 impl JsonList {
     fn new(enabled: bool) -> JsonList {
-        JsonList { enabled, count: 0 }
+        JsonList { enabled, count: 0, unparsed: 0 }
     }
 
     fn push(&mut self, out: &mut impl Write, e: &Entry) -> Result<()> {

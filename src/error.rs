@@ -31,7 +31,7 @@ pub mod exit {
 pub enum AppError {
     #[error("{0}")]
     Usage(String),
-    #[error("{path}: {source}")]
+    #[error("{path}")]
     Local { path: String, source: io::Error },
     #[error("{0}")]
     Incomplete(String),
@@ -85,7 +85,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
 fn engine_exit_code(e: &ftp::Error) -> u8 {
     use ftp::Error::*;
     match e {
-        Resolve { .. } | Connect { .. } | Greeting(_) => exit::CONNECT,
+        Resolve { .. } | Connect { .. } | Greeting(_) | NotFtp(_) => exit::CONNECT,
         Timeout { phase: Phase::Connect, .. } => exit::CONNECT,
         Timeout { .. } => exit::TIMEOUT,
         Login(_) | PasswordRequired(_) => exit::LOGIN,
@@ -93,6 +93,7 @@ fn engine_exit_code(e: &ftp::Error) -> u8 {
         Unsafe(_) => exit::USAGE,
         NoDataConnection { .. } => exit::NO_DATA_CONNECTION,
         TlsRefused(_) | Tls(_) | TlsData { .. } => exit::TLS,
+        DataIo(_) => exit::INCOMPLETE,
         Closed | ServiceClosing(_) | Protocol(_) | Unusable | Io(_) => exit::OTHER,
     }
 }
@@ -168,6 +169,7 @@ fn hint_in(err: &anyhow::Error, s: &Surface<'_>) -> Option<String> {
             ftp::Error::Login(r) if r.code == 530 => {
                 Some(format!("check the user name and password ({})", s.credentials))
             }
+            ftp::Error::NotFtp(_) => Some("check the host and port: what answers there does not speak FTP".into()),
             ftp::Error::PasswordRequired(_) => Some(format!("give it with {}", s.credentials)),
             ftp::Error::Timeout { phase: Phase::Idle, .. } => {
                 Some(format!("the data connection stalled; if this repeats, run `{probe}`"))
@@ -216,5 +218,23 @@ mod tests {
         assert_eq!(exit_code(&anyhow::anyhow!("x")), exit::OTHER);
         let pipe = anyhow::Error::new(io::Error::from(io::ErrorKind::BrokenPipe)).context("writing");
         assert!(is_broken_pipe(&pipe));
+    }
+
+    #[test]
+    fn errors_with_a_source_do_not_repeat_it() {
+        // main prints `{:#}`, which appends each source: a Display that also shows it says it twice.
+        let io = || io::Error::new(io::ErrorKind::NotFound, "no such thing");
+        let reply = crate::ftp::ReplyError::NotAReply("HTTP/1.1 400".into());
+        let rustls = rustls::Error::General("bad".into());
+        let errors = [
+            (anyhow::Error::new(AppError::local(std::path::Path::new("a.part"), io())), "no such thing"),
+            (anyhow::Error::new(ftp::Error::Resolve { host: "h".into(), source: io() }), "no such thing"),
+            (anyhow::Error::new(ftp::Error::from(reply)), "HTTP/1.1 400"),
+            (anyhow::Error::new(TlsConfigError::from(rustls)), "bad"),
+        ];
+        for (error, detail) in errors {
+            let shown = format!("{error:#}");
+            assert_eq!(shown.matches(detail).count(), 1, "{shown}");
+        }
     }
 }

@@ -32,7 +32,7 @@ const RECV_CHUNK: usize = 256 * 1024;
 const SEND_CHUNK: usize = 128 * 1024;
 
 /// How to go on after a partial download or upload, in both the one-shot commands and the shell.
-const RESUME_GET: &str = " to resume (get -c, or reget in the shell)";
+const RESUME_GET: &str = " for -c (reget in the shell)";
 const RESUME_PUT: &str = "resume with put -c (reput in the shell)";
 
 /// Where a download goes.
@@ -113,7 +113,7 @@ pub async fn download(
         }
     };
     let expected = size.map(|s| s.saturating_sub(offset));
-    let _guard = TransferGuard::new();
+    let guard = TransferGuard::new();
     let bar = Progress::start(progress, "got", shown.clone(), size, offset);
     let copied = match output {
         Output::File(file) => copy_to_file(&mut data, file, expected, &bar, offset).await,
@@ -122,7 +122,12 @@ pub async fn download(
     bar.clear();
     let received = data.bytes();
     let finished = match copied {
-        Ok(Copy::Complete) => session.finish_data(data).await.map(|_| ()).map_err(anyhow::Error::from),
+        Ok(Copy::Complete) => {
+            // The data is in: a signal while the server's final reply is awaited has nothing to
+            // abort, and must not wait for that reply (a server may never send it).
+            drop(guard);
+            session.finish_data(data).await.map(|_| ()).map_err(anyhow::Error::from)
+        }
         Ok(Copy::Overrun) => {
             let _ = session.abort_data(data).await;
             if let Some(part) = &part {
@@ -221,15 +226,15 @@ enum CopyError {
 }
 
 /// The data connection failed under a transfer. A stall (idle timeout) gets ABOR. Otherwise the
-/// server closed or reset it, and its final reply says why (vsftpd's 522 for a TLS session that
-/// did not resume, 426, 552 over quota) and is already on its way: it is read, and reported instead
-/// of a bare "broken pipe" or "connection reset" when it is a refusal.
+/// server closed or reset it, and its final reply, when it sends one, says why (vsftpd's 522 for a
+/// TLS session that did not resume, 426, 552 over quota): reported instead of a bare "broken pipe"
+/// or "connection reset" when it is a refusal.
 async fn data_failed(session: &mut Session, data: DataStream, e: anyhow::Error) -> anyhow::Error {
     if e.downcast_ref::<ftp::Error>().is_some_and(ftp::Error::is_timeout) {
         let _ = session.abort_data(data).await;
         return e;
     }
-    match session.finish_data(data).await {
+    match session.close_broken_data(data).await {
         Err(refused) if refused.reply().is_some() || refused.is_tls() => anyhow::Error::new(refused),
         _ => e,
     }
@@ -403,12 +408,13 @@ async fn send_file(
     session.set_type(ascii).await?;
     let verb = if offset > 0 || how == Upload::Append { "APPE" } else { "STOR" };
     let mut data = session.open_data(&Command::path(verb, remote)?, None).await?;
-    let _guard = TransferGuard::new();
+    let guard = TransferGuard::new();
     let bar = Progress::start(progress, "put", shown.clone(), Some(len), offset);
     let copied = copy_from_file(file, &mut data, &bar, offset).await;
     bar.clear();
     match copied {
-        Ok(()) => {}
+        // As for a download: nothing left to abort once the data is sent.
+        Ok(()) => drop(guard),
         Err(CopyError::Local(e)) => {
             let _ = session.abort_data(data).await;
             return Err(AppError::local(local, e).into());
@@ -546,6 +552,11 @@ impl LineSplitter {
 
     fn next_line(&mut self) -> Result<Option<Vec<u8>>> {
         match self.buf.iter().position(|&b| b == b'\n') {
+            // The line end may come in a later read than the line's first 64 KiB: the limit is
+            // on the line, not on what one read brought.
+            Some(i) if i > MAX_LIST_LINE => {
+                anyhow::bail!("a listing line is longer than {MAX_LIST_LINE} bytes: refusing it")
+            }
             Some(i) => {
                 let mut line: Vec<u8> = self.buf.drain(..=i).collect();
                 line.pop();
@@ -564,5 +575,23 @@ impl LineSplitter {
     fn rest(&mut self) -> Option<Vec<u8>> {
         let line = std::mem::take(&mut self.buf);
         (!line.is_empty()).then_some(line)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listing_lines_are_bounded_however_they_arrive() {
+        let mut lines = LineSplitter::default();
+        lines.push(&vec![b'x'; MAX_LIST_LINE]);
+        assert!(lines.next_line().unwrap().is_none());
+        lines.push(b"x\r\n");
+        assert!(lines.next_line().is_err(), "a line of {} bytes got through", MAX_LIST_LINE + 2);
+        let mut lines = LineSplitter::default();
+        lines.push(&[vec![b'y'; MAX_LIST_LINE - 1], b"\r\nz".to_vec()].concat());
+        assert_eq!(lines.next_line().unwrap().map(|l| l.len()), Some(MAX_LIST_LINE - 1));
+        assert_eq!(lines.rest(), Some(b"z".to_vec()));
     }
 }

@@ -8,9 +8,9 @@ use std::time::Duration;
 use socket2::{SockRef, TcpKeepalive};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::time::timeout;
+use tokio::time::{Instant, timeout, timeout_at};
 
-use super::reply::{LineFramer, ReplyParser};
+use super::reply::{LineFramer, ReplyError, ReplyParser};
 use super::{Command, Config, DataMode, Error, Event, Notifier, Observer, Phase, Reply, Stream};
 use crate::secret::Secret;
 
@@ -234,9 +234,18 @@ impl Session {
     }
 
     /// RFC 959 §5.4: 220 ready; 120 "ready in nnn minutes" is followed by 220; 421 refuses service.
+    /// The timeout bounds the whole wait for the 220, so a stream of 120s cannot hold the client.
+    /// A greeting that is not a 220 (a 421, an HTTP banner, garbage) means there is no FTP service
+    /// to talk to: a failure to connect, not a protocol error in a session.
     async fn read_greeting(&mut self) -> Result<(), Error> {
+        let deadline = Instant::now() + self.config.timeout;
         loop {
-            let reply = self.read_reply(Phase::Banner).await?;
+            let reply = match self.read_reply_until(Phase::Banner, deadline).await {
+                Ok(reply) => reply,
+                Err(Error::ServiceClosing(reply)) => return Err(Error::Greeting(reply)),
+                Err(Error::Protocol(e)) => return Err(Error::NotFtp(e)),
+                Err(e) => return Err(e),
+            };
             match reply.code {
                 220 => {
                     self.greeting = Some(reply);
@@ -317,11 +326,36 @@ impl Session {
     /// Reads one whole reply; the timeout bounds the whole reply, so a server that trickles an
     /// endless multi-line reply is cut off too.
     pub(super) async fn read_reply(&mut self, phase: Phase) -> Result<Reply, Error> {
+        self.read_reply_until(phase, Instant::now() + self.config.timeout).await
+    }
+
+    /// A reply if one starts arriving within `wait`; `None` when nothing at all came, which leaves
+    /// the session in step (no reply was cut in half), unlike a timeout in [`Session::read_reply`].
+    pub(super) async fn reply_within(&mut self, wait: Duration) -> Result<Option<Reply>, Error> {
+        if self.broken {
+            return Err(Error::Unusable);
+        }
+        if self.framer.pending() == 0 && !self.parser.is_open() {
+            match timeout(wait, self.fill()).await {
+                Err(_) => return Ok(None),
+                Ok(filled) => {
+                    if let Err(e) = filled {
+                        self.broken = true;
+                        return Err(e);
+                    }
+                }
+            }
+        }
+        self.read_reply(Phase::Reply).await.map(Some)
+    }
+
+    /// Reads one whole reply by `deadline`; the error names the configured timeout.
+    async fn read_reply_until(&mut self, phase: Phase, deadline: Instant) -> Result<Reply, Error> {
         if self.broken {
             return Err(Error::Unusable);
         }
         let after = self.config.timeout;
-        let result = match timeout(after, self.next_reply()).await {
+        let result = match timeout_at(deadline, self.next_reply()).await {
             Err(_) => Err(Error::Timeout { phase, after }),
             Ok(r) => r,
         };
@@ -366,12 +400,7 @@ impl Session {
     /// passed over). For `quote`, and for callers that judge the code themselves.
     pub async fn command(&mut self, cmd: &Command) -> Result<Reply, Error> {
         self.send(cmd).await?;
-        loop {
-            let reply = self.read_reply(Phase::Reply).await?;
-            if !reply.is_preliminary() {
-                return Ok(reply);
-            }
-        }
+        self.final_reply().await
     }
 
     /// Sends a command and requires a 2xx reply (or one of `also`); anything else is `Refused`.
@@ -472,7 +501,8 @@ impl Session {
     pub async fn pwd(&mut self) -> Result<Vec<u8>, Error> {
         let cmd = Command::bare("PWD");
         let reply = self.expect(&cmd, &[]).await?;
-        parse_257(&reply.message()).ok_or_else(|| Error::Refused { command: "PWD".into(), reply })
+        // Not "PWD refused": the server answered, with a path that cannot be read.
+        parse_257(&reply.message()).ok_or_else(|| Error::Protocol(ReplyError::No257Path(reply.to_string())))
     }
 
     /// Sends QUIT and waits briefly for the reply; errors are of no interest any more.
@@ -483,10 +513,12 @@ impl Session {
         let _ = timeout(Duration::from_secs(2), self.command(&Command::bare("QUIT"))).await;
     }
 
-    /// Reads replies until a non-preliminary one arrives; for transfer commands.
+    /// Reads replies until a non-preliminary one arrives, all within one timeout: a server that
+    /// sends 1xx after 1xx cannot hold the client longer than one final reply could.
     pub(super) async fn final_reply(&mut self) -> Result<Reply, Error> {
+        let deadline = Instant::now() + self.config.timeout;
         loop {
-            let reply = self.read_reply(Phase::Reply).await?;
+            let reply = self.read_reply_until(Phase::Reply, deadline).await?;
             if !reply.is_preliminary() {
                 return Ok(reply);
             }

@@ -101,7 +101,7 @@ fn refuses_tls_session(reply: &Reply, tls_resumed: Option<bool>) -> bool {
 }
 
 fn data_io(e: io::Error) -> Error {
-    Error::Io(io::Error::new(e.kind(), format!("data connection: {e}")))
+    Error::DataIo(e)
 }
 
 /// What a 227 or 229 reply offered, and where the client will connect.
@@ -312,36 +312,47 @@ impl Session {
         self.send(cmd).await?;
         // The preliminary reply and the data connection (the accept, the TLS handshake) at the
         // same time: some servers answer 150 only once the data connection is up, others only
-        // before they accept it or start its TLS.
+        // before they accept it or start its TLS. And after a 1xx the server may still give up
+        // before it connects (150, then 425): its failure reply ends the wait at once, not the
+        // accept timeout. The connection wins a tie, so a quick server's 226 is kept for after
+        // the data rather than taken for "no data".
         let establish = self.establish(pending, mode, &name);
         tokio::pin!(establish);
         let mut connection = None;
-        let reply = tokio::select! {
-            reply = self.read_reply(Phase::Reply) => reply?,
-            done = &mut establish => {
-                connection = Some(done);
-                self.read_reply(Phase::Reply).await?
-            }
-        };
+        let mut preliminary = false;
         let mut early_final = None;
-        match reply.code {
-            100..=199 => {}
-            200..=299 if connection.is_none() => {
-                // A final reply and no connection (some servers do this for an empty listing).
-                return Ok(Attempt::Open(self.data_stream(None, mode, self.peer, name, cmd, Some(reply))));
+        let connection = loop {
+            if preliminary || early_final.is_some() {
+                if let Some(c) = connection {
+                    break c;
+                }
+                if early_final.is_some() {
+                    break establish.await;
+                }
             }
-            200..=299 => early_final = Some(reply),
-            // 425: "Can't open data connection" (RFC 959): the mode did not get through.
-            425 => {
-                let stage = if mode.is_passive() { Stage::Transfer } else { Stage::NoConnectBack };
-                let why = format!("the server could not open the data connection: {reply}");
-                return Ok(Attempt::Failed(DataFailure::reply(stage, why, reply)));
+            let reply = tokio::select! {
+                biased;
+                done = &mut establish, if connection.is_none() => {
+                    connection = Some(done);
+                    continue;
+                }
+                reply = self.read_reply(Phase::Reply) => reply?,
+            };
+            match reply.code {
+                100..=199 => preliminary = true,
+                200..=299 if !preliminary && connection.is_none() => {
+                    // A final reply and no connection (some servers do this for an empty listing).
+                    return Ok(Attempt::Open(self.data_stream(None, mode, self.peer, name, cmd, Some(reply))));
+                }
+                200..=299 => early_final = Some(reply),
+                // 425: "Can't open data connection" (RFC 959): the mode did not get through.
+                425 => {
+                    let stage = if mode.is_passive() { Stage::Transfer } else { Stage::NoConnectBack };
+                    let why = format!("the server could not open the data connection: {reply}");
+                    return Ok(Attempt::Failed(DataFailure::reply(stage, why, reply)));
+                }
+                _ => return Err(self.transfer_refused(cmd.to_string(), reply, None)),
             }
-            _ => return Err(self.transfer_refused(cmd.to_string(), reply, None)),
-        }
-        let connection = match connection {
-            Some(c) => c,
-            None => establish.await,
         };
         match connection {
             Ok(conn) => {
@@ -659,6 +670,20 @@ impl Session {
             return Error::TlsData { reply, resumed: tls_resumed };
         }
         Error::Refused { command, reply }
+    }
+
+    /// After the server closed or reset a data connection mid-transfer: its final reply (426,
+    /// 451, vsftpd's 522 for a TLS session that did not resume) usually follows at once and says
+    /// why, so it is awaited briefly and returned as the error; a server that says nothing gets
+    /// ABOR, so the session stays in step.
+    pub async fn close_broken_data(&mut self, data: DataStream) -> Result<(), Error> {
+        let DataStream { command, tls_resumed, .. } = data;
+        let wait = self.config.timeout.min(Duration::from_secs(3));
+        match self.reply_within(wait).await? {
+            Some(reply) if reply.is_preliminary() || reply.is_success() => Ok(()),
+            Some(reply) => Err(self.transfer_refused(command, reply, tls_resumed)),
+            None => self.abort().await,
+        }
     }
 
     /// Abandons a transfer: closes the data connection and sends ABOR (RFC 959 §4.1.3).

@@ -69,6 +69,24 @@ pub fn parse_list(line: &[u8]) -> Option<Entry> {
     (entry.name != b"." && entry.name != b"..").then_some(entry)
 }
 
+/// Whether a line that gives no entry never gives one: a blank line, the `total N` line of
+/// `ls -l`, the `.` and `..` entries, MLSD's `cdir` and `pdir`. Any other line without an entry
+/// is one the parsers could not read.
+pub fn is_not_an_entry(line: &[u8]) -> bool {
+    let line = line.trim_ascii();
+    if line.is_empty() {
+        return true;
+    }
+    if let Some(n) = line.strip_prefix(b"total ") {
+        return n.trim_ascii().iter().all(u8::is_ascii_digit);
+    }
+    let facts = line.split(|&b| b == b' ').next().unwrap_or_default().to_ascii_lowercase();
+    if find(&facts, b"type=cdir").is_some() || find(&facts, b"type=pdir").is_some() {
+        return true;
+    }
+    matches!(line.rsplit(|&b| b == b' ').next(), Some(b"." | b".."))
+}
+
 /// Splits off `n` whitespace-separated fields; returns them and the rest after one separator run.
 fn fields(line: &[u8], n: usize) -> Option<(Vec<&[u8]>, &[u8])> {
     let mut out = Vec::with_capacity(n);
@@ -106,13 +124,14 @@ fn parse_unix(line: &[u8]) -> Option<Entry> {
     if f[0].len() < 10 {
         return None;
     }
-    if name.is_empty() {
-        return None;
-    }
     let (name, target) = match (kind, find(name, b" -> ")) {
         (Kind::Link, Some(i)) => (&name[..i], Some(name[i + 4..].to_vec())),
         _ => (name, None),
     };
+    // Checked after the link is split off: `name -> target` with nothing before the arrow.
+    if name.is_empty() {
+        return None;
+    }
     Some(Entry {
         name: name.to_vec(),
         kind,
@@ -142,10 +161,11 @@ fn parse_dos(line: &[u8]) -> Option<Entry> {
     let (f, name) = fields(line, 3)?;
     let date_ok = f[0].len() >= 8 && f[0].iter().all(|b| b.is_ascii_digit() || *b == b'-' || *b == b'/');
     let time_ok = f[1].contains(&b':');
+    // IIS pads the size column with spaces: the name starts after them, and must be something.
+    let name = name.trim_ascii_start();
     if !date_ok || !time_ok || name.is_empty() {
         return None;
     }
-    let name = name.trim_ascii_start();
     let (kind, size) = if f[2] == b"<DIR>" {
         (Kind::Dir, None)
     } else {
@@ -194,6 +214,33 @@ mod tests {
         assert_eq!((e.kind, e.name.as_slice()), (Kind::Dir, &b"Sub Dir"[..]));
         let f = parse_list(b"01-31-24  10:15AM                 1234 a.txt").unwrap();
         assert_eq!((f.kind, f.size), (Kind::File, Some(1234)));
+    }
+
+    #[test]
+    fn lines_that_never_give_an_entry_are_told_from_unparsable_ones() {
+        for line in
+            [&b""[..], b"  ", b"total 12", b"drwxr-xr-x 2 u g 4096 Jan 1 12:00 ..", b"type=cdir; /x", b"Type=PDir; .."]
+        {
+            assert!(is_not_an_entry(line), "{line:?}");
+        }
+        for line in [&b"hello world"[..], b"-rw-r--r-- 1 u g NaN Jan 1 12:00 f", b"total lots"] {
+            assert!(!is_not_an_entry(line), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn dos_line_with_only_spaces_for_a_name_is_not_an_entry() {
+        // Found by the `listing` fuzz target: the name was checked before its padding was trimmed.
+        assert!(parse_list(b" 01-31-24  /0:15AM       <DIR>      ").is_none());
+        assert!(parse_list(b"01-31-24  10:15AM                 1234    ").is_none());
+    }
+
+    #[test]
+    fn link_line_with_nothing_before_the_arrow_is_not_an_entry() {
+        // Found by the `listing` fuzz target: the name was checked before the ` -> target` split.
+        assert!(parse_list(b"lrwxrwxrwx 1 root root 7 Feb  1  2023  -> bin").is_none());
+        let l = parse_list(b"lrwxrwxrwx 1 root root 7 Feb  1  2023 a -> ").unwrap();
+        assert_eq!((l.name.as_slice(), l.target.as_deref()), (&b"a"[..], Some(&b""[..])));
     }
 
     #[test]

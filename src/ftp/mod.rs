@@ -13,6 +13,9 @@ pub mod reply;
 mod stream;
 pub mod tls;
 
+#[cfg(test)]
+mod properties;
+
 use std::fmt;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
@@ -196,7 +199,7 @@ impl fmt::Display for Phase {
 /// source; the server's reply, when there is one, is kept whole.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("cannot resolve '{host}': {source}")]
+    #[error("cannot resolve '{host}'")]
     Resolve { host: String, source: io::Error },
     #[error("cannot connect to '{host}': {}", list_attempts(attempts))]
     Connect { host: String, attempts: Vec<(SocketAddr, String)> },
@@ -208,6 +211,9 @@ pub enum Error {
     ServiceClosing(Reply),
     #[error("unexpected greeting from the server: {0}")]
     Greeting(Reply),
+    /// The first bytes were not an FTP reply at all: another service, or garbage.
+    #[error("no FTP greeting from the server")]
+    NotFtp(#[source] ReplyError),
     #[error("login refused: {0}")]
     Login(Reply),
     #[error("the server asks for a password for user '{0}' and none was given")]
@@ -216,7 +222,7 @@ pub enum Error {
     Refused { command: String, reply: Reply },
     #[error(transparent)]
     Unsafe(#[from] UnsafeArgument),
-    #[error("bad reply from the server: {0}")]
+    #[error("bad reply from the server")]
     Protocol(#[from] ReplyError),
     #[error("no data connection could be made: {}", list_modes(attempts))]
     NoDataConnection { attempts: Vec<(DataMode, DataFailure)> },
@@ -224,6 +230,10 @@ pub enum Error {
     Unusable,
     #[error("control connection: {0}")]
     Io(io::Error),
+    /// The data connection broke during a transfer: whatever it carried is incomplete. (Not a
+    /// `source`: a broken pipe here is the server's doing, never `ftpx ls | head`.)
+    #[error("data connection: {0}")]
+    DataIo(io::Error),
     /// `AUTH TLS` got another answer than 234: nothing more is sent, in the clear or otherwise.
     #[error("the server refused TLS: AUTH TLS answered {0}")]
     TlsRefused(Reply),

@@ -29,6 +29,9 @@ pub enum ReplyError {
     NotAReply(String),
     #[error("multi-line reply {start} ended with a different code: {line:?}")]
     MismatchedEnd { start: u16, line: String },
+    /// RFC 959 Appendix II: a 257 names its directory in double quotes, `""` inside for `"`.
+    #[error("no quoted path in the 257 reply: {0}")]
+    No257Path(String),
 }
 
 /// One complete reply: the 3-digit code and its lines as received (code included, CRLF removed).
@@ -142,6 +145,11 @@ pub struct ReplyParser {
 }
 
 impl ReplyParser {
+    /// A multi-line reply has begun and not ended.
+    pub fn is_open(&self) -> bool {
+        self.open.is_some()
+    }
+
     /// Feeds one line; returns the reply when the line completes it.
     pub fn push_line(&mut self, line: Vec<u8>) -> Result<Option<Reply>, ReplyError> {
         self.bytes += line.len() + 2;

@@ -59,11 +59,11 @@ pub struct TlsConfig {
 
 #[derive(Debug, thiserror::Error)]
 pub enum TlsConfigError {
-    #[error("cannot read CA file {path}: {source}")]
+    #[error("cannot read CA file {path}")]
     CaFile { path: String, source: rustls::pki_types::pem::Error },
     #[error("no certificate in CA file {0}")]
     EmptyCaFile(String),
-    #[error("TLS setup: {0}")]
+    #[error("TLS setup")]
     Rustls(#[from] rustls::Error),
 }
 

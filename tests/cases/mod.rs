@@ -6,11 +6,20 @@
 //!   one-shot commands, run against the real binary.
 //! - `probe`: `ftpx probe` against servers that imitate firewalls, NAT and server settings.
 //! - `shell`: the interactive shell, through a pseudo-terminal and as a piped script.
+//! - `hostile_*`: the hostile-server suite, each case a scripted server that misbehaves in one
+//!   way; `hostile` holds what they share.
 
 mod data_connection;
 mod errors;
 mod files;
 mod harness;
+mod hostile;
+mod hostile_data;
+mod hostile_framing;
+mod hostile_integrity;
+mod hostile_login;
+mod hostile_names;
+mod hostile_tls;
 mod probe;
 mod safety;
 mod script;

@@ -140,6 +140,52 @@ fn script_reset_makes_the_client_see_a_connection_reset() {
     assert!(server.finished());
 }
 
+#[test]
+fn script_connects_back_to_the_eprt_and_port_addresses_from_the_chosen_host() {
+    let foreign: std::net::IpAddr = [127, 0, 0, 2].into();
+    let server = ScriptServer::start(
+        Script::new()
+            .answer("EPRT", "200 ok\r\n")
+            .connect_back(foreign)
+            .data_send(b"one")
+            .data_close()
+            .answer("PORT", "200 ok\r\n")
+            .connect_back([127, 0, 0, 1].into())
+            .data_send(b"two")
+            .data_close(),
+    );
+    let (mut reader, mut writer) = connect(&server);
+    for (command, from, bytes) in
+        [("EPRT |1|127.0.0.1|{}|", foreign, "one"), ("PORT 127,0,0,1,{p1},{p2}", [127, 0, 0, 1].into(), "two")]
+    {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let line = command
+            .replace("{}", &port.to_string())
+            .replace("{p1}", &(port >> 8).to_string())
+            .replace("{p2}", &(port & 0xff).to_string());
+        writer.write_all(format!("{line}\r\n").as_bytes()).unwrap();
+        assert_eq!(read_line(&mut reader), "200 ok\r\n");
+        let (mut data, peer) = listener.accept().unwrap();
+        assert_eq!(peer.ip(), from);
+        let mut got = String::new();
+        data.read_to_string(&mut got).unwrap();
+        assert_eq!(got, bytes);
+    }
+}
+
+#[test]
+fn script_data_reset_makes_the_client_see_a_reset_data_connection() {
+    let server = ScriptServer::start(Script::new().passive("229 (|||{port}|)").accept_data().data_reset());
+    let (mut reader, _writer) = connect(&server);
+    let port: u16 =
+        read_line(&mut reader).trim_end().trim_start_matches("229 (|||").trim_end_matches("|)").parse().unwrap();
+    let mut data = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    data.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let error = data.read_to_end(&mut Vec::new()).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::ConnectionReset);
+}
+
 /// A bare rustls client that trusts the script's certificate.
 fn tls_client(server: &ScriptServer, tcp: TcpStream) -> rustls::StreamOwned<rustls::ClientConnection, TcpStream> {
     let mut roots = rustls::RootCertStore::empty();

@@ -167,6 +167,20 @@ fn get_to_an_existing_fifo_writes_into_it_and_leaves_it_a_fifo() {
 }
 
 #[test]
+fn get_to_a_directory_with_a_slash_creates_it() {
+    let server = server();
+    let content = write_random(server.root().join("f.bin"), 10_000, 12);
+    let local = tempfile::tempdir().unwrap();
+    ftpx()
+        .current_dir(local.path())
+        .args(["-q", "get", &url(&server, "f.bin"), "-o", "new/sub/"])
+        .run()
+        .assert_success();
+    assert_eq!(fs::read(local.path().join("new/sub/f.bin")).unwrap(), content);
+    assert_eq!(dir_names(&local.path().join("new/sub")), [b"f.bin"]);
+}
+
+#[test]
 fn get_with_output_writes_to_that_path() {
     let server = server();
     let content = write_random(server.root().join("f.bin"), 10_000, 9);

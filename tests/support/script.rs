@@ -2,14 +2,15 @@
 //! connection on 127.0.0.1 and plays a fixed list of [`Step`]s on it, recording every line the
 //! client sends and every expectation that was not met.
 //!
-//! It owns only the mechanics (send, expect, sleep, close, reset, one passive data connection, TLS
-//! on either connection); the hostile-server cases build their scripts on top. It is plain blocking
-//! `std::net` on one thread, because a script is sequential by nature and blocking I/O keeps the
-//! timing of each byte exact; TLS is rustls's blocking `StreamOwned` over the same sockets, with a
-//! certificate from [`crate::support::tls`] that clients trust through [`ScriptServer::trust_pem`].
+//! It owns only the mechanics (send, expect, sleep, close, reset, one passive data connection or
+//! one connection back to the client from any loopback address, TLS on either connection); the
+//! hostile-server cases build their scripts on top. It is plain blocking `std::net` on one thread,
+//! because a script is sequential by nature and blocking I/O keeps the timing of each byte exact;
+//! TLS is rustls's blocking `StreamOwned` over the same sockets, with a certificate from
+//! [`crate::support::tls`] that clients trust through [`ScriptServer::trust_pem`].
 
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -58,6 +59,11 @@ pub enum Step {
     StartTls,
     /// Make the data connection TLS, this side the TLS server (accepting it first if needed).
     DataStartTls,
+    /// Abort the data connection (SO_LINGER 0: the client sees RST), accepting it first if needed.
+    DataReset,
+    /// Active mode: connect to the address in the client's latest `PORT` or `EPRT` line, from this
+    /// local address (127.0.0.2 plays a third host), as the data connection for the steps after.
+    ConnectBack(IpAddr),
 }
 
 /// A list of steps, built with chained methods.
@@ -130,6 +136,14 @@ impl Script {
 
     pub fn data_close(self) -> Script {
         self.step(Step::DataClose)
+    }
+
+    pub fn data_reset(self) -> Script {
+        self.step(Step::DataReset)
+    }
+
+    pub fn connect_back(self, from: IpAddr) -> Script {
+        self.step(Step::ConnectBack(from))
     }
 
     pub fn start_tls(self) -> Script {
@@ -498,6 +512,28 @@ impl Player {
                     data.close();
                 }
             }
+            Step::DataReset => {
+                let data = self.data()?;
+                socket2::SockRef::from(data.tcp())
+                    .set_linger(Some(Duration::ZERO))
+                    .map_err(|e| End::Failed(format!("step {index}: SO_LINGER: {e}")))?;
+                self.data = None;
+            }
+            Step::ConnectBack(from) => {
+                let fail = |why: String| End::Failed(format!("step {index}: connect back: {why}"));
+                let lines = self.record.lock().unwrap().lines.clone();
+                let target = lines
+                    .iter()
+                    .rev()
+                    .find_map(|line| active_address(line))
+                    .ok_or_else(|| fail("no PORT or EPRT line from the client".to_owned()))?;
+                let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
+                    .map_err(|e| fail(e.to_string()))?;
+                socket.bind(&SocketAddr::new(from, 0).into()).map_err(|e| fail(format!("bind {from}: {e}")))?;
+                socket.connect_timeout(&target.into(), WAIT).map_err(|e| fail(format!("{target}: {e}")))?;
+                self.data_listener = None;
+                self.data = Some(Conn::Tcp(socket.into()));
+            }
             Step::StartTls => {
                 let reader = self.control.take().expect("the control connection is open");
                 if !reader.buffer().is_empty() {
@@ -523,5 +559,22 @@ impl Player {
             }
         }
         Ok(true)
+    }
+}
+
+/// The address in `PORT h1,h2,h3,h4,p1,p2` or `EPRT |1|a.b.c.d|port|` (IPv4 only: the scripts
+/// run on 127.0.0.1).
+fn active_address(line: &str) -> Option<SocketAddr> {
+    if let Some(args) = line.strip_prefix("PORT ") {
+        let n: Vec<u8> = args.split(',').map(|x| x.trim().parse().ok()).collect::<Option<_>>()?;
+        let [a, b, c, d, p1, p2] = n[..] else { return None };
+        return Some(SocketAddr::new(Ipv4Addr::new(a, b, c, d).into(), u16::from(p1) << 8 | u16::from(p2)));
+    }
+    let args = line.strip_prefix("EPRT ")?;
+    let delimiter = args.chars().next()?;
+    let parts: Vec<&str> = args.split(delimiter).collect();
+    match parts[..] {
+        ["", "1", ip, port, ""] => Some(SocketAddr::new(ip.parse().ok()?, port.parse().ok()?)),
+        _ => None,
     }
 }
