@@ -177,7 +177,7 @@ fn get_to_a_directory_with_a_slash_creates_it() {
         .run()
         .assert_success();
     assert_eq!(fs::read(local.path().join("new/sub/f.bin")).unwrap(), content);
-    assert_eq!(dir_names(&local.path().join("new/sub")), [b"f.bin"]);
+    assert_eq!(dir_names(local.path().join("new/sub")), [b"f.bin"]);
 }
 
 #[test]
