@@ -17,7 +17,7 @@ Exit status:
   0   success
   1   other error
   2   usage error (bad arguments, or CR/LF/NUL in an argument)
-  3   cannot resolve or connect to the server
+  3   cannot resolve or connect to the server, or it does not speak FTP
   4   login refused
   5   the server refused the file operation (4xx/5xx reply)
   6   no data connection could be made in the allowed modes
@@ -25,7 +25,7 @@ Exit status:
   8   timeout
   9   local file error
   10  probe: no data-connection mode works
-  11  transfer incomplete or size mismatch";
+  11  transfer incomplete: size mismatch or broken data connection";
 
 /// An FTP client that diagnoses data connections through firewalls and NAT.
 ///
