@@ -25,11 +25,9 @@ use crate::interrupt::{self, TransferGuard};
 use crate::progress::{Progress, ProgressMode};
 use crate::text::escape;
 
-/// Download chunk: large enough for few system calls, small enough to stay in cache between the
-/// socket read and the file write.
-const RECV_CHUNK: usize = 256 * 1024;
-/// Upload chunk: the page-cache read into a buffer past 128 KiB measured markedly slower here.
-const SEND_CHUNK: usize = 128 * 1024;
+/// Large enough for few system calls, small enough to stay in cache between the read and the
+/// write (measured against 32 KiB to 1 MiB, both directions, on a quiet 2-core machine).
+const CHUNK: usize = 256 * 1024;
 
 /// How to go on after a partial download or upload, in both the one-shot commands and the shell.
 const RESUME_GET: &str = " for -c (reget in the shell)";
@@ -266,7 +264,7 @@ async fn copy_to_file(
     bar: &Progress,
     base: u64,
 ) -> Result<Copy, CopyError> {
-    let mut buf = vec![0u8; RECV_CHUNK];
+    let mut buf = vec![0u8; CHUNK];
     let mut total = 0u64;
     loop {
         let n = next_chunk(data, &mut buf).await?;
@@ -300,8 +298,8 @@ async fn copy_to_pipe(
     bar: &Progress,
 ) -> Result<Copy, CopyError> {
     let mut out = Some(out);
-    let mut buf = vec![0u8; RECV_CHUNK];
-    let mut spare = vec![0u8; RECV_CHUNK];
+    let mut buf = vec![0u8; CHUNK];
+    let mut spare = vec![0u8; CHUNK];
     let mut pending: Option<WriteJob> = None;
     let mut total = 0u64;
     let outcome = loop {
@@ -451,7 +449,7 @@ async fn send_file(
 /// File to network. The file is read on this thread, chunk by chunk (page-cache reads are short,
 /// and a reader thread would only compete for the cores).
 async fn copy_from_file(mut file: File, data: &mut DataStream, bar: &Progress, base: u64) -> Result<(), CopyError> {
-    let mut buf = vec![0u8; SEND_CHUNK];
+    let mut buf = vec![0u8; CHUNK];
     let mut total = base;
     loop {
         let n = match file.read(&mut buf) {
