@@ -3,7 +3,7 @@
 use std::fs;
 
 use super::{assert_used_only, in_each_mode, server, url};
-use crate::support::{dir_names, ftpx, random_bytes, write_random};
+use crate::support::{ServerConfig, TestServer, dir_names, ftpx, random_bytes, write_random};
 
 const MIB: usize = 1 << 20;
 
@@ -178,6 +178,36 @@ fn get_to_a_directory_with_a_slash_creates_it() {
         .assert_success();
     assert_eq!(fs::read(local.path().join("new/sub/f.bin")).unwrap(), content);
     assert_eq!(dir_names(local.path().join("new/sub")), [b"f.bin"]);
+}
+
+/// Over IPv6, EPSV and EPRT carry the transfer (auto mode skips PASV and PORT, which carry only
+/// IPv4 addresses), and asking for PASV or PORT says why it cannot work.
+#[test]
+fn ipv6_transfers_use_epsv_and_eprt_and_pasv_port_say_why_not() {
+    let server = TestServer::start(ServerConfig::new().ipv6());
+    assert!(server.url("f.bin").starts_with("ftp://[::1]:"), "{}", server.url("f.bin"));
+    let content = write_random(server.root().join("f.bin"), 200_000, 13);
+    let local = tempfile::tempdir().unwrap();
+    for mode in ["auto", "epsv", "eprt"] {
+        let out = ftpx().current_dir(local.path()).args(["-q", "--mode", mode, "get", &server.url("f.bin")]).run();
+        out.assert_success();
+        assert_eq!(fs::read(local.path().join("f.bin")).unwrap(), content, "mode {mode}");
+        let upload = format!("up-{mode}.bin");
+        let url = server.url(&upload);
+        ftpx().current_dir(local.path()).args(["-q", "--mode", mode, "put", "f.bin", &url]).run().assert_success();
+        assert_eq!(fs::read(server.root().join(&upload)).unwrap(), content, "mode {mode}");
+    }
+    let verbs = server.verbs();
+    assert!(!verbs.iter().any(|v| v == "PASV" || v == "PORT"), "PASV/PORT sent over IPv6: {verbs:?}");
+    assert!(verbs.iter().any(|v| v == "EPRT"), "no EPRT in {verbs:?}");
+    for (mode, why) in
+        [("pasv", "PASV cannot work on an IPv6 connection"), ("port", "PORT cannot carry an IPv6 address")]
+    {
+        let out = ftpx().current_dir(local.path()).args(["--mode", mode, "get", &server.url("f.bin")]).run();
+        out.assert_code(6);
+        assert!(out.stderr.contains(why), "mode {mode}: {}", out.stderr);
+        assert!(out.stderr.contains("--mode epsv or --mode eprt"), "mode {mode}: {}", out.stderr);
+    }
 }
 
 #[test]

@@ -65,6 +65,8 @@ pub struct ServerConfig {
     users: HashMap<String, String>,
     anonymous: bool,
     banner: String,
+    /// Listen on [::1] instead of 127.0.0.1.
+    ipv6: bool,
     feat: bool,
     epsv: bool,
     mlsd: bool,
@@ -104,6 +106,7 @@ impl Default for ServerConfig {
             users: HashMap::new(),
             anonymous: true,
             banner: "ftpx test server ready.".to_owned(),
+            ipv6: false,
             feat: true,
             epsv: true,
             mlsd: true,
@@ -170,6 +173,13 @@ impl ServerConfig {
     /// No FEAT command at all (`500`), like pre-RFC 2389 servers (old wu-ftpd, some embedded ones).
     pub fn no_feat(mut self) -> Self {
         self.feat = false;
+        self
+    }
+
+    /// Listens on the IPv6 loopback [::1], like a server reached over IPv6: EPSV and EPRT (with
+    /// protocol 2) work; PASV cannot name an IPv6 address (RFC 2428 section 1).
+    pub fn ipv6(mut self) -> Self {
+        self.ipv6 = true;
         self
     }
 
@@ -353,7 +363,8 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// Binds 127.0.0.1:0 and starts serving; panics if that fails (this is test support).
+    /// Binds 127.0.0.1:0 ([::1]:0 with `ipv6`) and starts serving; panics if that fails (this is
+    /// test support).
     pub fn start(mut config: ServerConfig) -> TestServer {
         let (dir, root) = match config.root.take() {
             Some(Root::Owned(dir)) => {
@@ -368,7 +379,8 @@ impl TestServer {
             }
         };
         let root = root.canonicalize().expect("canonicalize the served directory");
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        let bind = if config.ipv6 { "[::1]:0" } else { "127.0.0.1:0" };
+        let listener = std::net::TcpListener::bind(bind).unwrap_or_else(|e| panic!("bind {bind}: {e}"));
         listener.set_nonblocking(true).expect("set the listener non-blocking");
         let addr = listener.local_addr().expect("listener address");
         let log = Arc::new(Mutex::new(Vec::new()));

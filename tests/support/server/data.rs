@@ -170,6 +170,11 @@ impl Session {
             return self.reply(reply).await;
         }
         match parse_eprt(arg) {
+            // RFC 2428 section 2: 522 for a protocol other than the control connection's.
+            Ok(target) if target.is_ipv4() != self.local.is_ipv4() => {
+                let family = if self.local.is_ipv4() { "1" } else { "2" };
+                self.reply(format!("522 Network protocol not supported, use ({family})")).await
+            }
             Ok(target) => self.accept_active(target).await,
             Err(EprtError::Protocol) => self.reply("522 Network protocol not supported, use (1)").await,
             Err(EprtError::Syntax) => self.reply("501 Illegal EPRT command.").await,
@@ -499,8 +504,7 @@ fn parse_eprt(arg: &[u8]) -> Result<SocketAddr, EprtError> {
     let port: u16 = port.parse().map_err(|_| EprtError::Syntax)?;
     let ip: IpAddr = match proto {
         "1" => IpAddr::V4(address.parse().map_err(|_| EprtError::Syntax)?),
-        // The server listens on IPv4 loopback only, so an IPv6 (2) data connection cannot match
-        // the control peer; RFC 2428 section 2 answers 522 for any protocol not supported.
+        "2" => IpAddr::V6(address.parse().map_err(|_| EprtError::Syntax)?),
         _ => return Err(EprtError::Protocol),
     };
     Ok(SocketAddr::new(ip, port))
