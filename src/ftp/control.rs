@@ -491,9 +491,7 @@ impl Session {
     /// MDTM (RFC 3659 §3): the `YYYYMMDDHHMMSS[.sss]` time, `None` when absent or malformed.
     pub async fn mdtm(&mut self, path: &[u8]) -> Result<Option<String>, Error> {
         let reply = self.command(&Command::path("MDTM", path)?).await?;
-        let text = String::from_utf8_lossy(&reply.message()).trim().to_string();
-        let valid = text.len() >= 14 && text.bytes().take(14).all(|b| b.is_ascii_digit());
-        Ok((reply.code == 213 && valid).then_some(text))
+        Ok(parse_mdtm(&reply))
     }
 
     /// PWD: the directory inside the first quoted string of the 257 reply, quotes doubled inside
@@ -592,6 +590,16 @@ impl Session {
     }
 }
 
+/// The time in a 213 MDTM reply (RFC 3659 §2.3: `YYYYMMDDHHMMSS[.sss]`, UTC); `None` for any
+/// other code or anything that is not such a time.
+pub fn parse_mdtm(reply: &Reply) -> Option<String> {
+    let text = String::from_utf8_lossy(&reply.message()).trim().to_string();
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, "0"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let valid = whole.len() == 14 && digits(whole) && digits(fraction);
+    (reply.code == 213 && valid).then_some(text)
+}
+
 /// The path in a 257 reply: `"dir ""quoted"" name" text`.
 pub fn parse_257(text: &[u8]) -> Option<Vec<u8>> {
     let start = text.iter().position(|&b| b == b'"')? + 1;
@@ -625,6 +633,17 @@ impl std::fmt::Debug for Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mdtm_replies_garbage_and_all() {
+        let r = |code: u16, text: &str| Reply { code, lines: vec![format!("{code} {text}").into_bytes()] };
+        assert_eq!(parse_mdtm(&r(213, "20240131101500")).as_deref(), Some("20240131101500"));
+        assert_eq!(parse_mdtm(&r(213, "20240131101500.123")).as_deref(), Some("20240131101500.123"));
+        for bad in ["garbage", "2024013110150", "202401311015001", "20240131101500.", "2024013110150x", "-1", ""] {
+            assert_eq!(parse_mdtm(&r(213, bad)), None, "{bad:?}");
+        }
+        assert_eq!(parse_mdtm(&r(550, "20240131101500")), None);
+    }
 
     #[test]
     fn pwd_reply_quoting() {
