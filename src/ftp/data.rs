@@ -113,6 +113,13 @@ pub struct PassiveOffer {
     pub target: SocketAddr,
 }
 
+/// A transfer command's answer before the data: go on, already finished, or the mode failed.
+enum TransferAnswer {
+    Preliminary,
+    Final(Reply),
+    Failed(DataFailure),
+}
+
 /// A data connection on its way: connected (passive) or listening (active).
 enum Pending {
     Connected(TcpStream, SocketAddr),
@@ -306,10 +313,7 @@ impl Session {
                 Err(reason) => return Ok(Attempt::Failed(reason)),
             }
         };
-        if let Some(offset) = rest {
-            self.expect(&Command::with_arg("REST", offset.to_string())?, &[350]).await?;
-        }
-        self.send(cmd).await?;
+        self.send_transfer(cmd, rest).await?;
         // The preliminary reply and the data connection (the accept, the TLS handshake) at the
         // same time: some servers answer 150 only once the data connection is up, others only
         // before they accept it or start its TLS. And after a 1xx the server may still give up
@@ -338,20 +342,14 @@ impl Session {
                 }
                 reply = self.read_reply(Phase::Reply) => reply?,
             };
-            match reply.code {
-                100..=199 => preliminary = true,
-                200..=299 if !preliminary && connection.is_none() => {
+            match self.transfer_answer(mode, cmd, reply)? {
+                TransferAnswer::Preliminary => preliminary = true,
+                TransferAnswer::Final(reply) if !preliminary && connection.is_none() => {
                     // A final reply and no connection (some servers do this for an empty listing).
                     return Ok(Attempt::Open(self.data_stream(None, mode, self.peer, name, cmd, Some(reply))));
                 }
-                200..=299 => early_final = Some(reply),
-                // 425: "Can't open data connection" (RFC 959): the mode did not get through.
-                425 => {
-                    let stage = if mode.is_passive() { Stage::Transfer } else { Stage::NoConnectBack };
-                    let why = format!("the server could not open the data connection: {reply}");
-                    return Ok(Attempt::Failed(DataFailure::reply(stage, why, reply)));
-                }
-                _ => return Err(self.transfer_refused(cmd.to_string(), reply, None)),
+                TransferAnswer::Final(reply) => early_final = Some(reply),
+                TransferAnswer::Failed(reason) => return Ok(Attempt::Failed(reason)),
             }
         };
         match connection {
@@ -600,24 +598,35 @@ impl Session {
         cmd: &Command,
         rest: Option<u64>,
     ) -> Result<Result<Option<Reply>, DataFailure>, Error> {
+        self.send_transfer(cmd, rest).await?;
+        let reply = self.read_reply(Phase::Reply).await?;
+        Ok(match self.transfer_answer(mode, cmd, reply)? {
+            TransferAnswer::Preliminary => Ok(None),
+            TransferAnswer::Final(reply) => Ok(Some(reply)),
+            TransferAnswer::Failed(reason) => Err(reason),
+        })
+    }
+
+    /// REST when resuming (RFC 3659 §5), then the transfer command.
+    async fn send_transfer(&mut self, cmd: &Command, rest: Option<u64>) -> Result<(), Error> {
         if let Some(offset) = rest {
             self.expect(&Command::with_arg("REST", offset.to_string())?, &[350]).await?;
         }
-        self.send(cmd).await?;
-        let reply = self.read_reply(Phase::Reply).await?;
+        self.send(cmd).await
+    }
+
+    /// What a reply to a transfer command means before the data flows.
+    fn transfer_answer(&self, mode: DataMode, cmd: &Command, reply: Reply) -> Result<TransferAnswer, Error> {
         match reply.code {
-            100..=199 => Ok(Ok(None)),
-            200..=299 => Ok(Ok(Some(reply))),
+            100..=199 => Ok(TransferAnswer::Preliminary),
+            200..=299 => Ok(TransferAnswer::Final(reply)),
             // 425: "Can't open data connection" (RFC 959): the mode did not get through.
             425 => {
                 let stage = if mode.is_passive() { Stage::Transfer } else { Stage::NoConnectBack };
-                Ok(Err(DataFailure::reply(
-                    stage,
-                    format!("the server could not open the data connection: {reply}"),
-                    reply,
-                )))
+                let why = format!("the server could not open the data connection: {reply}");
+                Ok(TransferAnswer::Failed(DataFailure::reply(stage, why, reply)))
             }
-            _ => Err(Error::Refused { command: cmd.to_string(), reply }),
+            _ => Err(self.transfer_refused(cmd.to_string(), reply, None)),
         }
     }
 

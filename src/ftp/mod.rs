@@ -150,13 +150,6 @@ impl Notifier {
     }
 }
 
-/// An observer that ignores everything.
-pub struct Silent;
-
-impl Observer for Silent {
-    fn event(&self, _: &str, _: &Event<'_>) {}
-}
-
 #[derive(Debug)]
 pub enum Event<'a> {
     /// A command written to the control connection (PASS shown as `****`).
