@@ -239,9 +239,14 @@ fn tls_session_refused(a: &Attempt) -> bool {
         && a.transfer_reply.as_ref().is_some_and(|r| crate::ftp::refuses_tls_session(r, a.tls_resumed))
 }
 
-/// Active mode failed under TLS but worked in plain FTP: a NAT helper rewrote the plain PORT/EPRT.
+/// Active mode failed under TLS where a NAT helper matters (the server refused the announced
+/// address, or never connected back) but worked in plain FTP: the helper rewrote the plain
+/// PORT/EPRT. A data connection that was made and failed later says nothing about the path.
 fn works_only_in_plain(facts: &Facts<'_>, a: &Attempt) -> bool {
-    facts.obs.tls && !a.mode.is_passive() && !a.ok() && a.plain_ok() == Some(true)
+    facts.obs.tls
+        && !a.mode.is_passive()
+        && matches!(a.stage(), Some(Stage::Data(DataStage::Refused | DataStage::NoConnectBack)))
+        && a.plain_ok() == Some(true)
 }
 
 fn is_ipv6_unusable(facts: &Facts<'_>, a: &Attempt) -> bool {
