@@ -572,10 +572,18 @@ pub async fn probe_report(
     config.timeout = deadline;
     // No connect may outlive the attempt's deadline.
     config.connect_timeout = config.connect_timeout.min(config.timeout);
+    // Under explicit TLS the active modes are also tried in plain FTP, to tell a NAT helper that
+    // cannot read encrypted PORT/EPRT from a closed path. Only for an anonymous login: a password
+    // the user protected with TLS is never sent in the clear. Implicit TLS (port 990) has no
+    // plain FTP to compare with.
+    let compare_plain = config.tls.as_ref().is_some_and(|t| !t.implicit) && creds.is_anonymous();
+    let tls = config.tls.is_some();
+    let plain_config = Arc::new(Config { tls: None, ..config.clone() });
     let config = Arc::new(config);
-    let plan = probe::Plan { host: target.host.clone(), port: target.port, path, deadline: config.timeout };
+    let plan = probe::Plan { host: target.host.clone(), port: target.port, path, deadline: config.timeout, tls };
     let open = async |label: &'static str| ctx.login(target, creds, config.clone(), label).await;
-    let observations = probe::observe(&plan, &open).await?;
+    let open_plain = async |label: &'static str| ctx.login(target, creds, plain_config.clone(), label).await;
+    let observations = probe::observe(&plan, &open, compare_plain.then_some(&open_plain)).await?;
     let diagnosis = probe::diagnose(&observations);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -166,6 +166,16 @@ pub struct Credentials {
     pub account: Option<Secret>,
 }
 
+impl Credentials {
+    /// An anonymous login with ftpx's own anonymous password (or none): nothing secret, so
+    /// it may be sent without TLS (the probe's plain-FTP comparison).
+    pub fn is_anonymous(&self) -> bool {
+        let anonymous_user = self.user == "anonymous" || self.user == "ftp";
+        let public_password = self.password.as_ref().is_none_or(|p| p.expose() == ANONYMOUS_PASSWORD);
+        anonymous_user && public_password && self.account.is_none()
+    }
+}
+
 /// Where a password may come from, besides the URL and `-u`.
 pub struct CredentialSources<'a> {
     /// `-u USER[:PASSWORD]`

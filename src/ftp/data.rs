@@ -94,7 +94,7 @@ async fn drain(stream: &mut Stream) -> io::Result<()> {
 /// Server "425 ... TLS session of data connection not resumed"; ProFTPD 1.3.8 says only "425
 /// Unable to build data connection: Operation not permitted" (its TLSLog names the reason), so a
 /// 425 after a handshake that did not resume the control connection's session counts too.
-fn refuses_tls_session(reply: &Reply, tls_resumed: Option<bool>) -> bool {
+pub fn refuses_tls_session(reply: &Reply, tls_resumed: Option<bool>) -> bool {
     let text = String::from_utf8_lossy(&reply.message()).to_ascii_lowercase();
     let tls_words = ["ssl", "tls", "resum", "reuse"].iter().any(|w| text.contains(w));
     reply.code == 522 || tls_words || (reply.code == 425 && tls_resumed == Some(false))

@@ -25,7 +25,7 @@ use std::time::Duration;
 
 pub use command::{Command, UnsafeArgument, check_arg};
 pub use control::{Features, Session};
-pub use data::{DataFailure, DataProtection, DataStream, PassiveOffer, Stage};
+pub use data::{DataFailure, DataProtection, DataStream, PassiveOffer, Stage, refuses_tls_session};
 pub use reply::{AddressError, Reply, ReplyError};
 pub use stream::Stream;
 

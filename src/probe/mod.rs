@@ -3,7 +3,8 @@
 //! Three steps, each in its own file, with dependencies pointing one way:
 //! - [`observe`]: the attempts. EPSV, PASV, EPRT and PORT each do a real LIST on a control
 //!   connection of their own, all at once, each bounded by the same deadline; what they saw is
-//!   recorded as [`Observations`], without judging it.
+//!   recorded as [`Observations`], without judging it. Under TLS, whether each data session
+//!   resumed the control connection's, and EPRT and PORT once more in plain FTP for comparison.
 //! - [`diagnose`]: a pure function from observations to findings (stable codes, plain words, what
 //!   to do at the client and at the server), a recommended mode and a one-line verdict.
 //! - [`render`]: the terminal report and the JSON object.

@@ -14,6 +14,11 @@
 //!
 //! When the deadline ends an attempt, the step it was in says what failed: waiting for the data
 //! connect is a connect timeout, waiting for the server's connection is "never connected back".
+//!
+//! Under TLS each attempt records whether its data connection's TLS session resumed the control
+//! connection's, and the two active modes are also tried in plain FTP, on control connections of
+//! their own, at the same time and within the same deadline: a NAT helper (ALG) that rewrites
+//! PORT/EPRT can do so only when it can read them.
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
@@ -33,6 +38,9 @@ const LISTING_CAP: u64 = 256 * 1024;
 const DATA: &str = "data#1";
 /// The transcript label of the session that checks the address a 227 reply advertised.
 pub const ADVERTISED_LABEL: &str = "PASV-advertised";
+/// The transcript labels of the plain-FTP comparison attempts.
+const EPRT_PLAIN_LABEL: &str = "EPRT-plain";
+const PORT_PLAIN_LABEL: &str = "PORT-plain";
 
 /// Where an attempt stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,6 +118,12 @@ pub struct Attempt {
     pub ports: Vec<u16>,
     /// PASV: the attempt at the advertised address, when it is not the server's.
     pub advertised_check: Option<Check>,
+    /// Under PROT P: whether the data connection's TLS session resumed the control connection's;
+    /// `None` when the data connection was not TLS or its handshake did not complete.
+    pub tls_resumed: Option<bool>,
+    /// Active, when the probe runs with TLS: the same mode tried in plain FTP on a control
+    /// connection of its own (`None` when it was not tried).
+    pub plain: Option<Box<Attempt>>,
 }
 
 impl Attempt {
@@ -130,6 +144,8 @@ impl Attempt {
             bytes: 0,
             ports: Vec::new(),
             advertised_check: None,
+            tls_resumed: None,
+            plain: None,
         }
     }
 
@@ -144,6 +160,12 @@ impl Attempt {
     /// Active: the IP address announced in EPRT/PORT, canonical (IPv4-mapped shown as IPv4).
     pub fn announced_ip(&self) -> Option<IpAddr> {
         self.announced.map(|a| a.ip()).or(self.announced_ip).map(|ip| ip.to_canonical())
+    }
+
+    /// Whether the plain-FTP comparison worked; `None` when it was not run, or got no control
+    /// connection or login (a server that refuses logins without TLS).
+    pub fn plain_ok(&self) -> Option<bool> {
+        self.plain.as_ref().filter(|p| p.stage() != Some(Stage::Control)).map(|p| p.ok())
     }
 }
 
@@ -173,6 +195,8 @@ pub struct Observations {
     pub elapsed: Duration,
     /// The first greeting seen (it names the server software, which the advice follows).
     pub greeting: Option<Reply>,
+    /// The control connections were TLS (`--tls`, `ftpes://`, `ftps://`).
+    pub tls: bool,
     /// Whether FEAT listed EPSV; `None` when FEAT gave no list.
     pub epsv_in_feat: Option<bool>,
     /// Exactly four, in the order EPSV, PASV, EPRT, PORT.
@@ -210,6 +234,8 @@ pub struct Plan {
     pub path: Option<Vec<u8>>,
     /// The deadline of each whole attempt.
     pub deadline: Duration,
+    /// The control connections are TLS.
+    pub tls: bool,
 }
 
 /// What the session facts of one attempt were, for [`Observations`].
@@ -245,11 +271,13 @@ enum Aim {
 }
 
 /// Runs the four attempts (and the advertised-address check) at once. `open` connects and logs in
-/// one session with the given transcript label. Fails only when no attempt got a control
-/// connection: then the first attempt's error says why (and decides the exit code).
-pub async fn observe<O>(plan: &Plan, open: &O) -> anyhow::Result<Observations>
+/// one session with the given transcript label; `open_plain`, when given, does the same without
+/// TLS, for the plain-FTP comparison of the active modes. Fails only when no attempt got a
+/// control connection: then the first attempt's error says why (and decides the exit code).
+pub async fn observe<O, P>(plan: &Plan, open: &O, open_plain: Option<&P>) -> anyhow::Result<Observations>
 where
     O: AsyncFn(&'static str) -> anyhow::Result<Session>,
+    P: AsyncFn(&'static str) -> anyhow::Result<Session>,
 {
     let list = match &plan.path {
         Some(p) => Command::path("LIST", p)?,
@@ -258,15 +286,19 @@ where
     let started = Instant::now();
     let end = Deadline::now() + plan.deadline;
     let (tx, rx) = oneshot::channel();
-    let (epsv, pasv, check, eprt, port) = tokio::join!(
-        attempt(DataMode::Epsv, Aim::Peer, open, &list, end, plan.deadline, None),
-        attempt(DataMode::Pasv, Aim::Peer, open, &list, end, plan.deadline, Some(tx)),
+    let (epsv, pasv, check, eprt, port, eprt_plain, port_plain) = tokio::join!(
+        attempt(DataMode::Epsv, Aim::Peer, DataMode::Epsv.name(), open, &list, end, plan.deadline, None),
+        attempt(DataMode::Pasv, Aim::Peer, DataMode::Pasv.name(), open, &list, end, plan.deadline, Some(tx)),
         advertised_check(rx, open, &list, end, plan.deadline),
-        attempt(DataMode::Eprt, Aim::Peer, open, &list, end, plan.deadline, None),
-        attempt(DataMode::Port, Aim::Peer, open, &list, end, plan.deadline, None),
+        attempt(DataMode::Eprt, Aim::Peer, DataMode::Eprt.name(), open, &list, end, plan.deadline, None),
+        attempt(DataMode::Port, Aim::Peer, DataMode::Port.name(), open, &list, end, plan.deadline, None),
+        plain(DataMode::Eprt, EPRT_PLAIN_LABEL, open_plain, &list, end, plan.deadline),
+        plain(DataMode::Port, PORT_PLAIN_LABEL, open_plain, &list, end, plan.deadline),
     );
     let mut outcomes = [epsv, pasv, eprt, port];
     outcomes[1].attempt.advertised_check = check;
+    outcomes[2].attempt.plain = eprt_plain;
+    outcomes[3].attempt.plain = port_plain;
     if outcomes.iter().all(|o| o.control_error.is_some()) {
         let [first, ..] = outcomes;
         return Err(first.control_error.expect("checked above"));
@@ -278,6 +310,7 @@ where
         deadline: plan.deadline,
         elapsed: started.elapsed(),
         greeting: facts.and_then(|f| f.greeting.clone()),
+        tls: plan.tls,
         epsv_in_feat: facts.and_then(|f| f.epsv_in_feat),
         attempts: outcomes.into_iter().map(|o| o.attempt).collect(),
     })
@@ -296,7 +329,7 @@ where
     O: AsyncFn(&'static str) -> anyhow::Result<Session>,
 {
     let advertised = tokio::time::timeout_at(end, rx).await.ok()?.ok()?;
-    let outcome = attempt(DataMode::Pasv, Aim::Advertised, open, list, end, deadline, None).await;
+    let outcome = attempt(DataMode::Pasv, Aim::Advertised, ADVERTISED_LABEL, open, list, end, deadline, None).await;
     let a = outcome.attempt;
     Some(Check {
         address: a.data_address.or(a.advertised).unwrap_or(advertised),
@@ -305,10 +338,28 @@ where
     })
 }
 
+/// An active mode in plain FTP, for comparison with its attempt under TLS; `None` without
+/// `open`. Its control connection's failure is only recorded: it decides nothing.
+async fn plain<P>(
+    mode: DataMode,
+    label: &'static str,
+    open: Option<&P>,
+    list: &Command,
+    end: Deadline,
+    deadline: Duration,
+) -> Option<Box<Attempt>>
+where
+    P: AsyncFn(&'static str) -> anyhow::Result<Session>,
+{
+    let outcome = attempt(mode, Aim::Peer, label, open?, list, end, deadline, None).await;
+    Some(Box::new(outcome.attempt))
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn attempt<O>(
     mode: DataMode,
     aim: Aim,
+    label: &'static str,
     open: &O,
     list: &Command,
     end: Deadline,
@@ -319,12 +370,12 @@ where
     O: AsyncFn(&'static str) -> anyhow::Result<Session>,
 {
     let started = Instant::now();
-    let label = if aim == Aim::Advertised { ADVERTISED_LABEL } else { mode.name() };
     let mut att = Attempt::new(mode);
     let mut step = Step::Control;
     let mut facts = None;
     let mut control_error = None;
     let mut session: Option<Session> = None;
+    let mut protected = false;
     let result = tokio::time::timeout_at(end, async {
         let s = match open(label).await {
             Ok(s) => session.insert(s),
@@ -336,6 +387,7 @@ where
         };
         att.local = Some(s.local_addr());
         att.peer = Some(s.peer_addr());
+        protected = s.config().tls.as_ref().is_some_and(|t| t.protect_data);
         let features = s.features();
         facts = Some(Facts { greeting: s.greeting().cloned(), epsv_in_feat: features.known.then_some(features.epsv) });
         if mode.is_passive() {
@@ -357,6 +409,16 @@ where
             Some(expired(step, mode, deadline))
         }
     };
+    // A 522 or 425 about the data connection's TLS session (vsftpd `require_ssl_reuse`), however
+    // it reached us (before or after the data connection, or after no handshake at all), is a
+    // failure of the data connection's TLS, not of the path or the listing.
+    if protected
+        && let Some(f) = &mut att.failure
+        && att.tls_resumed != Some(true)
+        && att.transfer_reply.as_ref().is_some_and(|r| ftp::refuses_tls_session(r, att.tls_resumed))
+    {
+        f.stage = Stage::Data(ftp::Stage::Tls);
+    }
     att.elapsed = started.elapsed();
     if let Some(s) = session {
         // A polite QUIT when the session is in step and time is left; dropping it closes it anyway.
@@ -389,6 +451,10 @@ fn expired(step: Step, mode: DataMode, deadline: Duration) -> Failure {
 
 /// The failure an engine error (not a data-connection failure) means in `step`.
 fn engine_failure(e: ftp::Error, step: Step, att: &mut Attempt) -> Failure {
+    if let ftp::Error::TlsData { reply, .. } = &e {
+        att.transfer_reply = Some(reply.clone());
+        return Failure::new(ftp::Stage::Tls, e.to_string());
+    }
     let stage = match step {
         Step::Control => Stage::Control,
         Step::Mode => Stage::NoReply,
@@ -507,6 +573,7 @@ async fn start_listing(
     let passive = matches!(pending, Pending::Connected(..));
     let protection = session.data_protection(mode, DATA);
     let strays = &mut att.strays;
+    let resumed = &mut att.tls_resumed;
     let establish = async move {
         let (tcp, from) = match pending {
             Pending::Connected(tcp, to) => (tcp, to),
@@ -514,7 +581,9 @@ async fn start_listing(
                 .await
                 .map_err(|e| Failure::new(ftp::Stage::Listen, format!("accept failed: {e}")))?,
         };
-        let (stream, _resumed) = protection.apply(tcp).await?;
+        let (stream, r) = protection.apply(tcp).await?;
+        // Recorded at once: the server's refusal of a new session may end the attempt first.
+        *resumed = r;
         Ok::<_, Failure>((stream, from))
     };
     let ((stream, from), early) = {
@@ -539,7 +608,9 @@ async fn start_listing(
     };
     att.data_address = Some(from);
     *step = Step::Transfer;
-    let data = session.data_stream(Some(stream), mode, from, DATA.into(), list, early);
+    let mut data = session.data_stream(Some(stream), mode, from, DATA.into(), list, early);
+    // So that a refusal of this session in the final reply is told as one.
+    data.tls_resumed = att.tls_resumed;
     read_listing(att, step, session, data).await
 }
 

@@ -13,7 +13,8 @@ use super::observe::{Attempt, Observations};
 use crate::ftp::{DataMode, Reply};
 
 /// The JSON object described in the issue: `host`, `port`, `server_address`, `local_address`,
-/// `modes` (four), `passive_ports`, `findings`, `recommended_mode`, and a few more.
+/// `modes` (four, each with `tls_resumed`, and `plain_ok` for the active ones), `passive_ports`,
+/// `findings`, `recommended_mode`, and a few more.
 pub fn json(obs: &Observations, diag: &Diagnosis) -> Value {
     let modes: Vec<Value> = obs.attempts.iter().map(mode_json).collect();
     let findings: Vec<Value> = diag
@@ -32,6 +33,7 @@ pub fn json(obs: &Observations, diag: &Diagnosis) -> Value {
     json!({
         "host": obs.host,
         "port": obs.port,
+        "tls": obs.tls,
         "server_address": obs.server_address().map(|a| a.to_string()),
         "local_address": obs.local_address().map(|a| a.to_string()),
         "client_public_address": diag.client_public_address.map(|a| a.to_string()),
@@ -59,6 +61,7 @@ fn mode_json(a: &Attempt) -> Value {
         "data_address": a.data_address.map(|s| s.to_string()),
         "transfer_reply": a.transfer_reply.as_ref().map(Reply::to_string),
         "bytes": a.bytes,
+        "tls_resumed": a.tls_resumed,
     });
     let map = v.as_object_mut().expect("an object");
     if a.mode.is_passive() {
@@ -68,6 +71,7 @@ fn mode_json(a: &Attempt) -> Value {
         map.insert("announced".into(), json!(a.announced.map(|s| s.to_string())));
         let strays: Vec<String> = a.strays.iter().map(|s| s.to_string()).collect();
         map.insert("refused_connections".into(), json!(strays));
+        map.insert("plain_ok".into(), json!(a.plain_ok()));
     }
     if a.mode == DataMode::Pasv {
         // Whether a data connection to the advertised address worked: the same as `ok` when it
@@ -122,6 +126,9 @@ pub fn terminal(obs: &Observations, diag: &Diagnosis, color: bool, width: usize)
     if let Some(l) = obs.local_address() {
         about.push(format!("this machine {l}"));
     }
+    if obs.tls {
+        about.push("over TLS".to_owned());
+    }
     about.push(format!("{}s per attempt", obs.deadline.as_secs_f64()));
     let _ = writeln!(out, "  {}\n", about.join(", "));
 
@@ -149,6 +156,23 @@ pub fn terminal(obs: &Observations, diag: &Diagnosis, color: bool, width: usize)
             // Only the probe connects there, as a diagnostic: transfers use the server's address
             // unless told --pasv-address trust.
             let line = format!("diagnostic only: PASV to the advertised address {}: {result}", c.address);
+            out.push_str(&" ".repeat(indent));
+            out.push_str(&wrap(&line, indent, indent, width));
+            out.push('\n');
+        }
+        if let Some(plain) = &a.plain {
+            let result = match (a.plain_ok(), &plain.failure) {
+                (Some(true), _) => p.apply("worked", |s| s.green()),
+                (Some(false), f) => {
+                    let detail = f.as_ref().map(|f| f.detail.as_str()).unwrap_or_default();
+                    format!("{} ({detail})", p.apply("failed", |s| s.red()))
+                }
+                (None, f) => {
+                    let detail = f.as_ref().map(|f| f.detail.as_str()).unwrap_or_default();
+                    format!("not run ({detail})")
+                }
+            };
+            let line = format!("for comparison: {} in plain FTP (no TLS): {result}", a.mode);
             out.push_str(&" ".repeat(indent));
             out.push_str(&wrap(&line, indent, indent, width));
             out.push('\n');
@@ -190,8 +214,18 @@ pub fn terminal(obs: &Observations, diag: &Diagnosis, color: bool, width: usize)
     out
 }
 
-/// The detail cell of a mode's row.
+/// The detail cell of a mode's row, with whether its data connection's TLS session resumed.
 fn row_detail(a: &Attempt) -> String {
+    let detail = transfer_detail(a);
+    match a.tls_resumed {
+        Some(true) => format!("{detail}; TLS, session resumed"),
+        Some(false) => format!("{detail}; TLS, new session"),
+        None => detail,
+    }
+}
+
+/// What a mode's transfer did, or why it failed.
+fn transfer_detail(a: &Attempt) -> String {
     if let Some(f) = &a.failure {
         return f.detail.clone();
     }
@@ -308,6 +342,7 @@ mod tests {
             deadline: Duration::from_secs(5),
             elapsed: Duration::from_millis(5003),
             greeting: Some(reply("220 (vsFTPd 3.0.3)")),
+            tls: false,
             epsv_in_feat: Some(true),
             attempts,
         }
@@ -390,6 +425,41 @@ mod tests {
         for line in text.lines() {
             assert!(line.chars().count() <= 100, "too long: {line}");
         }
+    }
+
+    #[test]
+    fn tls_resumption_and_the_plain_comparison_are_shown() {
+        let mut obs = sample();
+        obs.tls = true;
+        obs.attempts[0].tls_resumed = Some(true);
+        obs.attempts[1].tls_resumed = Some(false);
+        let mut plain = Attempt::new(DataMode::Eprt);
+        plain.bytes = 63;
+        obs.attempts[2].plain = Some(Box::new(plain));
+        let mut refused = Attempt::new(DataMode::Port);
+        refused.failure = Some(Failure::new(
+            crate::probe::Stage::Control,
+            "no control connection: 530 Non-anonymous sessions must use encryption.",
+        ));
+        obs.attempts[3].plain = Some(Box::new(refused));
+        let v = json(&obs, &diagnose(&obs));
+        assert_eq!(v["tls"], true);
+        let resumed: Vec<&Value> = v["modes"].as_array().unwrap().iter().map(|m| &m["tls_resumed"]).collect();
+        assert_eq!(resumed, [&json!(true), &json!(false), &Value::Null, &Value::Null]);
+        assert_eq!(v["modes"][2]["plain_ok"], true);
+        // A plain login the server refuses means the comparison was not run.
+        assert_eq!(v["modes"][3]["plain_ok"], Value::Null);
+        assert!(v["modes"][0].get("plain_ok").is_none());
+
+        let text = terminal(&obs, &diagnose(&obs), false, 160);
+        assert!(text.contains(", over TLS, 5s per attempt\n"), "{text}");
+        assert!(text.contains("listed 63 bytes over 198.51.100.2:40001; TLS, session resumed\n"), "{text}");
+        assert!(text.contains("(the reply said 10.0.2.10:40002); TLS, new session\n"), "{text}");
+        assert!(text.contains("for comparison: EPRT in plain FTP (no TLS): worked\n"), "{text}");
+        assert!(
+            text.contains("for comparison: PORT in plain FTP (no TLS): not run (no control connection: 530 "),
+            "{text}"
+        );
     }
 
     #[test]

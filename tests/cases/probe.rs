@@ -271,3 +271,71 @@ fn probe_debug_transcript_is_labelled_by_mode() {
         assert!(out.stderr.contains(want), "no {want:?} in:\n{}", out.stderr);
     }
 }
+
+/// `ftpx --tls probe --json URL` trusting `server`'s certificate, 2 s per attempt; checks it
+/// answered within 3 s.
+fn probe_tls_json(server: &TestServer, url: &str) -> (Output, Value) {
+    let run = ftpx();
+    let ca = run.home().join("ca.pem");
+    std::fs::write(&ca, server.trust_pem()).unwrap();
+    let out = run
+        .arg("--cacert")
+        .arg(ca)
+        .args(["--tls", "probe", "--json", "--timeout", "2", url])
+        .timeout(Duration::from_secs(20))
+        .run();
+    assert!(out.elapsed < Duration::from_secs(3), "the probe took {:?}\n{}", out.elapsed, out.stderr);
+    let json: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\nstderr:\n{}", out.stdout_str(), out.stderr));
+    (out, json)
+}
+
+#[test]
+fn probe_tls_every_data_session_resumes_and_active_is_compared_with_plain_ftp() {
+    let server = server_with(ServerConfig::new().tls());
+    // Anonymous: nothing secret, so the active modes are also tried in plain FTP.
+    let (out, json) = probe_tls_json(&server, &server.url(""));
+    out.assert_success();
+    assert_eq!(json["tls"], true);
+    assert_eq!(verdicts(&json), [ok("EPSV"), ok("PASV"), ok("EPRT"), ok("PORT")]);
+    for name in ["EPSV", "PASV", "EPRT", "PORT"] {
+        assert_eq!(mode(&json, name)["tls_resumed"], true, "{name}: {json:#}");
+    }
+    assert_eq!(mode(&json, "EPRT")["plain_ok"], true, "{json:#}");
+    assert_eq!(mode(&json, "PORT")["plain_ok"], true, "{json:#}");
+    assert_eq!(codes(&json), Vec::<String>::new());
+    // Four data handshakes under TLS, all resumed; the plain ones made none.
+    let handshakes = server.data_handshakes();
+    assert_eq!(handshakes.len(), 4, "{handshakes:?}");
+    assert!(handshakes.iter().all(|h| h.resumed), "{handshakes:?}");
+}
+
+#[test]
+fn probe_tls_never_sends_a_password_in_plain_ftp() {
+    let server = server_with(ServerConfig::new().tls());
+    let (out, json) = probe_tls_json(&server, &url(&server, ""));
+    out.assert_success();
+    assert_eq!(mode(&json, "EPRT")["plain_ok"], Value::Null, "{json:#}");
+    assert_eq!(mode(&json, "PORT")["plain_ok"], Value::Null, "{json:#}");
+    let logins = server.commands().into_iter().filter(|c| c.starts_with("USER")).count();
+    assert_eq!(logins, 4, "{:?}", server.commands());
+}
+
+#[test]
+fn probe_tls_data_session_not_resumed_is_a_finding() {
+    let server = server_with(ServerConfig::new().tls().data_never_resumes());
+    let (out, json) = probe_tls_json(&server, &server.url(""));
+    out.assert_code(10);
+    for name in ["EPSV", "PASV", "EPRT", "PORT"] {
+        let m = mode(&json, name);
+        assert_eq!((m["ok"].as_bool(), m["stage"].as_str()), (Some(false), Some("tls")), "{name}: {json:#}");
+        assert_eq!(m["tls_resumed"], false, "{name}: {json:#}");
+    }
+    // Active mode works in plain FTP, and the data connection was made under TLS: no NAT helper.
+    assert_eq!(mode(&json, "EPRT")["plain_ok"], true, "{json:#}");
+    assert_eq!(codes(&json), ["no-mode-works", "tls-session-not-resumed"]);
+    let f = json["findings"].as_array().unwrap().iter().find(|f| f["code"] == "tls-session-not-resumed").unwrap();
+    assert!(f["message"].as_str().unwrap().contains("522 SSL connection failed: session reuse required"), "{f:#}");
+    assert!(f["client_action"].as_str().unwrap().contains("--tls-max 1.2"), "{f:#}");
+    assert!(f["server_action"].as_str().unwrap().contains("NoSessionReuseRequired"), "{f:#}");
+}

@@ -1,7 +1,7 @@
 //! Findings about active mode: the client behind NAT, PORT/EPRT refused, the server never
 //! connecting back, and active mode that works only through a NAT helper.
 
-use super::{Facts, Finding, Severity, modes_text, refused_reply, said, unknown_command};
+use super::{Facts, Finding, Severity, modes_text, refused_reply, said, unknown_command, works_only_in_plain};
 use crate::ftp::Stage as DataStage;
 use crate::probe::address::{Scope, classify};
 use crate::probe::observe::{Attempt, Stage};
@@ -109,8 +109,13 @@ pub(super) fn server_refused_port(facts: &Facts<'_>, out: &mut Vec<Finding>) {
 }
 
 pub(super) fn active_blocked(facts: &Facts<'_>, out: &mut Vec<Finding>) {
-    let blocked: Vec<&Attempt> =
-        facts.obs.attempts.iter().filter(|a| a.stage() == Some(Stage::Data(DataStage::NoConnectBack))).collect();
+    // Where plain FTP worked, nothing blocks the path: active-needs-alg says why.
+    let blocked: Vec<&Attempt> = facts
+        .obs
+        .attempts
+        .iter()
+        .filter(|a| a.stage() == Some(Stage::Data(DataStage::NoConnectBack)) && !works_only_in_plain(facts, a))
+        .collect();
     if blocked.is_empty() {
         return;
     }
@@ -175,6 +180,11 @@ pub(super) fn active_blocked(facts: &Facts<'_>, out: &mut Vec<Finding>) {
 }
 
 pub(super) fn active_needs_alg(facts: &Facts<'_>, out: &mut Vec<Finding>) {
+    if facts.obs.tls {
+        active_needs_alg_confirmed(facts, out);
+        return;
+    }
+    // In plain FTP, inferred: active mode worked although a private address was announced.
     let Some(server) = facts.server.filter(|s| classify(*s).is_public()) else { return };
     let rewritten: Vec<&Attempt> = facts
         .obs
@@ -219,4 +229,32 @@ pub(super) fn active_listen_failed(facts: &Facts<'_>, out: &mut Vec<Finding>) {
             server_action: None,
         });
     }
+}
+
+/// Under TLS, confirmed by the plain-FTP comparison: active mode failed under TLS and worked in
+/// plain FTP, on the same path at the same time.
+fn active_needs_alg_confirmed(facts: &Facts<'_>, out: &mut Vec<Finding>) {
+    let confirmed: Vec<&Attempt> = facts.obs.attempts.iter().filter(|a| works_only_in_plain(facts, a)).collect();
+    if confirmed.is_empty() {
+        return;
+    }
+    let modes = modes_text(&confirmed);
+    let announced = confirmed.iter().find_map(|a| a.announced_ip()).map_or_else(String::new, |ip| format!(" ({ip})"));
+    out.push(Finding {
+        code: "active-needs-alg",
+        severity: if facts.passive_works { Severity::Warning } else { Severity::Error },
+        message: format!(
+            "Active mode ({modes}) fails under TLS but worked in plain FTP: confirmed. It works in plain FTP \
+             only because a NAT helper (an FTP ALG) on the path rewrites the PORT/EPRT command{announced} and \
+             lets the server's connection in; under TLS it cannot read the command, so the server is told an \
+             address it cannot reach, or its connection is not let in."
+        ),
+        client_action: Some(
+            "Use passive mode (ftpx's default). For active mode over TLS, open or forward this machine's \
+             active port range: ftpx --active-address YOUR_PUBLIC_ADDRESS --active-ports 50000-50100, and \
+             forward TCP 50000-50100 on the router to this machine."
+                .into(),
+        ),
+        server_action: None,
+    });
 }

@@ -2,7 +2,9 @@
 //! server does not know or does not answer, transfers that fail once connected, and nothing
 //! working at all.
 
-use super::{Facts, Finding, Severity, is_ipv6_unusable, modes_text, refused_reply, said, unknown_command};
+use super::{
+    Facts, Finding, Severity, is_ipv6_unusable, modes_text, refused_reply, said, tls_session_refused, unknown_command,
+};
 use crate::ftp::{DataMode, Stage as DataStage};
 use crate::probe::observe::{Attempt, Stage};
 
@@ -118,6 +120,8 @@ pub(super) fn transfer_failed(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         .attempts
         .iter()
         .filter(|a| matches!(a.stage(), Some(Stage::Data(DataStage::Transfer | DataStage::Tls))))
+        // Told by tls-session-not-resumed.
+        .filter(|a| !tls_session_refused(a))
         .collect();
     let listing =
         |a: &&Attempt| a.transfer_reply.as_ref().is_some_and(|r| r.is_failure() && !matches!(r.code, 425 | 426));

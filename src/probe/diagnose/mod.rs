@@ -8,12 +8,13 @@
 //!
 //! The findings live by area: `passive` (the 227 address, blocked or refused passive ports),
 //! `active` (NAT on the client's side, refused PORT/EPRT, no connection back, NAT helpers),
-//! `general` (control connections, IPv6, unknown commands, transfers, nothing working); `verdict`
-//! sums up.
+//! `tls` (data connections whose TLS session the server refuses), `general` (control
+//! connections, IPv6, unknown commands, transfers, nothing working); `verdict` sums up.
 
 mod active;
 mod general;
 mod passive;
+mod tls;
 mod verdict;
 
 use std::net::IpAddr;
@@ -192,6 +193,7 @@ pub fn diagnose(obs: &Observations) -> Diagnosis {
     active::active_blocked(&facts, &mut findings);
     active::active_needs_alg(&facts, &mut findings);
     active::active_listen_failed(&facts, &mut findings);
+    tls::session_not_resumed(&facts, &mut findings);
     general::transfer_failed(&facts, &mut findings);
     general::no_mode_works(&facts, &mut findings);
     findings.sort_by_key(|f| f.severity);
@@ -227,6 +229,24 @@ fn unknown_command(reply: &Reply) -> bool {
 
 fn refused_reply(a: &Attempt) -> Option<&Reply> {
     (a.stage() == Some(Stage::Data(DataStage::Refused))).then_some(a.reply.as_ref()).flatten()
+}
+
+/// The server refused the data connection's TLS session (its 522, or a 425 that says so or
+/// follows a handshake that did not resume): vsftpd `require_ssl_reuse`, ProFTPD, FileZilla.
+fn tls_session_refused(a: &Attempt) -> bool {
+    a.stage() == Some(Stage::Data(DataStage::Tls))
+        && a.tls_resumed != Some(true)
+        && a.transfer_reply.as_ref().is_some_and(|r| crate::ftp::refuses_tls_session(r, a.tls_resumed))
+}
+
+/// Active mode failed under TLS where a NAT helper matters (the server refused the announced
+/// address, or never connected back) but worked in plain FTP: the helper rewrote the plain
+/// PORT/EPRT. A data connection that was made and failed later says nothing about the path.
+fn works_only_in_plain(facts: &Facts<'_>, a: &Attempt) -> bool {
+    facts.obs.tls
+        && !a.mode.is_passive()
+        && matches!(a.stage(), Some(Stage::Data(DataStage::Refused | DataStage::NoConnectBack)))
+        && a.plain_ok() == Some(true)
 }
 
 fn is_ipv6_unusable(facts: &Facts<'_>, a: &Attempt) -> bool {

@@ -55,6 +55,7 @@ fn open_path(local: &str, server: &str) -> Observations {
         deadline: Duration::from_secs(5),
         elapsed: Duration::from_millis(30),
         greeting: Some(reply("220 (vsFTPd 3.0.3)")),
+        tls: false,
         epsv_in_feat: Some(true),
         attempts,
     }
@@ -391,4 +392,106 @@ fn findings_come_errors_first() {
     sorted.sort();
     assert_eq!(sev, sorted);
     assert_eq!(d.findings[0].code, "passive-blocked");
+}
+
+/// `open_path` over TLS: every data session resumed the control connection's.
+fn tls_path(local: &str, server: &str) -> Observations {
+    let mut obs = open_path(local, server);
+    obs.tls = true;
+    for a in &mut obs.attempts {
+        a.tls_resumed = Some(true);
+    }
+    obs
+}
+
+#[test]
+fn open_tls_path_has_no_findings() {
+    let d = diagnose(&tls_path("192.0.2.10:50000", "203.0.113.10:21"));
+    assert!(d.findings.is_empty(), "{:?}", d.findings);
+}
+
+#[test]
+fn data_session_not_resumed_is_named_with_what_to_do() {
+    let mut obs = tls_path("192.0.2.10:50000", "203.0.113.10:21");
+    for mode in DataMode::ALL {
+        let a = fail(&mut obs, mode, DataStage::Tls, "the server refused the data connection's TLS session");
+        a.tls_resumed = Some(false);
+        a.transfer_reply = Some(reply("522 SSL connection failed: session reuse required"));
+        if !mode.is_passive() {
+            a.plain = Some(Box::new(Attempt::new(mode)));
+        }
+    }
+    let d = diagnose(&obs);
+    // Not a refused listing nor a broken transfer: the TLS session. Nor a NAT helper, though
+    // active mode worked in plain FTP: the data connection was made.
+    assert_eq!(codes(&d), ["no-mode-works", "tls-session-not-resumed"]);
+    let f = finding(&d, "tls-session-not-resumed");
+    assert_eq!(f.severity, Severity::Error);
+    assert!(
+        f.message.contains("EPSV, PASV, EPRT, PORT (522 SSL connection failed: session reuse required)"),
+        "{}",
+        f.message
+    );
+    assert!(f.message.contains("started a new session"), "{}", f.message);
+    assert!(f.client_action.as_ref().unwrap().contains("--tls-max 1.2"));
+    let server = f.server_action.as_ref().unwrap();
+    assert!(server.contains("vsftpd require_ssl_reuse=NO") && !server.contains("ProFTPD"), "{server}");
+}
+
+#[test]
+fn proftpd_425_after_a_new_data_session_is_a_tls_refusal() {
+    let mut obs = tls_path("192.0.2.10:50000", "203.0.113.10:21");
+    obs.greeting = Some(reply("220 FTP Server ready."));
+    let a = fail(&mut obs, DataMode::Eprt, DataStage::Tls, "refused");
+    a.tls_resumed = Some(false);
+    a.transfer_reply = Some(reply("425 Unable to build data connection: Operation not permitted"));
+    let d = diagnose(&obs);
+    assert_eq!(codes(&d), ["tls-session-not-resumed"]);
+    let f = finding(&d, "tls-session-not-resumed");
+    assert_eq!(f.severity, Severity::Warning);
+    let server = f.server_action.as_ref().unwrap();
+    assert!(server.contains("require_ssl_reuse=NO") && server.contains("ProFTPD TLSOptions NoSessionReuseRequired"));
+    // The same 425 after a resumed session is about something else.
+    obs.attempts[2].tls_resumed = Some(true);
+    assert!(!diagnose(&obs).has("tls-session-not-resumed"));
+}
+
+/// EPRT and PORT under TLS never connected back; in plain FTP they worked when `plain_works`,
+/// or the server refused the plain login.
+fn active_fails_under_tls(plain_works: bool) -> Observations {
+    let mut obs = tls_path("10.0.1.2:50000", "198.51.100.2:21");
+    for mode in [DataMode::Eprt, DataMode::Port] {
+        let mut plain = Attempt::new(mode);
+        plain.announced = Some(addr("10.0.1.2:45001"));
+        if !plain_works {
+            plain.failure = Some(Failure::new(Stage::Control, "530 Non-anonymous sessions must use encryption."));
+        }
+        let a = fail(&mut obs, mode, DataStage::NoConnectBack, "the server did not connect back within 5s");
+        a.tls_resumed = None;
+        a.plain = Some(Box::new(plain));
+    }
+    obs
+}
+
+#[test]
+fn active_failing_only_under_tls_confirms_a_nat_helper() {
+    let d = diagnose(&active_fails_under_tls(true));
+    // Not active-blocked: the path lets the server in when the helper can read the command.
+    assert_eq!(codes(&d), ["active-needs-alg", "client-private-address"]);
+    let f = finding(&d, "active-needs-alg");
+    assert!(f.message.contains("Active mode (EPRT and PORT) fails under TLS but worked in plain FTP: confirmed"));
+    assert!(f.message.contains("NAT helper (an FTP ALG)") && f.message.contains("cannot read"), "{}", f.message);
+    assert_eq!(f.severity, Severity::Warning);
+    let c = f.client_action.as_ref().unwrap();
+    assert!(c.contains("passive") && c.contains("--active-ports"), "{c}");
+}
+
+#[test]
+fn without_a_plain_comparison_active_failing_under_tls_is_not_blamed_on_a_helper() {
+    let d = diagnose(&active_fails_under_tls(false));
+    assert_eq!(codes(&d), ["active-blocked", "client-private-address"]);
+    // Nor is a success under TLS with a private address inferred to be a helper's work.
+    let mut obs = tls_path("10.0.1.2:50000", "198.51.100.2:21");
+    obs.attempts[2].plain = Some(Box::new(Attempt::new(DataMode::Eprt)));
+    assert_eq!(codes(&diagnose(&obs)), ["client-private-address"]);
 }
