@@ -461,3 +461,31 @@ _lab_pureftpd_conf() {
         printf '%s\n' -Y 3 -2 "$LAB_CERT_AND_KEY" >>"$d/cmd"
     fi
 }
+
+# Check bookkeeping shared by run.sh and netlab.sh: `ok NAME`, `FAIL NAME (why)`, `skip NAME (why)`
+# lines, then one closing line `N passed, N failed` (`, N skipped` when any were) that CI reads,
+# and an exit status that is non-zero when anything failed.
+passed=0
+failed=0
+skipped=0
+ok() {
+    echo "ok $1"
+    passed=$((passed + 1))
+}
+fail() {
+    echo "FAIL $1 ($2)"
+    failed=$((failed + 1))
+}
+skip() {
+    echo "skip $1 ($2)"
+    skipped=$((skipped + 1))
+}
+finish() {
+    if ((skipped > 0)); then
+        echo "$passed passed, $failed failed, $skipped skipped"
+    else
+        echo "$passed passed, $failed failed"
+    fi
+    ((failed == 0))
+    exit
+}

@@ -51,30 +51,6 @@ all_scenarios=(
 )
 if (($# > 0)); then scenarios=("$@"); else scenarios=("${all_scenarios[@]}"); fi
 
-passed=0
-failed=0
-skipped=0
-ok() {
-    echo "ok $1"
-    passed=$((passed + 1))
-}
-fail() {
-    echo "FAIL $1 ($2)"
-    failed=$((failed + 1))
-}
-skip() {
-    echo "skip $1 ($2)"
-    skipped=$((skipped + 1))
-}
-finish() {
-    if ((skipped > 0)); then
-        echo "$passed passed, $failed failed, $skipped skipped"
-    else
-        echo "$passed passed, $failed failed"
-    fi
-    ((failed == 0))
-    exit
-}
 
 if [[ $(id -u) -ne 0 ]]; then
     echo "netlab: needs root (network namespaces, iptables, servers that switch users)" >&2

@@ -47,21 +47,6 @@ read -ra modes <<<"${LAB_MODES:-epsv pasv eprt port}"
 read -ra groups <<<"${LAB_GROUPS:-plain tls}"
 size_mb=${LAB_SIZE_MB:-10}
 
-passed=0
-failed=0
-ok() {
-    echo "ok $1"
-    passed=$((passed + 1))
-}
-fail() {
-    echo "FAIL $1 ($2)"
-    failed=$((failed + 1))
-}
-finish() {
-    echo "$passed passed, $failed failed"
-    ((failed == 0))
-    exit
-}
 
 if [[ $(id -u) -ne 0 ]]; then
     echo "lab: needs root (it installs packages, adds a user and starts servers that switch users)" >&2
