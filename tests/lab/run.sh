@@ -232,13 +232,18 @@ transfer_checks() {
     fi
 }
 
+# Starts a lab server; when it does not start, shows its log, records the failure, returns 1.
+start_server() {
+    if ! lab_start "$1" >"$work/start.log" 2>&1; then
+        cat "$work/start.log"
+        fail "$1/start" "the server did not start; its log is above"
+        return 1
+    fi
+}
+
 run_server() {
     local server=$1 url files mode name t0 before=$failed
-    if ! lab_start "$server" >"$work/start.log" 2>&1; then
-        cat "$work/start.log"
-        fail "$server/start" "the server did not start; its log is above"
-        return
-    fi
+    start_server "$server" || return
     url=$(lab_url "$server")
     files=$(lab_files "$server")
     echo "# $server on 127.0.0.1:${LAB_PORT[$server]}, passive ports ${LAB_PASV[$server]}"
@@ -330,11 +335,7 @@ run_tls_server() {
     local before=$failed t0
     local -a names urls paths
     local n=${LAB_MANY:-25} i got bad
-    if ! lab_start "$server" >"$work/start.log" 2>&1; then
-        cat "$work/start.log"
-        fail "$server/start" "the server did not start; its log is above"
-        return
-    fi
+    start_server "$server" || return
     url=$(lab_url "$server")
     files=$(lab_files "$server")
     program=$(lab_program "$server")
