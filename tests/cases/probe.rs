@@ -13,18 +13,19 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::{server, server_with, url};
-use crate::support::{Output, ServerConfig, TestServer, ftpx};
+use crate::support::{Output, Run, ServerConfig, TestServer, ftpx};
 
 const FOREIGN: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 2);
 
 /// `ftpx probe --json` with a 2 s deadline per attempt; checks it answered within 3 s.
 fn probe_json(server: &TestServer, extra: &[&str]) -> (Output, Value) {
-    let out = ftpx()
-        .args(["probe", "--json", "--timeout", "2"])
-        .args(extra)
-        .arg(url(server, ""))
-        .timeout(Duration::from_secs(20))
-        .run();
+    run_probe_json(ftpx().args(["probe", "--json", "--timeout", "2"]).args(extra).arg(url(server, "")))
+}
+
+/// Runs a prepared `probe --json --timeout 2` command; checks it answered within 3 s and printed
+/// one JSON object.
+fn run_probe_json(run: Run) -> (Output, Value) {
+    let out = run.timeout(Duration::from_secs(20)).run();
     assert!(out.elapsed < Duration::from_secs(3), "the probe took {:?}\n{}", out.elapsed, out.stderr);
     let json: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\nstderr:\n{}", out.stdout_str(), out.stderr));
@@ -278,16 +279,7 @@ fn probe_tls_json(server: &TestServer, url: &str) -> (Output, Value) {
     let run = ftpx();
     let ca = run.home().join("ca.pem");
     std::fs::write(&ca, server.trust_pem()).unwrap();
-    let out = run
-        .arg("--cacert")
-        .arg(ca)
-        .args(["--tls", "probe", "--json", "--timeout", "2", url])
-        .timeout(Duration::from_secs(20))
-        .run();
-    assert!(out.elapsed < Duration::from_secs(3), "the probe took {:?}\n{}", out.elapsed, out.stderr);
-    let json: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\nstderr:\n{}", out.stdout_str(), out.stderr));
-    (out, json)
+    run_probe_json(run.arg("--cacert").arg(ca).args(["--tls", "probe", "--json", "--timeout", "2", url]))
 }
 
 #[test]
