@@ -68,6 +68,7 @@ pub async fn run(cli: Cli, host: &mut Option<String>) -> Result<u8> {
         Sub::Mv(args) => mv(&ctx, &args.url, &args.new_path, host).await,
         Sub::Quote(args) => quote(&ctx, args, host).await,
         Sub::Probe(args) => probe(&ctx, args, host).await,
+        Sub::Mirror(args) => crate::bulk::mirror(&ctx, args, host).await,
     };
     ctx.transcript.flush();
     result
@@ -242,7 +243,7 @@ fn parse_port_range(s: &str) -> Result<std::ops::RangeInclusive<u16>, AppError> 
     Ok(lo..=hi)
 }
 
-fn parse_target(url: &str, host: &mut Option<String>) -> Result<Target> {
+pub fn parse_target(url: &str, host: &mut Option<String>) -> Result<Target> {
     let target = Target::parse(url)?;
     // Refused before connecting: a CR or LF in a path could smuggle a second command.
     ftp::check_arg("path", &target.path)?;
@@ -393,6 +394,9 @@ pub fn safe_local_name(name: &[u8]) -> Result<PathBuf, AppError> {
 }
 
 async fn get(ctx: &Context, args: GetArgs, host: &mut Option<String>) -> Result<u8> {
+    if args.segments.is_some_and(|n| n > 1) {
+        return crate::bulk::segmented_get(ctx, args, host).await;
+    }
     let targets = args.urls.iter().map(|u| parse_target(u, host)).collect::<Result<Vec<_>>>()?;
     let out = args.output.as_deref();
     let to_stdout = out == Some(Path::new("-"));

@@ -24,6 +24,8 @@ pub mod exit {
     pub const LOCAL_FILE: u8 = 9;
     pub const PROBE_NOTHING_WORKS: u8 = 10;
     pub const INCOMPLETE: u8 = 11;
+    /// `mirror`: some files failed; the others were copied whole.
+    pub const MIRROR_FAILED: u8 = 12;
 }
 
 /// Failures of the application layer (the engine's are `ftp::Error`).

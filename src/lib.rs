@@ -14,11 +14,13 @@
 //! - [`error`]: the one map from errors to exit codes and hints.
 
 pub mod app;
+pub mod bulk;
 pub mod cli;
 pub mod error;
 pub mod ftp;
 pub mod interrupt;
 pub mod netrc;
+pub mod ops;
 pub mod probe;
 pub mod progress;
 pub mod secret;

@@ -91,6 +91,9 @@ pub struct ServerConfig {
     require_session_reuse: bool,
     refuse_auth: Option<String>,
     data_never_resumes: bool,
+    max_sessions: Option<usize>,
+    inject_listing: Vec<Vec<u8>>,
+    xsha256: Option<bool>,
 }
 
 #[derive(Debug)]
@@ -131,6 +134,9 @@ impl Default for ServerConfig {
             require_session_reuse: true,
             refuse_auth: None,
             data_never_resumes: false,
+            max_sessions: None,
+            inject_listing: Vec::new(),
+            xsha256: None,
         }
     }
 }
@@ -347,6 +353,27 @@ impl ServerConfig {
         self.data_never_resumes = true;
         self
     }
+
+    /// At most `n` control connections at once; the next one is greeted with `421 Too many
+    /// connections` and closed, like vsftpd's `max_per_ip` or pure-ftpd's `-c`.
+    pub fn max_sessions(mut self, n: usize) -> Self {
+        self.max_sessions = Some(n);
+        self
+    }
+
+    /// Appends this line, as it is, to every listing (LIST and MLSD) of the served root: a
+    /// hostile server's names (`../x`, `/etc/x`, links to `/`).
+    pub fn inject_listing(mut self, line: &[u8]) -> Self {
+        self.inject_listing.push(line.to_vec());
+        self
+    }
+
+    /// Offers `XSHA256 path` (`250 <hex>`, in FEAT), like ProFTPD's mod_digest; with `honest`
+    /// false the digest is of other bytes, like a file corrupted on the way.
+    pub fn xsha256(mut self, honest: bool) -> Self {
+        self.xsha256 = Some(honest);
+        self
+    }
 }
 
 /// A running server; stops on drop.
@@ -386,7 +413,13 @@ impl TestServer {
         let log = Arc::new(Mutex::new(Vec::new()));
         let server_tls = config.tls.map(|_| ServerTls::new(&config));
         let tls = server_tls.as_ref().map(|t| (t.trust_pem.clone(), t.handshakes.clone()));
-        let shared = Arc::new(Shared { config, root: root.clone(), log: log.clone(), tls: server_tls });
+        let shared = Arc::new(Shared {
+            config,
+            sessions: std::sync::atomic::AtomicUsize::new(0),
+            root: root.clone(),
+            log: log.clone(),
+            tls: server_tls,
+        });
         let (shutdown, stop) = oneshot::channel();
         let thread = thread::Builder::new()
             .name(format!("ftp-server-{}", addr.port()))
@@ -461,6 +494,8 @@ impl Drop for TestServer {
 /// What every session of one server shares.
 struct Shared {
     config: ServerConfig,
+    /// Control connections open now, for [`ServerConfig::max_sessions`].
+    sessions: std::sync::atomic::AtomicUsize,
     root: PathBuf,
     log: Arc<Mutex<Vec<String>>>,
     tls: Option<ServerTls>,

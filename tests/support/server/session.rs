@@ -79,6 +79,15 @@ fn strip_telnet(raw: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Counts a control connection for as long as it lives.
+struct SessionCount(Arc<Shared>);
+
+impl Drop for SessionCount {
+    fn drop(&mut self) {
+        self.0.sessions.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 /// One control connection.
 pub(super) struct Session {
     pub(super) shared: Arc<Shared>,
@@ -105,8 +114,15 @@ pub(super) struct Session {
 }
 
 impl Session {
-    pub(super) async fn run(shared: Arc<Shared>, stream: TcpStream, peer: SocketAddr) {
+    pub(super) async fn run(shared: Arc<Shared>, mut stream: TcpStream, peer: SocketAddr) {
+        use std::sync::atomic::Ordering;
         let _ = stream.set_nodelay(true);
+        let open = shared.sessions.fetch_add(1, Ordering::SeqCst) + 1;
+        let _count = SessionCount(shared.clone());
+        if shared.config.max_sessions.is_some_and(|max| open > max) {
+            let _ = stream.write_all(b"421 Too many connections from this IP.\r\n").await;
+            return;
+        }
         let Ok(local) = stream.local_addr() else {
             return;
         };
@@ -243,6 +259,7 @@ impl Session {
             "NLST" => self.list(arg, ListKind::Names).await?,
             "MLSD" if self.config().mlsd => self.list(arg, ListKind::Machine).await?,
             "MLST" if self.config().mlsd => self.mlst(arg).await?,
+            "XSHA256" if self.config().xsha256.is_some() => self.xsha256(arg).await?,
             _ => self.reply("500 Unknown command.").await?,
         }
         Ok(true)
@@ -373,6 +390,7 @@ impl Session {
         feature(config.rest, "REST STREAM");
         feature(config.size, "SIZE");
         feature(true, "TVFS");
+        feature(config.xsha256.is_some(), "XSHA256");
         feature(config.utf8, "UTF8");
         feature(config.tls == Some(TlsMode::Explicit), "AUTH TLS");
         feature(config.tls.is_some(), "PBSZ");
@@ -645,7 +663,24 @@ impl Session {
             };
             line(&listing::entry_line(kind, name.as_bytes(), &full, &meta, now));
         }
+        if path == self.shared.root && kind != ListKind::Names {
+            for extra in &self.shared.config.inject_listing {
+                line(extra);
+            }
+        }
         Some(out)
+    }
+
+    async fn xsha256(&mut self, arg: &[u8]) -> io::Result<()> {
+        let Some(mut bytes) = self.resolve(arg).and_then(|p| fs::read(p).ok()) else {
+            return self.reply("550 No such file.").await;
+        };
+        if self.config().xsha256 == Some(false) {
+            bytes.push(b'!');
+        }
+        let digest = ring::digest::digest(&ring::digest::SHA256, &bytes);
+        let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        self.reply(format!("250 {hex}")).await
     }
 
     async fn mlst(&mut self, arg: &[u8]) -> io::Result<()> {

@@ -1,0 +1,3 @@
+pub mod mirror;
+pub mod pool;
+pub mod segments;
