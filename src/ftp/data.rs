@@ -684,9 +684,13 @@ impl Session {
     /// After the server closed or reset a data connection mid-transfer: its final reply (426,
     /// 451, vsftpd's 522 for a TLS session that did not resume) usually follows at once and says
     /// why, so it is awaited briefly and returned as the error; a server that says nothing gets
-    /// ABOR, so the session stays in step.
+    /// ABOR, so the session stays in step. Also for a reader that stops early (a segmented
+    /// download at the end of its range): the connection is closed first, since a server still
+    /// sending is blocked on the full window and would never reply; the 426 or 451 that follows
+    /// is returned as the error.
     pub async fn close_broken_data(&mut self, data: DataStream) -> Result<(), Error> {
-        let DataStream { command, tls_resumed, .. } = data;
+        let DataStream { command, tls_resumed, stream, .. } = data;
+        drop(stream);
         let wait = self.config.timeout.min(Duration::from_secs(3));
         match self.reply_within(wait).await? {
             Some(reply) if reply.is_preliminary() || reply.is_success() => Ok(()),

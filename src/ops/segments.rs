@@ -206,6 +206,7 @@ where
     let shared = Shared {
         remote,
         file: &file,
+        part: &part,
         size,
         ranges: Mutex::new(ranges.clone()),
         next: Mutex::new(0),
@@ -246,6 +247,7 @@ where
 struct Shared<'a> {
     remote: &'a [u8],
     file: &'a File,
+    part: &'a Path,
     size: u64,
     ranges: Mutex<Vec<Range>>,
     next: Mutex<usize>,
@@ -332,7 +334,7 @@ async fn fetch_range(session: &mut Session, shared: &Shared<'_>, i: usize) -> Re
             .into());
         }
         let take = (n as u64).min(range.end - at) as usize;
-        shared.file.write_all_at(&buf[..take], at).map_err(|e| AppError::local(Path::new("the .part"), e))?;
+        shared.file.write_all_at(&buf[..take], at).map_err(|e| AppError::local(shared.part, e))?;
         at += take as u64;
         unsaved += take as u64;
         let save = unsaved >= SAVE_EVERY || at == range.end;
