@@ -379,7 +379,7 @@ fn read_local(dir: &Path) -> Result<HashMap<Vec<u8>, LocalEntry>> {
 /// `a/b` + `c` -> `a/b/c`.
 fn join(base: &[u8], name: &[u8]) -> Vec<u8> {
     let mut out = base.to_vec();
-    if !out.is_empty() && !out.ends_with(b"/") {
+    if !out.is_empty() && !name.is_empty() && !out.ends_with(b"/") {
         out.push(b'/');
     }
     out.extend_from_slice(name);
@@ -430,6 +430,11 @@ struct Run<'a, 'o, O> {
     /// The server sets modification times (MFMT), for uploads.
     mfmt: bool,
     hash: Option<verify::HashCommand>,
+    relogin_noted: std::sync::atomic::AtomicBool,
+}
+
+fn tls_not_resumed(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<crate::ftp::Error>().is_some_and(crate::ftp::Error::is_tls_not_resumed))
 }
 
 const QUIET: ProgressMode = ProgressMode { quiet: true, bars: false, hash: None };
@@ -641,17 +646,35 @@ where
                     continue;
                 }
             };
-            let result = if self.s.reverse {
-                self.upload(&mut session, &job).await
-            } else {
-                self.download(&mut session, &job).await
-            };
+            let mut result = self.copy(&mut session, &job).await;
+            if result.as_ref().is_err_and(tls_not_resumed) {
+                // The server has no TLS 1.3 ticket left for this session (ProFTPD 1.3.8 issues
+                // none on upload connections): a new login brings new ones. The pool replaces
+                // the session; the file is tried once more on the new one.
+                if !self.relogin_noted.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                    self.reporter.note("the server refused a TLS data session that could not resume; logging in again where that happens");
+                }
+                session.mark_broken();
+                self.pool.put(session);
+                session = match self.pool.get().await {
+                    Ok(s) => s,
+                    Err(e) => {
+                        self.record(&job.rel, Action::Failed, 0, format!("{e:#}"));
+                        continue;
+                    }
+                };
+                result = self.copy(&mut session, &job).await;
+            }
             self.pool.put(session);
             match result {
                 Ok(bytes) => self.record(&job.rel, Action::Copied, bytes, ""),
                 Err(e) => self.record(&job.rel, Action::Failed, 0, format!("{e:#}")),
             }
         }
+    }
+
+    async fn copy(&self, session: &mut Session, job: &Job) -> Result<u64> {
+        if self.s.reverse { self.upload(session, job).await } else { self.download(session, job).await }
     }
 
     async fn download(&self, session: &mut Session, job: &Job) -> Result<u64> {
@@ -909,6 +932,7 @@ where
         root,
         mfmt,
         hash,
+        relogin_noted: Default::default(),
     };
     let (tx, rx) = mpsc::channel(settings.parallel.max(1) * 4);
     let rx = tokio::sync::Mutex::new(rx);
