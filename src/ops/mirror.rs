@@ -903,6 +903,9 @@ where
     O: AsyncFn(&str) -> Result<Session>,
 {
     let started = Instant::now();
+    // Held to the end: a signal is the mirror's to answer (the files in flight keep their .part,
+    // no new one starts, and the caller still gets to close its output).
+    let _guard = interrupt::TransferGuard::new();
     let pool = Pool::new(open, settings.parallel);
     let mut first = pool.get().await?;
     // Absolute paths from here on: no CWD per file, and a LIST's CWD cannot move the others.
@@ -941,7 +944,9 @@ where
     let (walked, _) = tokio::join!(walk, workers);
     let mut outcome = run.tally.into_inner().unwrap_or_else(|e| e.into_inner());
     let sessions = pool.limit();
-    pool.close().await;
+    if !interrupt::has_fired() {
+        pool.close().await;
+    }
     walked?;
     if interrupt::has_fired() {
         return Err(AppError::Interrupted(

@@ -143,8 +143,14 @@ where
     O: AsyncFn(&str) -> Result<Session>,
 {
     let pool = Pool::new(open, settings.segments);
+    // Held to the end, QUITs included: a signal is this operation's to answer (it saves the
+    // ranges' state and says where the .part is).
+    let guard = TransferGuard::new();
     let result = run(settings, &pool, reporter).await;
-    pool.close().await;
+    if !interrupt::has_fired() {
+        pool.close().await;
+    }
+    drop(guard);
     result
 }
 
@@ -215,7 +221,6 @@ where
     };
     let before: u64 = ranges.iter().map(|r| r.done).sum();
     reporter.progress(before, size);
-    let _guard = TransferGuard::new();
     let workers = (0..ranges.len()).map(|_| worker(&shared, pool));
     let results = futures_util::future::join_all(workers).await;
     let ranges = shared.ranges.into_inner().unwrap_or_else(|e| e.into_inner());
