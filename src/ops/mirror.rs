@@ -950,7 +950,7 @@ where
     walked?;
     if interrupt::has_fired() {
         return Err(AppError::Interrupted(
-            "interrupted; run the mirror again (with --continue to keep .part files)".into(),
+            "interrupted; run the same mirror with --continue to resume the .part files".into(),
         )
         .into());
     }
