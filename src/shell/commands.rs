@@ -1,47 +1,36 @@
-//! What each shell command does, on the shell's [`State`]. Remote work goes through the engine
-//! and `transfer` (the same downloads, uploads and listings as the one-shot commands); names
-//! from the server become local file names only through [`safe_local_name`].
+//! What each shell command does, on the shell's [`State`]: the shell's own commands (toggles,
+//! status, local commands) here, and everything done to remote files through `ops`, the same
+//! operations as the one-shot commands, with failures shown through `report`.
 
 use std::io::{IsTerminal, Write};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::{Context as _, Result, bail};
 use clap::CommandFactory;
 
-use super::glob;
 use super::grammar::{Cmd, GetArgs, Line, PassiveArg, PutArgs, TypeArg};
 use super::input::Input;
-use super::{Conn, Place, State, place_name, report_failure};
-use crate::app::{ask_password, mode_policy, safe_local_name, write_listing_line};
+use super::{Conn, Place, State, place_name};
 use crate::error::{AppError, exit};
-use crate::ftp::list::{self, Entry, Kind};
 use crate::ftp::{self, Command, DataMode, ModePolicy, Session};
 use crate::interrupt::TransferGuard;
+use crate::ops::get::{Dest, last_component};
+use crate::ops::list::Listing;
+use crate::ops::multi::{Action, Each};
+use crate::ops::put::Upload;
+use crate::ops::{self, Notice, SessionSource, Transfer};
+use crate::options::{ask_password, mode_policy};
+use crate::report::{self, Reported};
 use crate::secret::Secret;
 use crate::target::{Credentials, Target};
 use crate::text::escape;
-use crate::transfer::{self, Sink};
 
 /// What the loop does after a command.
 pub enum Flow {
     Continue,
     Exit,
-}
-
-/// A failure already shown to the user (a reply printed, or each file's error in an mget):
-/// only its exit status is left to count.
-#[derive(Debug, thiserror::Error)]
-#[error("failed (exit status {0})")]
-pub struct Reported(pub u8);
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Upload {
-    Store,
-    Resume,
-    Append,
 }
 
 /// An answer to "mget NAME [anpqy?]?".
@@ -61,9 +50,9 @@ impl State {
             Cmd::Open { target, port } => self.open(&target, port).await?,
             Cmd::Close => self.close_command().await,
             Cmd::User { name, password, account } => self.user(input, name, password, account).await?,
-            Cmd::Ls { path, .. } => self.list(input, "LIST", path).await?,
-            Cmd::Nlist { path } => self.list(input, "NLST", path).await?,
-            Cmd::Mlsd { path } => self.list(input, "MLSD", path).await?,
+            Cmd::Ls { path, .. } => self.list(input, Listing::Long, path).await?,
+            Cmd::Nlist { path } => self.list(input, Listing::Names, path).await?,
+            Cmd::Mlsd { path } => self.list(input, Listing::Machine, path).await?,
             Cmd::Cd { dir } => {
                 let cmd = Command::path("CWD", dir.as_bytes())?;
                 self.cd(input, cmd, &dir).await?;
@@ -92,65 +81,43 @@ impl State {
             Cmd::Put(args) => self.put(input, args, Upload::Store).await?,
             Cmd::Reput(args) => self.put(input, args, Upload::Resume).await?,
             Cmd::Append(args) => self.put(input, args, Upload::Append).await?,
-            Cmd::Mget { patterns } => self.mget(input, patterns).await?,
-            Cmd::Mput { patterns } => self.mput(input, patterns).await?,
-            Cmd::Mdelete { patterns } => self.mdelete(input, patterns).await?,
+            Cmd::Mget { patterns } => self.each(input, Action::Get(self.transfer()), patterns).await?,
+            Cmd::Mput { patterns } => self.each(input, Action::Put(self.transfer()), patterns).await?,
+            Cmd::Mdelete { patterns } => self.each(input, Action::Delete, patterns).await?,
             Cmd::Prompt(t) => {
                 self.settings.prompt = t.apply(self.settings.prompt);
                 println!("Interactive mode {}.", on_off(self.settings.prompt));
             }
             Cmd::Delete { path } => {
-                let session = self.session(input).await?;
-                session
-                    .expect(&Command::path("DELE", path.as_bytes())?, &[])
-                    .await
-                    .with_context(|| format!("could not delete '{path}'"))?;
+                check_path(&path)?;
+                ops::file::delete(self.session(input).await?, path.as_bytes()).await?;
             }
             Cmd::Mkdir { dir } => {
-                let session = self.session(input).await?;
-                session
-                    .expect(&Command::path("MKD", dir.as_bytes())?, &[])
-                    .await
-                    .with_context(|| format!("could not create directory '{dir}'"))?;
+                check_path(&dir)?;
+                ops::file::mkdir(self.session(input).await?, dir.as_bytes(), false).await?;
             }
             Cmd::Rmdir { dir } => {
-                let session = self.session(input).await?;
-                session
-                    .expect(&Command::path("RMD", dir.as_bytes())?, &[])
-                    .await
-                    .with_context(|| format!("could not remove directory '{dir}'"))?;
+                check_path(&dir)?;
+                ops::file::rmdir(self.session(input).await?, dir.as_bytes()).await?;
             }
             Cmd::Rename { from, to } => {
-                let to_cmd = Command::path("RNTO", to.as_bytes())?;
-                let session = self.session(input).await?;
-                session
-                    .expect(&Command::path("RNFR", from.as_bytes())?, &[350])
-                    .await
-                    .with_context(|| format!("could not rename '{from}'"))?;
-                session.expect(&to_cmd, &[]).await.with_context(|| format!("could not rename '{from}' to '{to}'"))?;
+                check_path(&from)?;
+                check_path(&to)?;
+                ops::file::rename(self.session(input).await?, from.as_bytes(), to.as_bytes()).await?;
             }
             Cmd::Size { path } => {
-                let cmd = Command::path("SIZE", path.as_bytes())?;
-                let session = self.session(input).await?;
-                // SIZE counts bytes as sent in the current type (RFC 3659 §4): binary, as the
-                // transfers check it.
-                session.set_type(false).await?;
-                let reply = session.expect(&cmd, &[]).await?;
-                println!("{reply}");
+                check_path(&path)?;
+                let reply = ops::file::size(self.session(input).await?, path.as_bytes()).await?;
+                report::reply(&reply);
             }
             Cmd::Modtime { path } => {
-                let session = self.session(input).await?;
-                match session.mdtm(path.as_bytes()).await? {
-                    Some(t) => println!("{path}\t{}", show_mdtm(&t)),
-                    None => bail!(AppError::Incomplete(format!("the server gave no modification time for '{path}'"))),
-                }
+                check_path(&path)?;
+                let t = ops::file::modtime(self.session(input).await?, path.as_bytes()).await?;
+                println!("{path}\t{}", show_mdtm(&t));
             }
             Cmd::Chmod { mode, path } => {
-                let mut line = format!("SITE CHMOD {mode} ").into_bytes();
-                line.extend_from_slice(path.as_bytes());
-                let cmd = Command::raw(&line)?;
-                let session = self.session(input).await?;
-                session.expect(&cmd, &[]).await.with_context(|| format!("could not change the mode of '{path}'"))?;
+                check_path(&path)?;
+                ops::file::chmod(self.session(input).await?, &mode, path.as_bytes()).await?;
             }
             Cmd::Site { args } => self.raw(input, &format!("SITE {}", args.join(" "))).await?,
             Cmd::Quote { args } => self.raw(input, &args.join(" ")).await?,
@@ -207,19 +174,19 @@ impl State {
                 println!("EPSV/EPRT on IPv4: {} ({}).", on_off(self.settings.epsv4), self.modes_text());
             }
             Cmd::Debug(t) => {
-                let on = t.apply(self.ctx.transcript.debug());
-                self.ctx.transcript.set_debug(on);
+                let on = t.apply(self.opts.transcript.debug());
+                self.opts.transcript.set_debug(on);
                 println!("Debugging {}.", on_off(on));
             }
             Cmd::Trace { file } => match file.as_deref() {
-                None => println!("Trace {}.", on_off(self.ctx.transcript.is_tracing())),
+                None => println!("Trace {}.", on_off(self.opts.transcript.is_tracing())),
                 Some("off") => {
-                    self.ctx.transcript.set_trace(None).map_err(|e| AppError::local(Path::new("-"), e))?;
+                    self.opts.transcript.set_trace(None).map_err(|e| AppError::local(Path::new("-"), e))?;
                     println!("Trace off.");
                 }
                 Some(path) => {
                     let path = Path::new(path);
-                    self.ctx.transcript.set_trace(Some(path)).map_err(|e| AppError::local(path, e))?;
+                    self.opts.transcript.set_trace(Some(path)).map_err(|e| AppError::local(path, e))?;
                     println!("Tracing to {}.", path.display());
                 }
             },
@@ -256,10 +223,10 @@ impl State {
         if let Some(port) = port {
             target.port = port;
         }
-        let creds = self.ctx.credentials(&target)?;
+        let creds = self.opts.credentials(&target)?;
         let observer: Arc<dyn ftp::Observer> = self.replies.clone();
         // With TLS for ftps://, ftpes:// and --tls, as for the one-shot commands.
-        let config = self.ctx.session_config(&target)?;
+        let config = self.opts.session_config(&target)?;
         let mut session = Session::connect(&target.host, target.port, config, observer, "").await?;
         // Only now that the new server answered is the old session closed (quietly): a mistyped
         // host leaves the user where they were.
@@ -300,8 +267,8 @@ impl State {
         let Conn::Up { place, .. } = &self.conn else { unreachable!("session() connected") };
         let path = path.map(String::into_bytes).or_else(|| place.cwd.clone());
         // As for `ftpx probe`: each attempt's deadline is --timeout, 5 s unless given.
-        let deadline = self.ctx.global.timeout.map_or(Duration::from_secs(5), Duration::from_secs_f64);
-        let code = crate::app::probe_report(&self.ctx, &place.target, &place.creds, path, deadline, json).await?;
+        let probed = ops::probe::probe(&self.opts, &place.target, &place.creds, path, self.opts.probe_timeout).await?;
+        let code = report::probe(&probed, json, &self.opts.output)?;
         if code != exit::OK {
             return Err(Reported(code).into());
         }
@@ -373,42 +340,33 @@ impl State {
         Ok(())
     }
 
-    async fn list(&mut self, input: &mut Input, verb: &str, path: Option<String>) -> Result<()> {
+    async fn list(&mut self, input: &mut Input, how: Listing, path: Option<String>) -> Result<()> {
         let session = self.session(input).await?;
         let stdout = std::io::stdout();
         let terminal = stdout.is_terminal();
         // Unbuffered beyond stdout's own line buffering: the 226 reply shown at the end must
         // come after the listing's last line.
         let mut out = stdout.lock();
-        let shown = path.clone().unwrap_or_default();
-        transfer::list(session, verb, path.as_deref().map(str::as_bytes), |line| {
-            Ok(write_listing_line(&mut out, line, terminal)?)
-        })
-        .await
-        .with_context(|| format!("could not list '{shown}'"))?;
+        let path = path.as_deref().map(str::as_bytes);
+        ops::list::lines(session, how, path, |line| Ok(report::listing_line(&mut out, line, terminal)?)).await?;
         out.flush()?;
         Ok(())
     }
 
+    /// The type and progress display the transfers use now.
+    fn transfer(&self) -> Transfer {
+        Transfer { ascii: self.settings.ascii, progress: self.progress() }
+    }
+
     async fn get(&mut self, input: &mut Input, args: GetArgs, resume: bool) -> Result<()> {
         let GetArgs { remote, local } = args;
-        let name = remote.rsplit('/').next().unwrap_or_default();
-        let sink = match local {
-            Some(p) if p == Path::new("-") => {
-                if resume {
-                    bail!(AppError::Usage("reget cannot resume a download to the terminal".into()));
-                }
-                Sink::Stdout
-            }
-            Some(p) if p.is_dir() => Sink::File(p.join(local_name_for(&remote, name)?)),
-            Some(p) => Sink::File(p),
-            None => Sink::File(local_name_for(&remote, name)?),
-        };
-        let (progress, ascii) = (self.progress(), self.settings.ascii);
-        let session = self.session(input).await?;
-        transfer::download(session, remote.as_bytes(), &sink, resume, ascii, progress)
-            .await
-            .with_context(|| format!("could not download '{remote}'"))?;
+        let dest = Dest::from_arg(local.as_deref());
+        if resume && matches!(dest, Dest::Stdout) {
+            bail!(AppError::Usage("reget cannot resume a download to the terminal".into()));
+        }
+        let sink = dest.sink(last_component(remote.as_bytes()), format!("'{remote}'"))?;
+        let how = self.transfer();
+        ops::get::get(self.session(input).await?, remote.as_bytes(), &sink, resume, how).await?;
         Ok(())
     }
 
@@ -422,143 +380,38 @@ impl State {
                 .as_bytes()
                 .to_vec(),
         };
-        let (progress, ascii) = (self.progress(), self.settings.ascii);
-        let session = self.session(input).await?;
-        let sent = match how {
-            Upload::Store => transfer::upload(session, &local, &remote, false, ascii, progress).await,
-            Upload::Resume => transfer::upload(session, &local, &remote, true, ascii, progress).await,
-            Upload::Append => transfer::append(session, &local, &remote, ascii, progress).await,
-        };
-        sent.with_context(|| format!("could not upload {}", local.display()))?;
+        let t = self.transfer();
+        ops::put::put(&mut Here::new(self, input), &local, &remote, how, t).await?;
         Ok(())
     }
 
-    async fn mget(&mut self, input: &mut Input, patterns: Vec<String>) -> Result<()> {
-        let (progress, ascii) = (self.progress(), self.settings.ascii);
-        let mut prompter = Prompter::new(self.settings.prompt);
-        let replies = self.replies.clone();
-        let mut first_failure = None;
-        let session = self.session(input).await?;
-        'patterns: for pattern in patterns {
-            let files = match remote_matches(session, &pattern).await {
-                Ok(files) => files,
-                Err(e) => {
-                    first_failure.get_or_insert(report_failure(&replies, &e));
-                    continue;
-                }
-            };
-            for (remote, name) in files {
-                match prompter.ask(input, "mget", &remote).await {
-                    Some(true) => {}
-                    Some(false) => continue,
-                    None => break 'patterns,
-                }
-                let shown = escape(&remote);
-                let result = match safe_local_name(&name) {
-                    Ok(local) => transfer::download(session, &remote, &Sink::File(local), false, ascii, progress)
-                        .await
-                        .with_context(|| format!("could not download '{shown}'")),
-                    Err(e) => Err(e.into()),
-                };
-                if let Err(e) = result {
-                    if is_interrupted(&e) || !session.is_usable() {
-                        return Err(e);
-                    }
-                    first_failure.get_or_insert(report_failure(&replies, &e));
-                }
-            }
+    /// mget, mput, mdelete: the one multi-file loop, asking about each file while `prompt` is on.
+    async fn each(&mut self, input: &mut Input, action: Action, patterns: Vec<String>) -> Result<()> {
+        let mut here = Here::new(self, input);
+        let done = ops::multi::each(&mut here, action, patterns).await;
+        let prompt_off = here.prompter.prompt_off;
+        if prompt_off {
+            self.settings.prompt = false;
+            println!("Interactive mode off.");
         }
-        prompter.finish(&mut self.settings);
-        first_failure.map_or(Ok(()), |code| Err(Reported(code).into()))
-    }
-
-    async fn mput(&mut self, input: &mut Input, patterns: Vec<String>) -> Result<()> {
-        let (progress, ascii) = (self.progress(), self.settings.ascii);
-        let mut prompter = Prompter::new(self.settings.prompt);
-        let replies = self.replies.clone();
-        let mut first_failure = None;
-        let session = self.session(input).await?;
-        'patterns: for pattern in patterns {
-            let files = match local_matches(&pattern) {
-                Ok(files) => files,
-                Err(e) => {
-                    first_failure.get_or_insert(report_failure(&replies, &e));
-                    continue;
-                }
-            };
-            for local in files {
-                let name = local.file_name().map(|n| n.as_bytes().to_vec()).unwrap_or_default();
-                match prompter.ask(input, "mput", local.as_os_str().as_bytes()).await {
-                    Some(true) => {}
-                    Some(false) => continue,
-                    None => break 'patterns,
-                }
-                let result = transfer::upload(session, &local, &name, false, ascii, progress)
-                    .await
-                    .with_context(|| format!("could not upload {}", local.display()));
-                if let Err(e) = result {
-                    if is_interrupted(&e) || !session.is_usable() {
-                        return Err(e);
-                    }
-                    first_failure.get_or_insert(report_failure(&replies, &e));
-                }
-            }
+        match done?.first_failure {
+            Some(code) => Err(Reported(code).into()),
+            None => Ok(()),
         }
-        prompter.finish(&mut self.settings);
-        first_failure.map_or(Ok(()), |code| Err(Reported(code).into()))
-    }
-
-    async fn mdelete(&mut self, input: &mut Input, patterns: Vec<String>) -> Result<()> {
-        let mut prompter = Prompter::new(self.settings.prompt);
-        let replies = self.replies.clone();
-        let mut first_failure = None;
-        let session = self.session(input).await?;
-        'patterns: for pattern in patterns {
-            let files = match remote_matches(session, &pattern).await {
-                Ok(files) => files,
-                Err(e) => {
-                    first_failure.get_or_insert(report_failure(&replies, &e));
-                    continue;
-                }
-            };
-            for (remote, _) in files {
-                match prompter.ask(input, "mdelete", &remote).await {
-                    Some(true) => {}
-                    Some(false) => continue,
-                    None => break 'patterns,
-                }
-                let shown = escape(&remote);
-                let result = session
-                    .expect(&Command::path("DELE", &remote)?, &[])
-                    .await
-                    .with_context(|| format!("could not delete '{shown}'"));
-                if let Err(e) = result {
-                    if !session.is_usable() {
-                        return Err(e);
-                    }
-                    first_failure.get_or_insert(report_failure(&replies, &e));
-                }
-            }
-        }
-        prompter.finish(&mut self.settings);
-        first_failure.map_or(Ok(()), |code| Err(Reported(code).into()))
     }
 
     /// A raw command whose reply is the output (quote, site, stat, system, features): the reply
-    /// is shown whatever `verbose` says, and a 4xx/5xx is a failure.
+    /// is shown whatever `verbose` says, and a 4xx/5xx is a failure, as for `ftpx quote`.
     async fn raw(&mut self, input: &mut Input, line: &str) -> Result<()> {
-        let cmd = Command::raw(line.as_bytes())?;
+        Command::raw(line.as_bytes())?;
         let replies = self.replies.clone();
         let session = self.session(input).await?;
-        let reply = {
+        let quoted = {
             let _held = replies.hold();
-            session.command(&cmd).await?
+            ops::file::quote(session, line.as_bytes()).await?
         };
-        println!("{reply}");
-        if reply.is_failure() {
-            return Err(Reported(exit::REFUSED).into());
-        }
-        Ok(())
+        report::reply(&quoted.reply);
+        Ok(quoted.result()?)
     }
 
     async fn set_type(&mut self, ascii: bool) -> Result<()> {
@@ -616,8 +469,8 @@ impl State {
         println!(
             "Verbose: {}; debug: {}; trace: {}; hash: {}; progress: {}; prompt: {}.",
             on_off(self.replies.verbose()),
-            on_off(self.ctx.transcript.debug()),
-            on_off(self.ctx.transcript.is_tracing()),
+            on_off(self.opts.transcript.debug()),
+            on_off(self.opts.transcript.is_tracing()),
             self.settings.hash.map_or("off".to_owned(), |n| format!("every {n} bytes")),
             on_off(self.settings.bars),
             on_off(self.settings.prompt),
@@ -626,100 +479,6 @@ impl State {
             println!("Local directory: {}", dir.display());
         }
     }
-}
-
-/// The files a remote pattern names: `(remote path, name)`. A plain name is taken as it is; a
-/// pattern is matched against the listing of its directory (files only).
-async fn remote_matches(session: &mut Session, pattern: &str) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
-    if !glob::is_pattern(pattern) {
-        let name = pattern.rsplit('/').next().unwrap_or_default();
-        return Ok(vec![(pattern.as_bytes().to_vec(), name.as_bytes().to_vec())]);
-    }
-    let (dir, pat) = glob::split(pattern);
-    let entries =
-        remote_entries(session, dir.as_bytes()).await.with_context(|| format!("could not list for '{pattern}'"))?;
-    let mut files: Vec<(Vec<u8>, Vec<u8>)> = entries
-        .into_iter()
-        .filter(|e| e.kind != Kind::Dir && glob::matches(pat, &String::from_utf8_lossy(&e.name)))
-        .map(|e| {
-            let mut path = dir.as_bytes().to_vec();
-            path.extend_from_slice(&e.name);
-            (path, e.name)
-        })
-        .collect();
-    if files.is_empty() {
-        bail!(AppError::Incomplete(format!("no remote file matches '{pattern}'")));
-    }
-    files.sort();
-    Ok(files)
-}
-
-/// The local files a pattern names (files only, sorted); a plain name as it is.
-fn local_matches(pattern: &str) -> Result<Vec<PathBuf>> {
-    if !glob::is_pattern(pattern) {
-        return Ok(vec![PathBuf::from(pattern)]);
-    }
-    let (dir, pat) = glob::split(pattern);
-    let read_from = if dir.is_empty() { Path::new(".") } else { Path::new(dir) };
-    let entries = std::fs::read_dir(read_from).map_err(|e| AppError::local(read_from, e))?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .filter(|e| std::fs::metadata(e.path()).is_ok_and(|m| m.is_file()))
-        .filter(|e| glob::matches(pat, &e.file_name().to_string_lossy()))
-        .map(|e| Path::new(dir).join(e.file_name()))
-        .collect();
-    if files.is_empty() {
-        bail!(AppError::Usage(format!("no local file matches '{pattern}'")));
-    }
-    files.sort();
-    Ok(files)
-}
-
-/// The entries of a remote directory (`dir` as typed, "" for the current one): MLSD when the
-/// server offers it, else parsed LIST lines, else NLST names (of unknown kind).
-pub(super) async fn remote_entries(session: &mut Session, dir: &[u8]) -> Result<Vec<Entry>> {
-    let trimmed = match dir {
-        [rest @ .., b'/'] if !rest.is_empty() => rest,
-        _ => dir,
-    };
-    let path = (!trimmed.is_empty()).then_some(trimmed);
-    let mut entries = Vec::new();
-    if session.features().mlsd {
-        transfer::list(session, "MLSD", path, |line| {
-            entries.extend(list::parse_mlsd(line));
-            Ok(())
-        })
-        .await?;
-        return Ok(entries);
-    }
-    let mut lines = 0;
-    transfer::list(session, "LIST", path, |line| {
-        if !line.is_empty() && !line.starts_with(b"total ") {
-            lines += 1;
-        }
-        entries.extend(list::parse_list(line));
-        Ok(())
-    })
-    .await?;
-    if entries.is_empty() && lines > 0 {
-        transfer::list(session, "NLST", path, |line| {
-            // Some servers answer NLST DIR with DIR/NAME.
-            let name = line.rsplit(|&b| b == b'/').next().unwrap_or(line);
-            if !name.is_empty() {
-                entries.push(Entry {
-                    name: name.to_vec(),
-                    kind: Kind::Other,
-                    size: None,
-                    modified: None,
-                    perm: None,
-                    target: None,
-                });
-            }
-            Ok(())
-        })
-        .await?;
-    }
-    Ok(entries)
 }
 
 /// Per-file confirmation for mget, mput and mdelete, while `prompt` is on.
@@ -754,12 +513,51 @@ impl Prompter {
             Answer::Quit => None,
         }
     }
+}
 
-    fn finish(self, settings: &mut super::Settings) {
-        if self.prompt_off {
-            settings.prompt = false;
-            println!("Interactive mode off.");
+/// The shell's connection as the operations' session source, and the shell's part in the
+/// multi-file loop (the questions, and each failure shown as it happens).
+struct Here<'a> {
+    state: &'a mut State,
+    input: &'a mut Input,
+    prompter: Prompter,
+    /// The connection was checked (and a lost one offered again) at the command's start.
+    checked: bool,
+}
+
+impl<'a> Here<'a> {
+    fn new(state: &'a mut State, input: &'a mut Input) -> Here<'a> {
+        let prompter = Prompter::new(state.settings.prompt);
+        Here { state, input, prompter, checked: false }
+    }
+}
+
+impl SessionSource for Here<'_> {
+    async fn session(&mut self) -> Result<&mut Session> {
+        if !self.checked {
+            self.checked = true;
+            return self.state.session(self.input).await;
         }
+        let not_connected = || AppError::NotConnected("not connected: `open HOST` first".into());
+        Ok(self.state.current().ok_or_else(not_connected)?)
+    }
+
+    async fn relogin(&mut self) -> Result<&mut Session> {
+        self.state.relogin().await
+    }
+
+    fn notice(&mut self, notice: Notice) {
+        report::notice(notice);
+    }
+}
+
+impl Each for Here<'_> {
+    async fn confirm(&mut self, verb: &str, name: &[u8]) -> Option<bool> {
+        self.prompter.ask(self.input, verb, name).await
+    }
+
+    fn failed(&mut self, e: &anyhow::Error) -> u8 {
+        self.state.report(e)
     }
 }
 
@@ -781,15 +579,9 @@ async fn confirm(input: &mut Input, verb: &str, name: &[u8]) -> Answer {
     }
 }
 
-fn local_name_for(remote: &str, name: &str) -> Result<PathBuf> {
-    if name.is_empty() {
-        bail!(AppError::Usage(format!("'{remote}' names a directory, not a file")));
-    }
-    Ok(safe_local_name(name.as_bytes())?)
-}
-
-fn is_interrupted(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| matches!(c.downcast_ref::<AppError>(), Some(AppError::Interrupted(_))))
+/// A path argument with CR, LF or NUL is refused before anything is sent, connected or not.
+fn check_path(path: &str) -> Result<(), ftp::UnsafeArgument> {
+    ftp::check_arg("path", path.as_bytes())
 }
 
 fn lcd(dir: Option<PathBuf>) -> Result<()> {
