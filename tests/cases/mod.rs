@@ -6,6 +6,7 @@
 //!   one-shot commands, run against the real binary.
 //! - `probe`: `ftpx probe` against servers that imitate firewalls, NAT and server settings.
 //! - `shell`: the interactive shell, through a pseudo-terminal and as a piped script.
+//! - `parity`: the same operation through the one-shot command and the shell, compared.
 //! - `hostile_*`: the hostile-server suite, each case a scripted server that misbehaves in one
 //!   way; `hostile` holds what they share.
 
@@ -20,6 +21,7 @@ mod hostile_integrity;
 mod hostile_login;
 mod hostile_names;
 mod hostile_tls;
+mod parity;
 mod probe;
 mod safety;
 mod script;

@@ -330,7 +330,10 @@ impl Session {
             Some(tls) if self.prot_private => tls,
             _ => return Ok(Ok(Conn::Tcp(tcp))),
         };
-        let accept = tokio::time::timeout(HANDSHAKE_TIMEOUT, tls.data.accept(tcp));
+        let spent = self.config().data_resumes_per_login.is_some_and(|n| self.data_handshakes >= n);
+        self.data_handshakes += 1;
+        let acceptor = if spent { &tls.fresh } else { &tls.data };
+        let accept = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp));
         let stream = match self.beside_control(accept).await? {
             Ok(Ok(Ok(stream))) => stream,
             Ok(_) => return Ok(Err(Refusal::Reply("522 SSL connection failed."))),

@@ -102,6 +102,8 @@ pub(super) struct Session {
     /// PROT P: data connections in TLS. RFC 2228 makes PROT C the default, except on an implicit
     /// connection, where PBSZ 0 and PROT P are taken as sent (MS-FTPS 3.2.5.1).
     pub(super) prot_private: bool,
+    /// TLS data handshakes on this control connection so far.
+    pub(super) data_handshakes: usize,
 }
 
 impl Session {
@@ -139,6 +141,7 @@ impl Session {
             secure: implicit,
             pbsz: implicit,
             prot_private: implicit,
+            data_handshakes: 0,
         };
         // An I/O error on the control connection ends the session; there is no one left to tell.
         let _ = session.serve().await;

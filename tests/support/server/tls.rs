@@ -39,6 +39,8 @@ pub(super) struct ServerTls {
     pub(super) control: TlsAcceptor,
     /// The same configuration as `control`, unless data connections must never resume.
     pub(super) data: TlsAcceptor,
+    /// Shares no session store or ticket keys with `control`: nothing it accepts resumes.
+    pub(super) fresh: TlsAcceptor,
     pub(super) trust_pem: String,
     pub(super) handshakes: Arc<Mutex<Vec<DataHandshake>>>,
 }
@@ -47,16 +49,14 @@ impl ServerTls {
     pub(super) fn new(config: &ServerConfig) -> ServerTls {
         let identity = Identity::new(config.certificate);
         let control = server_config(&identity, &config.tls_versions, Resumption::On);
-        let data = if config.data_never_resumes {
-            // A data listener without the control connection's session store and ticket keys:
-            // no data handshake can be an abbreviated one, whatever the client offers.
-            server_config(&identity, &config.tls_versions, Resumption::Off)
-        } else {
-            control.clone()
-        };
+        // Without the control connection's session store and ticket keys: no data handshake
+        // can be an abbreviated one, whatever the client offers.
+        let fresh = server_config(&identity, &config.tls_versions, Resumption::Off);
+        let data = if config.data_never_resumes { fresh.clone() } else { control.clone() };
         ServerTls {
             control: TlsAcceptor::from(control),
             data: TlsAcceptor::from(data),
+            fresh: TlsAcceptor::from(fresh),
             trust_pem: identity.trust_pem,
             handshakes: Arc::new(Mutex::new(Vec::new())),
         }
