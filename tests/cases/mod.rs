@@ -1,7 +1,5 @@
 //! The test cases, one module per area, and what they share.
 //!
-//! - `harness`, `server`, `server_tls`, `script`: self-tests of the support code (raw TCP or a bare
-//!   rustls client, no ftpx engine).
 //! - `transfer`, `files`, `errors`, `data_connection`, `safety`, `tls`: the CLI contract of the
 //!   one-shot commands, run against the real binary.
 //! - `probe`: `ftpx probe` against servers that imitate firewalls, NAT and server settings.
@@ -13,7 +11,6 @@
 mod data_connection;
 mod errors;
 mod files;
-mod harness;
 mod hostile;
 mod hostile_data;
 mod hostile_framing;
@@ -24,9 +21,6 @@ mod hostile_tls;
 mod parity;
 mod probe;
 mod safety;
-mod script;
-mod server;
-mod server_tls;
 mod shell;
 mod tls;
 mod transfer;

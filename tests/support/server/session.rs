@@ -120,7 +120,7 @@ impl Session {
                 // answer on.
                 _ => return,
             },
-            _ => Conn::Tcp(stream),
+            _ => Conn::Plain(stream),
         };
         let (read, writer) = tokio::io::split(conn);
         let mut session = Session {
@@ -308,7 +308,7 @@ impl Session {
         let (spare_read, spare_write) = tokio::io::split(Conn::Detached);
         let read = std::mem::replace(&mut self.reader.half, spare_read);
         let write = std::mem::replace(&mut self.writer, spare_write);
-        let Conn::Tcp(tcp) = read.unsplit(write) else {
+        let Conn::Plain(tcp) = read.unsplit(write) else {
             return Err(io::Error::other("the control connection is not plain TCP"));
         };
         self.reader.buf.clear();
