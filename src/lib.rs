@@ -39,3 +39,78 @@ pub mod target;
 pub mod text;
 pub mod transcript;
 pub mod transfer;
+
+#[cfg(test)]
+mod layering {
+    //! The module map above, checked against the source: no module names one above it, and clap
+    //! stops at the front ends and `options`.
+
+    use std::path::Path;
+
+    /// `(path under src/, text)` of every source file.
+    fn sources() -> Vec<(String, String)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut out = Vec::new();
+        let mut dirs = vec![root.clone()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let name = path.strip_prefix(&root).unwrap().to_string_lossy().into_owned();
+                    out.push((name, std::fs::read_to_string(&path).unwrap()));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn dependencies_point_one_way() {
+        const FRONT: &[&str] = &["crate::shell", "crate::oneshot"];
+        let above: &[(&str, &[&str])] = &[
+            ("shell/", &["crate::oneshot"]),
+            ("report.rs", FRONT),
+            ("ops/", &["crate::shell", "crate::oneshot", "crate::report", "crate::cli"]),
+            ("options.rs", &["crate::shell", "crate::oneshot", "crate::report", "crate::ops"]),
+            (
+                "transfer.rs",
+                &["crate::shell", "crate::oneshot", "crate::report", "crate::ops", "crate::options", "crate::cli"],
+            ),
+            (
+                "probe/",
+                &["crate::shell", "crate::oneshot", "crate::report", "crate::ops", "crate::options", "crate::cli"],
+            ),
+            (
+                "ftp/",
+                &[
+                    "crate::shell",
+                    "crate::oneshot",
+                    "crate::report",
+                    "crate::ops",
+                    "crate::options",
+                    "crate::cli",
+                    "crate::transfer",
+                    "crate::probe",
+                    "crate::progress",
+                ],
+            ),
+        ];
+        let clap_allowed = ["cli.rs", "options.rs", "oneshot.rs", "main.rs", "shell/"];
+        let mut wrong = Vec::new();
+        // lib.rs only declares the modules (and holds this test's words).
+        for (file, text) in sources().into_iter().filter(|(f, _)| f != "lib.rs") {
+            for (prefix, banned) in above {
+                if file.starts_with(prefix) {
+                    wrong.extend(banned.iter().filter(|b| text.contains(*b)).map(|b| format!("{file} names {b}")));
+                }
+            }
+            let names_clap = text.lines().any(|l| l.trim_start().starts_with("use clap") || l.contains("crate::cli::"));
+            if names_clap && !clap_allowed.iter().any(|a| file.starts_with(a)) {
+                wrong.push(format!("{file} names a clap type"));
+            }
+        }
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+}
