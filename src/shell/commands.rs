@@ -10,18 +10,19 @@ use std::sync::Arc;
 use anyhow::{Context as _, Result, bail};
 use clap::CommandFactory;
 
-use super::grammar::{Cmd, GetArgs, Line, PassiveArg, PutArgs, TypeArg};
+use super::each::Here;
+use super::grammar::{Cmd, GetArgs, Line, PutArgs};
 use super::input::Input;
-use super::{Conn, Place, State, place_name};
+use super::{Conn, Place, State};
 use crate::error::{AppError, exit};
-use crate::ftp::{self, Command, DataMode, ModePolicy, Session};
+use crate::ftp::{self, Command, Session};
 use crate::interrupt::TransferGuard;
 use crate::ops::get::{Dest, last_component};
 use crate::ops::list::Listing;
-use crate::ops::multi::{Action, Each};
+use crate::ops::multi::Action;
 use crate::ops::put::Upload;
-use crate::ops::{self, Notice, SessionSource, Transfer};
-use crate::options::{ask_password, mode_policy};
+use crate::ops::{self, Transfer};
+use crate::options::ask_password;
 use crate::report::{self, Reported};
 use crate::secret::Secret;
 use crate::target::{Credentials, Target};
@@ -31,17 +32,6 @@ use crate::text::escape;
 pub enum Flow {
     Continue,
     Exit,
-}
-
-/// An answer to "mget NAME [anpqy?]?".
-enum Answer {
-    Yes,
-    No,
-    /// Yes to the rest of this command.
-    All,
-    /// Yes to the rest, and `prompt` off from now on.
-    PromptOff,
-    Quit,
 }
 
 impl State {
@@ -84,10 +74,6 @@ impl State {
             Cmd::Mget { patterns } => self.each(input, Action::Get(self.transfer()), patterns).await?,
             Cmd::Mput { patterns } => self.each(input, Action::Put(self.transfer()), patterns).await?,
             Cmd::Mdelete { patterns } => self.each(input, Action::Delete, patterns).await?,
-            Cmd::Prompt(t) => {
-                self.settings.prompt = t.apply(self.settings.prompt);
-                println!("Interactive mode {}.", on_off(self.settings.prompt));
-            }
             Cmd::Delete { path } => {
                 check_path(&path)?;
                 ops::file::delete(self.session(input).await?, path.as_bytes()).await?;
@@ -130,87 +116,19 @@ impl State {
             }
             Cmd::System => self.raw(input, "SYST").await?,
             Cmd::Features => self.raw(input, "FEAT").await?,
-            Cmd::Status => self.status(),
-            Cmd::Binary => self.set_type(false).await?,
-            Cmd::Ascii => self.set_type(true).await?,
-            Cmd::Type { kind } => match kind {
-                Some(TypeArg::Ascii) => self.set_type(true).await?,
-                Some(TypeArg::Binary | TypeArg::Image) => self.set_type(false).await?,
-                None => println!("Using {} mode to transfer files.", type_name(self.settings.ascii)),
-            },
-            Cmd::Passive { setting } => {
-                self.settings.policy = match setting {
-                    Some(PassiveArg::On) => ModePolicy::Passive,
-                    Some(PassiveArg::Off) => ModePolicy::Active,
-                    Some(PassiveArg::Auto) => ModePolicy::Auto,
-                    // A toggle, as in the classic client: passive (the default, also `auto`)
-                    // becomes active, and active becomes passive.
-                    None => match self.settings.policy {
-                        ModePolicy::Active => ModePolicy::Passive,
-                        ModePolicy::Only(m) if !m.is_passive() => ModePolicy::Passive,
-                        _ => ModePolicy::Active,
-                    },
-                };
-                self.apply_modes();
-                let word = match self.settings.policy {
-                    ModePolicy::Auto => "auto",
-                    ModePolicy::Passive => "on",
-                    ModePolicy::Active => "off",
-                    ModePolicy::Only(m) if m.is_passive() => "on",
-                    ModePolicy::Only(_) => "off",
-                };
-                println!("Passive mode: {word} ({}).", self.modes_text());
-            }
-            Cmd::Mode { mode } => {
-                if let Some(mode) = mode {
-                    self.settings.policy = mode_policy(mode);
-                    self.apply_modes();
-                }
-                println!("Mode {}: {}.", policy_name(self.settings.policy), self.modes_text());
-            }
-            Cmd::Epsv4(t) => {
-                self.settings.epsv4 = t.apply(self.settings.epsv4);
-                self.apply_modes();
-                println!("EPSV/EPRT on IPv4: {} ({}).", on_off(self.settings.epsv4), self.modes_text());
-            }
-            Cmd::Debug(t) => {
-                let on = t.apply(self.opts.transcript.debug());
-                self.opts.transcript.set_debug(on);
-                println!("Debugging {}.", on_off(on));
-            }
-            Cmd::Trace { file } => match file.as_deref() {
-                None => println!("Trace {}.", on_off(self.opts.transcript.is_tracing())),
-                Some("off") => {
-                    self.opts.transcript.set_trace(None).map_err(|e| AppError::local(Path::new("-"), e))?;
-                    println!("Trace off.");
-                }
-                Some(path) => {
-                    let path = Path::new(path);
-                    self.opts.transcript.set_trace(Some(path)).map_err(|e| AppError::local(path, e))?;
-                    println!("Tracing to {}.", path.display());
-                }
-            },
-            Cmd::Hash { setting } => {
-                self.settings.hash = match setting.as_deref() {
-                    None => self.settings.hash.xor(Some(1024)),
-                    Some("on") => Some(self.settings.hash.unwrap_or(1024)),
-                    Some("off") => None,
-                    Some(size) => Some(parse_size(size)?),
-                };
-                match self.settings.hash {
-                    Some(n) => println!("Hash mark printing on ({n} bytes/hash mark)."),
-                    None => println!("Hash mark printing off."),
-                }
-            }
-            Cmd::Progress(t) => {
-                self.settings.bars = t.apply(self.settings.bars);
-                println!("Progress bar {}.", on_off(self.settings.bars));
-            }
-            Cmd::Verbose(t) => {
-                let on = t.apply(self.replies.verbose());
-                self.replies.set_verbose(on);
-                println!("Verbose mode {}.", on_off(on));
-            }
+            cmd @ (Cmd::Prompt(_)
+            | Cmd::Status
+            | Cmd::Binary
+            | Cmd::Ascii
+            | Cmd::Type { .. }
+            | Cmd::Passive { .. }
+            | Cmd::Mode { .. }
+            | Cmd::Epsv4(_)
+            | Cmd::Debug(_)
+            | Cmd::Trace { .. }
+            | Cmd::Hash { .. }
+            | Cmd::Progress(_)
+            | Cmd::Verbose(_)) => self.setting(cmd).await?,
             Cmd::Probe { path, json } => self.probe(input, path, json).await?,
             Cmd::Help { command } => help(command.as_deref())?,
             Cmd::Bye => return Ok(Flow::Exit),
@@ -413,170 +331,6 @@ impl State {
         report::reply(&quoted.reply);
         Ok(quoted.result()?)
     }
-
-    async fn set_type(&mut self, ascii: bool) -> Result<()> {
-        self.settings.ascii = ascii;
-        if let Some(session) = self.current()
-            && session.is_usable()
-        {
-            session.set_type(ascii).await?;
-        }
-        println!("Using {} mode to transfer files.", type_name(ascii));
-        Ok(())
-    }
-
-    /// The modes the session tries now, or would try once connected.
-    fn modes_text(&self) -> String {
-        let modes: Vec<DataMode> = match &self.conn {
-            Conn::Up { session, .. } => session.modes().to_vec(),
-            _ => self.wanted_modes(false),
-        };
-        let names: Vec<&str> = modes.iter().map(|m| m.name()).collect();
-        format!("trying {}", names.join(", then "))
-    }
-
-    fn status(&self) {
-        match &self.conn {
-            Conn::Up { session, place } => {
-                println!(
-                    "Connected to {} ({}) as {}.",
-                    place_name(&place.target),
-                    session.peer_addr(),
-                    place.creds.user
-                );
-                if let Some(cwd) = &place.cwd {
-                    println!("Remote directory: {}", escape(cwd));
-                }
-            }
-            Conn::Lost(place) => println!("Not connected: the connection to {} was lost.", place_name(&place.target)),
-            Conn::Closed => println!("Not connected."),
-        }
-        println!("Data connections: mode {}, {}.", policy_name(self.settings.policy), self.modes_text());
-        println!("EPSV/EPRT on IPv4 (epsv4): {}.", on_off(self.settings.epsv4));
-        println!("Transfer type: {}.", type_name(self.settings.ascii));
-        let tls = match &self.conn {
-            Conn::Up { session, .. } if session.is_tls() => {
-                let data = match session.config().tls.as_ref().is_some_and(|t| t.protect_data) {
-                    true => "data connections encrypted too (PROT P)",
-                    false => "data connections in the clear (PROT C)",
-                };
-                format!("control connection encrypted, {data}")
-            }
-            Conn::Up { .. } => "none (plain FTP)".to_owned(),
-            _ => "not connected".to_owned(),
-        };
-        println!("TLS: {tls}.");
-        println!(
-            "Verbose: {}; debug: {}; trace: {}; hash: {}; progress: {}; prompt: {}.",
-            on_off(self.replies.verbose()),
-            on_off(self.opts.transcript.debug()),
-            on_off(self.opts.transcript.is_tracing()),
-            self.settings.hash.map_or("off".to_owned(), |n| format!("every {n} bytes")),
-            on_off(self.settings.bars),
-            on_off(self.settings.prompt),
-        );
-        if let Ok(dir) = std::env::current_dir() {
-            println!("Local directory: {}", dir.display());
-        }
-    }
-}
-
-/// Per-file confirmation for mget, mput and mdelete, while `prompt` is on.
-struct Prompter {
-    ask: bool,
-    /// `p` was answered: `prompt` goes off when the command ends.
-    prompt_off: bool,
-}
-
-impl Prompter {
-    fn new(ask: bool) -> Prompter {
-        Prompter { ask, prompt_off: false }
-    }
-
-    /// Whether to go on with `name`: yes, skip it (`Some(false)`), or stop the command (`None`).
-    async fn ask(&mut self, input: &mut Input, verb: &str, name: &[u8]) -> Option<bool> {
-        if !self.ask {
-            return Some(true);
-        }
-        match confirm(input, verb, name).await {
-            Answer::Yes => Some(true),
-            Answer::No => Some(false),
-            Answer::All => {
-                self.ask = false;
-                Some(true)
-            }
-            Answer::PromptOff => {
-                self.ask = false;
-                self.prompt_off = true;
-                Some(true)
-            }
-            Answer::Quit => None,
-        }
-    }
-}
-
-/// The shell's connection as the operations' session source, and the shell's part in the
-/// multi-file loop (the questions, and each failure shown as it happens).
-struct Here<'a> {
-    state: &'a mut State,
-    input: &'a mut Input,
-    prompter: Prompter,
-    /// The connection was checked (and a lost one offered again) at the command's start.
-    checked: bool,
-}
-
-impl<'a> Here<'a> {
-    fn new(state: &'a mut State, input: &'a mut Input) -> Here<'a> {
-        let prompter = Prompter::new(state.settings.prompt);
-        Here { state, input, prompter, checked: false }
-    }
-}
-
-impl SessionSource for Here<'_> {
-    async fn session(&mut self) -> Result<&mut Session> {
-        if !self.checked {
-            self.checked = true;
-            return self.state.session(self.input).await;
-        }
-        let not_connected = || AppError::NotConnected("not connected: `open HOST` first".into());
-        Ok(self.state.current().ok_or_else(not_connected)?)
-    }
-
-    async fn relogin(&mut self) -> Result<&mut Session> {
-        self.state.relogin().await
-    }
-
-    fn notice(&mut self, notice: Notice) {
-        report::notice(notice);
-    }
-}
-
-impl Each for Here<'_> {
-    async fn confirm(&mut self, verb: &str, name: &[u8]) -> Option<bool> {
-        self.prompter.ask(self.input, verb, name).await
-    }
-
-    fn failed(&mut self, e: &anyhow::Error) -> u8 {
-        self.state.report(e)
-    }
-}
-
-/// tnftp's question: y(es), n(o), a(ll), p (prompting off: all), q(uit); Enter is yes.
-async fn confirm(input: &mut Input, verb: &str, name: &[u8]) -> Answer {
-    loop {
-        let Some(answer) = input.ask(&format!("{verb} {} [anpqy?]? ", escape(name))).await else {
-            // Nobody to ask (a script): as if prompting were off. Ctrl-C or Ctrl-D: stop.
-            return if input.is_interactive() { Answer::Quit } else { Answer::All };
-        };
-        match answer.trim().to_ascii_lowercase().chars().next() {
-            None | Some('y') => return Answer::Yes,
-            Some('n') => return Answer::No,
-            Some('a') => return Answer::All,
-            Some('p') => return Answer::PromptOff,
-            Some('q') => return Answer::Quit,
-            _ => println!("a: answer yes to all; n: skip this one; p: stop asking; q: stop; y: yes"),
-        }
-    }
 }
 
 /// A path argument with CR, LF or NUL is refused before anything is sent, connected or not.
@@ -622,39 +376,10 @@ fn help(command: Option<&str>) -> Result<()> {
     Ok(())
 }
 
-fn parse_size(s: &str) -> Result<u64> {
-    let lower = s.to_ascii_lowercase();
-    let (digits, unit) = match lower.strip_suffix(['k', 'm']) {
-        Some(d) => (d, if lower.ends_with('k') { 1024 } else { 1024 * 1024 }),
-        None => (lower.as_str(), 1),
-    };
-    match digits.parse::<u64>() {
-        Ok(n) if n > 0 => Ok(n * unit),
-        _ => bail!(AppError::Usage(format!("hash: '{s}' is not on, off or a size like 1024, 64k or 1m"))),
-    }
-}
-
 /// `20250421103000` -> `2025-04-21 10:30:00 UTC`.
 fn show_mdtm(t: &str) -> String {
     let d = |r: std::ops::Range<usize>| t.get(r).unwrap_or("");
     format!("{}-{}-{} {}:{}:{}{} UTC", d(0..4), d(4..6), d(6..8), d(8..10), d(10..12), d(12..14), d(14..t.len()))
-}
-
-fn on_off(on: bool) -> &'static str {
-    if on { "on" } else { "off" }
-}
-
-fn type_name(ascii: bool) -> &'static str {
-    if ascii { "ascii" } else { "binary" }
-}
-
-fn policy_name(p: ModePolicy) -> String {
-    match p {
-        ModePolicy::Auto => "auto".into(),
-        ModePolicy::Passive => "passive".into(),
-        ModePolicy::Active => "active".into(),
-        ModePolicy::Only(m) => m.name().to_ascii_lowercase(),
-    }
 }
 
 #[cfg(test)]
@@ -662,22 +387,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn hash_sizes() {
-        assert_eq!(parse_size("1024").unwrap(), 1024);
-        assert_eq!(parse_size("64k").unwrap(), 65536);
-        assert_eq!(parse_size("1M").unwrap(), 1 << 20);
-        assert!(parse_size("0").is_err() && parse_size("lots").is_err());
-    }
-
-    #[test]
     fn mdtm_is_shown_readably() {
         assert_eq!(show_mdtm("20250421103000"), "2025-04-21 10:30:00 UTC");
         assert_eq!(show_mdtm("20250421103000.123"), "2025-04-21 10:30:00.123 UTC");
-    }
-
-    #[test]
-    fn places_never_show_a_password() {
-        let t = Target::parse("ftp://bob:secret@h:2121/pub/").unwrap();
-        assert_eq!(place_name(&t), "ftp://bob@h:2121/");
     }
 }

@@ -10,15 +10,21 @@
 //! - the script's exit status: the first failure's code, like `set -e` (or, with `--keep-going`,
 //!   every line runs and the first failure still decides the status).
 //!
+//! Its files: `grammar` (the commands, a clap multicall definition), `commands` (what each
+//! does, through `ops`), `each` (the connection as the operations' session source, and the
+//! multi-file questions), `settings` (toggles and `status`), `input`, `complete`, `replies`.
+//!
 //! It does not own the protocol (`ftp`), what a command does to files (`ops`, shared with the
 //! one-shot commands), credentials or the engine config (`options`), or how a failure is shown
 //! (`report`).
 
 mod commands;
 pub mod complete;
+mod each;
 pub mod grammar;
 mod input;
 mod replies;
+mod settings;
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -472,5 +478,11 @@ mod tests {
         if let Some(p) = input::history_path() {
             assert!(p.ends_with("ftpx/history"));
         }
+    }
+
+    #[test]
+    fn places_never_show_a_password() {
+        let t = Target::parse("ftp://bob:secret@h:2121/pub/").unwrap();
+        assert_eq!(place_name(&t), "ftp://bob@h:2121/");
     }
 }
