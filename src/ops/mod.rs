@@ -8,6 +8,10 @@
 //! callback the front end gives, progress goes through `progress`, and what is worth telling the
 //! user on the way is a [`Notice`] to the source. `report` turns outcomes and errors into text,
 //! hints and exit codes.
+//!
+//! A new operation (mirror is next) is one module here in that shape: `oneshot` gives it a
+//! [`SessionSource`] over its URL's server, the shell its connection, and `report` prints what
+//! it returns.
 
 pub mod file;
 pub mod get;
