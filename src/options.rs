@@ -193,10 +193,21 @@ impl Options {
         label: &str,
         observer: Arc<dyn ftp::Observer>,
     ) -> Result<Session> {
-        let mut session = Session::connect(&target.host, target.port, config, observer, label).await?;
-        session.login(&creds.user, creds.password.as_ref(), creds.account.as_ref()).await?;
-        session.negotiate_features().await?;
+        let mut session = self.connect(target, config, label, observer).await?;
+        log_in(&mut session, creds).await?;
         Ok(session)
+    }
+
+    /// Connects to `target`'s server with `config`, not yet logged in (the shell's `open` keeps
+    /// its old session until the new server has answered).
+    pub async fn connect(
+        &self,
+        target: &Target,
+        config: Arc<Config>,
+        label: &str,
+        observer: Arc<dyn ftp::Observer>,
+    ) -> Result<Session> {
+        Ok(Session::connect(&target.host, target.port, config, observer, label).await?)
     }
 
     /// The engine config for `target`: with TLS for `ftps://`, `ftpes://` and `--tls`.
@@ -256,6 +267,14 @@ impl Options {
             words.iter().map(|w| shlex::try_quote(w).map_or_else(|_| w.clone(), |q| q.into_owned())).collect();
         quoted.join(" ")
     }
+}
+
+/// Logs `session` in as `creds` and reads the server's features: the one login sequence, for
+/// the one-shot commands, the probe and the shell.
+pub async fn log_in(session: &mut Session, creds: &Credentials) -> Result<(), ftp::Error> {
+    session.login(&creds.user, creds.password.as_ref(), creds.account.as_ref()).await?;
+    session.negotiate_features().await?;
+    Ok(())
 }
 
 /// Reads a password from the terminal with echo off.

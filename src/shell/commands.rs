@@ -15,14 +15,14 @@ use super::grammar::{Cmd, GetArgs, Line, PutArgs};
 use super::input::Input;
 use super::{Conn, Place, State};
 use crate::error::{AppError, exit};
-use crate::ftp::{self, Command, Session};
+use crate::ftp::{self, Command};
 use crate::interrupt::TransferGuard;
 use crate::ops::get::{Dest, last_component};
 use crate::ops::list::Listing;
 use crate::ops::multi::Action;
 use crate::ops::put::Upload;
 use crate::ops::{self, Transfer};
-use crate::options::ask_password;
+use crate::options::{self, ask_password};
 use crate::report::{self, Reported};
 use crate::secret::Secret;
 use crate::target::{Credentials, Target};
@@ -145,7 +145,7 @@ impl State {
         let observer: Arc<dyn ftp::Observer> = self.replies.clone();
         // With TLS for ftps://, ftpes:// and --tls, as for the one-shot commands.
         let config = self.opts.session_config(&target)?;
-        let mut session = Session::connect(&target.host, target.port, config, observer, "").await?;
+        let mut session = self.opts.connect(&target, config, "", observer).await?;
         // Only now that the new server answered is the old session closed (quietly): a mistyped
         // host leaves the user where they were.
         {
@@ -153,7 +153,7 @@ impl State {
             let _quiet = replies.hold();
             self.close().await;
         }
-        let login = session.login(&creds.user, creds.password.as_ref(), creds.account.as_ref()).await;
+        let login = options::log_in(&mut session, &creds).await;
         let path = std::mem::take(&mut target.path);
         let place = Place { target, creds, cwd: None };
         if let Err(e) = login {
@@ -163,7 +163,6 @@ impl State {
             }
             return Err(e.into());
         }
-        session.negotiate_features().await?;
         self.conn = Conn::Up { session: Box::new(session), place };
         self.apply_modes();
         if !path.is_empty() {
