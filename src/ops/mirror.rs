@@ -27,16 +27,16 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use anyhow::{Context as _, Result};
 use tokio::sync::mpsc;
 
+use super::get::safe_local_name;
 use super::pool::Pool;
 
 mod verify;
-use crate::app::safe_local_name;
 use crate::error::AppError;
 use crate::ftp::list::{self, Entry, Kind};
 use crate::ftp::{Command, Session};
+use crate::glob;
 use crate::interrupt;
 use crate::progress::ProgressMode;
-use crate::shell::glob;
 use crate::text::escape;
 use crate::transfer::{self, Sink, part_path};
 
