@@ -265,7 +265,8 @@ pub struct MirrorArgs {
     /// The remote directory (ftp://[user[:password]@]host[:port]/dir), or with --reverse the local one
     #[arg(value_name = "URL|LOCAL_DIR")]
     pub source: String,
-    /// The local directory (default: the remote directory's name), or with --reverse the URL
+    /// The local directory (default: the remote directory's name, or the host's for the login
+    /// directory), or with --reverse the URL
     #[arg(value_name = "LOCAL_DIR|URL")]
     pub target: Option<String>,
     /// Copy a local tree up: ftpx mirror --reverse LOCAL_DIR URL

@@ -274,11 +274,13 @@ async fn mirror(opts: &Options, args: MirrorArgs, rep: &mut Reporting) -> Result
     let local_root = match local {
         Some(l) => PathBuf::from(l),
         None => {
-            // The remote directory's own name, checked as any name from a server is.
+            // The remote directory's own name, checked as any name from a server is; for the
+            // login directory, the host's name (never `.`: --delete there would empty the
+            // current directory of everything the server lacks).
             let name = remote_root.rsplit(|&b| b == b'/').next().filter(|n| !n.is_empty());
             match name {
                 Some(n) => ops::get::safe_local_name(n)?,
-                None => PathBuf::from("."),
+                None => ops::get::safe_local_name(target.host.as_bytes())?,
             }
         }
     };

@@ -43,6 +43,7 @@ impl MirrorReporter {
                 ProgressStyle::with_template("{msg} {wide_bar} {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta}")
                     .expect("valid template"),
             );
+            bar.set_message("0/0 files");
             bar.enable_steady_tick(std::time::Duration::from_millis(200));
             bar
         });

@@ -298,3 +298,28 @@ fn mirror_of_a_missing_directory_fails_with_the_servers_reply() {
     assert_eq!(dir_names(work.path()), Vec::<Vec<u8>>::new());
     let _ = SystemTime::now();
 }
+
+#[test]
+fn without_a_local_dir_the_mirror_goes_to_the_remote_dirs_name_or_the_hosts() {
+    let server = server_with(ServerConfig::new());
+    tree(server.root());
+    let work = tempfile::tempdir().unwrap();
+    fs::write(work.path().join("mine.txt"), "x").unwrap();
+    ftpx().current_dir(work.path()).args(["-q", "mirror", &url(&server, "tree/sub/")]).run().assert_success();
+    assert!(work.path().join("sub/deep/x.bin").exists());
+    // The login directory: never into `.` itself, where --delete would remove mine.txt.
+    ftpx().current_dir(work.path()).args(["-q", "mirror", "--delete", &url(&server, "")]).run().assert_success();
+    assert!(work.path().join("127.0.0.1/tree/a.txt").exists());
+    assert!(work.path().join("mine.txt").exists());
+}
+
+#[test]
+fn json_says_why_a_mirror_could_not_start() {
+    let server = server_with(ServerConfig::new());
+    let work = tempfile::tempdir().unwrap();
+    let out = ftpx().current_dir(work.path()).args(["mirror", "--json", &url(&server, "nope"), "x"]).run();
+    out.assert_code(5);
+    let j = json(&out);
+    assert_eq!(j["files"], serde_json::json!([]));
+    assert!(j["error"].as_str().unwrap().contains("could not list"), "{j}");
+}
