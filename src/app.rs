@@ -68,6 +68,8 @@ pub async fn run(cli: Cli, host: &mut Option<String>) -> Result<u8> {
         Sub::Mv(args) => mv(&ctx, &args.url, &args.new_path, host).await,
         Sub::Quote(args) => quote(&ctx, args, host).await,
         Sub::Probe(args) => probe(&ctx, args, host).await,
+        Sub::Serve(args) => crate::serve::launch::run(args).await,
+        Sub::Demo => crate::serve::demo::run(&ctx).await,
     };
     ctx.transcript.flush();
     result

@@ -11,6 +11,7 @@
 //! - [`ftp`]: the protocol engine. No clap, no colors, no progress bars, no printing: what it has
 //!   to say (transcript lines, data-connection events, mode fallbacks) goes through
 //!   [`ftp::Observer`].
+//! - [`serve`]: `ftpx serve` and `ftpx demo`, an FTP/FTPS server on the engine's vocabulary.
 //! - [`error`]: the one map from errors to exit codes and hints.
 
 pub mod app;
@@ -22,6 +23,7 @@ pub mod netrc;
 pub mod probe;
 pub mod progress;
 pub mod secret;
+pub mod serve;
 pub mod shell;
 pub mod target;
 pub mod text;
