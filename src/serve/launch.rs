@@ -27,9 +27,8 @@ pub async fn run(args: ServeArgs) -> Result<u8> {
     let fingerprint = options.identity.fingerprint();
     let generated = options.identity.generated;
     let listen = options.listen;
-    let server = Server::start(options)
-        .await
-        .map_err(|e| AppError::Usage(format!("cannot listen on {listen}: {e}")))?;
+    let server =
+        Server::start(options).await.map_err(|e| AppError::Usage(format!("cannot listen on {listen}: {e}")))?;
     let addr = server.local_addr();
     let mut out = std::io::stdout().lock();
     let access = if write { "read-write" } else { "read-only" };
@@ -53,7 +52,11 @@ pub async fn run(args: ServeArgs) -> Result<u8> {
     writeln!(out, "  try:  ftpx{user} ls ftp://{host}:{}/", addr.port())?;
     writeln!(out, "        ftpx{user} probe ftp://{host}:{}/", addr.port())?;
     if generated {
-        writeln!(out, "        ftpx{user} --tls --insecure ls ftp://{host}:{}/   (the certificate is self-signed)", addr.port())?;
+        writeln!(
+            out,
+            "        ftpx{user} --tls --insecure ls ftp://{host}:{}/   (the certificate is self-signed)",
+            addr.port()
+        )?;
     }
     writeln!(out, "  Ctrl-C stops the server.")?;
     out.flush()?;
@@ -109,9 +112,10 @@ fn resolve(args: ServeArgs) -> Result<(Options, bool)> {
     let pasv_ports = args.pasv_ports.as_deref().map(parse_ports).transpose()?;
     let public_address = match args.public_address.as_deref() {
         None => None,
-        Some(a) => Some(a.parse::<IpAddr>().map_err(|_| {
-            AppError::Usage(format!("--public-address: '{a}' is not an IP address"))
-        })?),
+        Some(a) => Some(
+            a.parse::<IpAddr>()
+                .map_err(|_| AppError::Usage(format!("--public-address: '{a}' is not an IP address")))?,
+        ),
     };
     let identity = match (&args.cert, &args.key) {
         (Some(cert), Some(key)) => {

@@ -236,12 +236,8 @@ impl Session {
     }
 
     async fn start_tls(&mut self) -> Result<()> {
-        let config = self
-            .shared
-            .options
-            .identity
-            .session_config()
-            .map_err(|e| io::Error::other(format!("TLS setup: {e}")))?;
+        let config =
+            self.shared.options.identity.session_config().map_err(|e| io::Error::other(format!("TLS setup: {e}")))?;
         let Stream::Tcp(tcp) = std::mem::replace(&mut self.ctrl, Stream::Detached) else {
             return Err(io::Error::other("the control connection is already in TLS"));
         };
@@ -278,8 +274,10 @@ impl Session {
             return Ok(Flow::Continue);
         }
         let verb = String::from_utf8_lossy(verb).to_ascii_uppercase();
-        let before_login =
-            matches!(verb.as_str(), "USER" | "PASS" | "AUTH" | "PBSZ" | "PROT" | "FEAT" | "SYST" | "QUIT" | "NOOP" | "OPTS" | "HELP");
+        let before_login = matches!(
+            verb.as_str(),
+            "USER" | "PASS" | "AUTH" | "PBSZ" | "PROT" | "FEAT" | "SYST" | "QUIT" | "NOOP" | "OPTS" | "HELP"
+        );
         if self.logged_in.is_none() && !before_login {
             self.reply(530, "Please log in with USER and PASS").await?;
             return Ok(Flow::Continue);
@@ -456,7 +454,8 @@ impl Session {
         if self.tls.is_some() {
             return self.reply(503, "Already in TLS").await;
         }
-        if !(arg.eq_ignore_ascii_case(b"TLS") || arg.eq_ignore_ascii_case(b"SSL") || arg.eq_ignore_ascii_case(b"TLS-C")) {
+        if !(arg.eq_ignore_ascii_case(b"TLS") || arg.eq_ignore_ascii_case(b"SSL") || arg.eq_ignore_ascii_case(b"TLS-C"))
+        {
             return self.reply(504, "AUTH TLS only").await;
         }
         self.reply(234, "Proceed with TLS negotiation").await?;
@@ -658,8 +657,7 @@ impl Session {
                     // As vsftpd's require_ssl_reuse: only the control connection's client can
                     // resume its session (RFC 4217 §10.2).
                     self.log("data connection refused: its TLS session did not resume the control connection's");
-                    self.reply(522, "TLS session of the data connection not resumed: session reuse required")
-                        .await?;
+                    self.reply(522, "TLS session of the data connection not resumed: session reuse required").await?;
                     return Ok(None);
                 }
                 Ok(Some(Stream::Tls(Box::new(stream.into()))))
