@@ -5,6 +5,7 @@
 //! - `transfer`, `files`, `errors`, `data_connection`, `safety`, `tls`: the CLI contract of the
 //!   one-shot commands, run against the real binary.
 //! - `probe`: `ftpx probe` against servers that imitate firewalls, NAT and server settings.
+//! - `serve`: `ftpx serve` with ftpx's own client and a raw one, and `ftpx demo`.
 //! - `shell`: the interactive shell, through a pseudo-terminal and as a piped script.
 //! - `hostile_*`: the hostile-server suite, each case a scripted server that misbehaves in one
 //!   way; `hostile` holds what they share.
@@ -23,6 +24,7 @@ mod hostile_tls;
 mod probe;
 mod safety;
 mod script;
+mod serve;
 mod server;
 mod server_tls;
 mod shell;
