@@ -21,6 +21,7 @@ use tokio_rustls::TlsAcceptor;
 
 use super::Shared;
 use super::fs::{Jail, PathError};
+use super::tls::SessionTls;
 use crate::ftp::echo::{self, Echo};
 use crate::ftp::format::{self, Fact};
 use crate::ftp::reply::{LineFramer, ReplyError};
@@ -110,7 +111,7 @@ struct Session {
     peer: SocketAddr,
     local: SocketAddr,
     /// This session's TLS configuration, once the control connection is in TLS.
-    tls: Option<Arc<rustls::ServerConfig>>,
+    tls: Option<SessionTls>,
     implicit: bool,
     /// PROT P: data connections in TLS.
     prot_private: bool,
@@ -241,7 +242,7 @@ impl Session {
         let Stream::Tcp(tcp) = std::mem::replace(&mut self.ctrl, Stream::Detached) else {
             return Err(io::Error::other("the control connection is already in TLS"));
         };
-        let acceptor = TlsAcceptor::from(config.clone());
+        let acceptor = TlsAcceptor::from(config.control.clone());
         match timeout(self.limits().connect, acceptor.accept(tcp)).await {
             Ok(Ok(tls)) => {
                 self.ctrl = Stream::Tls(Box::new(tls.into()));
@@ -577,6 +578,9 @@ impl Session {
         };
         let mut record = echo::Active { command, argument: arg, target: None, connect: echo::Connect::NotTried };
         let target = match parsed {
+            // An unspecified address (lftp sends `EPRT |2|::|port|` from a socket bound to
+            // any address) can only mean the client itself: connect to the control peer.
+            Ok(t) if t.ip().is_unspecified() => SocketAddr::new(self.peer.ip(), t.port()),
             Ok(t) => SocketAddr::new(t.ip().to_canonical(), t.port()),
             Err(e) => {
                 record.connect = echo::Connect::Refused(e.to_string());
@@ -612,7 +616,7 @@ impl Session {
     /// Makes the data connection the last PASV/EPSV/PORT/EPRT asked for, replies 150, and
     /// under PROT P completes a TLS handshake that resumes this session. `None` when the
     /// failure has been replied to.
-    async fn open_data(&mut self, what: &str) -> Result<Option<Stream>> {
+    async fn open_data(&mut self, what: &str, upload: bool) -> Result<Option<Stream>> {
         let tcp = match self.plan.take() {
             None => {
                 self.reply(425, "Use PASV, EPSV, PORT or EPRT first").await?;
@@ -645,7 +649,10 @@ impl Session {
                 }
             }
         };
-        let tls = if self.prot_private { self.tls.clone() } else { None };
+        let tls = match &self.tls {
+            Some(t) if self.prot_private => Some(if upload { t.upload.clone() } else { t.download.clone() }),
+            _ => None,
+        };
         let kind = if tls.is_some() { "TLS" } else { "plain" };
         self.reply(150, &format!("Opening {kind} data connection for {what}")).await?;
         let Some(config) = tls else { return Ok(Some(Stream::Tcp(tcp))) };
@@ -804,7 +811,7 @@ impl Session {
             }
             text.extend_from_slice(b"\r\n");
         }
-        let Some(mut data) = self.open_data(verb).await? else { return Ok(()) };
+        let Some(mut data) = self.open_data(verb, false).await? else { return Ok(()) };
         let idle = self.limits().transfer_idle;
         let job = async move {
             match write_all_then_close(&mut data, &text, idle).await {
@@ -892,7 +899,7 @@ impl Session {
             return self.reply(451, &format!("Local error: {e}")).await;
         }
         let what = format!("RETR {}", escape(arg));
-        let Some(mut data) = self.open_data(&what).await? else { return Ok(()) };
+        let Some(mut data) = self.open_data(&what, false).await? else { return Ok(()) };
         let idle = self.limits().transfer_idle;
         let job = async move { send_file(&mut file, &mut data, idle).await };
         self.finish(job, &what).await
@@ -913,7 +920,7 @@ impl Session {
         // The file is opened (and truncated) only once the data connection is there: a client
         // whose data connection fails must not lose the file it meant to replace or resume.
         let what = format!("{verb} {}", escape(arg));
-        let Some(mut data) = self.open_data(&what).await? else { return Ok(()) };
+        let Some(mut data) = self.open_data(&what, true).await? else { return Ok(()) };
         let mut options = tokio::fs::OpenOptions::new();
         match (verb, rest) {
             ("APPE", _) => options.append(true).create(true),
@@ -1076,7 +1083,11 @@ async fn send_file<W: AsyncWrite + Unpin>(file: &mut tokio::fs::File, out: &mut 
     }
 }
 
-async fn receive_file<R: AsyncRead + Unpin>(input: &mut R, file: &mut tokio::fs::File, idle: Duration) -> Transfer {
+async fn receive_file<S: AsyncRead + AsyncWrite + Unpin>(
+    input: &mut S,
+    file: &mut tokio::fs::File,
+    idle: Duration,
+) -> Transfer {
     let mut buf = vec![0u8; CHUNK];
     let mut total = 0u64;
     loop {
@@ -1094,6 +1105,8 @@ async fn receive_file<R: AsyncRead + Unpin>(input: &mut R, file: &mut tokio::fs:
         }
         total += n as u64;
     }
+    // close_notify back, so a client that reads to the end sees a clean close.
+    let _ = timeout(idle, input.shutdown()).await;
     match file.flush().await {
         Ok(()) => Transfer::Done(total),
         Err(e) => Transfer::LocalFailed(e),

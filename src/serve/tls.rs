@@ -92,14 +92,34 @@ impl Identity {
             .with_single_cert(self.chain.clone(), self.key.clone_key())
     }
 
-    /// A configuration for one control connection and its data connections: its own session
-    /// cache (TLS 1.2 session IDs) and ticket key (TLS 1.2 and 1.3 tickets).
-    pub fn session_config(&self) -> Result<Arc<ServerConfig>, rustls::Error> {
-        let mut config = self.base_config()?;
-        config.session_storage = ServerSessionMemoryCache::new(64);
-        config.ticketer = rustls::crypto::ring::Ticketer::new()?;
-        Ok(Arc::new(config))
+    /// The configurations for one control connection and its data connections: one session
+    /// cache (TLS 1.2 session IDs) and one ticket key (TLS 1.2 and 1.3 tickets) for all of them.
+    pub fn session_config(&self) -> Result<SessionTls, rustls::Error> {
+        let mut control = self.base_config()?;
+        control.session_storage = ServerSessionMemoryCache::new(64);
+        control.ticketer = rustls::crypto::ring::Ticketer::new()?;
+        // A TLS 1.3 ticket resumes one data connection (clients use each once), and upload
+        // connections bring no new ones (below): eight, the most rustls clients keep, carry
+        // eight uploads in a row; each download brings two more.
+        control.send_tls13_tickets = 8;
+        let mut download = control.clone();
+        download.send_tls13_tickets = 2;
+        // No ticket on an upload's data connection: a client that only writes (curl) never
+        // reads it, and closing a socket with unread data sends a reset that destroys the end
+        // of the upload in flight.
+        let mut upload = control.clone();
+        upload.send_tls13_tickets = 0;
+        Ok(SessionTls { control: Arc::new(control), download: Arc::new(download), upload: Arc::new(upload) })
     }
+}
+
+/// One session's TLS configurations; they share the session cache and ticket key, so a data
+/// connection can resume only this control connection's session.
+#[derive(Clone)]
+pub struct SessionTls {
+    pub control: Arc<ServerConfig>,
+    pub download: Arc<ServerConfig>,
+    pub upload: Arc<ServerConfig>,
 }
 
 #[cfg(test)]
