@@ -59,6 +59,7 @@ fi
 
 lab_init
 serve_pids=()
+# shellcheck disable=SC2317 # (run by the EXIT trap)
 stop_servers() {
     local p
     for p in "${serve_pids[@]}"; do
@@ -82,13 +83,14 @@ head -c "$((size_mb * 1024 * 1024))" /dev/urandom >"$files/source.bin"
 user=$LAB_USER
 export FTPX_SERVE_PASSWORD=$LAB_PASS
 
-# start_serve ADDR NAME: starts ftpx serve on ADDR (port 0: a free one); sets port_NAME.
+# start_serve ADDR NAME: starts ftpx serve on ADDR (port 0: a free one); sets ports[NAME].
+declare -A ports=()
 start_serve() {
-    local addr=$1 name=$2 out=$dir/$2.stdout i
+    local addr=$1 name=$2 out=$dir/$2.stdout _
     "$ftpx" serve "$files" --write --login "$user" --listen "$addr" --cert "$LAB_CERT" --key "$LAB_KEY" \
         >"$out" 2>"$dir/$name.log" </dev/null &
     serve_pids+=($!)
-    for i in $(seq 100); do
+    for _ in $(seq 100); do
         grep -q "listening on" "$out" 2>/dev/null && break
         sleep 0.1
     done
@@ -98,12 +100,12 @@ start_serve() {
         fail "start/$name" "ftpx serve did not start: $(tail -n 3 "$dir/$name.log" | tr '\n' '|')"
         finish
     fi
-    printf -v "port_$name" '%s' "$port"
+    ports[$name]=$port
     ok "start/$name"
 }
 start_serve 127.0.0.1:0 v4
 start_serve '[::1]:0' v6
-echo "serve.sh: ftpx serve on 127.0.0.1:$port_v4 and [::1]:$port_v6; curl $(curl --version | head -n 1 | cut -d' ' -f2), $(lftp --version | head -n 1 | cut -d'|' -f2 | xargs)"
+echo "serve.sh: ftpx serve on 127.0.0.1:${ports[v4]} and [::1]:${ports[v6]}; curl $(curl --version | head -n 1 | cut -d' ' -f2), $(lftp --version | head -n 1 | cut -d'|' -f2 | xargs)"
 
 out=$work/stdout
 err=$work/stderr
@@ -111,7 +113,7 @@ curl_major=$(curl --version | head -n 1 | cut -d' ' -f2 | cut -d. -f1)
 
 # run_curl SEC MODE OP: OP get (into $work/got.bin) or put (as $name).
 run_curl() {
-    local sec=$1 mode=$2 op=$3 scheme=ftp host=127.0.0.1:$port_v4
+    local sec=$1 mode=$2 op=$3 scheme=ftp host=127.0.0.1:${ports[v4]}
     local -a cmd=(curl -sS -v --user "$user:$LAB_PASS" --cacert "$LAB_CA")
     case $mode in
         epsv) cmd+=(--ftp-pasv) ;;
@@ -133,12 +135,12 @@ run_curl() {
 
 # run_lftp SEC MODE OP: as run_curl. lftp sends EPRT only over IPv6, so eprt uses the ::1 server.
 run_lftp() {
-    local sec=$1 mode=$2 op=$3 host=127.0.0.1 port=$port_v4 scheme=ftp
+    local sec=$1 mode=$2 op=$3 host=127.0.0.1 port=${ports[v4]} scheme=ftp
     local set="set cmd:fail-exit yes; set net:max-retries 1; set net:timeout 20; set ssl:ca-file $LAB_CA;"
     case $mode in
         epsv) set+=" set ftp:passive-mode on; set ftp:prefer-epsv yes;" ;;
         pasv) set+=" set ftp:passive-mode on; set ftp:prefer-epsv no;" ;;
-        eprt) set+=" set ftp:passive-mode off;" host=[::1] port=$port_v6 ;;
+        eprt) set+=" set ftp:passive-mode off;" host='[::1]' port=${ports[v6]} ;;
         port) set+=" set ftp:passive-mode off;" ;;
     esac
     case $sec in
@@ -155,6 +157,14 @@ run_lftp() {
     esac
     timeout 60 lftp -d -c "$set open -u $user,$LAB_PASS -p $port $scheme://$host; $what" </dev/null >"$out" 2>"$err"
     rc=$?
+}
+
+# run_client CLIENT SEC MODE OP
+run_client() {
+    case $1 in
+        curl) run_curl "${@:2}" ;;
+        lftp) run_lftp "${@:2}" ;;
+    esac
 }
 
 # Whether the transcript in $err shows MODE carrying the data (curl prefixes "> ", lftp "---> ").
@@ -182,7 +192,7 @@ for client in "${clients[@]}"; do
                 continue
             fi
             rm -f "$work/got.bin"
-            "run_$client" "$sec" "$mode" get
+            run_client "$client" "$sec" "$mode" get
             if ((rc != 0)); then
                 fail "$check/get" "$(details "exit status")"
             elif ! cmp -s "$work/got.bin" "$files/source.bin"; then
@@ -193,7 +203,7 @@ for client in "${clients[@]}"; do
                 ok "$check/get"
             fi
             name=up-$client-$sec-$mode.bin
-            "run_$client" "$sec" "$mode" put
+            run_client "$client" "$sec" "$mode" put
             if ((rc != 0)); then
                 fail "$check/put" "$(details "exit status")"
             elif ! cmp -s "$files/$name" "$files/source.bin"; then
