@@ -53,6 +53,9 @@ pub struct Limits {
     pub max_line: usize,
     /// A control connection with no command for this long is closed.
     pub idle: Duration,
+    /// The same before login: a connection that never logs in holds a session slot only
+    /// briefly.
+    pub login_idle: Duration,
     /// A data connection with no byte moving for this long is aborted.
     pub transfer_idle: Duration,
     /// Bounds each data connect and accept, and each TLS handshake.
@@ -65,6 +68,7 @@ impl Default for Limits {
             max_sessions: 32,
             max_line: 4096,
             idle: Duration::from_secs(300),
+            login_idle: Duration::from_secs(30),
             transfer_idle: Duration::from_secs(60),
             connect: Duration::from_secs(20),
         }

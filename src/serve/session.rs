@@ -188,7 +188,7 @@ impl Session {
                     return Err(io::Error::new(io::ErrorKind::InvalidData, "command line too long"));
                 }
             }
-            let idle = self.limits().idle;
+            let idle = if self.logged_in.is_some() { self.limits().idle } else { self.limits().login_idle };
             match timeout(idle, self.ctrl.read(&mut buf)).await {
                 Err(_) => {
                     let _ = self.reply(421, "Idle too long; closing").await;

@@ -573,3 +573,41 @@ fn demo_runs_end_to_end() {
     assert!(out.stderr.contains("---> RETR /pub/readme.txt"), "{}", out.stderr);
     assert!(out.elapsed < Duration::from_secs(10), "{:?}", out.elapsed);
 }
+
+#[test]
+fn serve_abor_stops_a_transfer_and_the_session_goes_on() {
+    let served = Served::start(&[]);
+    // Larger than loopback's socket buffers, so the transfer is still running when ABOR comes.
+    write_random(served.root().join("huge.bin"), 64 << 20, 3);
+    let mut raw = served.raw_login();
+    let reply = raw.send("EPSV");
+    let port: u16 = reply.split("|||").nth(1).unwrap().trim_end_matches(|c: char| !c.is_ascii_digit()).parse().unwrap();
+    let data = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    assert!(raw.send("RETR huge.bin").starts_with("150"));
+    // Telnet IP and Synch before ABOR, as RFC 959 §4.1.3 has clients send them.
+    let aborted = raw.send_bytes(b"\xff\xf4\xff\xf2ABOR\r\n");
+    assert!(aborted.starts_with("426"), "{aborted}");
+    assert!(raw.reply().starts_with("226"));
+    drop(data);
+    assert_eq!(raw.send("SIZE huge.bin"), format!("213 {}", 64 << 20));
+}
+
+#[test]
+fn serve_eprt_with_an_unspecified_address_connects_to_the_client() {
+    // lftp sends `EPRT |2|::|port|` from a socket bound to any address.
+    let served = Served::start(&[]);
+    let mut raw = served.raw_login();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    assert!(raw.send(&format!("EPRT |1|0.0.0.0|{port}|")).starts_with("200"));
+    raw.tcp.write_all(b"RETR pub/hello.txt\r\n").unwrap();
+    let (mut data, _) = listener.accept().unwrap();
+    let mut got = String::new();
+    data.read_to_string(&mut got).unwrap();
+    assert_eq!(got, "hello\n");
+    assert!(raw.reply().starts_with("150"));
+    assert!(raw.reply().starts_with("226"));
+    let active = raw.echo().active.unwrap();
+    assert_eq!(active.target, Some(format!("127.0.0.1:{port}").parse().unwrap()));
+    assert_eq!(active.argument, format!("|1|0.0.0.0|{port}|").into_bytes());
+}
