@@ -12,10 +12,12 @@ use anyhow::{Context as _, Result};
 
 use super::tls::Identity;
 use super::{Limits, Options, Server};
-use crate::app::{Context, probe_report};
 use crate::ftp::echo::{self, Echo};
 use crate::ftp::{Command, DataMode};
+use crate::ops;
+use crate::options::Options as ClientOptions;
 use crate::progress::ProgressMode;
+use crate::report;
 use crate::secret::Secret;
 use crate::target::{ANONYMOUS_PASSWORD, Credentials, Target};
 use crate::transfer::{self, Sink};
@@ -26,7 +28,7 @@ This file was made by `ftpx demo` a moment ago and served by ftpx's own FTP serv
 ";
 
 /// Runs the demo; 0 when every step worked.
-pub async fn run(ctx: &Context) -> Result<u8> {
+pub async fn run(ctx: &ClientOptions) -> Result<u8> {
     let dir = tempfile::Builder::new().prefix("ftpx-demo.").tempdir().context("cannot make a temporary directory")?;
     let root = dir.path().join("served");
     let local = dir.path().join("local");
@@ -59,7 +61,8 @@ pub async fn run(ctx: &Context) -> Result<u8> {
     let target = Target::parse(&url)?;
     let creds =
         Credentials { user: "anonymous".into(), password: Some(Secret::new(ANONYMOUS_PASSWORD)), account: None };
-    let probe = probe_report(ctx, &target, &creds, Some(b"/pub".to_vec()), Duration::from_secs(5), false).await?;
+    let probed = ops::probe::probe(ctx, &target, &creds, Some(b"/pub".to_vec()), Duration::from_secs(5)).await?;
+    let probe = report::probe(&probed, false, &ctx.output)?;
 
     section(&mut out, &format!("3. A download, transcript on (ftpx -d get {url}pub/readme.txt)"))?;
     writeln!(out, "---> lines are what ftpx sent, <--- what the server replied, *** what happened on the network:\n")?;
@@ -119,8 +122,14 @@ fn make_tree(root: &Path, local: &Path) -> Result<()> {
 }
 
 /// The download and the upload on one session, each checked byte for byte, then the echo.
-async fn transfers(ctx: &Context, target: &Target, creds: &Credentials, root: &Path, local: &Path) -> Result<Echo> {
-    let mut session = ctx.login(target, creds, ctx.session_config(target)?, "").await?;
+async fn transfers(
+    ctx: &ClientOptions,
+    target: &Target,
+    creds: &Credentials,
+    root: &Path,
+    local: &Path,
+) -> Result<Echo> {
+    let mut session = ctx.login(target, creds, ctx.session_config(target)?, "", ctx.transcript.clone()).await?;
     // As under -d: the transcript, no progress bar.
     let progress = ProgressMode::new(false, true);
     let got = local.join("readme.txt");

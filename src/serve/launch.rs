@@ -11,15 +11,27 @@ use anyhow::{Context as _, Result};
 
 use super::tls::Identity;
 use super::{Limits, Log, Login, Options, Server};
-use crate::cli::ServeArgs;
 use crate::error::AppError;
 use crate::secret::Secret;
 
 /// The environment variable `--login` reads its password from.
 pub const PASSWORD_ENV: &str = "FTPX_SERVE_PASSWORD";
 
+/// The `serve` subcommand's arguments, as given (the CLI's `ServeArgs`, without clap).
+#[derive(Debug, Default)]
+pub struct Request {
+    pub dir: Option<PathBuf>,
+    pub listen: Option<String>,
+    pub write: bool,
+    pub login: Option<String>,
+    pub pasv_ports: Option<String>,
+    pub public_address: Option<String>,
+    pub cert: Option<PathBuf>,
+    pub key: Option<PathBuf>,
+}
+
 /// `ftpx serve`: starts the server and runs until interrupted.
-pub async fn run(args: ServeArgs) -> Result<u8> {
+pub async fn run(args: Request) -> Result<u8> {
     let (options, password_generated) = resolve(args)?;
     let root = options.root.clone();
     let write = options.write;
@@ -67,7 +79,7 @@ pub async fn run(args: ServeArgs) -> Result<u8> {
 
 /// The arguments as server options; also whether the password was generated (and so must be
 /// shown).
-fn resolve(args: ServeArgs) -> Result<(Options, bool)> {
+fn resolve(args: Request) -> Result<(Options, bool)> {
     let root = match args.dir {
         Some(d) => d,
         None => std::env::current_dir().context("cannot read the current directory")?,
