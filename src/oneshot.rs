@@ -28,9 +28,10 @@ pub struct Reporting {
     pub probe: Option<String>,
 }
 
-/// Whether the command line starts the interactive shell, which handles Ctrl-C itself.
+/// Whether the command line runs something that handles Ctrl-C itself: the interactive shell,
+/// or `ftpx serve` (which stops on it).
 pub fn is_shell(cli: &Cli) -> bool {
-    matches!(cli.command, None | Some(Sub::Shell(_)))
+    matches!(cli.command, None | Some(Sub::Shell(_)) | Some(Sub::Serve(_)))
 }
 
 /// Runs the command line; returns the exit status, or the error for [`report::failure`].

@@ -73,8 +73,13 @@ pub async fn run(args: Request) -> Result<u8> {
     writeln!(out, "  Ctrl-C stops the server.")?;
     out.flush()?;
     drop(out);
-    server.wait().await;
-    Ok(crate::error::exit::OK)
+    tokio::select! {
+        () = server.wait() => Ok(crate::error::exit::OK),
+        () = crate::interrupt::fired() => {
+            eprintln!("ftpx serve: stopped");
+            Ok(crate::interrupt::exit_status())
+        }
+    }
 }
 
 /// The arguments as server options; also whether the password was generated (and so must be

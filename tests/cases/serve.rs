@@ -611,3 +611,32 @@ fn serve_eprt_with_an_unspecified_address_connects_to_the_client() {
     assert_eq!(active.target, Some(format!("127.0.0.1:{port}").parse().unwrap()));
     assert_eq!(active.argument, format!("|1|0.0.0.0|{port}|").into_bytes());
 }
+
+#[test]
+fn serve_pasv_advertises_the_public_address_and_uses_the_port_range() {
+    let served = Served::start(&["--public-address", "192.0.2.7", "--pasv-ports", "40100-40140"]);
+    let mut raw = served.raw_login();
+    for _ in 0..3 {
+        let reply = raw.send("PASV");
+        assert!(reply.starts_with("227 Entering Passive Mode (192,0,2,7,"), "{reply}");
+        let reply = raw.send("EPSV");
+        let port: u16 =
+            reply.split("|||").nth(1).unwrap().trim_end_matches(|c: char| !c.is_ascii_digit()).parse().unwrap();
+        assert!((40100..=40140).contains(&port), "{reply}");
+    }
+    // ftpx connects to the control peer with the advertised port (its default), so PASV works.
+    let out = ftpx().args(["--mode", "pasv", "get", "-o", "-"]).arg(served.url("pub/hello.txt")).run();
+    run_ok(&out);
+    assert_eq!(out.stdout, b"hello\n");
+}
+
+#[test]
+fn serve_stops_on_ctrl_c() {
+    let mut served = Served::start(&[]);
+    let pid = served.child.id().to_string();
+    let status = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(status.success());
+    let code = served.child.wait().unwrap().code();
+    assert_eq!(code, Some(130));
+    assert!(served.log().contains("ftpx serve: stopped"), "{}", served.log());
+}
