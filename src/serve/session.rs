@@ -283,8 +283,13 @@ impl Session {
             self.reply(530, "Please log in with USER and PASS").await?;
             return Ok(Flow::Continue);
         }
-        // REST applies to the transfer right after it only.
-        let rest = std::mem::take(&mut self.rest);
+        // REST applies to the next transfer only (commands in between, such as EPSV, keep it).
+        let transfer = matches!(verb.as_str(), "RETR" | "STOR" | "APPE" | "LIST" | "NLST" | "MLSD");
+        let rest = if transfer { std::mem::take(&mut self.rest) } else { 0 };
+        // RNTO must follow RNFR at once (RFC 959 §4.1.3).
+        if verb != "RNTO" && verb != "RNFR" {
+            self.rename_from = None;
+        }
         match verb.as_str() {
             "USER" => self.user(arg).await?,
             "PASS" => return self.pass(arg).await,
