@@ -4,8 +4,8 @@
 //! exact: the client's public address (the control connection's peer), whether something on the
 //! path rewrote PORT/EPRT (the argument as sent against the argument as received), and where
 //! data connections really come from. `ftpx serve` lists `SITE FTPX-ECHO` in its FEAT reply
-//! ([`FEAT_LINE`], [`advertised`]) and answers it with [`Echo::reply_lines`]; the client reads
-//! the reply with [`Echo::parse`].
+//! ([`FEAT_LINE`], [`advertised`]) and answers it with [`Echo::reply_lines`]; the client asks
+//! with [`query`] (or sends [`COMMAND`] and reads the reply with [`Echo::parse`]).
 //!
 //! The reply is a 200 of `key=value` lines, one fact each, in any order; keys a reader does not
 //! know are skipped, so facts can be added later:
@@ -28,9 +28,8 @@ use std::net::SocketAddr;
 
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode, percent_encode};
 
-use super::DataMode;
-use super::Features;
 use super::reply::Reply;
+use super::{Command, DataMode, Error, Features, Session};
 
 /// The FEAT line that says a server answers `SITE FTPX-ECHO`.
 pub const FEAT_LINE: &str = "SITE FTPX-ECHO";
@@ -47,6 +46,16 @@ pub const MAX_PASSIVE: usize = 16;
 /// Whether the server's FEAT reply offers the echo.
 pub fn advertised(features: &Features) -> bool {
     features.lines.iter().any(|l| l.eq_ignore_ascii_case(FEAT_LINE))
+}
+
+/// Asks the server what it saw, when its FEAT reply offered the echo: `Ok(None)` when it did
+/// not (nothing is sent), or when the answer is not an echo.
+pub async fn query(session: &mut Session) -> Result<Option<Echo>, Error> {
+    if !advertised(session.features()) {
+        return Ok(None);
+    }
+    let reply = session.command(&Command::bare(COMMAND)).await?;
+    Ok(Echo::parse(&reply).ok())
 }
 
 /// Whether the server connected back to the last PORT/EPRT address.

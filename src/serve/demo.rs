@@ -12,8 +12,8 @@ use anyhow::{Context as _, Result};
 
 use super::tls::Identity;
 use super::{Limits, Options, Server};
+use crate::ftp::DataMode;
 use crate::ftp::echo::{self, Echo};
-use crate::ftp::{Command, DataMode};
 use crate::ops;
 use crate::options::Options as ClientOptions;
 use crate::progress::ProgressMode;
@@ -152,12 +152,12 @@ async fn transfers(
         root.join("incoming/hello.txt").display(),
         if same { "the same bytes as sent" } else { "DIFFERENT" }
     );
-    let reply = session.command(&Command::bare(echo::COMMAND)).await?;
+    let echo = echo::query(&mut session).await?;
     session.quit().await;
     if !(same && got_same) {
         anyhow::bail!("the demo's transfers did not arrive intact");
     }
-    Ok(Echo::parse(&reply)?)
+    echo.context("the server did not answer SITE FTPX-ECHO")
 }
 
 fn url_of(target: &Target) -> String {
