@@ -39,8 +39,7 @@ pub async fn run(args: Request) -> Result<u8> {
     let fingerprint = options.identity.fingerprint();
     let generated = options.identity.generated;
     let listen = options.listen;
-    let server =
-        Server::start(options).await.map_err(|e| AppError::Usage(format!("cannot listen on {listen}: {e}")))?;
+    let server = Server::start(options).await.with_context(|| format!("cannot listen on {listen}"))?;
     let addr = server.local_addr();
     let mut out = std::io::stdout().lock();
     let access = if write { "read-write" } else { "read-only" };
