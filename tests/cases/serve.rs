@@ -640,3 +640,29 @@ fn serve_stops_on_ctrl_c() {
     assert_eq!(code, Some(130));
     assert!(served.log().contains("ftpx serve: stopped"), "{}", served.log());
 }
+
+#[test]
+fn serve_names_are_bytes_both_ways() {
+    use std::os::unix::ffi::OsStrExt;
+    let served = Served::start(&[]);
+    let name = b"caf\xe9 \"x\".txt";
+    std::fs::write(served.root().join(std::ffi::OsStr::from_bytes(name)), "latin-1").unwrap();
+    let mut raw = served.raw_login();
+    let reply = raw.send("EPSV");
+    let port: u16 = reply.split("|||").nth(1).unwrap().trim_end_matches(|c: char| !c.is_ascii_digit()).parse().unwrap();
+    let mut data = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    assert!(raw.send("NLST").starts_with("150"));
+    let mut names = Vec::new();
+    data.read_to_end(&mut names).unwrap();
+    assert!(raw.reply().starts_with("226"));
+    let mut want = name.to_vec();
+    want.extend_from_slice(b"\r\n");
+    assert!(names.windows(want.len()).any(|w| w == want.as_slice()), "{}", String::from_utf8_lossy(&names));
+    let mut size = b"SIZE ".to_vec();
+    size.extend_from_slice(name);
+    size.extend_from_slice(b"\r\n");
+    assert_eq!(raw.send_bytes(&size), "213 7");
+    assert!(raw.send("MKD a\"b").starts_with("550"), "read-only");
+    assert!(raw.send("CWD pub").starts_with("250"));
+    assert_eq!(raw.send("PWD"), "257 \"/pub\" is the current directory");
+}
