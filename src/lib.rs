@@ -75,6 +75,8 @@ mod layering {
         let above: &[(&str, &[&str])] = &[
             ("shell/", &["crate::oneshot"]),
             ("report.rs", FRONT),
+            // The server and the demo sit beside the front ends and see no clap type.
+            ("serve/", &["crate::shell", "crate::oneshot", "crate::cli"]),
             ("ops/", &["crate::shell", "crate::oneshot", "crate::report", "crate::cli"]),
             ("options.rs", &["crate::shell", "crate::oneshot", "crate::report", "crate::ops"]),
             (
