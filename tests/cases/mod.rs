@@ -4,6 +4,7 @@
 //!   one-shot commands, run against the real binary.
 //! - `mirror`, `segments`: `ftpx mirror` and `get --segments` over a session pool.
 //! - `probe`: `ftpx probe` against servers that imitate firewalls, NAT and server settings.
+//! - `serve`: `ftpx serve` with ftpx's own client and a raw one, and `ftpx demo`.
 //! - `shell`: the interactive shell, through a pseudo-terminal and as a piped script.
 //! - `parity`: the same operation through the one-shot command and the shell, compared.
 //! - `hostile_*`: the hostile-server suite, each case a scripted server that misbehaves in one
@@ -24,6 +25,7 @@ mod parity;
 mod probe;
 mod safety;
 mod segments;
+mod serve;
 mod shell;
 mod tls;
 mod transfer;
