@@ -167,8 +167,8 @@ async fn ls(pool: &mut Pool<'_>, args: LsArgs, rep: &mut Reporting) -> Result<u8
 }
 
 async fn get(pool: &mut Pool<'_>, args: GetArgs, rep: &mut Reporting) -> Result<u8> {
-    if args.segments.is_some_and(|n| n > 1) {
-        return segmented_get(pool.opts, args, rep).await;
+    if let Some(n) = args.segments.filter(|n| *n > 1) {
+        return segmented_get(pool.opts, args, rep, usize::from(n)).await;
     }
     let targets = args.urls.iter().map(|u| parse_target(pool.opts, u, rep)).collect::<Result<Vec<_>>>()?;
     let dest = Dest::from_arg(args.output.as_deref());
@@ -183,6 +183,13 @@ async fn get(pool: &mut Pool<'_>, args: GetArgs, rep: &mut Reporting) -> Result<
         std::fs::create_dir_all(dir).map_err(|e| AppError::local(dir, e))?;
     }
     let how = Transfer { ascii: args.ascii, progress: pool.opts.output.progress };
+    if let ([target], true) = (targets.as_slice(), args.resume)
+        && let crate::transfer::Sink::File(p) = dest.sink(target.file_name(), target)?
+        && let Some(n) = ops::segments::saved_ranges(&p)
+    {
+        // An interrupted `--segments` download: its .part has holes, only its state knows which.
+        return segmented_get(pool.opts, args, rep, n).await;
+    }
     for target in &targets {
         let sink = dest.sink(target.file_name(), target)?;
         ops::get::get(pool.at(target).await?, &target.path, &sink, args.resume, how).await?;
@@ -316,7 +323,7 @@ async fn mirror(opts: &Options, args: MirrorArgs, rep: &mut Reporting) -> Result
 }
 
 /// `ftpx get --segments N URL`.
-async fn segmented_get(opts: &Options, args: GetArgs, rep: &mut Reporting) -> Result<u8> {
+async fn segmented_get(opts: &Options, args: GetArgs, rep: &mut Reporting, segments: usize) -> Result<u8> {
     let [url] = args.urls.as_slice() else {
         bail!(AppError::Usage("--segments takes one URL".into()));
     };
@@ -339,7 +346,7 @@ async fn segmented_get(opts: &Options, args: GetArgs, rep: &mut Reporting) -> Re
     let settings = ops::segments::Settings {
         remote: target.path.clone(),
         dest,
-        segments: usize::from(args.segments.unwrap_or(1)),
+        segments,
         resume: args.resume,
         progress: opts.output.progress,
     };

@@ -71,6 +71,14 @@ pub fn state_path(dest: &Path) -> PathBuf {
     PathBuf::from(p)
 }
 
+/// How many ranges an interrupted segmented download of `dest` left to resume, if it left any: a
+/// plain `get -c` must not take that `.part` (it has holes) for a prefix.
+pub fn saved_ranges(dest: &Path) -> Option<usize> {
+    let text = std::fs::read_to_string(state_path(dest)).ok()?;
+    let size = text.lines().nth(1)?.strip_prefix("size ")?.parse().ok()?;
+    parse_state(&text, size).map(|r| r.len())
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Range {
     start: u64,
