@@ -642,7 +642,10 @@ run_probe_server() {
         lab_stop "$server"
         return
     fi
-    cp "$out" "$work/probe-$server.json"
+    # One line for table.sh: each mode's verdict (with the stage and reply when it failed), the
+    # recommended mode.
+    echo "# probe $server: $(awk '{ v = $2; if (v == "failed") { r = $0; sub(/^[^ ]+ [^ ]+ [^ ]+ /, "", r); v = v " (" $3 ": " substr(r, 1, 40) ")" } printf "%s %s; ", $1, v }' \
+        "$work/probe-modes")recommended $(jq -r '.recommended_mode // "none"' "$out")"
     for m in EPSV PASV EPRT PORT; do
         line=$(grep "^$m " "$work/probe-modes")
         want=ok
