@@ -9,6 +9,10 @@
 # (exit 4), and --tls against it (no TLS there: exit 7, and neither USER nor PASS sent).
 # A mode the server does not have (lib.sh's LAB_QUIRKS: pyftpdlib has no EPRT) gets one check
 # instead, MODE/refused: the command is refused with 500 and the client gives up at once.
+# For each server, once, in the first mode (ftpx and curl): resume-get (a download continued from a
+# third of the file is byte-exact) and resume-put (an upload continued onto a third on the server
+# is byte-exact); on a server without REST or APPE (Twisted), the refusal ends the command with an
+# error and leaves the partial file as it was.
 #
 # Group "probe", for each server: `ftpx probe --json` says every mode the server has works (and the
 # one it lacks is refused, not unanswered), recommends a passive mode, names the server software
@@ -143,6 +147,8 @@ run_client() {
             ls) cmd+=(ls "$1") ;;
             ls1) cmd+=(ls -1 "$1") ;;
             getmany) cmd+=(get "${@:2}" -o "$1/") ;;
+            getc) cmd+=(get -c "$1" -o "$2") ;;
+            putc) cmd+=(put -c "$1" "$2") ;;
             putmany) cmd+=(put "${@:2}" "$1") ;;
         esac
     elif [[ $client == lftp ]]; then
@@ -191,6 +197,8 @@ run_client() {
             # One curl run reuses its connection for consecutive URLs on the same server.
             getmany) cmd+=(--output-dir "$1" --remote-name-all "${@:2}") ;;
             putmany) cmd+=(-T "{$(IFS=, && echo "${*:2}")}" "$1") ;;
+            getc) cmd+=(-C - -o "$2" "$1") ;;
+            putc) cmd+=(-C - -T "$1" "$2") ;;
         esac
     fi
     timeout 60 "${cmd[@]}" </dev/null >"$out" 2>"$err"
@@ -277,6 +285,67 @@ transfer_checks() {
     fi
 }
 
+# resume_checks SERVER URL FILES MODE: continue a download and an upload from a third of the file.
+# ftpx keeps a partial download in LOCAL.part, curl in LOCAL itself.
+resume_checks() {
+    local server=$1 url=$2 files=$3 mode=$4 third partial dl=$work/resume.bin
+    if [[ $client == lftp ]]; then
+        skip "$server/resume-get" "not checked with lftp"
+        skip "$server/resume-put" "not checked with lftp"
+        return
+    fi
+    third=$((size_mb * 1024 * 1024 / 3))
+    cp "$src" "$files/resume-src.bin"
+    chown "$LAB_USER:" "$files/resume-src.bin"
+    partial=$dl
+    [[ $client == ftpx ]] && partial=$dl.part
+    rm -f "$dl" "$dl.part"
+    head -c "$third" "$src" >"$partial"
+    run_client "$mode" getc "$url/resume-src.bin" "$dl"
+    if lab_has_quirk "$server" no-rest; then
+        if ((rc == 0 || rc == 124)); then
+            fail "$server/resume-get/no-rest" "$(details "want a prompt error from a server without REST")"
+        elif [[ $(stat -c %s "$partial" 2>/dev/null) != "$third" ]] || ! cmp -s -n "$third" "$src" "$partial"; then
+            fail "$server/resume-get/no-rest" "$(details "the partial download was changed")"
+        elif [[ $client == ftpx ]] && ! grep -q 'cannot resume' "$err"; then
+            fail "$server/resume-get/no-rest" "$(details "no hint that the server cannot resume")"
+        else
+            ok "$server/resume-get/no-rest"
+        fi
+    elif ((rc != 0)); then
+        fail "$server/resume-get" "$(details "get -c failed")"
+    elif ! cmp -s "$src" "$dl"; then
+        fail "$server/resume-get" "$(details "the resumed download differs")"
+    elif [[ $client == ftpx ]] && ! grep -q "^---> REST $third" "$err"; then
+        fail "$server/resume-get" "$(details "no REST $third in the transcript")"
+    else
+        ok "$server/resume-get"
+    fi
+    rm -f "$dl" "$dl.part"
+
+    # The server has a third of resume-up.bin; the client sends the rest.
+    head -c "$third" "$src" >"$files/resume-up.bin"
+    chown "$LAB_USER:" "$files/resume-up.bin"
+    ln -f "$src" "$work/resume-up.bin"
+    run_client "$mode" putc "$work/resume-up.bin" "$url/resume-up.bin"
+    if lab_has_quirk "$server" no-appe; then
+        if ((rc == 0 || rc == 124)); then
+            fail "$server/resume-put/no-appe" "$(details "want a prompt error from a server without APPE")"
+        elif [[ $(stat -c %s "$files/resume-up.bin") != "$third" ]]; then
+            fail "$server/resume-put/no-appe" "$(details "the server's partial file was changed")"
+        else
+            ok "$server/resume-put/no-appe"
+        fi
+    elif ((rc != 0)); then
+        fail "$server/resume-put" "$(details "put -c failed")"
+    elif ! cmp -s "$src" "$files/resume-up.bin"; then
+        fail "$server/resume-put" "$(details "the server's copy differs")"
+    else
+        ok "$server/resume-put"
+    fi
+    rm -f "$work/resume-up.bin" "$files/resume-src.bin" "$files/resume-up.bin"
+}
+
 # refused_mode_check SERVER URL MODE: a server without MODE answers it 500 (RFC 959: syntax
 # error, command unrecognised), and the client stops there at once with an error (curl falls back
 # from EPRT to PORT by itself, which is fine: the check is that the refusal was seen).
@@ -351,6 +420,8 @@ run_server() {
         rm -f "$work/missing.bin"
         echo "# $server/$mode: $((($(date +%s%N) - t0) / 1000000)) ms"
     done
+
+    resume_checks "$server" "$url" "$files" "${modes[0]}"
 
     # A wrong password: the login is refused, whatever the mode.
     run_client "${modes[0]}" ls "ftp://$LAB_USER:wrong-password@127.0.0.1:${LAB_PORT[$server]}/"
