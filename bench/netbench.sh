@@ -169,7 +169,9 @@ url=ftp://$LAB_USER:$LAB_PASS@$server_ip
 lftp_set="set cmd:fail-exit yes; set net:max-retries 1; set ftp:ssl-allow no; set xfer:log no"
 
 # Each job's rows: "LABEL<TAB>command" where command is bash, run in the client namespace with
-# $out as the target (a directory for many, a file for big).
+# $out as the target (a directory for many, a file for big); the variables in it are expanded
+# there, hence the single quotes.
+# shellcheck disable=SC2016
 rows_many() {
     if ((has_mirror)); then
         printf 'ftpx mirror -P 8\t"$ftpx" mirror -q -P 8 "$url/tree/" "$out"\n'
@@ -180,6 +182,7 @@ rows_many() {
     printf 'rclone copy --transfers 8\trclone copy -q --transfers 8 ":ftp,host=$server_ip,user=$LAB_USER,pass=$rclone_pass:tree" "$out"\n'
     printf 'wget -m\tmkdir -p "$out" && cd "$out" && wget -q -m -nH --cut-dirs=1 "$url/tree/"\n'
 }
+# shellcheck disable=SC2016
 rows_big() {
     local u="$url:2121/big.bin"
     printf 'ftpx get (one stream)\t"$ftpx" get -q "%s" -o "$out"\n' "$u"

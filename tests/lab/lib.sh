@@ -501,13 +501,13 @@ _lab_launch_conf() {
     local name=$1 d=$2 port=$3 lo=$4 hi=$5 uid gid
     uid=$(id -u "$LAB_USER") || return 1
     gid=$(id -g "$LAB_USER") || return 1
-    local -a run=(setpriv --reuid="$uid" --regid="$gid" --clear-groups --)
+    local -a launcher=(setpriv --reuid="$uid" --regid="$gid" --clear-groups --)
     case $name in
-        twisted | pyftpdlib) run+=("$LAB_VENV/bin/python" "$LAB_DIR/launch/$name-ftpd.py") ;;
-        ftp-srv) run+=(env "NODE_PATH=$LAB_NODE_PREFIX/node_modules" node "$LAB_DIR/launch/ftp-srv.js") ;;
+        twisted | pyftpdlib) launcher+=("$LAB_VENV/bin/python" "$LAB_DIR/launch/$name-ftpd.py") ;;
+        ftp-srv) launcher+=(env "NODE_PATH=$LAB_NODE_PREFIX/node_modules" node "$LAB_DIR/launch/ftp-srv.js") ;;
         *) return 1 ;;
     esac
-    printf '%s\n' "${run[@]}" "$port" "$lo" "$hi" "$d/files" "$LAB_USER" "$LAB_PASS" >"$d/cmd"
+    printf '%s\n' "${launcher[@]}" "$port" "$lo" "$hi" "$d/files" "$LAB_USER" "$LAB_PASS" >"$d/cmd"
 }
 
 # Check bookkeeping shared by run.sh and netlab.sh: `ok NAME`, `FAIL NAME (why)`, `skip NAME (why)`

@@ -351,7 +351,7 @@ resume_checks() {
 # from EPRT to PORT by itself, which is fine: the check is that the refusal was seen).
 refused_mode_check() {
     local server=$1 url=$2 mode=$3 verb
-    verb=$(echo "$mode" | tr a-z A-Z)
+    verb=${mode^^}
     run_client "$mode" ls "$url/"
     if ! grep -Eq "^(<---|<) 500" "$err" && ! grep -Eq "(^| )500 " "$err"; then
         fail "$server/$mode/refused" "$(details "no 500 reply to $verb in the transcript")"
@@ -729,7 +729,7 @@ run_probe_server() {
         elif [[ $want == refused && ! $line =~ ^$m\ failed\ .*\ 50[0-2] ]]; then
             why="want $m refused with 50x: $line"
         fi
-        probe_check "$server/probe/$(echo "$m" | tr A-Z a-z)" "$why"
+        probe_check "$server/probe/${m,,}" "$why"
     done
     rec=$(jq -r '.recommended_mode // "none"' "$out")
     why=""

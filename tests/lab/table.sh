@@ -45,7 +45,7 @@ cell() {
 # probe SERVER MODE: the probe's verdict of MODE on SERVER.
 probe() {
     local m
-    m=$(echo "$2" | tr a-z A-Z)
+    m=${2^^}
     grep "^# probe $1: " "$logs/ftpx.log" | sed -E "s/^# probe $1: //" | tr ';' '\n' |
         sed -E 's/^ //' | awk -v m="$m" '$1 == m { sub(/^[^ ]+ /, ""); print }'
 }
