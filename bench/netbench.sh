@@ -274,7 +274,8 @@ for job in "${jobs[@]}"; do
             printf "  %-28s %9s %14s\n", "client", "seconds", "vs best peer"
             for (i = 1; i <= k; i++) {
                 l = order[i]
-                if (l in med) printf "  %-28s %9.2f %13.2fx\n", l, med[l], (best > 0 ? med[l] / best : 0)
+                if ((l in med) && best > 0) printf "  %-28s %9.2f %13.2fx\n", l, med[l], med[l] / best
+                else if (l in med) printf "  %-28s %9.2f %14s\n", l, med[l], "-"
                 else printf "  %-28s %9s   %s\n", l, "-", bad[l]
             }
         }' "$results"
