@@ -497,11 +497,28 @@ _lab_pureftpd_conf() {
 # --- the registry servers (launch/) ---------------------------------------------------------------
 # Each launcher takes PORT PASV_LO PASV_HI ROOT USER PASSWORD and runs in the foreground as the lab
 # user; it logs to stderr (stderr.log).
+
+# True when the lab user can reach the launchers and the registry trees: not so when the checkout
+# sits below a directory closed to others (a clone under /root, say).
+lab_user_reaches_launchers() {
+    local p
+    for p in "$LAB_DIR/launch" "$LAB_VENV/bin" "$LAB_NODE_PREFIX/node_modules"; do
+        setpriv --reuid="$(id -u "$LAB_USER")" --regid="$(id -g "$LAB_USER")" --clear-groups \
+            test -r "$p" -a -x "$p" || return 1
+    done
+}
+
 _lab_launch_conf() {
     local name=$1 d=$2 port=$3 lo=$4 hi=$5 uid gid
     uid=$(id -u "$LAB_USER") || return 1
     gid=$(id -g "$LAB_USER") || return 1
     local -a launcher=(setpriv --reuid="$uid" --regid="$gid" --clear-groups --)
+    if ! lab_user_reaches_launchers; then
+        # Then they run as root, still confined to their directory by their own file-system layer,
+        # and the lab says so in the server's log.
+        launcher=()
+        echo "lab: the lab user cannot reach $LAB_DIR; $name runs as root" >"$d/launch.log"
+    fi
     case $name in
         twisted | pyftpdlib) launcher+=("$LAB_VENV/bin/python" "$LAB_DIR/launch/$name-ftpd.py") ;;
         ftp-srv) launcher+=(env "NODE_PATH=$LAB_NODE_PREFIX/node_modules" node "$LAB_DIR/launch/ftp-srv.js") ;;
