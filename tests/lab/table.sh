@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Prints the lab's server table (tests/lab/README.md) as Markdown: for each server and mode, what
+# Prints the lab's server tables (tests/lab/README.md) as Markdown: for each server and mode, what
 # put, get and ls did with ftpx, curl and lftp (run.sh's plain group with each client), and what
-# `ftpx probe` said of that mode (run.sh's probe group). Root, like run.sh; takes a few minutes.
+# `ftpx probe` said of that mode (run.sh's probe group); then, per server, resumed transfers. Root, like run.sh; takes a few minutes.
 #
 #   tests/lab/table.sh                 # every server
 #   LAB_ONLY="twisted ftp-srv" tests/lab/table.sh
@@ -76,3 +76,16 @@ read -ra servers <<<"${LAB_ONLY:-${LAB_SERVERS[*]}}"
         print line
     }
     END { if (n) print ""; for (i = 1; i <= n; i++) printf "[%d] %s.\n", i, text[i] }'
+
+# Resuming, once per server: a check named SERVER/resume-get[/no-rest] is ok or FAIL.
+resume() {
+    awk -v c="$2" '($1 == "ok" || $1 == "FAIL") && index($2, c) == 1 {
+        n = split($2, p, "/"); print ($1 == "ok" ? (n > 2 ? "refused, partial kept (" p[3] ")" : "ok") : "FAIL"); exit
+    }' "$logs/$1.log"
+}
+echo
+echo "| server | get -c, ftpx | get -c, curl | put -c, ftpx | put -c, curl |"
+echo "|---|---|---|---|---|"
+for s in "${servers[@]}"; do
+    echo "| $s | $(resume ftpx "$s/resume-get") | $(resume curl "$s/resume-get") | $(resume ftpx "$s/resume-put") | $(resume curl "$s/resume-put") |"
+done
