@@ -17,8 +17,9 @@
 # Group "probe", for each server: `ftpx probe --json` says every mode the server has works (and the
 # one it lacks is refused, not unanswered), recommends a passive mode, names the server software
 # when the greeting does, and leaves no passive listener open on the server; on a small passive
-# range, three probes in a row all find passive mode working. Checks that today's probe fails for
-# a known reason (issue 13) are listed in known_probe_bugs below: see LAB_KNOWN_PROBE_BUGS.
+# range, three probes in a row all find passive mode working; each probe answers within its
+# --timeout plus 2 s. Checks that today's probe fails for a known reason (issue 13) are listed in
+# known_probe_bugs below: see LAB_KNOWN_PROBE_BUGS.
 #
 # Group "tls", against vsftpd-tls, vsftpd-implicit, proftpd-tls and pure-ftpd-tls (lib.sh: TLS
 # required, strictest session reuse), trusting the lab CA with --cacert. For each server and mode:
@@ -693,11 +694,14 @@ pasv_listeners() {
     ss -Hltn "( sport >= :$lo and sport <= :$hi )" | awk '{ print $4 }' | tr '\n' ' '
 }
 
-# probe_once SERVER URL: runs the probe as JSON into $out, sets rc; the reply of each mode in
+# probe_once SERVER URL: runs the probe as JSON into $out, sets rc and probe_ms; the reply of each mode in
 # "$work/probe-modes" as "MODE ok|failed STAGE REPLY" lines.
 probe_once() {
+    local t0
+    t0=$(date +%s%N)
     timeout 60 "$ftpx" probe --json "$2/" </dev/null >"$out" 2>"$err"
     rc=$?
+    probe_ms=$((($(date +%s%N) - t0) / 1000000))
     jq -r '.modes[] | "\(.mode) \(if .ok then "ok" else "failed" end) \(.stage // "-") \(.reply // .error // "-")"' \
         "$out" >"$work/probe-modes" 2>/dev/null || : >"$work/probe-modes"
 }
@@ -717,6 +721,9 @@ run_probe_server() {
     # recommended mode.
     echo "# probe $server: $(awk '{ v = $2; if (v == "failed") { r = $0; sub(/^[^ ]+ [^ ]+ [^ ]+ /, "", r); v = v " (" $3 ": " substr(r, 1, 40) ")" } printf "%s %s; ", $1, v }' \
         "$work/probe-modes")recommended $(jq -r '.recommended_mode // "none"' "$out")"
+    # Every mode runs at once within the probe's --timeout (5 s): the answer comes within it, plus
+    # two seconds for the logins and the report on a busy machine.
+    probe_check "$server/probe/time" "$( ((probe_ms > 7000)) && echo "took $probe_ms ms")"
     for m in EPSV PASV EPRT PORT; do
         line=$(grep "^$m " "$work/probe-modes")
         want=ok
