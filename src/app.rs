@@ -290,7 +290,7 @@ async fn ls(ctx: &Context, args: LsArgs, host: &mut Option<String>) -> Result<u8
     let target = parse_target(&args.url, host)?;
     let mut session = ctx.open(&target, "").await?;
     let path = (!target.path.is_empty()).then_some(target.path.as_slice());
-    let use_mlsd = args.json && session.features().mlsd;
+    let use_mlsd = args.json && session.features().mlsd && !args.no_mlsd;
     let verb = if args.names_only {
         "NLST"
     } else if use_mlsd {
@@ -298,35 +298,61 @@ async fn ls(ctx: &Context, args: LsArgs, host: &mut Option<String>) -> Result<u8
     } else {
         "LIST"
     };
+    // SYST once per session, for the LIST formats that their lines alone do not tell apart.
+    let mut parser = if use_mlsd {
+        list::Parser::mlsd()
+    } else if args.json {
+        list::Parser::list(session.system().await?.as_deref())
+    } else {
+        list::Parser::list(None)
+    };
     let shown = escape(&target.path);
     let stdout = std::io::stdout();
     let terminal = stdout.is_terminal();
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let mut json = JsonList::new(args.json);
-    transfer::list(&mut session, verb, path, |line| emit_line(&mut out, &mut json, line, terminal, use_mlsd))
+    transfer::list(&mut session, verb, path, |line| emit_line(&mut out, &mut json, &mut parser, line, terminal))
         .await
         .with_context(|| format!("could not list '{shown}'"))?;
+    json.unreadable += usize::from(parser.finish().is_some());
+    // No entry read but lines there were: the names at least, from NLST (kind unknown).
+    let from_nlst = json.enabled && json.count == 0 && json.unreadable > 0;
+    if from_nlst {
+        transfer::list(&mut session, "NLST", path, |line| match list::parse_nlst(line) {
+            Some(e) => json.push(&mut out, &e),
+            None => Ok(()),
+        })
+        .await
+        .with_context(|| format!("could not list '{shown}'"))?;
+    }
     json.finish(&mut out)?;
     out.flush()?;
     drop(out);
-    if json.unparsed > 0 {
+    if json.unreadable > 0 {
         // Leaving lines out of --json without a word would pass a partial listing for a whole one.
+        let instead = if from_nlst { "; the names are from NLST, of unknown type" } else { "" };
         eprintln!(
-            "ftpx: warning: {} listing lines could not be parsed and are left out (ftpx ls without --json shows them)",
-            json.unparsed
+            "ftpx: warning: {} listing lines could not be parsed and are left out (ftpx ls without --json shows them){instead}",
+            json.unreadable
         );
     }
     session.quit().await;
     Ok(exit::OK)
 }
 
-fn emit_line(out: &mut impl Write, json: &mut JsonList, line: &[u8], terminal: bool, mlsd: bool) -> Result<()> {
+fn emit_line(
+    out: &mut impl Write,
+    json: &mut JsonList,
+    parser: &mut list::Parser,
+    line: &[u8],
+    terminal: bool,
+) -> Result<()> {
     if json.enabled {
-        let entry = if mlsd { list::parse_mlsd(line) } else { list::parse_list(line) };
-        match entry {
-            Some(entry) => json.push(out, &entry)?,
-            None if !list::is_not_an_entry(line) => json.unparsed += 1,
-            None => {}
+        for read in parser.push(line) {
+            match read {
+                Ok(entry) => json.push(out, &entry)?,
+                Err(_) => json.unreadable += 1,
+            }
         }
         return Ok(());
     }
@@ -344,30 +370,22 @@ pub fn write_listing_line(out: &mut impl Write, line: &[u8], terminal: bool) -> 
     }
 }
 
-/// Streams entries as a JSON array, one object per line.
+/// Streams entries as a JSON array, one object per entry ([`Entry::to_json`]).
 struct JsonList {
     enabled: bool,
     count: usize,
-    /// Lines that should have been entries but could not be parsed.
-    unparsed: usize,
+    /// Lines that should have been entries but no format could read.
+    unreadable: usize,
 }
 
 impl JsonList {
     fn new(enabled: bool) -> JsonList {
-        JsonList { enabled, count: 0, unparsed: 0 }
+        JsonList { enabled, count: 0, unreadable: 0 }
     }
 
     fn push(&mut self, out: &mut impl Write, e: &Entry) -> Result<()> {
-        let value = serde_json::json!({
-            "name": escape(&e.name),
-            "type": e.kind,
-            "size": e.size,
-            "modified": e.modified,
-            "perm": e.perm,
-            "target": e.target.as_deref().map(escape),
-        });
         out.write_all(if self.count == 0 { b"[\n  " } else { b",\n  " })?;
-        serde_json::to_writer(&mut *out, &value)?;
+        serde_json::to_writer(&mut *out, &e.to_json())?;
         self.count += 1;
         Ok(())
     }

@@ -228,6 +228,9 @@ pub struct LsArgs {
     /// Parsed entries as JSON (from MLSD when the server offers it, else LIST)
     #[arg(long)]
     pub json: bool,
+    /// With --json: read LIST even when the server offers MLSD
+    #[arg(long, requires = "json")]
+    pub no_mlsd: bool,
 }
 
 #[derive(Debug, Args)]

@@ -684,37 +684,27 @@ pub(super) async fn remote_entries(session: &mut Session, dir: &[u8]) -> Result<
     };
     let path = (!trimmed.is_empty()).then_some(trimmed);
     let mut entries = Vec::new();
-    if session.features().mlsd {
-        transfer::list(session, "MLSD", path, |line| {
-            entries.extend(list::parse_mlsd(line));
-            Ok(())
-        })
-        .await?;
-        return Ok(entries);
-    }
-    let mut lines = 0;
-    transfer::list(session, "LIST", path, |line| {
-        if !line.is_empty() && !line.starts_with(b"total ") {
-            lines += 1;
+    let mlsd = session.features().mlsd;
+    let (verb, mut parser) = if mlsd {
+        ("MLSD", list::Parser::mlsd())
+    } else {
+        ("LIST", list::Parser::list(session.system().await?.as_deref()))
+    };
+    let mut unreadable = 0;
+    transfer::list(session, verb, path, |line| {
+        for read in parser.push(line) {
+            match read {
+                Ok(e) => entries.push(e),
+                Err(_) => unreadable += 1,
+            }
         }
-        entries.extend(list::parse_list(line));
         Ok(())
     })
     .await?;
-    if entries.is_empty() && lines > 0 {
+    unreadable += usize::from(parser.finish().is_some());
+    if entries.is_empty() && unreadable > 0 {
         transfer::list(session, "NLST", path, |line| {
-            // Some servers answer NLST DIR with DIR/NAME.
-            let name = line.rsplit(|&b| b == b'/').next().unwrap_or(line);
-            if !name.is_empty() {
-                entries.push(Entry {
-                    name: name.to_vec(),
-                    kind: Kind::Other,
-                    size: None,
-                    modified: None,
-                    perm: None,
-                    target: None,
-                });
-            }
+            entries.extend(list::parse_nlst(line));
             Ok(())
         })
         .await?;
