@@ -89,6 +89,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -l tls-max -d 'Highest TLS
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -s 1 -d 'Names only, one per line (NLST)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -l json -d 'Parsed entries as JSON (from MLSD when the server offers it, else LIST)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -l no-mlsd -d 'With --json: read LIST even when the server offers MLSD'
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
@@ -117,6 +118,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -l tls-max -d 'Highest TL
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -s 1 -d 'Names only, one per line (NLST)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -l json -d 'Parsed entries as JSON (from MLSD when the server offers it, else LIST)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -l no-mlsd -d 'With --json: read LIST even when the server offers MLSD'
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'

@@ -4,6 +4,7 @@
 //!   rustls client, no ftpx engine).
 //! - `transfer`, `files`, `errors`, `data_connection`, `safety`, `tls`: the CLI contract of the
 //!   one-shot commands, run against the real binary.
+//! - `listings`: `ls --json` over the listing formats, SYST and the NLST fallback.
 //! - `probe`: `ftpx probe` against servers that imitate firewalls, NAT and server settings.
 //! - `shell`: the interactive shell, through a pseudo-terminal and as a piped script.
 //! - `hostile_*`: the hostile-server suite, each case a scripted server that misbehaves in one
@@ -20,6 +21,7 @@ mod hostile_integrity;
 mod hostile_login;
 mod hostile_names;
 mod hostile_tls;
+mod listings;
 mod probe;
 mod safety;
 mod script;

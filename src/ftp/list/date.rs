@@ -211,18 +211,174 @@ fn strip_mark<'a>(s: &'a [u8], marks: &[&[u8]]) -> Option<&'a [u8]> {
 /// a month when it is a prefix (three letters or more, a trailing `.` dropped) of exactly one
 /// month's names.
 const MONTHS: [[&str; 12]; 12] = [
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"],
-    ["januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "dezember"],
-    ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"],
-    ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"],
-    ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"],
-    ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"],
-    ["janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro", "dezembro"],
-    ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"],
-    ["január", "február", "március", "április", "május", "június", "július", "augusztus", "szeptember", "október", "november", "december"],
-    ["styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec", "sierpień", "wrzesień", "październik", "listopad", "grudzień"],
-    ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"],
-    ["jänner", "feber", "mrz", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "dezember"],
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ],
+    [
+        "januar",
+        "februar",
+        "märz",
+        "april",
+        "mai",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "dezember",
+    ],
+    [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+    [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ],
+    [
+        "gennaio",
+        "febbraio",
+        "marzo",
+        "aprile",
+        "maggio",
+        "giugno",
+        "luglio",
+        "agosto",
+        "settembre",
+        "ottobre",
+        "novembre",
+        "dicembre",
+    ],
+    [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    [
+        "janeiro",
+        "fevereiro",
+        "março",
+        "abril",
+        "maio",
+        "junho",
+        "julho",
+        "agosto",
+        "setembro",
+        "outubro",
+        "novembro",
+        "dezembro",
+    ],
+    [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    [
+        "január",
+        "február",
+        "március",
+        "április",
+        "május",
+        "június",
+        "július",
+        "augusztus",
+        "szeptember",
+        "október",
+        "november",
+        "december",
+    ],
+    [
+        "styczeń",
+        "luty",
+        "marzec",
+        "kwiecień",
+        "maj",
+        "czerwiec",
+        "lipiec",
+        "sierpień",
+        "wrzesień",
+        "październik",
+        "listopad",
+        "grudzień",
+    ],
+    [
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ],
+    [
+        "jänner",
+        "feber",
+        "mrz",
+        "april",
+        "mai",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "dezember",
+    ],
 ];
 
 /// The month a token names (1-12): a name in [`MONTHS`] or a number with a CJK month mark.
@@ -319,11 +475,14 @@ pub(super) fn unix(tokens: &[&[u8]], today: Date) -> Option<(Option<Modified>, u
     let (date, inferred) = if let Some(d) = month_day(first, today) {
         (Some(d), true)
     } else {
-        let date = numeric(first, if first.len() >= 4 && first[..4].iter().all(u8::is_ascii_digit) {
-            &[Order::Ymd]
-        } else {
-            &[Order::Dmy, Order::Mdy]
-        })?;
+        let date = numeric(
+            first,
+            if first.len() >= 4 && first[..4].iter().all(u8::is_ascii_digit) {
+                &[Order::Ymd]
+            } else {
+                &[Order::Dmy, Order::Mdy]
+            },
+        )?;
         (date, false)
     };
     let mut used = 1;
@@ -358,11 +517,20 @@ fn after_day(m: u32, d: u32, comma: bool, rest: &[&[u8]], today: Date) -> Option
         if seconds && let Some(y) = rest.get(1).and_then(|t| year(t)) {
             return Some((Some(Modified::local(ymd(y, m, d)?, Some(time))), 2));
         }
-        let date = infer_year(m, d, today)?;
+        // Feb 29 when neither this year nor the last had one: a date, of unknown value.
+        let Some(date) = infer_year(m, d, today) else { return some_year(m, d).then_some((None, 1)) };
         return Some((Some(Modified { date, time: Some(time), zone: Zone::ServerLocal, year_inferred: true }), 1));
     }
     let y = year(first)?;
-    Some((Some(Modified::local(ymd(y, m, d)?, None)), 1))
+    match ymd(y, m, d) {
+        Some(date) => Some((Some(Modified::local(date, None)), 1)),
+        None => some_year(m, d).then_some((None, 1)),
+    }
+}
+
+/// Whether the day exists in some year (Feb 29 does, Feb 30 not).
+fn some_year(m: u32, d: u32) -> bool {
+    ymd(2000, m, d).is_some()
 }
 
 /// MLSD's `YYYYMMDDHHMMSS[.sss]`, UTC (RFC 3659 §2.3).

@@ -74,8 +74,14 @@ fn is_member(s: &[u8]) -> bool {
 }
 
 /// A PDS member with its ISPF statistics (`ADDRESS 01.03 2002/09/12 2002/10/11 09:37 11 11 0
-/// KIL001`, the size in lines) or a load module (`EAGKCPT 000018 000007 ...`).
-fn member_stats(line: &[u8]) -> Option<Entry> {
+/// KIL001`, the size in lines).
+pub(super) fn member(line: &[u8], _: time::Date) -> Option<Entry> {
+    member_stats(line, false)
+}
+
+/// A member with statistics, or (`load`, under a member header) a load module (`EAGKCPT
+/// 000018 000007 ...`).
+fn member_stats(line: &[u8], load: bool) -> Option<Entry> {
     let f: Vec<&[u8]> = fields(line).into_iter().map(|(_, w)| w).collect();
     let name = *f.first()?;
     if !is_member(name) || line.first().is_some_and(u8::is_ascii_whitespace) {
@@ -93,7 +99,7 @@ fn member_stats(line: &[u8]) -> Option<Entry> {
             return Some(e);
         }
     }
-    if f.len() >= 3 && hex6(&f[1]) && hex6(&f[2]) {
+    if load && f.len() >= 3 && hex6(&f[1]) && hex6(&f[2]) {
         return Some(Entry::new(name, Kind::File, Format::MvsMember));
     }
     None
@@ -102,7 +108,7 @@ fn member_stats(line: &[u8]) -> Option<Entry> {
 /// A member name alone on its line, as z/OS lists a PDS whose members have no statistics; read
 /// only under a member header or from a server whose SYST said MVS.
 pub(super) fn member_name(line: &[u8]) -> Option<Entry> {
-    if let Some(e) = member_stats(line) {
+    if let Some(e) = member_stats(line, true) {
         return Some(e);
     }
     let f = fields(line);
@@ -118,7 +124,8 @@ pub(super) fn vm(line: &[u8], _: time::Date) -> Option<Entry> {
         return None;
     }
     let (fname, ftype, recfm) = (f[0], f[1], f[2]);
-    let cms = |s: &[u8]| (1..=8).contains(&s.len()) && s.iter().all(|b| b.is_ascii_alphanumeric() || b"@#$+-_".contains(b));
+    let cms =
+        |s: &[u8]| (1..=8).contains(&s.len()) && s.iter().all(|b| b.is_ascii_alphanumeric() || b"@#$+-_".contains(b));
     if !cms(fname) || !cms(ftype) || !matches!(recfm, b"F" | b"V" | b"-") {
         return None;
     }
@@ -152,7 +159,14 @@ pub(super) fn as400(line: &[u8], _: time::Date) -> Option<Entry> {
         let size = bytes(f[1].1)?;
         let day = date::numeric(f[2].1, &[Order::Mdy, Order::Dmy, Order::Ymd])?;
         let (time, _) = date::clock(f[3].1)?;
-        (4, Some((size, day.map(|d| date::Modified::local(d, Some(time))), format!("{} {}", text(f[2].1), text(f[3].1)))))
+        (
+            4,
+            Some((
+                size,
+                day.map(|d| date::Modified::local(d, Some(time))),
+                format!("{} {}", text(f[2].1), text(f[3].1)),
+            )),
+        )
     } else {
         return None;
     };

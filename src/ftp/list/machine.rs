@@ -56,13 +56,14 @@ pub(super) fn mlsd(line: &[u8]) -> Read {
             _ => {}
         }
     }
-    if !any {
+    // RFC 3659 §7.2: the facts are optional (`entry = [facts] SP pathname`).
+    if !any && !facts.is_empty() {
         return Read::No;
     }
     e.perm = mode.or(perm);
     e.owner = e.owner.or(uid);
     e.group = e.group.or(gid);
-    Read::Entry(e)
+    Read::Entry(Box::new(e))
 }
 
 /// `+i8388621.48594,m825718503,r,s280,\tdjb.html`: comma-separated facts after `+`, a tab, the

@@ -287,7 +287,7 @@ impl Parser {
         let read = if self.mlsd { machine::mlsd(line) } else { self.list_line(line) };
         match read {
             Read::Entry(e) if matches!(e.name.as_slice(), b"." | b"..") => None,
-            Read::Entry(e) => Some(Ok(e)),
+            Read::Entry(e) => Some(Ok(*e)),
             Read::Skip => None,
             Read::No => Some(Err(Unreadable { line: line.to_vec() })),
         }
@@ -301,7 +301,7 @@ impl Parser {
             self.members = members;
             return Read::Skip;
         }
-        let first: Option<fn(&[u8], time::Date) -> Option<Entry>> = match self.system {
+        let first: Option<LineParser> = match self.system {
             Some(System::Vms) => Some(vms::parse),
             Some(System::Mvs) => Some(ibm::mvs),
             Some(System::Vm) => Some(ibm::vm),
@@ -312,7 +312,7 @@ impl Parser {
             _ => None,
         };
         if let Some(e) = first.and_then(|f| f(line, self.today)) {
-            return Read::Entry(e);
+            return Read::Entry(Box::new(e));
         }
         // MLSD lines in reply to LIST: read when they say what the entry is.
         match machine::mlsd(line) {
@@ -322,28 +322,31 @@ impl Parser {
         }
         for parse in PARSERS {
             if let Some(e) = parse(line, self.today) {
-                return Read::Entry(e);
+                return Read::Entry(Box::new(e));
             }
         }
         if (self.members || self.system == Some(System::Mvs))
             && let Some(e) = ibm::member_name(line)
         {
-            return Read::Entry(e);
+            return Read::Entry(Box::new(e));
         }
         if is_summary(line) { Read::Skip } else { Read::No }
     }
 }
 
+/// One format's reader: a line, today's date (for `Mon DD HH:MM`), the entry if it reads it.
+type LineParser = fn(&[u8], time::Date) -> Option<Entry>;
+
 /// What one format made of a line.
 enum Read {
-    Entry(Entry),
+    Entry(Box<Entry>),
     /// Read, and not an entry (`type=cdir`, a header).
     Skip,
     No,
 }
 
 /// The LIST formats, most common first; each reads a line whole or not at all.
-const PARSERS: [fn(&[u8], time::Date) -> Option<Entry>; 12] = [
+const PARSERS: [LineParser; 13] = [
     unix::parse,
     windows::dos,
     machine::eplf,
@@ -352,6 +355,7 @@ const PARSERS: [fn(&[u8], time::Date) -> Option<Entry>; 12] = [
     windows::os2,
     ibm::as400,
     ibm::mvs,
+    ibm::member,
     ibm::vm,
     other::nonstop,
     other::os9,

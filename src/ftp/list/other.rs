@@ -9,9 +9,8 @@ use super::{Entry, Format, Kind, bytes, fields, text};
 pub(super) fn nonstop(line: &[u8], _: time::Date) -> Option<Entry> {
     let f: Vec<&[u8]> = fields(line).into_iter().map(|(_, w)| w).collect();
     let [name, code, eof, day, clock, owner, security] = f[..] else { return None };
-    let guardian = (1..=8).contains(&name.len())
-        && name[0].is_ascii_alphabetic()
-        && name.iter().all(u8::is_ascii_alphanumeric);
+    let guardian =
+        (1..=8).contains(&name.len()) && name[0].is_ascii_alphabetic() && name.iter().all(u8::is_ascii_alphanumeric);
     let code = code.strip_suffix(b"O").unwrap_or(code);
     let owner_ok = owner.split(|&b| b == b',').all(|p| bytes(p).is_some()) && owner.contains(&b',');
     let security_ok = security.len() == 6 && security[0] == b'"' && security[5] == b'"';

@@ -41,7 +41,11 @@ fn size(f: &[u8]) -> Option<Size> {
     let unit = matches!(f.last()?, b'k' | b'K' | b'm' | b'M' | b'g' | b'G' | b't' | b'T');
     let number = &f[..f.len() - 1];
     let sep = number.iter().filter(|b| matches!(b, b'.' | b',')).count();
-    if unit && sep <= 1 && number.first()?.is_ascii_digit() && number.iter().all(|b| b.is_ascii_digit() || *b == b'.' || *b == b',') {
+    if unit
+        && sep <= 1
+        && number.first()?.is_ascii_digit()
+        && number.iter().all(|b| b.is_ascii_digit() || *b == b'.' || *b == b',')
+    {
         return Some(Size::Rounded);
     }
     let digits = f.iter().rev().take_while(|b| b.is_ascii_digit()).count();

@@ -52,7 +52,11 @@ pub(super) fn parse(line: &[u8], _: time::Date) -> Option<Entry> {
         };
         let end = rest.iter().position(|&b| b == close)?;
         let inner = text(&rest[1..end]);
-        if open == b'[' { e.owner = Some(inner) } else { e.perm = Some(inner) }
+        if open == b'[' {
+            e.owner = Some(inner)
+        } else {
+            e.perm = Some(inner)
+        }
         rest = rest[end + 1..].trim_ascii_start();
     }
     Some(e)
