@@ -28,7 +28,7 @@ export DEBIAN_FRONTEND=noninteractive
 # Client tools, and the libraries the unpacked servers need that a bare bookworm may lack
 # (vsftpd: libwrap0; proftpd: libhiredis, libmemcached, libpcre2-posix; pure-ftpd: libsodium).
 apt_packages=(
-    curl lftp time iproute2 procps passwd openssl
+    curl lftp time iproute2 procps passwd openssl jq
     libpam-modules libpam-runtime libcap2 libssl3 libwrap0
     libhiredis0.14 libmemcached11 libmemcachedutil2 libpcre2-posix3 libsodium23 libacl1 libidn2-0
 )
