@@ -98,7 +98,7 @@ _ftpx() {
 
     case "${cmd}" in
         ftpx)
-            opts="-u -d -q -k -h -V --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --keep-going --help --version ls dir get put rm delete mkdir rmdir mv rename quote probe shell help"
+            opts="-u -d -q -k -h -V --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --keep-going --help --version ls dir get put rm delete mkdir rmdir mv rename quote probe shell help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -164,7 +164,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__get)
-            opts="-o -c -u -d -q -k -h --output --continue --ascii --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
+            opts="-o -c -u -d -q -k -h --output --continue --ascii --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -406,7 +406,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__ls)
-            opts="-1 -u -d -q -k -h --json --no-mlsd --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
+            opts="-1 -u -d -q -k -h --json --no-mlsd --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -472,7 +472,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__mkdir)
-            opts="-p -u -d -q -k -h --parents --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
+            opts="-p -u -d -q -k -h --parents --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -538,7 +538,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__mv)
-            opts="-u -d -q -k -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
+            opts="-u -d -q -k -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -604,7 +604,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__probe)
-            opts="-u -d -q -k -h --path --json --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
+            opts="-u -d -q -k -h --path --json --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -674,7 +674,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__put)
-            opts="-c -u -d -q -k -h --continue --ascii --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
+            opts="-c -u -d -q -k -h --continue --ascii --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -740,7 +740,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__quote)
-            opts="-u -d -q -k -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
+            opts="-u -d -q -k -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -806,7 +806,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__rm)
-            opts="-u -d -q -k -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
+            opts="-u -d -q -k -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -872,7 +872,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__rmdir)
-            opts="-u -d -q -k -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
+            opts="-u -d -q -k -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -938,7 +938,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__shell)
-            opts="-u -d -q -k -h --keep-going --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
+            opts="-u -d -q -k -h --keep-going --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

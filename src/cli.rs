@@ -108,6 +108,11 @@ pub struct GlobalArgs {
     #[arg(short = 'd', long, global = true)]
     pub debug: bool,
 
+    /// Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects
+    /// where, and what the data-connection replies mean
+    #[arg(long, global = true)]
+    pub explain: bool,
+
     /// Write a timestamped transcript of every connection to FILE
     #[arg(long, global = true, value_name = "FILE")]
     pub trace: Option<PathBuf>,

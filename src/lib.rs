@@ -18,11 +18,12 @@
 //! - [`ftp`]: the protocol engine. No clap, no colors, no progress bars, no printing: what it has
 //!   to say (transcript lines, data-connection events, mode fallbacks) goes through
 //!   [`ftp::Observer`].
-//! - Small concerns, one file each: [`glob`], [`interrupt`], [`netrc`], [`progress`], [`secret`],
-//!   [`target`], [`text`], [`transcript`].
+//! - Small concerns, one file each: [`explain`] (the `--explain` notes), [`glob`], [`interrupt`],
+//!   [`netrc`], [`progress`], [`secret`], [`target`], [`text`], [`transcript`].
 
 pub mod cli;
 pub mod error;
+pub mod explain;
 pub mod ftp;
 pub mod glob;
 pub mod interrupt;
