@@ -122,9 +122,11 @@ impl<W: Write> JsonList<W> {
         self.out.flush()?;
         if parsed.unparsed > 0 {
             let instead = if parsed.from_nlst { "; the names are from NLST, of unknown type" } else { "" };
+            let first = parsed.first_unparsed.as_deref().map(|l| format!("; the first: '{}'", escape(l)));
             warning(&format!(
-                "{} listing lines could not be parsed and are left out (ftpx ls without --json shows them){instead}",
-                parsed.unparsed
+                "{} listing lines could not be parsed and are left out (ftpx ls without --json shows them){instead}{}",
+                parsed.unparsed,
+                first.unwrap_or_default()
             ));
         }
         Ok(())

@@ -49,6 +49,8 @@ pub async fn lines(
 pub struct Parsed {
     /// Lines that no listing format could read: left out, never guessed.
     pub unparsed: usize,
+    /// The first of them, to show.
+    pub first_unparsed: Option<Vec<u8>>,
     /// No line could be read, so the names came from NLST (of unknown kind).
     pub from_nlst: bool,
 }
@@ -76,13 +78,19 @@ pub async fn entries(
                     read += 1;
                     on_entry(&entry)?;
                 }
-                Err(_) => parsed.unparsed += 1,
+                Err(unreadable) => {
+                    parsed.unparsed += 1;
+                    parsed.first_unparsed.get_or_insert(unreadable.line);
+                }
             }
         }
         Ok(())
     })
     .await?;
-    parsed.unparsed += usize::from(parser.finish().is_some());
+    if let Some(unreadable) = parser.finish() {
+        parsed.unparsed += 1;
+        parsed.first_unparsed.get_or_insert(unreadable.line);
+    }
     if read == 0 && parsed.unparsed > 0 {
         parsed.from_nlst = true;
         lines(session, Listing::Names, path, |line| match list::parse_nlst(line) {

@@ -72,8 +72,8 @@ pub struct Entry {
     pub kind: Kind,
     /// Bytes, when the listing gives an exact byte count.
     pub size: Option<u64>,
-    /// The listing's own size text when it is not an exact byte count (`33.5k`, VMS blocks
-    /// `12/16`, OS-9 hex is converted and not kept here).
+    /// The listing's own size text when it is not an exact byte count: `33.5k` from `ls -lh`,
+    /// VMS blocks `12/16`, z/OS member lines `11 lines`.
     pub size_text: Option<String>,
     pub modified: Option<Modified>,
     /// The date as the listing wrote it (MLSD's `modify` value, or the LIST date columns).
@@ -433,7 +433,7 @@ pub(super) fn fields(line: &[u8]) -> Vec<(usize, &[u8])> {
     out
 }
 
-/// The text of `line` from `start` to `end`, lossily as UTF-8.
+/// Bytes as text, lossily as UTF-8 (dates, owners, permissions: shown, never used as names).
 pub(super) fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
