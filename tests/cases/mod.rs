@@ -5,6 +5,7 @@
 //! - `explain`: `--explain` notes under the transcript's lines.
 //! - `listings`: `ls --json` over the listing formats, SYST and the NLST fallback.
 //! - `probe`: `ftpx probe` against servers that imitate firewalls, NAT and server settings.
+//! - `serve`: `ftpx serve` with ftpx's own client and a raw one, and `ftpx demo`.
 //! - `shell`: the interactive shell, through a pseudo-terminal and as a piped script.
 //! - `parity`: the same operation through the one-shot command and the shell, compared.
 //! - `hostile_*`: the hostile-server suite, each case a scripted server that misbehaves in one
@@ -25,6 +26,7 @@ mod listings;
 mod parity;
 mod probe;
 mod safety;
+mod serve;
 mod shell;
 mod tls;
 mod transfer;
