@@ -96,3 +96,21 @@ fn the_shell_turns_explaining_on() {
     let (_, note) = after(&out.stderr, "<--- 229");
     assert!(note.starts_with("    ^ 229 (|||"), "{note}");
 }
+
+#[test]
+fn a_refused_eprt_and_the_fallback_to_port_are_explained() {
+    let server = super::server_with(crate::support::ServerConfig::new().refuse_eprt("500 Unknown command."));
+    fs::write(server.root().join("f.txt"), "x").unwrap();
+    let out = ftpx().args(["--explain", "--mode", "active", "get", &url(&server, "f.txt"), "-o", "-"]).run();
+    out.assert_success();
+    let (_, note) = after(&out.stderr, "<--- 500 Unknown command.");
+    assert_eq!(note, "    ^ 500: this server does not know EPRT; the IPv4 form (PORT) may work");
+    assert!(
+        out.stderr.contains(
+            "    ^ EPRT did not work here (EPRT refused: 500 Unknown command.), so this session stops trying it and sets up \
+             every later data connection with PORT"
+        ),
+        "{}",
+        out.stderr
+    );
+}
