@@ -32,7 +32,7 @@ use super::pool::Pool;
 
 mod verify;
 use crate::error::AppError;
-use crate::ftp::list::{self, Entry, Kind};
+use crate::ftp::list::{Entry, Kind, Modified, Zone};
 use crate::ftp::{Command, Session};
 use crate::glob;
 use crate::interrupt;
@@ -158,98 +158,30 @@ impl Stamp {
     }
 }
 
-const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (eras of 400 years from 1 March).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = i64::from((month + 9) % 12);
-    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
-    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
-}
-
 /// `YYYYMMDDHHMMSS` (UTC) for a Unix time, as MFMT takes it.
 fn time_val(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}{month:02}{day:02}{:02}{:02}{:02}", rem / 3600, rem / 60 % 60, rem % 60)
+    let t = time::OffsetDateTime::from_unix_timestamp(secs).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    format!("{:04}{:02}{:02}{:02}{:02}{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute(), t.second())
 }
 
-/// The time in a listing's `modified`: MLSD's `YYYYMMDDHHMMSS[.sss]` (UTC, RFC 3659 §2.3), or a
-/// LIST date (`Jan 31 10:15`, `Jan 31 2020`, or IIS's `01-31-24 10:15AM`), taken as UTC, as
-/// vsftpd, ProFTPD and pure-ftpd write it by default. `now` places a yearless date in the last
-/// twelve months.
-pub fn parse_stamp(text: &str, now: i64) -> Option<Stamp> {
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let whole = text.split('.').next().unwrap_or_default();
-    if whole.len() == 14 && digits(whole) {
-        let n = |r: std::ops::Range<usize>| whole[r].parse::<u32>().ok();
-        let (y, mo, d, h, mi, s) = (n(0..4)?, n(4..6)?, n(6..8)?, n(8..10)?, n(10..12)?, n(12..14)?);
-        if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
-            return None;
-        }
-        let secs = days_from_civil(i64::from(y), mo, d) * 86_400 + i64::from(h * 3600 + mi * 60 + s);
-        return Some(Stamp { secs, precision: 1 });
+/// A listing's time as a [`Stamp`]: to the second from MLSD (UTC, RFC 3659 §2.3), to the minute
+/// from a LIST date with a time, to the day from one with a year. A LIST time is the server's
+/// local time in an unknown zone: taken as UTC, as vsftpd, ProFTPD and pure-ftpd write it by
+/// default; what matters is that the same listing gives the same stamp on the next run, which
+/// it does whatever the zone, since the local file gets this stamp.
+pub fn stamp(m: &Modified) -> Stamp {
+    let time = m.time.unwrap_or(time::Time::MIDNIGHT);
+    let mut secs = time::PrimitiveDateTime::new(m.date, time).assume_utc().unix_timestamp();
+    if let Zone::Offset(minutes) = m.zone {
+        secs -= i64::from(minutes) * 60;
     }
-    let parts: Vec<&str> = text.split_whitespace().collect();
-    match parts.as_slice() {
-        [month, day, last] if month.len() == 3 => {
-            let month = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(month))? as u32 + 1;
-            let day: u32 = day.parse().ok().filter(|d| (1..=31).contains(d))?;
-            if let Some((h, m)) = last.split_once(':') {
-                let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
-                let this_year = 1970 + now.div_euclid(86_400 * 365 + 86_400 / 4);
-                // The newest year that does not put the date more than a day ahead of now.
-                let mut year = this_year + 1;
-                let mut secs;
-                loop {
-                    secs = days_from_civil(year, month, day) * 86_400 + h * 3600 + m * 60;
-                    if secs <= now + 86_400 || year < this_year - 1 {
-                        break;
-                    }
-                    year -= 1;
-                }
-                Some(Stamp { secs, precision: 60 })
-            } else {
-                let year: i64 = last.parse().ok().filter(|y| digits(last) && *y >= 1970)?;
-                Some(Stamp { secs: days_from_civil(year, month, day) * 86_400, precision: 86_400 })
-            }
-        }
-        [date, time] if date.len() >= 8 => {
-            let mut d = date.split(['-', '/']).map(|p| p.parse::<i64>().ok());
-            let (mo, day, y) = (d.next()??, d.next()??, d.next()??);
-            let year = if y < 70 {
-                2000 + y
-            } else if y < 100 {
-                1900 + y
-            } else {
-                y
-            };
-            let upper = time.to_ascii_uppercase();
-            let pm = upper.ends_with("PM");
-            let (h, m) = upper.trim_end_matches(['A', 'M', 'P']).split_once(':')?;
-            let (mut h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
-            if pm && h < 12 {
-                h += 12;
-            } else if !pm && upper.ends_with("AM") && h == 12 {
-                h = 0;
-            }
-            let days = days_from_civil(year, u32::try_from(mo).ok()?, u32::try_from(day).ok()?);
-            Some(Stamp { secs: days * 86_400 + h * 3600 + m * 60, precision: 60 })
-        }
-        _ => None,
-    }
+    let precision = match (m.time, m.zone) {
+        (None, _) => 86_400,
+        (Some(_), Zone::Utc) => 1,
+        (Some(t), _) if t.second() != 0 => 1,
+        (Some(_), _) => 60,
+    };
+    Stamp { secs, precision }
 }
 
 fn unix_secs(t: SystemTime) -> i64 {
@@ -305,25 +237,23 @@ fn why_copy(src: Side, dst: Option<Side>, s: &Settings, rule: TimeRule) -> Optio
     }
 }
 
-/// The one place the mirror reads a remote listing: MLSD when the server offers it (RFC 3659 §7,
-/// exact sizes and UTC times), else LIST in the directory (CWD first: a path argument to LIST is
-/// globbed by some servers, and names with `[` would list something else).
+/// The one place the mirror reads a remote listing: [`super::list::entries`], MLSD when the server
+/// offers it (RFC 3659 §7, exact sizes and UTC times), else LIST in the directory (CWD first: a
+/// path argument to LIST is globbed by some servers, and names with `[` would list something
+/// else).
 async fn list_dir(session: &mut Session, path: &[u8]) -> Result<Vec<Entry>> {
     let mut entries = Vec::new();
-    if session.features().mlsd {
-        transfer::list(session, "MLSD", Some(path), |line| {
-            entries.extend(list::parse_mlsd(line));
-            Ok(())
-        })
-        .await?;
+    let arg = if session.features().mlsd {
+        Some(path)
     } else {
         session.expect(&Command::path("CWD", path)?, &[]).await?;
-        transfer::list(session, "LIST", None, |line| {
-            entries.extend(list::parse_list(line));
-            Ok(())
-        })
-        .await?;
-    }
+        None
+    };
+    super::list::entries(session, arg, true, |e| {
+        entries.push(e.clone());
+        Ok(())
+    })
+    .await?;
     Ok(entries)
 }
 
@@ -471,7 +401,6 @@ where
     /// Walks the remote tree, comparing each directory with its local copy.
     async fn walk_down(&self, jobs: mpsc::Sender<Job>) -> Result<()> {
         let s = self.s;
-        let now = unix_secs(SystemTime::now());
         let mut stack: Vec<(Vec<u8>, usize)> = vec![(Vec::new(), 0)];
         while let Some((rel, depth)) = stack.pop() {
             if interrupt::has_fired() {
@@ -537,7 +466,7 @@ where
                             );
                             continue;
                         }
-                        let stamp = entry.modified.as_deref().and_then(|m| parse_stamp(m, now));
+                        let stamp = entry.modified.as_ref().map(stamp);
                         let src = Side { size: entry.size, stamp };
                         match why_copy(src, here.map(|h| h.side()), s, TimeRule::Exact) {
                             None => self.record(&entry_rel, Action::Skipped, 0, "up to date"),
@@ -564,6 +493,12 @@ where
                         self.link(&rel, &entry_rel, &entry, &target, here);
                     }
                     Kind::Other => self.record(&entry_rel, Action::Skipped, 0, "not a file or directory"),
+                    // NLST names when no LIST line could be read: a file cannot be told from a
+                    // directory, so nothing is guessed.
+                    Kind::Unknown => {
+                        seen.insert(name);
+                        self.record(&entry_rel, Action::Skipped, 0, "the listing does not say what this is");
+                    }
                 }
             }
             if s.delete {
@@ -711,7 +646,6 @@ where
     /// Walks the local tree, comparing each directory with the server's.
     async fn walk_up(&self, jobs: mpsc::Sender<Job>) -> Result<()> {
         let s = self.s;
-        let now = unix_secs(SystemTime::now());
         let rule = if self.mfmt && !s.ignore_time { TimeRule::Exact } else { TimeRule::SourceNewer };
         // (relative path, depth, known to be missing on the server)
         let mut stack: Vec<(Vec<u8>, usize, bool)> = vec![(Vec::new(), 0, false)];
@@ -799,10 +733,7 @@ where
                             );
                             continue;
                         }
-                        let dst = there.map(|e| Side {
-                            size: e.size,
-                            stamp: e.modified.as_deref().and_then(|m| parse_stamp(m, now)),
-                        });
+                        let dst = there.map(|e| Side { size: e.size, stamp: e.modified.as_ref().map(stamp) });
                         let src = here.side();
                         match why_copy(src, dst, s, rule) {
                             None => self.record(&entry_rel, Action::Skipped, 0, "up to date"),
@@ -964,25 +895,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn listing_times_parse_with_their_precision() {
-        let now = days_from_civil(2024, 6, 15) * 86_400;
-        let s = parse_stamp("20240131101500", now).unwrap();
-        assert_eq!((s.secs, s.precision), (days_from_civil(2024, 1, 31) * 86_400 + 36_900, 1));
-        assert_eq!(parse_stamp("20240131101500.123", now).unwrap().secs, s.secs);
-        let m = parse_stamp("Jan 31 10:15", now).unwrap();
-        assert_eq!((m.secs, m.precision), (s.secs, 60));
-        // A yearless date after today is last year's.
-        let dec = parse_stamp("Dec 24 08:00", now).unwrap();
-        assert_eq!(dec.secs, days_from_civil(2023, 12, 24) * 86_400 + 8 * 3600);
-        let y = parse_stamp("Feb 1 2020", now).unwrap();
-        assert_eq!((y.secs, y.precision), (days_from_civil(2020, 2, 1) * 86_400, 86_400));
-        let dos = parse_stamp("01-31-24 10:15AM", now).unwrap();
-        assert_eq!(dos.secs, s.secs);
-        assert_eq!(parse_stamp("01-31-24 12:05AM", now).unwrap().secs, days_from_civil(2024, 1, 31) * 86_400 + 300);
-        for bad in ["", "yesterday", "20241301000000", "Foo 1 2020"] {
-            assert!(parse_stamp(bad, now).is_none(), "{bad}");
-        }
-        assert_eq!(time_val(s.secs), "20240131101500");
+    fn listing_times_become_stamps_with_their_precision() {
+        let date = time::Date::from_calendar_date(2024, time::Month::January, 31).unwrap();
+        let at = |h, m, s| Some(time::Time::from_hms(h, m, s).unwrap());
+        let jan31 = 1_706_659_200; // 2024-01-31T00:00:00Z
+        let mlsd = Modified { date, time: at(10, 15, 0), zone: Zone::Utc, year_inferred: false };
+        assert_eq!(stamp(&mlsd), Stamp { secs: jan31 + 36_900, precision: 1 });
+        let list = Modified { zone: Zone::ServerLocal, year_inferred: true, ..mlsd };
+        assert_eq!(stamp(&list), Stamp { secs: jan31 + 36_900, precision: 60 });
+        let day = Modified { time: None, zone: Zone::ServerLocal, ..mlsd };
+        assert_eq!(stamp(&day), Stamp { secs: jan31, precision: 86_400 });
+        let offset = Modified { zone: Zone::Offset(120), ..mlsd };
+        assert_eq!(stamp(&offset).secs, jan31 + 36_900 - 7200);
+        assert_eq!(time_val(jan31 + 36_900), "20240131101500");
         assert_eq!(time_val(0), "19700101000000");
     }
 
