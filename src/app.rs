@@ -580,9 +580,13 @@ pub async fn probe_report(
     let tls = config.tls.is_some();
     let plain_config = Arc::new(Config { tls: None, ..config.clone() });
     let config = Arc::new(config);
-    let plan = probe::Plan { host: target.host.clone(), port: target.port, path, deadline: config.timeout, tls };
-    let open = async |label: &'static str| ctx.login(target, creds, config.clone(), label).await;
-    let open_plain = async |label: &'static str| ctx.login(target, creds, plain_config.clone(), label).await;
+    let again = probe_again(ctx, target, creds);
+    let plan = probe::Plan { host: target.host.clone(), port: target.port, path, deadline: config.timeout, tls, again };
+    // Each session is for its one mode, so that nothing is said about the modes it will not try
+    // (FEAT without EPSV drops EPSV from a session that has others).
+    let only = |config: &Arc<Config>, mode| Arc::new(Config { modes: ModePolicy::Only(mode), ..(**config).clone() });
+    let open = async |label: &'static str, mode| ctx.login(target, creds, only(&config, mode), label).await;
+    let open_plain = async |label: &'static str, mode| ctx.login(target, creds, only(&plain_config, mode), label).await;
     let observations = probe::observe(&plan, &open, compare_plain.then_some(&open_plain)).await?;
     let diagnosis = probe::diagnose(&observations);
     let stdout = std::io::stdout();
@@ -598,6 +602,31 @@ pub async fn probe_report(
     }
     out.flush()?;
     Ok(if diagnosis.recommended.is_some() { exit::OK } else { exit::PROBE_NOTHING_WORKS })
+}
+
+/// The target and connection flags as the user gave them (never the password), for the
+/// commands the probe's report suggests.
+fn probe_again(ctx: &Context, target: &Target, creds: &Credentials) -> probe::Again {
+    let user = (!creds.is_anonymous()).then(|| creds.user.clone());
+    let url = Target { user, password: None, ..target.clone() }.to_string();
+    let g = &ctx.global;
+    let mut flags = Vec::new();
+    if g.tls && target.scheme == Scheme::Ftp {
+        flags.push("--tls".to_owned());
+    }
+    if g.tls_data == TlsDataArg::Clear {
+        flags.push("--tls-data clear".to_owned());
+    }
+    if let Some(ca) = &g.cacert {
+        flags.push(format!("--cacert {}", ca.display()));
+    }
+    if g.insecure {
+        flags.push("--insecure".to_owned());
+    }
+    if g.tls_max == TlsMaxArg::V1_2 {
+        flags.push("--tls-max 1.2".to_owned());
+    }
+    probe::Again { url, flags }
 }
 
 #[cfg(test)]

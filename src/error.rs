@@ -150,6 +150,16 @@ fn hint_in(err: &anyhow::Error, s: &Surface<'_>) -> Option<String> {
     let (mode, probe, q) = (s.mode, s.probe, s.q);
     for cause in err.chain() {
         let Some(e) = cause.downcast_ref::<ftp::Error>() else { continue };
+        // The engine says what happened; the flags that change it are named here.
+        if e.is_tls_required() {
+            return Some(match e {
+                ftp::Error::Login(_) => "the server requires TLS: connect with --tls (or an ftpes:// URL)".into(),
+                _ => "the server requires TLS on data connections: use --tls without --tls-data clear".into(),
+            });
+        }
+        if e.is_untrusted_certificate() {
+            return Some("if you trust this server, give its certificate or CA with --cacert FILE".into());
+        }
         return match e {
             ftp::Error::NoDataConnection { attempts } => {
                 if attempts.iter().all(|(_, f)| f.stage == Stage::Unusable) {

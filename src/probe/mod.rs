@@ -14,8 +14,10 @@
 
 pub mod address;
 pub mod diagnose;
+pub mod model;
 pub mod observe;
 pub mod render;
 
 pub use diagnose::{Diagnosis, Finding, Severity, diagnose};
-pub use observe::{Attempt, Check, Failure, Observations, Plan, Stage, observe};
+pub use model::{Again, Attempt, Check, Failure, Observations, Plan, Stage};
+pub use observe::observe;
