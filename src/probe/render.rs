@@ -152,7 +152,7 @@ pub fn terminal(obs: &Observations, diag: &Diagnosis, color: bool, width: usize)
     let _ = writeln!(out, "{} {}{port}", p.apply("ftpx probe", |s| s.bold()), obs.host);
     let mut about = Vec::new();
     if let Some(s) = obs.server_address() {
-        let software = diag.software.map(|s| format!(", {}", s.name())).unwrap_or_default();
+        let software = diag.server_software.map(|s| format!(", {s}")).unwrap_or_default();
         about.push(format!("server {s}{software}"));
     }
     if let Some(l) = obs.local_address() {
