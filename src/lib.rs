@@ -7,7 +7,8 @@
 //! - [`transfer`]: downloads, uploads and listings over a data connection (`.part` files, resume,
 //!   sizes, Ctrl-C).
 //! - [`probe`]: `ftpx probe`, which tries the four data-connection modes at once and explains
-//!   what gets through (observe -> diagnose -> render).
+//!   what gets through (observe -> model -> diagnose -> render), through the engine's own
+//!   data-connection attempt.
 //! - [`ftp`]: the protocol engine. No clap, no colors, no progress bars, no printing: what it has
 //!   to say (transcript lines, data-connection events, mode fallbacks) goes through
 //!   [`ftp::Observer`].

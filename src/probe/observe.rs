@@ -253,14 +253,18 @@ where
     att.failure = match measured {
         Ok(Ok(())) => None,
         Ok(Err(f)) => Some(f),
-        Err(_) => Some(expired(&record, job.deadline)),
+        Err(_) => {
+            // Cut off mid-command: the next reply could be an old one, so nothing more is sent.
+            session.mark_broken();
+            Some(expired(&record, job.deadline))
+        }
     };
     record_into(&mut att, &record, job.aim);
     att.elapsed = started.elapsed();
 
     // After it, and never changing it: the port samples, SYST, QUIT.
     if job.extras && session.is_usable() {
-        let _ = tokio::time::timeout_at(job.end, async {
+        let extras = tokio::time::timeout_at(job.end, async {
             if att.ok() && mode.is_passive() {
                 for _ in 0..PORT_SAMPLES {
                     match session.sample_passive_port(mode).await {
@@ -274,6 +278,9 @@ where
             }
         })
         .await;
+        if extras.is_err() {
+            session.mark_broken();
+        }
     }
     if session.is_usable() {
         // A polite QUIT when time is left (it also releases anything the server still holds

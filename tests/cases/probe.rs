@@ -384,9 +384,8 @@ fn probe_small_passive_range_with_slow_release_survives_probes_in_a_row() {
     // Three passive ports, and a listener given up without a connection stays open 30 s: a probe
     // that left listeners behind made the next probe report passive mode broken.
     let lo = free_port_range();
-    let server = server_with(
-        ServerConfig::new().passive_ports(lo, lo + 2).hold_passive_listeners(Duration::from_secs(30)),
-    );
+    let server =
+        server_with(ServerConfig::new().passive_ports(lo, lo + 2).hold_passive_listeners(Duration::from_secs(30)));
     for run in 0..3 {
         let (out, json) = probe_json(&server, &[]);
         out.assert_success();
@@ -476,7 +475,11 @@ fn transfer_with_clear_data_against_tls_required_data_stops_at_the_refusal() {
     let out = clear_data(&server, &["ls", &url(&server, "")]);
     out.assert_code(5);
     assert!(out.stderr.contains("EPSV refused: 550 SSL/TLS required on the data channel"), "{}", out.stderr);
-    assert!(out.stderr.contains("hint: the server requires TLS on data connections: use --tls without --tls-data clear"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("hint: the server requires TLS on data connections: use --tls without --tls-data clear"),
+        "{}",
+        out.stderr
+    );
     let modes: Vec<String> =
         server.verbs().into_iter().filter(|v| ["EPSV", "PASV", "EPRT", "PORT"].contains(&v.as_str())).collect();
     assert_eq!(modes, ["EPSV"]);

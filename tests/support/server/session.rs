@@ -145,7 +145,8 @@ impl Session {
         let live = counters.live.fetch_add(1, Ordering::SeqCst) + 1;
         let total = counters.total.fetch_add(1, Ordering::SeqCst) + 1;
         let config = &session.shared.config;
-        let over = config.max_sessions.is_some_and(|n| live > n) || config.refuse_sessions_after.is_some_and(|n| total > n);
+        let over =
+            config.max_sessions.is_some_and(|n| live > n) || config.refuse_sessions_after.is_some_and(|n| total > n);
         if over {
             session.shared.counters.refused.fetch_add(1, Ordering::SeqCst);
             let _ = session.reply("421 Too many connections from this IP.").await;
