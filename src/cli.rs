@@ -4,7 +4,7 @@
 //! - Flags that describe the connection (credentials, mode, timeouts, transcript, TLS) live in
 //!   [`GlobalArgs`] and are `global = true`, so they are accepted before or after the subcommand.
 //! - No logic here beyond clap's own parsing: turning these raw values into resolved options
-//!   (URLs, credentials, netrc) happens in `app`.
+//!   (URLs, credentials, netrc) happens in `options`.
 //! - Completions and man pages are generated from [`Cli::command`]; a test fails when the committed
 //!   copies in `completions/` and `man/` are stale.
 

@@ -13,7 +13,7 @@
 //! - [`render`]: the terminal report and the JSON object, with the flags of ftpx, curl and lftp.
 //!
 //! [`address`] classifies addresses (private, shared, loopback...) for the diagnosis.
-//! The subcommand itself (flags, credentials, exit status) is `app::probe`.
+//! The operation (sessions, credentials, deadline) is `ops::probe`; its output, `report`'s.
 
 pub mod address;
 pub mod diagnose;

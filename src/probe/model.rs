@@ -226,9 +226,24 @@ impl Observations {
     /// An ftpx command line for this server: `ftpx SUB FLAGS [the user's flags] URL`, runnable as
     /// printed (the user's host, port, user, path and TLS flags; never a password).
     pub fn ftpx(&self, sub: &str, flags: &str) -> String {
-        let given = self.again.flags.iter().map(String::as_str);
-        let parts: Vec<&str> = ["ftpx", sub, flags].into_iter().chain(given).chain([self.again.url.as_str()]).collect();
+        let quote = |w: &String| shlex::try_quote(w).map_or_else(|_| w.clone(), |q| q.into_owned());
+        let given = self.again.flags.iter().chain([&self.again.url]).map(quote);
+        let parts: Vec<String> = ["ftpx", sub, flags].into_iter().map(str::to_owned).chain(given).collect();
         parts.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ")
+    }
+
+    /// The same, without `--tls-data clear` (for the fix of a server that requires TLS on data).
+    pub fn without_clear_data(&self) -> Observations {
+        let mut flags = Vec::new();
+        let mut words = self.again.flags.iter().peekable();
+        while let Some(w) = words.next() {
+            if w == "--tls-data" && words.peek().is_some_and(|v| *v == "clear") {
+                words.next();
+            } else {
+                flags.push(w.clone());
+            }
+        }
+        Observations { again: Again { flags, ..self.again.clone() }, ..self.clone() }
     }
 }
 
@@ -237,7 +252,8 @@ impl Observations {
 pub struct Again {
     /// The URL with the user, port and path, without the password.
     pub url: String,
-    /// The flags that shape the connection (`--tls`, `--insecure`, `--cacert FILE`...), as given.
+    /// The flags that shape the connection (`--tls`, `--insecure`, `--cacert FILE`...), as given,
+    /// one word each.
     pub flags: Vec<String>,
 }
 

@@ -99,6 +99,7 @@ pub struct ServerConfig {
     require_tls_data: bool,
     max_sessions: Option<usize>,
     refuse_sessions_after: Option<usize>,
+    data_resumes_per_login: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -146,6 +147,7 @@ impl Default for ServerConfig {
             require_tls_data: false,
             max_sessions: None,
             refuse_sessions_after: None,
+            data_resumes_per_login: None,
         }
     }
 }
@@ -411,6 +413,15 @@ impl ServerConfig {
     /// After `n` sessions, every new one is greeted `421 Too many connections` and closed.
     pub fn refuse_sessions_after(mut self, n: usize) -> Self {
         self.refuse_sessions_after = Some(n);
+        self
+    }
+
+    /// Only the first `n` data connections of each control connection can resume; later ones
+    /// are accepted as under [`ServerConfig::data_never_resumes`] (so 522). ProFTPD 1.3.8 issues
+    /// no TLS 1.3 tickets on upload connections, so one session allows two uploads; a new login
+    /// brings new tickets.
+    pub fn data_resumes_per_login(mut self, n: usize) -> Self {
+        self.data_resumes_per_login = Some(n);
         self
     }
 }

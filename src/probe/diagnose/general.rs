@@ -6,7 +6,7 @@ use super::{
     Facts, Finding, Severity, is_ipv6_unusable, modes_text, refused_reply, said, tls_session_refused, unknown_command,
 };
 use crate::ftp::{DataMode, Refusal, Stage as DataStage};
-use crate::probe::model::{Again, Attempt, Observations, Stage};
+use crate::probe::model::{Attempt, Stage};
 
 /// Modes whose session never got a control connection and login, even on a second try: not
 /// measured, and the verdict rests on the others. A per-address connection limit says so.
@@ -61,8 +61,7 @@ pub(super) fn tls_required(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         facts.obs.attempts.iter().filter(|a| a.refusal().is_some_and(|(r, _)| r == Refusal::TlsRequired)).collect();
     let Some(first) = required.first() else { return };
     let said = said(first.refusal().expect("filtered").1);
-    let flags = facts.obs.again.flags.iter().filter(|f| *f != "--tls-data clear").cloned().collect();
-    let again = Observations { again: Again { flags, ..facts.obs.again.clone() }, ..facts.obs.clone() };
+    let again = facts.obs.without_clear_data();
     let tls = if facts.obs.tls { "" } else { "--tls" };
     out.push(Finding {
         code: "tls-required",

@@ -356,7 +356,7 @@ fn a_mode_without_control_connection_is_not_measured() {
 fn tls_required_on_data_is_one_finding_with_the_fix() {
     let mut obs = open_path("192.0.2.10:50000", "203.0.113.10:21");
     obs.tls = true;
-    obs.again.flags = ["--tls", "--tls-data clear", "--insecure"].map(String::from).to_vec();
+    obs.again.flags = ["--tls", "--tls-data", "clear", "--insecure"].map(String::from).to_vec();
     for mode in DataMode::ALL {
         let a = fail(
             &mut obs,

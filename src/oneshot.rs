@@ -1,0 +1,255 @@
+//! The subcommands (`ftpx ls URL`, `ftpx get URL...`): each parses its URLs, calls the
+//! operation in `ops` and hands the outcome to `report`. `ftpx [URL]` and `ftpx shell` start the
+//! shell instead. What a subcommand does lives in its operation, written once for both front ends.
+
+use std::io::{IsTerminal, Write};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+use anyhow::{Result, bail};
+
+use crate::cli::{Cli, Command as Sub, GetArgs, LsArgs, ProbeArgs, PutArgs, QuoteArgs, ShellArgs};
+use crate::error::{AppError, exit};
+use crate::ftp::{self, Session};
+use crate::ops::get::Dest;
+use crate::ops::list::Listing;
+use crate::ops::put::Upload;
+use crate::ops::{self, Notice, SessionSource, Transfer};
+use crate::options::Options;
+use crate::report::{self, JsonList};
+use crate::shell;
+use crate::target::Target;
+
+/// What the final report needs to know about the run: the colors of stderr, and the runnable
+/// `ftpx probe ...` for the server, once one is known.
+#[derive(Debug, Default)]
+pub struct Reporting {
+    pub color: bool,
+    pub probe: Option<String>,
+}
+
+/// Whether the command line starts the interactive shell, which handles Ctrl-C itself.
+pub fn is_shell(cli: &Cli) -> bool {
+    matches!(cli.command, None | Some(Sub::Shell(_)))
+}
+
+/// Runs the command line; returns the exit status, or the error for [`report::failure`].
+pub async fn run(cli: Cli, rep: &mut Reporting) -> Result<u8> {
+    if let (Some(url), Some(_)) = (&cli.shell.url, &cli.command) {
+        let url = Target::mask(url);
+        bail!(AppError::Usage(format!("'{url}' before a subcommand: a subcommand takes its URL after it")));
+    }
+    let opts = Options::new(&cli.global)?;
+    rep.color = opts.output.color_stderr;
+    match cli.command {
+        None => start_shell(opts, cli.shell).await,
+        Some(Sub::Shell(args)) => start_shell(opts, args).await,
+        Some(command) => {
+            let result = subcommand(&opts, command, rep).await;
+            opts.transcript.flush();
+            result
+        }
+    }
+}
+
+async fn start_shell(opts: Options, args: ShellArgs) -> Result<u8> {
+    shell::run(opts, shell::Start { url: args.url, keep_going: args.keep_going }).await
+}
+
+async fn subcommand(opts: &Options, command: Sub, rep: &mut Reporting) -> Result<u8> {
+    let mut pool = Pool::new(opts);
+    let result = match command {
+        Sub::Ls(args) => ls(&mut pool, args, rep).await,
+        Sub::Get(args) => get(&mut pool, args, rep).await,
+        Sub::Put(args) => put(&mut pool, args, rep).await,
+        Sub::Rm(args) => rm(&mut pool, &args.urls, rep).await,
+        Sub::Rmdir(args) => rmdir(&mut pool, &args.url, rep).await,
+        Sub::Mkdir(args) => mkdir(&mut pool, &args.url, args.parents, rep).await,
+        Sub::Mv(args) => mv(&mut pool, &args.url, &args.new_path, rep).await,
+        Sub::Quote(args) => quote(&mut pool, args, rep).await,
+        Sub::Probe(args) => probe(opts, args, rep).await,
+        Sub::Shell(_) => unreachable!("the shell is started by run"),
+    };
+    pool.close().await;
+    result
+}
+
+/// A URL as a target, checked before connecting; the first one names the server in hints.
+fn parse_target(opts: &Options, url: &str, rep: &mut Reporting) -> Result<Target> {
+    let target = Target::parse(url)?;
+    // Refused before connecting: a CR or LF in a path could smuggle a second command.
+    ftp::check_arg("path", &target.path)?;
+    if let Some(user) = &target.user {
+        ftp::check_arg("user name", user.as_bytes())?;
+    }
+    rep.probe.get_or_insert_with(|| opts.probe_command(&target));
+    Ok(target)
+}
+
+/// Which server and user a session belongs to.
+type SessionKey = (String, u16, Option<String>);
+
+/// One session for consecutive URLs on the same server and user.
+struct Pool<'a> {
+    opts: &'a Options,
+    target: Option<Target>,
+    current: Option<(SessionKey, Session)>,
+}
+
+impl<'a> Pool<'a> {
+    fn new(opts: &'a Options) -> Self {
+        Pool { opts, target: None, current: None }
+    }
+
+    /// The session for `target`, logged in.
+    async fn at(&mut self, target: &Target) -> Result<&mut Session> {
+        self.target = Some(target.clone());
+        self.session().await
+    }
+
+    async fn close(self) {
+        if let Some((_, s)) = self.current {
+            s.quit().await;
+        }
+    }
+}
+
+impl SessionSource for Pool<'_> {
+    async fn session(&mut self) -> Result<&mut Session> {
+        let target = self.target.as_ref().expect("a target is chosen first");
+        let key = (target.host.clone(), target.port, target.user.clone());
+        if self.current.as_ref().is_none_or(|(k, _)| *k != key) {
+            if let Some((_, old)) = self.current.take() {
+                old.quit().await;
+            }
+            let session = self.opts.open(target, "").await?;
+            self.current = Some((key, session));
+        }
+        Ok(&mut self.current.as_mut().expect("set above").1)
+    }
+
+    async fn relogin(&mut self) -> Result<&mut Session> {
+        if let Some((_, old)) = self.current.take() {
+            old.quit().await;
+        }
+        self.session().await
+    }
+
+    fn notice(&mut self, notice: Notice) {
+        report::notice(notice);
+    }
+}
+
+async fn ls(pool: &mut Pool<'_>, args: LsArgs, rep: &mut Reporting) -> Result<u8> {
+    let target = parse_target(pool.opts, &args.url, rep)?;
+    let session = pool.at(&target).await?;
+    let path = (!target.path.is_empty()).then_some(target.path.as_slice());
+    let stdout = std::io::stdout();
+    let terminal = stdout.is_terminal();
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    if args.json {
+        let mut json = JsonList::new(out);
+        let parsed = ops::list::entries(session, path, |entry| json.push(entry)).await?;
+        json.finish(parsed.unparsed)?;
+    } else {
+        let how = if args.names_only { Listing::Names } else { Listing::Long };
+        ops::list::lines(session, how, path, |line| Ok(report::listing_line(&mut out, line, terminal)?)).await?;
+        out.flush()?;
+    }
+    Ok(exit::OK)
+}
+
+async fn get(pool: &mut Pool<'_>, args: GetArgs, rep: &mut Reporting) -> Result<u8> {
+    let targets = args.urls.iter().map(|u| parse_target(pool.opts, u, rep)).collect::<Result<Vec<_>>>()?;
+    let dest = Dest::from_arg(args.output.as_deref());
+    if targets.len() > 1 && matches!(dest, Dest::File(_)) {
+        bail!(AppError::Usage("several URLs need -o DIR/ (a directory), not a file name".into()));
+    }
+    if matches!(dest, Dest::Stdout) && args.resume {
+        bail!(AppError::Usage("-c cannot resume a download to stdout".into()));
+    }
+    if let Some(dir) = args.output.as_deref().filter(|p| p.as_os_str().as_bytes().ends_with(b"/")) {
+        // `-o dir/` names a directory: made if missing, like the URL form `ftp://host/dir/`.
+        std::fs::create_dir_all(dir).map_err(|e| AppError::local(dir, e))?;
+    }
+    let how = Transfer { ascii: args.ascii, progress: pool.opts.output.progress };
+    for target in &targets {
+        let sink = dest.sink(target.file_name(), target)?;
+        ops::get::get(pool.at(target).await?, &target.path, &sink, args.resume, how).await?;
+    }
+    Ok(exit::OK)
+}
+
+async fn put(pool: &mut Pool<'_>, mut args: PutArgs, rep: &mut Reporting) -> Result<u8> {
+    let url = args.args.pop().expect("clap requires two or more");
+    let target = parse_target(pool.opts, &url, rep)?;
+    let several = args.args.len() > 1;
+    if several && !target.is_dir && !target.path.is_empty() {
+        bail!(AppError::Usage(format!("several files need a directory URL ending in '/', not {target}")));
+    }
+    pool.at(&target).await?;
+    let how = Transfer { ascii: args.ascii, progress: pool.opts.output.progress };
+    let upload = if args.resume { Upload::Resume } else { Upload::Store };
+    for local in &args.args {
+        let local = Path::new(local);
+        let remote = if target.is_dir || several {
+            let name =
+                local.file_name().ok_or_else(|| AppError::Usage(format!("{} has no file name", local.display())))?;
+            target.join(name.as_bytes())
+        } else {
+            target.path.clone()
+        };
+        ops::put::put(pool, local, &remote, upload, how).await?;
+    }
+    Ok(exit::OK)
+}
+
+async fn rm(pool: &mut Pool<'_>, urls: &[String], rep: &mut Reporting) -> Result<u8> {
+    for url in urls {
+        let target = parse_target(pool.opts, url, rep)?;
+        ops::file::delete(pool.at(&target).await?, &target.path).await?;
+    }
+    Ok(exit::OK)
+}
+
+async fn rmdir(pool: &mut Pool<'_>, url: &str, rep: &mut Reporting) -> Result<u8> {
+    let target = parse_target(pool.opts, url, rep)?;
+    ops::file::rmdir(pool.at(&target).await?, &target.path).await?;
+    Ok(exit::OK)
+}
+
+async fn mkdir(pool: &mut Pool<'_>, url: &str, parents: bool, rep: &mut Reporting) -> Result<u8> {
+    let target = parse_target(pool.opts, url, rep)?;
+    ops::file::mkdir(pool.at(&target).await?, &target.path, parents).await?;
+    Ok(exit::OK)
+}
+
+async fn mv(pool: &mut Pool<'_>, url: &str, new_path: &str, rep: &mut Reporting) -> Result<u8> {
+    let target = parse_target(pool.opts, url, rep)?;
+    // Checked before connecting.
+    ftp::check_arg("path", new_path.as_bytes())?;
+    ops::file::rename(pool.at(&target).await?, &target.path, new_path.as_bytes()).await?;
+    Ok(exit::OK)
+}
+
+async fn quote(pool: &mut Pool<'_>, args: QuoteArgs, rep: &mut Reporting) -> Result<u8> {
+    let target = parse_target(pool.opts, &args.url, rep)?;
+    let line = args.command.join(" ");
+    ftp::Command::raw(line.as_bytes())?;
+    let quoted = ops::file::quote(pool.at(&target).await?, line.as_bytes()).await?;
+    report::reply(&quoted.reply);
+    quoted.result()?;
+    Ok(exit::OK)
+}
+
+/// `ftpx probe`: the four attempts at once, then the diagnosis, as a report or JSON.
+async fn probe(opts: &Options, args: ProbeArgs, rep: &mut Reporting) -> Result<u8> {
+    let target = parse_target(opts, &args.target, rep)?;
+    let path = match args.path {
+        Some(p) => Some(p.into_bytes()),
+        None => Some(target.path.clone()).filter(|p| !p.is_empty()),
+    };
+    let creds = opts.credentials(&target)?;
+    let probed = ops::probe::probe(opts, &target, &creds, path, opts.probe_timeout).await?;
+    report::probe(&probed, args.json, &opts.output)
+}
