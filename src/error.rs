@@ -149,8 +149,10 @@ fn hint_in(err: &anyhow::Error, s: &Surface<'_>) -> Option<String> {
         // The engine says what happened; the flags that change it are named here.
         if e.is_tls_required() {
             return Some(match e {
-                ftp::Error::Login(_) => "the server requires TLS: connect with --tls (or an ftpes:// URL)".into(),
-                _ => "the server requires TLS on data connections: use --tls without --tls-data clear".into(),
+                ftp::Error::Refused { .. } | ftp::Error::NoDataConnection { .. } => {
+                    "the server requires TLS on data connections: use --tls without --tls-data clear".into()
+                }
+                _ => "the server requires TLS: connect with --tls (or an ftpes:// URL)".into(),
             });
         }
         if e.is_untrusted_certificate() {
@@ -224,6 +226,24 @@ mod tests {
         assert_eq!(exit_code(&anyhow::anyhow!("x")), exit::OTHER);
         let pipe = anyhow::Error::new(io::Error::from(io::ErrorKind::BrokenPipe)).context("writing");
         assert!(is_broken_pipe(&pipe));
+    }
+
+    #[test]
+    fn tls_required_hints_name_the_flag_for_control_or_data() {
+        let reply = |line: &str| ftp::Reply { code: line[..3].parse().unwrap(), lines: vec![line.as_bytes().to_vec()] };
+        let control = [
+            ftp::Error::Login(reply("550 SSL/TLS required on the control channel")),
+            ftp::Error::Login(reply("530 Non-anonymous sessions must use encryption.")),
+            ftp::Error::ServiceClosing(reply("421 Sorry, cleartext sessions and weak ciphers are not accepted")),
+        ];
+        for e in control {
+            let h = hint(&anyhow::Error::new(e), None).unwrap();
+            assert!(h.contains("connect with --tls"), "{h}");
+        }
+        let data =
+            ftp::Error::Refused { command: "EPSV".into(), reply: reply("550 SSL/TLS required on the data channel") };
+        let h = hint(&anyhow::Error::new(data), None).unwrap();
+        assert!(h.contains("without --tls-data clear"), "{h}");
     }
 
     #[test]
