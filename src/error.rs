@@ -147,6 +147,9 @@ fn hint_in(err: &anyhow::Error, s: &Surface<'_>) -> Option<String> {
     for cause in err.chain() {
         let Some(e) = cause.downcast_ref::<ftp::Error>() else { continue };
         // The engine says what happened; the flags that change it are named here.
+        if e.is_clear_data_refused() {
+            return Some("the server requires TLS on data connections: use --tls without --tls-data clear".into());
+        }
         if e.is_tls_required() {
             return Some(match e {
                 ftp::Error::Refused { .. } | ftp::Error::NoDataConnection { .. } => {
@@ -243,6 +246,9 @@ mod tests {
         let data =
             ftp::Error::Refused { command: "EPSV".into(), reply: reply("550 SSL/TLS required on the data channel") };
         let h = hint(&anyhow::Error::new(data), None).unwrap();
+        assert!(h.contains("without --tls-data clear"), "{h}");
+        let prot = ftp::Error::Tls("PROT C refused: 534 Unwilling to accept security parameters".into());
+        let h = hint(&anyhow::Error::new(prot), None).unwrap();
         assert!(h.contains("without --tls-data clear"), "{h}");
     }
 

@@ -273,6 +273,13 @@ impl Error {
         self.refusal() == Some(Refusal::TlsRequired)
     }
 
+    /// The server refused `PROT C` (data connections in the clear) after login: ProFTPD with
+    /// `TLSRequired on` answers "534 Unwilling to accept security parameters".
+    pub fn is_clear_data_refused(&self) -> bool {
+        // The text the login's PROT step gives (control.rs).
+        matches!(self, Error::Tls(text) if text.starts_with("PROT C refused"))
+    }
+
     /// The server's certificate is signed by no authority trusted here (self-signed, or a
     /// private CA): trusting it is the user's decision, which the edge offers.
     pub fn is_untrusted_certificate(&self) -> bool {

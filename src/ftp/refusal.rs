@@ -14,7 +14,8 @@ pub enum Refusal {
     /// follows from the command refused). vsftpd "530 Non-anonymous sessions must use
     /// encryption." and "522 Data connections must be encrypted."; ProFTPD "550 SSL/TLS
     /// required on the control channel" (or "data channel"); pure-ftpd "421 Sorry, cleartext
-    /// sessions ... are not accepted on this server".
+    /// sessions ... are not accepted on this server" and "521 Data connection cannot be opened
+    /// with this PROT setting.".
     TlsRequired,
     /// Not allowed for this user or by the server's settings.
     PermissionDenied,
@@ -34,10 +35,11 @@ impl Refusal {
         let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
         // "522 SSL connection failed: session reuse required" is a refused TLS session, not TLS
         // missing: see `refuses_tls_session`.
-        if has(&["ssl", "tls", "encrypt", "cleartext", "secure"])
-            && has(&["requir", "must", "not accepted", "not allowed", "only"])
-            && !has(&["reuse", "resum"])
-        {
+        // RFC 4217 §9: 521 is "data connection cannot be opened with this PROT setting" (pure-ftpd
+        // words it so).
+        let tls_words = has(&["ssl", "tls", "encrypt", "cleartext", "secure"])
+            && has(&["requir", "must", "not accepted", "not allowed", "only"]);
+        if (reply.code == 521 || has(&["prot setting"]) || tls_words) && !has(&["reuse", "resum"]) {
             return Refusal::TlsRequired;
         }
         if has(&["too many", "maximum number", "max number", "connection limit", "limit reached"]) {
@@ -102,6 +104,7 @@ mod tests {
             ("522 Data connections must be encrypted.", Refusal::TlsRequired),
             ("421 Sorry, cleartext sessions and weak ciphers are not accepted on this server.", Refusal::TlsRequired),
             ("522 SSL connection failed: session reuse required", Refusal::Other),
+            ("521 Data connection cannot be opened with this PROT setting.", Refusal::TlsRequired),
             ("421 Too many connections (4) from this IP", Refusal::TooManyConnections),
             (
                 "530 Sorry, the maximum number of clients (5) from your host are already connected.",

@@ -27,7 +27,9 @@ pub(super) fn not_measured(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         (
             "too-many-connections",
             format!(
-                "The server refused {}'s control connection ({detail}): it limits how many connections one                  client may open at once, and the probe opens one per mode at the same time. So {those} not                  measured; transfers need only one or two connections.",
+                "The server refused {}'s control connection ({detail}): it limits how many connections one \
+                 client may open at once, and the probe opens one per mode at the same time. So {those} not \
+                 measured; transfers need only one or two connections.",
                 modes_text(&failed),
             ),
             Some(format!(
@@ -39,7 +41,8 @@ pub(super) fn not_measured(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         (
             "mode-not-measured",
             format!(
-                "{} got no control connection, twice ({detail}), for reasons that have nothing to do with the                  data-connection mode, so {those} not measured. The verdict rests on the modes that were.",
+                "{} got no control connection, twice ({detail}), for reasons that have nothing to do with the \
+                 data-connection mode, so {those} not measured. The verdict rests on the modes that were.",
                 modes_text(&failed),
             ),
             None,
@@ -67,10 +70,14 @@ pub(super) fn tls_required(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         code: "tls-required",
         severity: if facts.passive_works || facts.active_works { Severity::Warning } else { Severity::Error },
         message: format!(
-            "The server refused {} ({said}): it requires TLS on data connections, and these were in the clear.              That is the server's policy for every mode, not a network problem.",
+            "The server refused the data connections in {} ({said}): it requires TLS on data connections, and \
+             these were in the clear. That is the server's policy for every mode, not a network problem.",
             modes_text(&required)
         ),
-        client_action: Some(format!("Protect the data connections (PROT P, ftpx's default with TLS): {}.", again.ftpx("probe", tls))),
+        client_action: Some(format!(
+            "Protect the data connections (PROT P, ftpx's default with TLS): {}.",
+            again.ftpx("probe", tls)
+        )),
         server_action: None,
     });
 }
@@ -182,7 +189,8 @@ pub(super) fn transfer_failed(facts: &Facts<'_>, out: &mut Vec<Finding>) {
             code: "listing-refused",
             severity: Severity::Warning,
             message: format!(
-                "The server refused the listing in {} ({}): {why}. So those modes are unproven: the data                  connection was not used.",
+                "The server refused the listing in {} ({}): {why}. So those modes are unproven: the data \
+                 connection was not used.",
                 modes_text(&refused),
                 said(reply)
             ),
@@ -222,6 +230,12 @@ pub(super) fn transfer_failed(facts: &Facts<'_>, out: &mut Vec<Finding>) {
 
 pub(super) fn no_mode_works(facts: &Facts<'_>, out: &mut Vec<Finding>) {
     if facts.passive_works || facts.active_works {
+        return;
+    }
+    // A policy that no mode can get past is told by tls-required, with its fix.
+    let tls_required = |a: &&Attempt| a.refusal().is_some_and(|(r, _)| r == Refusal::TlsRequired);
+    let measured: Vec<&Attempt> = facts.obs.attempts.iter().filter(|a| a.measured()).collect();
+    if !measured.is_empty() && measured.iter().all(tls_required) {
         return;
     }
     out.push(Finding {

@@ -367,9 +367,11 @@ fn tls_required_on_data_is_one_finding_with_the_fix() {
         a.reply = Some(reply("550 SSL/TLS required on the data channel"));
     }
     let d = diagnose(&obs);
-    assert_eq!(codes(&d), ["no-mode-works", "tls-required"]);
+    assert_eq!(codes(&d), ["tls-required"]);
+    assert!(d.verdict.contains("the server requires TLS on data connections (EPSV and PASV)"), "{}", d.verdict);
     let f = finding(&d, "tls-required");
-    assert!(f.message.contains("requires TLS on data connections"), "{}", f.message);
+    assert!(f.message.contains("refused the data connections in EPSV, PASV, EPRT, PORT"), "{}", f.message);
+    assert!(!f.message.contains("  "), "{}", f.message);
     assert_eq!(
         f.client_action.as_deref(),
         Some(

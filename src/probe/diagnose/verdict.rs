@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::{modes_text, said};
-use crate::ftp::{DataMode, Stage as DataStage};
+use crate::ftp::{DataMode, Refusal, Stage as DataStage};
 use crate::probe::model::{Attempt, Observations, Stage};
 
 /// Why attempts failed, in a few words, for the verdict: attempts that stopped at the same stage
@@ -24,6 +24,9 @@ pub(super) fn why(attempts: &[&Attempt]) -> String {
             match stage {
                 Stage::NotMeasured => format!("not measured: no control connection ({modes})"),
                 Stage::NoReply => format!("no reply to {modes}"),
+                _ if list.iter().all(|a| a.refusal().is_some_and(|(r, _)| r == Refusal::TlsRequired)) => {
+                    format!("the server requires TLS on data connections ({modes})")
+                }
                 Stage::Data(s) => match s {
                     DataStage::Refused => match list.iter().rev().find_map(|a| a.reply.as_ref()) {
                         Some(r) => format!("the server refuses {modes} ({})", said(r)),
