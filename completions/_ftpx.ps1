@@ -59,6 +59,8 @@ Register-ArgumentCompleter -Native -CommandName 'ftpx' -ScriptBlock {
             [CompletionResult]::new('quote', 'quote', [CompletionResultType]::ParameterValue, 'Send a raw command and print the reply; the exit status follows the reply''s class')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Test EPSV, PASV, EPRT and PORT against the server at once, and explain what gets through')
             [CompletionResult]::new('shell', 'shell', [CompletionResultType]::ParameterValue, 'Start the interactive shell, connected to URL if given (the same as ftpx [URL])')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve a directory over FTP and FTPS: read-only and anonymous unless told otherwise')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Try ftpx without a server: serve a small generated tree on loopback, probe it, download and upload a file with the transcript shown, then stop (a few seconds, no network)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -404,6 +406,63 @@ Register-ArgumentCompleter -Native -CommandName 'ftpx' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'ftpx;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address and port to listen on (default: 127.0.0.1 and a free port); an address other than loopback lets other machines in, and warns')
+            [CompletionResult]::new('--login', '--login', [CompletionResultType]::ParameterName, 'Require this user (password from FTPX_SERVE_PASSWORD, or generated and printed once) instead of anonymous logins')
+            [CompletionResult]::new('--pasv-ports', '--pasv-ports', [CompletionResultType]::ParameterName, 'Ports for passive data connections (default: any free port)')
+            [CompletionResult]::new('--public-address', '--public-address', [CompletionResultType]::ParameterName, 'The address PASV advertises, for a server behind NAT (default: the address the client reached)')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'TLS certificate chain in PEM (default: a self-signed certificate made at start, its SHA-256 fingerprint printed)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'TLS private key in PEM, for --cert')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read credentials from this netrc file instead of ~/.netrc')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Data-connection mode: auto tries passive, then active')
+            [CompletionResult]::new('--pasv-address', '--pasv-address', [CompletionResultType]::ParameterName, 'Address for PASV data connections: the control connection''s peer, or the one the server advertised')
+            [CompletionResult]::new('--active-address', '--active-address', [CompletionResultType]::ParameterName, 'Address to advertise in PORT/EPRT instead of the control connection''s local address')
+            [CompletionResult]::new('--active-ports', '--active-ports', [CompletionResultType]::ParameterName, 'Port range to listen on for active data connections')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for each TCP connect and TLS handshake')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Write a timestamped transcript of every connection to FILE')
+            [CompletionResult]::new('--tls-data', '--tls-data', [CompletionResultType]::ParameterName, 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file, in addition to the system''s')
+            [CompletionResult]::new('--tls-max', '--tls-max', [CompletionResultType]::ParameterName, 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)')
+            [CompletionResult]::new('--write', '--write', [CompletionResultType]::ParameterName, 'Allow changes: uploads, deletes, renames, new and removed directories')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ftpx;demo' {
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read credentials from this netrc file instead of ~/.netrc')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Data-connection mode: auto tries passive, then active')
+            [CompletionResult]::new('--pasv-address', '--pasv-address', [CompletionResultType]::ParameterName, 'Address for PASV data connections: the control connection''s peer, or the one the server advertised')
+            [CompletionResult]::new('--active-address', '--active-address', [CompletionResultType]::ParameterName, 'Address to advertise in PORT/EPRT instead of the control connection''s local address')
+            [CompletionResult]::new('--active-ports', '--active-ports', [CompletionResultType]::ParameterName, 'Port range to listen on for active data connections')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for each TCP connect and TLS handshake')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Write a timestamped transcript of every connection to FILE')
+            [CompletionResult]::new('--tls-data', '--tls-data', [CompletionResultType]::ParameterName, 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file, in addition to the system''s')
+            [CompletionResult]::new('--tls-max', '--tls-max', [CompletionResultType]::ParameterName, 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'ftpx;help' {
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List a remote directory (the server''s LIST lines)')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Download files')
@@ -415,6 +474,8 @@ Register-ArgumentCompleter -Native -CommandName 'ftpx' -ScriptBlock {
             [CompletionResult]::new('quote', 'quote', [CompletionResultType]::ParameterValue, 'Send a raw command and print the reply; the exit status follows the reply''s class')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Test EPSV, PASV, EPRT and PORT against the server at once, and explain what gets through')
             [CompletionResult]::new('shell', 'shell', [CompletionResultType]::ParameterValue, 'Start the interactive shell, connected to URL if given (the same as ftpx [URL])')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve a directory over FTP and FTPS: read-only and anonymous unless told otherwise')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Try ftpx without a server: serve a small generated tree on loopback, probe it, download and upload a file with the transcript shown, then stop (a few seconds, no network)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -446,6 +507,12 @@ Register-ArgumentCompleter -Native -CommandName 'ftpx' -ScriptBlock {
             break
         }
         'ftpx;help;shell' {
+            break
+        }
+        'ftpx;help;serve' {
+            break
+        }
+        'ftpx;help;demo' {
             break
         }
         'ftpx;help;help' {

@@ -56,6 +56,8 @@ set edit:completion:arg-completer[ftpx] = {|@words|
             cand quote 'Send a raw command and print the reply; the exit status follows the reply''s class'
             cand probe 'Test EPSV, PASV, EPRT and PORT against the server at once, and explain what gets through'
             cand shell 'Start the interactive shell, connected to URL if given (the same as ftpx [URL])'
+            cand serve 'Serve a directory over FTP and FTPS: read-only and anonymous unless told otherwise'
+            cand demo 'Try ftpx without a server: serve a small generated tree on loopback, probe it, download and upload a file with the transcript shown, then stop (a few seconds, no network)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ftpx;ls'= {
@@ -387,6 +389,61 @@ set edit:completion:arg-completer[ftpx] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'ftpx;serve'= {
+            cand --listen 'Address and port to listen on (default: 127.0.0.1 and a free port); an address other than loopback lets other machines in, and warns'
+            cand --login 'Require this user (password from FTPX_SERVE_PASSWORD, or generated and printed once) instead of anonymous logins'
+            cand --pasv-ports 'Ports for passive data connections (default: any free port)'
+            cand --public-address 'The address PASV advertises, for a server behind NAT (default: the address the client reached)'
+            cand --cert 'TLS certificate chain in PEM (default: a self-signed certificate made at start, its SHA-256 fingerprint printed)'
+            cand --key 'TLS private key in PEM, for --cert'
+            cand -u 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal'
+            cand --user 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal'
+            cand --netrc-file 'Read credentials from this netrc file instead of ~/.netrc'
+            cand --mode 'Data-connection mode: auto tries passive, then active'
+            cand --pasv-address 'Address for PASV data connections: the control connection''s peer, or the one the server advertised'
+            cand --active-address 'Address to advertise in PORT/EPRT instead of the control connection''s local address'
+            cand --active-ports 'Port range to listen on for active data connections'
+            cand --connect-timeout 'Seconds allowed for each TCP connect and TLS handshake'
+            cand --timeout 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer'
+            cand --trace 'Write a timestamped transcript of every connection to FILE'
+            cand --tls-data 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)'
+            cand --cacert 'Trust the CA certificates in this PEM file, in addition to the system''s'
+            cand --tls-max 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)'
+            cand --write 'Allow changes: uploads, deletes, renames, new and removed directories'
+            cand -d 'Print the control conversation and data-connection events on stderr'
+            cand --debug 'Print the control conversation and data-connection events on stderr'
+            cand -q 'No progress bar or summary line'
+            cand --quiet 'No progress bar or summary line'
+            cand --tls 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
+            cand -k 'Do not verify the server''s certificate (warns every time)'
+            cand --insecure 'Do not verify the server''s certificate (warns every time)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'ftpx;demo'= {
+            cand -u 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal'
+            cand --user 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal'
+            cand --netrc-file 'Read credentials from this netrc file instead of ~/.netrc'
+            cand --mode 'Data-connection mode: auto tries passive, then active'
+            cand --pasv-address 'Address for PASV data connections: the control connection''s peer, or the one the server advertised'
+            cand --active-address 'Address to advertise in PORT/EPRT instead of the control connection''s local address'
+            cand --active-ports 'Port range to listen on for active data connections'
+            cand --connect-timeout 'Seconds allowed for each TCP connect and TLS handshake'
+            cand --timeout 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer'
+            cand --trace 'Write a timestamped transcript of every connection to FILE'
+            cand --tls-data 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)'
+            cand --cacert 'Trust the CA certificates in this PEM file, in addition to the system''s'
+            cand --tls-max 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)'
+            cand -d 'Print the control conversation and data-connection events on stderr'
+            cand --debug 'Print the control conversation and data-connection events on stderr'
+            cand -q 'No progress bar or summary line'
+            cand --quiet 'No progress bar or summary line'
+            cand --tls 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
+            cand -k 'Do not verify the server''s certificate (warns every time)'
+            cand --insecure 'Do not verify the server''s certificate (warns every time)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'ftpx;help'= {
             cand ls 'List a remote directory (the server''s LIST lines)'
             cand get 'Download files'
@@ -398,6 +455,8 @@ set edit:completion:arg-completer[ftpx] = {|@words|
             cand quote 'Send a raw command and print the reply; the exit status follows the reply''s class'
             cand probe 'Test EPSV, PASV, EPRT and PORT against the server at once, and explain what gets through'
             cand shell 'Start the interactive shell, connected to URL if given (the same as ftpx [URL])'
+            cand serve 'Serve a directory over FTP and FTPS: read-only and anonymous unless told otherwise'
+            cand demo 'Try ftpx without a server: serve a small generated tree on loopback, probe it, download and upload a file with the transcript shown, then stop (a few seconds, no network)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ftpx;help;ls'= {
@@ -419,6 +478,10 @@ set edit:completion:arg-completer[ftpx] = {|@words|
         &'ftpx;help;probe'= {
         }
         &'ftpx;help;shell'= {
+        }
+        &'ftpx;help;serve'= {
+        }
+        &'ftpx;help;demo'= {
         }
         &'ftpx;help;help'= {
         }

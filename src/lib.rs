@@ -19,6 +19,8 @@
 //! - [`ftp`]: the protocol engine. No clap, no colors, no progress bars, no printing: what it has
 //!   to say (transcript lines, data-connection events, mode fallbacks) goes through
 //!   [`ftp::Observer`].
+//! - [`serve`]: `ftpx serve` (an FTP/FTPS server on the engine's vocabulary) and `ftpx demo`, a
+//!   front end of its own that runs the server, the probe and the operations on loopback.
 //! - Small concerns, one file each: [`glob`], [`interrupt`], [`netrc`], [`progress`], [`secret`],
 //!   [`target`], [`text`], [`transcript`].
 
@@ -35,6 +37,7 @@ pub mod probe;
 pub mod progress;
 pub mod report;
 pub mod secret;
+pub mod serve;
 pub mod shell;
 pub mod target;
 pub mod text;
@@ -73,6 +76,8 @@ mod layering {
         let above: &[(&str, &[&str])] = &[
             ("shell/", &["crate::oneshot"]),
             ("report.rs", FRONT),
+            // The server and the demo sit beside the front ends and see no clap type.
+            ("serve/", &["crate::shell", "crate::oneshot", "crate::cli"]),
             ("ops/", &["crate::shell", "crate::oneshot", "crate::report", "crate::cli"]),
             ("options.rs", &["crate::shell", "crate::oneshot", "crate::report", "crate::ops"]),
             (

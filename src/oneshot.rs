@@ -8,7 +8,7 @@ use std::path::Path;
 
 use anyhow::{Result, bail};
 
-use crate::cli::{Cli, Command as Sub, GetArgs, LsArgs, ProbeArgs, PutArgs, QuoteArgs, ShellArgs};
+use crate::cli::{Cli, Command as Sub, GetArgs, LsArgs, ProbeArgs, PutArgs, QuoteArgs, ServeArgs, ShellArgs};
 use crate::error::{AppError, exit};
 use crate::ftp::{self, Session};
 use crate::ops::get::Dest;
@@ -28,9 +28,10 @@ pub struct Reporting {
     pub probe: Option<String>,
 }
 
-/// Whether the command line starts the interactive shell, which handles Ctrl-C itself.
+/// Whether the command line runs something that handles Ctrl-C itself: the interactive shell,
+/// or `ftpx serve` (which stops on it).
 pub fn is_shell(cli: &Cli) -> bool {
-    matches!(cli.command, None | Some(Sub::Shell(_)))
+    matches!(cli.command, None | Some(Sub::Shell(_)) | Some(Sub::Serve(_)))
 }
 
 /// Runs the command line; returns the exit status, or the error for [`report::failure`].
@@ -68,6 +69,8 @@ async fn subcommand(opts: &Options, command: Sub, rep: &mut Reporting) -> Result
         Sub::Mv(args) => mv(&mut pool, &args.url, &args.new_path, rep).await,
         Sub::Quote(args) => quote(&mut pool, args, rep).await,
         Sub::Probe(args) => probe(opts, args, rep).await,
+        Sub::Serve(args) => crate::serve::launch::run(serve_request(args)).await,
+        Sub::Demo => crate::serve::demo::run(opts).await,
         Sub::Shell(_) => unreachable!("the shell is started by run"),
     };
     pool.close().await;
@@ -252,4 +255,18 @@ async fn probe(opts: &Options, args: ProbeArgs, rep: &mut Reporting) -> Result<u
     let creds = opts.credentials(&target)?;
     let probed = ops::probe::probe(opts, &target, &creds, path, opts.probe_timeout).await?;
     report::probe(&probed, args.json, &opts.output)
+}
+
+/// `ftpx serve`'s arguments for the server's launcher, which sees no clap type.
+fn serve_request(a: ServeArgs) -> crate::serve::launch::Request {
+    crate::serve::launch::Request {
+        dir: a.dir,
+        listen: a.listen,
+        write: a.write,
+        login: a.login,
+        pasv_ports: a.pasv_ports,
+        public_address: a.public_address,
+        cert: a.cert,
+        key: a.key,
+    }
 }

@@ -216,9 +216,9 @@ impl Session {
         };
         match tls.connect(&name, tcp, self.config.connect_timeout).await {
             Ok(stream) => {
-                let (summary, _) = super::tls::summary(&stream);
+                let (summary, _) = super::tls::summary(stream.get_ref().1);
                 self.note("control", &format!("TLS handshake done: {summary}"));
-                self.stream = Stream::Tls(Box::new(stream));
+                self.stream = Stream::Tls(Box::new(stream.into()));
                 Ok(())
             }
             Err(e) => {

@@ -3,6 +3,7 @@
 //! - `transfer`, `files`, `errors`, `data_connection`, `safety`, `tls`: the CLI contract of the
 //!   one-shot commands, run against the real binary.
 //! - `probe`: `ftpx probe` against servers that imitate firewalls, NAT and server settings.
+//! - `serve`: `ftpx serve` with ftpx's own client and a raw one, and `ftpx demo`.
 //! - `shell`: the interactive shell, through a pseudo-terminal and as a piped script.
 //! - `parity`: the same operation through the one-shot command and the shell, compared.
 //! - `hostile_*`: the hostile-server suite, each case a scripted server that misbehaves in one
@@ -21,6 +22,7 @@ mod hostile_tls;
 mod parity;
 mod probe;
 mod safety;
+mod serve;
 mod shell;
 mod tls;
 mod transfer;
