@@ -621,25 +621,6 @@ impl Session {
         }
     }
 
-    /// One more EPSV or PASV, for the port it names (a sample of the server's passive range).
-    /// The listener it makes the server open is consumed at once, connected and closed, so none
-    /// is left waiting on the server (a server that reads commands strictly in sequence reads
-    /// the next one only after that connection). `Ok(None)`: refused, unusable, or the connect
-    /// failed; the caller should stop sampling.
-    pub async fn sample_passive_port(&mut self, mode: DataMode) -> Result<Option<u16>, Error> {
-        let name = self.next_data_name();
-        let mut record = DataRecord::new(mode);
-        let Ok(offer) = self.request_passive(mode, &name, &mut record).await? else { return Ok(None) };
-        match self.connect_tcp(mode, offer.target, &name).await {
-            Ok(tcp) => {
-                drop(tcp);
-                self.note(&name, &format!("{mode}: closed at once (a sample of the passive ports)"));
-                Ok(Some(offer.advertised.port()))
-            }
-            Err(_) => Ok(None),
-        }
-    }
-
     /// Sends EPSV or PASV and applies the address policy. The outer error is fatal to the
     /// session; the inner one is a reason to try another mode.
     async fn request_passive(

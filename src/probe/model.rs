@@ -81,7 +81,7 @@ pub struct Attempt {
     /// The reply that ended the transfer: 226, or the 425/426/550 that failed it.
     pub transfer_reply: Option<Reply>,
     pub bytes: u64,
-    /// Passive: the port of the attempt's own reply, then of the samples taken after it.
+    /// Passive: the port the attempt's 227/229 reply named.
     pub ports: Vec<u16>,
     /// PASV: the attempt at the advertised address, when it is not the server's.
     pub advertised_check: Option<Check>,

@@ -6,12 +6,14 @@
 //! engine's own data-connection attempt ([`Session::attempt_data`], the one transfers use), and
 //! the probe reads what the engine recorded; it opens no listener or data connection itself.
 //!
-//! The order of work on each connection never depends on a server reading ahead:
-//! - first the mode's real transfer: the mode command, the data connection, LIST, the listing
-//!   and the final reply;
-//! - then, only after a passive transfer that worked, a few more EPSV/PASV to sample the passive
-//!   port range, each listener consumed at once (the engine connects and closes it), and QUIT, so
-//!   a probe leaves nothing open on the server. Sampling never changes the verdict;
+//! The order of work on each connection never depends on a server reading ahead: the mode's one
+//! real transfer (the mode command, the data connection, LIST, the listing and the final reply),
+//! then SYST on one session, then QUIT. Every passive listener the probe causes is the one its
+//! transfer uses, so a probe leaves nothing open on the server. (It no longer sends extra
+//! EPSV/PASV to sample the passive range: a server that reads commands in sequence never answers
+//! one sent before the data connection, and each one is a listener on the server that some
+//! servers, ftp-srv among them, cannot be made to release reliably. The ports of the two passive
+//! transfers are reported.)
 //! - PASV also checks, on a fifth control connection, the address its 227 reply advertised when
 //!   that is not the server's address (something only the probe does, as a diagnostic; transfers
 //!   connect to the control peer unless told to trust the reply).
@@ -37,9 +39,6 @@ use tokio::time::Instant as Deadline;
 use super::model::{Attempt, Check, Failure, Observations, Plan, Stage};
 use crate::ftp::{self, Command, DataMode, DataRecord, DataStream, PasvAddress, Refusal, Reply, Session, Step};
 
-/// How many extra EPSV or PASV commands a passive attempt sends, after its transfer, to sample
-/// the port range.
-const PORT_SAMPLES: usize = 3;
 /// A listing this long proves the data connection; the rest is aborted.
 const LISTING_CAP: u64 = 256 * 1024;
 /// How long to wait before opening a failed session again: per-address limits free up as the
@@ -83,8 +82,8 @@ struct Job<'a, O> {
     list: &'a Command,
     end: Deadline,
     deadline: Duration,
-    /// Sample the passive port range after the transfer, and ask SYST.
-    extras: bool,
+    /// Ask SYST after the transfer (one session is enough).
+    syst: bool,
 }
 
 /// Runs the four attempts (and the advertised-address check) at once. `open` connects and logs in
@@ -103,7 +102,7 @@ where
     };
     let started = Instant::now();
     let end = Deadline::now() + plan.deadline;
-    let job = |mode: DataMode, label, extras| Job {
+    let job = |mode: DataMode, label, syst| Job {
         mode,
         aim: Aim::Peer,
         label,
@@ -111,12 +110,12 @@ where
         list: &list,
         end,
         deadline: plan.deadline,
-        extras,
+        syst,
     };
     let (tx, rx) = oneshot::channel();
     let (epsv, pasv, check, eprt, port, eprt_plain, port_plain) = tokio::join!(
         attempt(job(DataMode::Epsv, "EPSV", true), None),
-        attempt(job(DataMode::Pasv, "PASV", true), Some(tx)),
+        attempt(job(DataMode::Pasv, "PASV", false), Some(tx)),
         advertised_check(rx, Job { aim: Aim::Advertised, ..job(DataMode::Pasv, ADVERTISED_LABEL, false) }),
         attempt(job(DataMode::Eprt, "EPRT", false), None),
         attempt(job(DataMode::Port, "PORT", false), None),
@@ -176,7 +175,7 @@ async fn plain<P>(
 where
     P: AsyncFn(&'static str, DataMode) -> anyhow::Result<Session>,
 {
-    let job = Job { mode, aim: Aim::Peer, label, open: open?, list, end, deadline, extras: false };
+    let job = Job { mode, aim: Aim::Peer, label, open: open?, list, end, deadline, syst: false };
     Some(Box::new(attempt(job, None).await.attempt))
 }
 
@@ -262,24 +261,11 @@ where
     record_into(&mut att, &record, job.aim);
     att.elapsed = started.elapsed();
 
-    // After it, and never changing it: the port samples, SYST, QUIT.
-    if job.extras && session.is_usable() {
-        let extras = tokio::time::timeout_at(job.end, async {
-            if att.ok() && mode.is_passive() {
-                for _ in 0..PORT_SAMPLES {
-                    match session.sample_passive_port(mode).await {
-                        Ok(Some(port)) => att.ports.push(port),
-                        _ => break,
-                    }
-                }
-            }
-            if mode == DataMode::Epsv && session.is_usable() {
-                facts.syst = session.command(&Command::bare("SYST")).await.ok().filter(|r| r.is_success());
-            }
-        })
-        .await;
-        if extras.is_err() {
-            session.mark_broken();
+    // After it, and never changing it: SYST, QUIT.
+    if job.syst && session.is_usable() {
+        match tokio::time::timeout_at(job.end, session.command(&Command::bare("SYST"))).await {
+            Ok(reply) => facts.syst = reply.ok().filter(|r| r.is_success()),
+            Err(_) => session.mark_broken(),
         }
     }
     if session.is_usable() {
@@ -310,7 +296,7 @@ fn record_into(att: &mut Attempt, record: &DataRecord, aim: Aim) {
     if aim == Aim::Peer
         && let Some(adv) = record.advertised
     {
-        att.ports.insert(0, adv.port());
+        att.ports.push(adv.port());
     }
 }
 
