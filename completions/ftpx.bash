@@ -110,7 +110,7 @@ _ftpx() {
 
     case "${cmd}" in
         ftpx)
-            opts="-u -d -q -k -h -V --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --keep-going --help --version ls dir get put rm delete mkdir rmdir mv rename quote probe shell serve demo help"
+            opts="-u -d -q -k -h -V --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --keep-going --help --version ls dir get put rm delete mkdir rmdir mv rename quote probe shell serve demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -176,7 +176,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__demo)
-            opts="-u -d -q -k -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
+            opts="-u -d -q -k -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -242,7 +242,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__get)
-            opts="-o -c -u -d -q -k -h --output --continue --ascii --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
+            opts="-o -c -u -d -q -k -h --output --continue --ascii --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -512,7 +512,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__ls)
-            opts="-1 -u -d -q -k -h --json --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
+            opts="-1 -u -d -q -k -h --json --no-mlsd --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -578,7 +578,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__mkdir)
-            opts="-p -u -d -q -k -h --parents --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
+            opts="-p -u -d -q -k -h --parents --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -644,7 +644,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__mv)
-            opts="-u -d -q -k -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
+            opts="-u -d -q -k -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -710,7 +710,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__probe)
-            opts="-u -d -q -k -h --path --json --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
+            opts="-u -d -q -k -h --path --json --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -780,7 +780,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__put)
-            opts="-c -u -d -q -k -h --continue --ascii --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
+            opts="-c -u -d -q -k -h --continue --ascii --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -846,7 +846,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__quote)
-            opts="-u -d -q -k -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
+            opts="-u -d -q -k -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -912,7 +912,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__rm)
-            opts="-u -d -q -k -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
+            opts="-u -d -q -k -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -978,7 +978,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__rmdir)
-            opts="-u -d -q -k -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
+            opts="-u -d -q -k -h --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1044,7 +1044,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__serve)
-            opts="-u -d -q -k -h --listen --write --login --pasv-ports --public-address --cert --key --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
+            opts="-u -d -q -k -h --listen --write --login --pasv-ports --public-address --cert --key --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1134,7 +1134,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__shell)
-            opts="-u -d -q -k -h --keep-going --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
+            opts="-u -d -q -k -h --keep-going --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

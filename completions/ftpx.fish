@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ftpx_global_optspecs
-    string join \n u/user= netrc-file= mode= pasv-address= active-address= active-ports= connect-timeout= timeout= d/debug trace= q/quiet tls tls-data= cacert= k/insecure tls-max= keep-going h/help V/version
+    string join \n u/user= netrc-file= mode= pasv-address= active-address= active-ports= connect-timeout= timeout= d/debug explain trace= q/quiet tls tls-data= cacert= k/insecure tls-max= keep-going h/help V/version
 end
 
 function __fish_ftpx_needs_command
@@ -46,6 +46,7 @@ complete -c ftpx -n "__fish_ftpx_needs_command" -l cacert -d 'Trust the CA certi
 complete -c ftpx -n "__fish_ftpx_needs_command" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_needs_command" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_needs_command" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_needs_command" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_needs_command" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_needs_command" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
@@ -91,7 +92,9 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -l tls-max -d 'Highest TLS
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -s 1 -d 'Names only, one per line (NLST)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -l json -d 'Parsed entries as JSON (from MLSD when the server offers it, else LIST)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -l no-mlsd -d 'With --json: read LIST even when the server offers MLSD'
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
@@ -119,7 +122,9 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -l tls-max -d 'Highest TL
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -s 1 -d 'Names only, one per line (NLST)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -l json -d 'Parsed entries as JSON (from MLSD when the server offers it, else LIST)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -l no-mlsd -d 'With --json: read LIST even when the server offers MLSD'
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
@@ -149,6 +154,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l tls-max -d 'Highest TL
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -s c -l continue -d 'Resume from NAME.part (or NAME) with REST'
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l ascii -d 'Transfer in ASCII mode (TYPE A) instead of binary'
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
@@ -177,6 +183,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand put" -l tls-max -d 'Highest TL
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -s c -l continue -d 'Resume: append what the server does not have yet (SIZE, then APPE)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -l ascii -d 'Transfer in ASCII mode (TYPE A) instead of binary'
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand put" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
@@ -203,6 +210,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand rm" -l cacert -d 'Trust the CA
 complete -c ftpx -n "__fish_ftpx_using_subcommand rm" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand rm" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand rm" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand rm" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand rm" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand rm" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
@@ -229,6 +237,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand delete" -l cacert -d 'Trust th
 complete -c ftpx -n "__fish_ftpx_using_subcommand delete" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand delete" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand delete" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand delete" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand delete" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand delete" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
@@ -256,6 +265,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -l tls-max -d 'Highest 
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -s p -l parents -d 'Create missing parents too, and succeed if the directory exists'
 complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
@@ -282,6 +292,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand rmdir" -l cacert -d 'Trust the
 complete -c ftpx -n "__fish_ftpx_using_subcommand rmdir" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand rmdir" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand rmdir" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand rmdir" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand rmdir" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand rmdir" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
@@ -308,6 +319,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand mv" -l cacert -d 'Trust the CA
 complete -c ftpx -n "__fish_ftpx_using_subcommand mv" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand mv" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand mv" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand mv" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand mv" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand mv" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
@@ -334,6 +346,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand rename" -l cacert -d 'Trust th
 complete -c ftpx -n "__fish_ftpx_using_subcommand rename" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand rename" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand rename" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand rename" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand rename" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand rename" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
@@ -360,6 +373,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -l cacert -d 'Trust the
 complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
@@ -388,6 +402,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -l tls-max -d 'Highest 
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -l json -d 'Print one JSON object instead of the report'
 complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
@@ -415,6 +430,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l tls-max -d 'Highest 
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l keep-going -d 'In a script piped to the shell, run every line even after one fails (the exit status is still the first failure\'s)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
@@ -448,6 +464,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l tls-max -d 'Highest 
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l write -d 'Allow changes: uploads, deletes, renames, new and removed directories'
 complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
@@ -474,6 +491,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -l cacert -d 'Trust the 
 complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'

@@ -108,6 +108,11 @@ pub struct GlobalArgs {
     #[arg(short = 'd', long, global = true)]
     pub debug: bool,
 
+    /// Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects
+    /// where, and what the data-connection replies mean
+    #[arg(long, global = true)]
+    pub explain: bool,
+
     /// Write a timestamped transcript of every connection to FILE
     #[arg(long, global = true, value_name = "FILE")]
     pub trace: Option<PathBuf>,
@@ -277,6 +282,9 @@ pub struct LsArgs {
     /// Parsed entries as JSON (from MLSD when the server offers it, else LIST)
     #[arg(long)]
     pub json: bool,
+    /// With --json: read LIST even when the server offers MLSD
+    #[arg(long, requires = "json")]
+    pub no_mlsd: bool,
 }
 
 #[derive(Debug, Args)]

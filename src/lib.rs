@@ -21,11 +21,12 @@
 //!   [`ftp::Observer`].
 //! - [`serve`]: `ftpx serve` (an FTP/FTPS server on the engine's vocabulary) and `ftpx demo`, a
 //!   front end of its own that runs the server, the probe and the operations on loopback.
-//! - Small concerns, one file each: [`glob`], [`interrupt`], [`netrc`], [`progress`], [`secret`],
-//!   [`target`], [`text`], [`transcript`].
+//! - Small concerns, one file each: [`explain`] (the `--explain` notes), [`glob`], [`interrupt`],
+//!   [`netrc`], [`progress`], [`secret`], [`target`], [`text`], [`transcript`].
 
 pub mod cli;
 pub mod error;
+pub mod explain;
 pub mod ftp;
 pub mod glob;
 pub mod interrupt;

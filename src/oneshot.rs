@@ -152,8 +152,8 @@ async fn ls(pool: &mut Pool<'_>, args: LsArgs, rep: &mut Reporting) -> Result<u8
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     if args.json {
         let mut json = JsonList::new(out);
-        let parsed = ops::list::entries(session, path, |entry| json.push(entry)).await?;
-        json.finish(parsed.unparsed)?;
+        let parsed = ops::list::entries(session, path, !args.no_mlsd, |entry| json.push(entry)).await?;
+        json.finish(&parsed)?;
     } else {
         let how = if args.names_only { Listing::Names } else { Listing::Long };
         ops::list::lines(session, how, path, |line| Ok(report::listing_line(&mut out, line, terminal)?)).await?;

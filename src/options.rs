@@ -123,8 +123,11 @@ impl Options {
             tls: None,
         };
         let probe_timeout = secs("--timeout", global.timeout.unwrap_or(PROBE_DEFAULT_TIMEOUT))?;
-        let transcript = Transcript::new(global.debug, global.trace.as_deref())
+        // --explain annotates the transcript, so it shows the transcript.
+        let debug = global.debug || global.explain;
+        let transcript = Transcript::new(debug, global.trace.as_deref())
             .map_err(|e| AppError::local(global.trace.as_deref().unwrap_or(Path::new("")), e))?;
+        transcript.set_explain(global.explain);
         let netrc = match &global.netrc_file {
             Some(path) => Some(Netrc::parse(&std::fs::read_to_string(path).map_err(|e| AppError::local(path, e))?)),
             None => std::env::var_os("HOME")
@@ -146,7 +149,7 @@ impl Options {
             probe_timeout,
             tls,
             transcript: Arc::new(transcript),
-            output: Output::decide(global.quiet, global.debug),
+            output: Output::decide(global.quiet, debug),
             user_flag: global.user.clone(),
             netrc_file: global.netrc_file.clone(),
             netrc,

@@ -9,11 +9,11 @@ use std::io::{self, Write};
 
 use anyhow::Result;
 use colored::Colorize;
-use serde_json::Value;
 
 use crate::error::{self, exit};
 use crate::ftp::{self, list::Entry};
 use crate::ops::Notice;
+use crate::ops::list::Parsed;
 use crate::ops::probe::Probed;
 use crate::options::Output;
 use crate::probe;
@@ -96,19 +96,8 @@ pub fn listing_line(out: &mut impl Write, line: &[u8], terminal: bool) -> io::Re
     }
 }
 
-/// One listing entry as JSON.
-pub fn entry_json(e: &Entry) -> Value {
-    serde_json::json!({
-        "name": escape(&e.name),
-        "type": e.kind,
-        "size": e.size,
-        "modified": e.modified,
-        "perm": e.perm,
-        "target": e.target.as_deref().map(escape),
-    })
-}
-
-/// Streams entries as a JSON array, one object per line.
+/// Streams entries as a JSON array, one object per line ([`Entry::to_json`]: the server's exact
+/// name, RFC 3339 times).
 pub struct JsonList<W: Write> {
     out: W,
     count: usize,
@@ -121,19 +110,23 @@ impl<W: Write> JsonList<W> {
 
     pub fn push(&mut self, e: &Entry) -> Result<()> {
         self.out.write_all(if self.count == 0 { b"[\n  " } else { b",\n  " })?;
-        serde_json::to_writer(&mut self.out, &entry_json(e))?;
+        serde_json::to_writer(&mut self.out, &e.to_json())?;
         self.count += 1;
         Ok(())
     }
 
-    /// Closes the array; `unparsed` lines that were left out get a warning, since leaving them
-    /// out without a word would pass a partial listing for a whole one.
-    pub fn finish(mut self, unparsed: usize) -> Result<()> {
+    /// Closes the array; lines that were left out get a warning, since leaving them out
+    /// without a word would pass a partial listing for a whole one.
+    pub fn finish(mut self, parsed: &Parsed) -> Result<()> {
         self.out.write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?;
         self.out.flush()?;
-        if unparsed > 0 {
+        if parsed.unparsed > 0 {
+            let instead = if parsed.from_nlst { "; the names are from NLST, of unknown type" } else { "" };
+            let first = parsed.first_unparsed.as_deref().map(|l| format!("; the first: '{}'", escape(l)));
             warning(&format!(
-                "{unparsed} listing lines could not be parsed and are left out (ftpx ls without --json shows them)"
+                "{} listing lines could not be parsed and are left out (ftpx ls without --json shows them){instead}{}",
+                parsed.unparsed,
+                first.unwrap_or_default()
             ));
         }
         Ok(())

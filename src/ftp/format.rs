@@ -163,7 +163,8 @@ mod tests {
             assert_eq!(e.name, f.name);
             assert_eq!(e.kind, kind);
             assert_eq!(e.size, Some(f.size));
-            assert_eq!(e.modified.as_deref(), Some("20260304101509"));
+            assert_eq!(e.modified_raw.as_deref(), Some("20260304101509"));
+            assert_eq!(e.modified.map(|m| m.rfc3339()).as_deref(), Some("2026-03-04T10:15:09Z"));
             assert!(String::from_utf8_lossy(&line).contains(&format!("perm={perm};")));
             assert_eq!(e.perm.as_deref(), Some(format!("0{:o}", f.mode).as_str()));
         }

@@ -47,78 +47,76 @@ pub async fn lines(
 /// What came of a parsed listing.
 #[derive(Debug, Default)]
 pub struct Parsed {
-    /// Lines that should have been entries but could not be parsed.
+    /// Lines that no listing format could read: left out, never guessed.
     pub unparsed: usize,
+    /// The first of them, to show.
+    pub first_unparsed: Option<Vec<u8>>,
+    /// No line could be read, so the names came from NLST (of unknown kind).
+    pub from_nlst: bool,
 }
 
-/// Streams `path`'s entries to `on_entry`: MLSD where the server offers it (exact, RFC 3659),
-/// else parsed LIST lines.
+/// Streams `path`'s entries to `on_entry`: MLSD where the server offers it and `mlsd` allows
+/// (exact, RFC 3659), else LIST read by [`list::Parser`] with the server's SYST reply (asked once
+/// per session); when LIST has lines but none can be read, NLST gives at least the names.
 pub async fn entries(
     session: &mut Session,
     path: Option<&[u8]>,
+    mlsd: bool,
     mut on_entry: impl FnMut(&Entry) -> Result<()>,
 ) -> Result<Parsed> {
-    let mlsd = session.features().mlsd;
-    let how = if mlsd { Listing::Machine } else { Listing::Long };
+    let (how, mut parser) = if mlsd && session.features().mlsd {
+        (Listing::Machine, list::Parser::mlsd())
+    } else {
+        (Listing::Long, list::Parser::list(session.system().await?.as_deref()))
+    };
     let mut parsed = Parsed::default();
+    let mut read = 0;
     lines(session, how, path, |line| {
-        let entry = if mlsd { list::parse_mlsd(line) } else { list::parse_list(line) };
-        match entry {
-            Some(entry) => on_entry(&entry)?,
-            None if !list::is_not_an_entry(line) => parsed.unparsed += 1,
-            None => {}
+        for entry in parser.push(line) {
+            match entry {
+                Ok(entry) => {
+                    read += 1;
+                    on_entry(&entry)?;
+                }
+                Err(unreadable) => {
+                    parsed.unparsed += 1;
+                    parsed.first_unparsed.get_or_insert(unreadable.line);
+                }
+            }
         }
         Ok(())
     })
     .await?;
+    if let Some(unreadable) = parser.finish() {
+        parsed.unparsed += 1;
+        parsed.first_unparsed.get_or_insert(unreadable.line);
+    }
+    if read == 0 && parsed.unparsed > 0 {
+        parsed.from_nlst = true;
+        lines(session, Listing::Names, path, |line| match list::parse_nlst(line) {
+            Some(entry) => on_entry(&entry),
+            None => Ok(()),
+        })
+        .await?;
+    }
     Ok(parsed)
 }
 
-/// The entries of a remote directory (`dir` as typed, "" for the current one): MLSD when the
-/// server offers it, else parsed LIST lines, else NLST names (of unknown kind).
+/// The entries of a remote directory (`dir` as typed, "" for the current one), as [`entries`]
+/// reads them.
 pub async fn remote_entries(session: &mut Session, dir: &[u8]) -> Result<Vec<Entry>> {
     let trimmed = match dir {
         [rest @ .., b'/'] if !rest.is_empty() => rest,
         _ => dir,
     };
     let path = (!trimmed.is_empty()).then_some(trimmed);
-    let mut entries = Vec::new();
-    if session.features().mlsd {
-        transfer::list(session, "MLSD", path, |line| {
-            entries.extend(list::parse_mlsd(line));
-            Ok(())
-        })
-        .await?;
-        return Ok(entries);
-    }
-    let mut lines = 0;
-    transfer::list(session, "LIST", path, |line| {
-        if !line.is_empty() && !line.starts_with(b"total ") {
-            lines += 1;
-        }
-        entries.extend(list::parse_list(line));
+    let mut found = Vec::new();
+    entries(session, path, true, |e| {
+        found.push(e.clone());
         Ok(())
     })
     .await?;
-    if entries.is_empty() && lines > 0 {
-        transfer::list(session, "NLST", path, |line| {
-            // Some servers answer NLST DIR with DIR/NAME.
-            let name = line.rsplit(|&b| b == b'/').next().unwrap_or(line);
-            if !name.is_empty() {
-                entries.push(Entry {
-                    name: name.to_vec(),
-                    kind: Kind::Other,
-                    size: None,
-                    modified: None,
-                    perm: None,
-                    target: None,
-                });
-            }
-            Ok(())
-        })
-        .await?;
-    }
-    Ok(entries)
+    Ok(found)
 }
 
 /// The files a remote pattern names: `(remote path, name)`. A plain name is taken as it is; a

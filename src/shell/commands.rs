@@ -125,6 +125,7 @@ impl State {
             | Cmd::Mode { .. }
             | Cmd::Epsv4(_)
             | Cmd::Debug(_)
+            | Cmd::Explain(_)
             | Cmd::Trace { .. }
             | Cmd::Hash { .. }
             | Cmd::Progress(_)

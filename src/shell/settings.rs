@@ -70,6 +70,15 @@ impl State {
                 self.opts.transcript.set_debug(on);
                 println!("Debugging {}.", on_off(on));
             }
+            Cmd::Explain(t) => {
+                let on = t.apply(self.opts.transcript.explain());
+                self.opts.transcript.set_explain(on);
+                // The notes go under the transcript's lines: no notes without them.
+                if on {
+                    self.opts.transcript.set_debug(true);
+                }
+                println!("Explaining {}.", on_off(on));
+            }
             Cmd::Trace { file } => match file.as_deref() {
                 None => println!("Trace {}.", on_off(self.opts.transcript.is_tracing())),
                 Some("off") => {

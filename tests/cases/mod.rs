@@ -2,6 +2,8 @@
 //!
 //! - `transfer`, `files`, `errors`, `data_connection`, `safety`, `tls`: the CLI contract of the
 //!   one-shot commands, run against the real binary.
+//! - `explain`: `--explain` notes under the transcript's lines.
+//! - `listings`: `ls --json` over the listing formats, SYST and the NLST fallback.
 //! - `probe`: `ftpx probe` against servers that imitate firewalls, NAT and server settings.
 //! - `serve`: `ftpx serve` with ftpx's own client and a raw one, and `ftpx demo`.
 //! - `shell`: the interactive shell, through a pseudo-terminal and as a piped script.
@@ -11,6 +13,7 @@
 
 mod data_connection;
 mod errors;
+mod explain;
 mod files;
 mod hostile;
 mod hostile_data;
@@ -19,6 +22,7 @@ mod hostile_integrity;
 mod hostile_login;
 mod hostile_names;
 mod hostile_tls;
+mod listings;
 mod parity;
 mod probe;
 mod safety;

@@ -5,8 +5,9 @@
 #
 # Group "plain", for each server and mode: put a 10 MiB random file (and compare what the server
 # stored), get it back (cmp), ls (the name appears in a LIST line), ls -1 (the name alone on a
-# line, no LIST lines), and get a missing file (exit 5). For each server, once: a wrong password
-# (exit 4), and --tls against it (no TLS there: exit 7, and neither USER nor PASS sent).
+# line, no LIST lines), and get a missing file (exit 5). For each server, once: `ls --json` of a
+# small tree from MLSD and from LIST gives its names, kinds and sizes (ftpx only), a wrong
+# password (exit 4), and --tls against it (no TLS there: exit 7, and neither USER nor PASS sent).
 # A mode the server does not have (lib.sh's LAB_QUIRKS: pyftpdlib has no EPRT) gets one check
 # instead, MODE/refused: the command is refused with 500 and the client gives up at once.
 # For each server, once, in the first mode (ftpx and curl): resume-get (a download continued from a
@@ -147,6 +148,7 @@ run_client() {
             get) cmd+=(get "$1" -o "$2") ;;
             ls) cmd+=(ls "$1") ;;
             ls1) cmd+=(ls -1 "$1") ;;
+            lsjson) cmd+=(ls --json "$@") ;;
             getmany) cmd+=(get "${@:2}" -o "$1/") ;;
             getc) cmd+=(get -c "$1" -o "$2") ;;
             putc) cmd+=(put -c "$1" "$2") ;;
@@ -372,6 +374,41 @@ start_server() {
     fi
 }
 
+# listing_checks SERVER URL FILES: the same small tree on every server, read with `ls --json` from
+# MLSD (where offered) and from LIST (--no-mlsd): both must give the tree's names, kinds and sizes
+# (a directory's size left out: MLSD's sizd is optional), and the old file's date. Since the
+# tree is the same everywhere, the servers agree with each other too. ftpx only (JSON).
+listing_checks() {
+    local server=$1 url=$2 tree=$3/listing via want got
+    mkdir -p "$tree/sub dir"
+    printf hello >"$tree/a.txt"
+    printf abc >"$tree/space name.txt"
+    printf café >"$tree/café.txt"
+    : >"$tree/empty"
+    head -c 100000 /dev/zero >"$tree/big.bin"
+    touch -d '2019-01-02 03:04:05 UTC' "$tree/old.txt"
+    chmod -R a+rX "$tree"
+    want=$'a.txt\tfile\t5\nbig.bin\tfile\t100000\ncafé.txt\tfile\t5\nempty\tfile\t0\nold.txt\tfile\t0\t2019-01-02\nspace name.txt\tfile\t3\nsub dir\tdir'
+    for via in mlsd list; do
+        if [[ $via == list ]]; then
+            run_client "${modes[0]}" lsjson --no-mlsd "$url/listing/"
+        else
+            run_client "${modes[0]}" lsjson "$url/listing/"
+        fi
+        got=$(jq -r 'sort_by(.name)[] | [.name, .type] + (if .type == "dir" then [] else [.size | tostring] end)
+            + (if .name == "old.txt" then [.modified[0:10]] else [] end) | join("\t")' "$out" 2>&1)
+        if ((rc != 0)); then
+            fail "$server/listing/$via" "$(details "ls --json failed")"
+        elif [[ $got != "$want" ]]; then
+            fail "$server/listing/$via" "$(details "want $(tr '\n\t' '| ' <<<"$want"), got $(tr '\n\t' '| ' <<<"$got")")"
+        elif grep -q 'could not be parsed' "$err"; then
+            fail "$server/listing/$via" "$(details "unreadable lines")"
+        else
+            ok "$server/listing/$via ($(jq -r '.[0].parser' "$out"))"
+        fi
+    done
+}
+
 run_server() {
     local server=$1 url files mode name t0 before=$failed
     start_server "$server" || return
@@ -423,6 +460,9 @@ run_server() {
     done
 
     resume_checks "$server" "$url" "$files" "${modes[0]}"
+    if [[ $client == ftpx ]]; then
+        listing_checks "$server" "$url" "$files"
+    fi
 
     # A wrong password: the login is refused, whatever the mode.
     run_client "${modes[0]}" ls "ftp://$LAB_USER:wrong-password@127.0.0.1:${LAB_PORT[$server]}/"
