@@ -237,7 +237,14 @@ pub fn terminal(obs: &Observations, diag: &Diagnosis, color: bool, width: usize)
     let _ = writeln!(out, "\n{} {}", p.apply("Verdict:", |s| s.bold()), wrap(&diag.verdict, 9, 2, width));
     if let Some(m) = diag.recommended {
         let f = mode_flags(m);
-        let line = if m == DataMode::Epsv {
+        let line = if m == DataMode::Epsv && obs.epsv_in_feat == Some(false) {
+            // ftpx's default mode and lftp leave out EPSV when FEAT does not list it.
+            format!(
+                "How: {}. This server's FEAT does not list EPSV, so ftpx's default mode and lftp use PASV; \
+                 curl uses EPSV by default.",
+                obs.ftpx("ls", f.ftpx)
+            )
+        } else if m == DataMode::Epsv {
             format!("How: ftpx, curl and lftp use EPSV by default ({} insists on it).", obs.ftpx("ls", f.ftpx))
         } else {
             format!("How: {}; {}; {}", obs.ftpx("ls", f.ftpx), f.curl, f.lftp)
@@ -496,6 +503,20 @@ mod tests {
         assert!(text.contains("for comparison: EPRT in plain FTP (no TLS): worked\n"), "{text}");
         assert!(
             text.contains("for comparison: PORT in plain FTP (no TLS): not run (no control connection: 530 "),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn epsv_missing_from_feat_is_said_in_the_how_line() {
+        let mut obs = sample();
+        obs.epsv_in_feat = Some(false);
+        let text = terminal(&obs, &diagnose(&obs), false, 200);
+        assert!(
+            text.contains(
+                "How: ftpx ls --mode epsv ftp://ftp.example.test/. This server's FEAT does not list EPSV, so \
+                 ftpx's default mode and lftp use PASV; curl uses EPSV by default."
+            ),
             "{text}"
         );
     }
