@@ -111,6 +111,10 @@ fn received(last: &str, reply: &Reply) -> Vec<String> {
             "{}: the server accepted {last} and the data connection is opening (or open); the data follows on it, not here",
             reply.code
         )],
+        226 | 250 if transfer && matches!(last, "STOR" | "APPE" | "STOU") => vec![format!(
+            "{}: the client closed the data connection after the last byte, and the server confirms it stored them all",
+            reply.code
+        )],
         226 | 250 if transfer => vec![format!(
             "{}: the server finished {last} and closed the data connection: everything was sent",
             reply.code

@@ -64,11 +64,14 @@ pub async fn run(ctx: &ClientOptions) -> Result<u8> {
     let probed = ops::probe::probe(ctx, &target, &creds, Some(b"/pub".to_vec()), Duration::from_secs(5)).await?;
     let probe = report::probe(&probed, false, &ctx.output)?;
 
-    section(&mut out, &format!("3. A download, transcript on (ftpx -d get {url}pub/readme.txt)"))?;
-    writeln!(out, "---> lines are what ftpx sent, <--- what the server replied, *** what happened on the network:\n")?;
+    section(&mut out, &format!("3. A download, transcript explained (ftpx --explain get {url}pub/readme.txt)"))?;
+    writeln!(out, "---> lines are what ftpx sent, <--- what the server replied, *** what happened on the network;")?;
+    writeln!(out, "    ^ lines under them say what an address, a port or a reply means:\n")?;
     out.flush()?;
     ctx.transcript.set_debug(true);
+    ctx.transcript.set_explain(true);
     let steps = transfers(ctx, &target, &creds, &root, &local).await;
+    ctx.transcript.set_explain(false);
     ctx.transcript.set_debug(false);
     std::io::stderr().flush()?;
     let echo = steps?;
@@ -138,11 +141,14 @@ async fn transfers(
     eprintln!();
     let verdict = if got_same { "the same bytes as served" } else { "DIFFERENT" };
     println!("Downloaded to {} ({verdict}).", got.display());
-    let title = format!("3b. An upload in active mode (ftpx -d --mode eprt put hello.txt {}incoming/)", url_of(target));
+    let title =
+        format!("3b. An upload in active mode (ftpx --explain --mode port put hello.txt {}incoming/)", url_of(target));
     section(&mut std::io::stdout(), &title)?;
-    println!("In active mode ftpx listens and names its address in EPRT; the server connects to it:\n");
+    println!(
+        "In active mode ftpx listens and names its address in PORT (as six numbers: four for the address, two for the port); the server connects to it:\n"
+    );
     std::io::stdout().flush()?;
-    session.set_modes(&[DataMode::Eprt]);
+    session.set_modes(&[DataMode::Port]);
     let hello = local.join("hello.txt");
     transfer::upload(&mut session, &hello, b"/incoming/hello.txt", false, false, progress).await?;
     let same = std::fs::read(&hello)? == std::fs::read(root.join("incoming/hello.txt"))?;

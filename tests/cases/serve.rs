@@ -571,6 +571,8 @@ fn demo_runs_end_to_end() {
         assert!(text.contains(want), "no {want:?} in:\n{text}");
     }
     assert!(out.stderr.contains("---> RETR /pub/readme.txt"), "{}", out.stderr);
+    // The transcript is explained: the passive reply's port decoded under it.
+    assert!(out.stderr.contains("    ^ ") && out.stderr.contains("opens the data connection"), "{}", out.stderr);
     assert!(out.elapsed < Duration::from_secs(10), "{:?}", out.elapsed);
 }
 
