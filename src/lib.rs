@@ -14,7 +14,8 @@
 //! - [`options`]: clap arguments -> resolved settings (engine config, timeouts, TLS, credential
 //!   sources, output style), and logging in; nothing below it sees a clap type.
 //! - [`transfer`]: downloads, uploads and listings over a data connection (`.part` files, resume,
-//!   sizes, Ctrl-C). [`probe`]: the probe's observe -> diagnose -> render.
+//!   sizes, Ctrl-C). [`probe`]: the probe's observe -> model -> diagnose -> render, through the
+//!   engine's own data-connection attempt.
 //! - [`ftp`]: the protocol engine. No clap, no colors, no progress bars, no printing: what it has
 //!   to say (transcript lines, data-connection events, mode fallbacks) goes through
 //!   [`ftp::Observer`].

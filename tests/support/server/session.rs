@@ -10,6 +10,7 @@ use std::net::SocketAddr;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
@@ -79,15 +80,6 @@ fn strip_telnet(raw: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Counts a control connection for as long as it lives.
-struct SessionCount(Arc<Shared>);
-
-impl Drop for SessionCount {
-    fn drop(&mut self) {
-        self.0.sessions.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
-    }
-}
-
 /// One control connection.
 pub(super) struct Session {
     pub(super) shared: Arc<Shared>,
@@ -116,15 +108,8 @@ pub(super) struct Session {
 }
 
 impl Session {
-    pub(super) async fn run(shared: Arc<Shared>, mut stream: TcpStream, peer: SocketAddr) {
-        use std::sync::atomic::Ordering;
+    pub(super) async fn run(shared: Arc<Shared>, stream: TcpStream, peer: SocketAddr) {
         let _ = stream.set_nodelay(true);
-        let open = shared.sessions.fetch_add(1, Ordering::SeqCst) + 1;
-        let _count = SessionCount(shared.clone());
-        if shared.config.max_sessions.is_some_and(|max| open > max) {
-            let _ = stream.write_all(b"421 Too many connections from this IP.\r\n").await;
-            return;
-        }
         let Ok(local) = stream.local_addr() else {
             return;
         };
@@ -159,8 +144,21 @@ impl Session {
             prot_private: implicit,
             data_handshakes: 0,
         };
-        // An I/O error on the control connection ends the session; there is no one left to tell.
-        let _ = session.serve().await;
+        let counters = &session.shared.counters;
+        let live = counters.live.fetch_add(1, Ordering::SeqCst) + 1;
+        let total = counters.total.fetch_add(1, Ordering::SeqCst) + 1;
+        let config = &session.shared.config;
+        let over =
+            config.max_sessions.is_some_and(|n| live > n) || config.refuse_sessions_after.is_some_and(|n| total > n);
+        if over {
+            session.shared.counters.refused.fetch_add(1, Ordering::SeqCst);
+            let _ = session.reply("421 Too many connections from this IP.").await;
+        } else {
+            // An I/O error on the control connection ends the session; there is no one left to tell.
+            let _ = session.serve().await;
+            session.give_up_passive().await;
+        }
+        session.shared.counters.live.fetch_sub(1, Ordering::SeqCst);
     }
 
     pub(super) fn config(&self) -> &ServerConfig {
@@ -180,6 +178,9 @@ impl Session {
             };
             if !self.command(&line).await? {
                 return Ok(());
+            }
+            if self.config().sequential {
+                self.await_passive().await;
             }
         }
     }
@@ -272,6 +273,9 @@ impl Session {
         if self.logged_in {
             return self.reply("530 Can't change to another user.").await;
         }
+        if self.config().require_tls_control && !self.secure {
+            return self.reply("550 SSL/TLS required on the control channel").await;
+        }
         // Unknown users get 331 too, so the reply does not reveal which names exist.
         self.user = Some(String::from_utf8_lossy(arg).into_owned());
         self.reply("331 Please specify the password.").await
@@ -311,6 +315,10 @@ impl Session {
             return self.reply("504 Unknown AUTH type.").await;
         }
         self.reply("234 Proceed with negotiation.").await?;
+        let broken = self.shared.counters.tls_broken.fetch_add(1, Ordering::SeqCst);
+        if broken < self.config().flaky_control_tls {
+            return Err(io::Error::other("a TLS handshake broken on purpose"));
+        }
         self.start_tls().await
     }
 
