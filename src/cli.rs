@@ -326,6 +326,13 @@ pub struct MirrorArgs {
     /// directory), or with --reverse the URL
     #[arg(value_name = "LOCAL_DIR|URL")]
     pub target: Option<String>,
+    #[command(flatten)]
+    pub flags: MirrorFlags,
+}
+
+/// The mirror's options, the same for `ftpx mirror` and the shell's `mirror`.
+#[derive(Debug, Args)]
+pub struct MirrorFlags {
     /// Copy a local tree up: ftpx mirror --reverse LOCAL_DIR URL
     #[arg(short = 'R', long)]
     pub reverse: bool,

@@ -75,6 +75,8 @@ pub struct Session {
     pub(super) tls: Option<Arc<super::tls::TlsConfig>>,
     pub(super) modes: Vec<DataMode>,
     pub(super) data_seq: u32,
+    /// Whether the transfer command may follow the passive mode command at once (see data.rs).
+    pub(super) pipeline: super::data::Pipeline,
     features: Features,
     /// The SYST reply's text, once asked (`Some(None)`: asked, no 215).
     system: Option<Option<String>>,
@@ -178,6 +180,7 @@ impl Session {
             broken: false,
             greeting: None,
             last_reply: None,
+            pipeline: Default::default(),
         };
         match &tls {
             Some(t) if t.implicit => {

@@ -121,6 +121,24 @@ pub struct PassiveOffer {
     pub target: SocketAddr,
 }
 
+/// Whether a session sends the transfer command right behind EPSV or PASV, without waiting for
+/// the 229/227 (RFC 959 §5.3.1 lets commands be sent ahead; the server reads them in order and
+/// waits for the passive connection before it answers the transfer command). It saves one round
+/// trip per transfer. Only a mode that already gave a data connection on this session is
+/// pipelined, never with REST (a refused REST must not be followed by a RETR from byte 0), and a
+/// server that answers the pipelined command 425 before the connection arrives has pipelining
+/// turned off for the session, the same transfer tried again the plain way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum Pipeline {
+    /// No passive data connection made yet on this session.
+    #[default]
+    Untried,
+    /// This passive mode gave a data connection: the next transfers in it are pipelined.
+    Proven(DataMode),
+    /// The server misbehaved with a pipelined command: never again on this session.
+    Off,
+}
+
 /// A transfer command's answer before the data: go on, already finished, or the mode failed.
 enum TransferAnswer {
     Preliminary,
@@ -197,6 +215,9 @@ pub struct DataRecord {
     pub failure: Option<DataFailure>,
     /// Told the advertised address as soon as a 227/229 names it (the probe checks it at once).
     pub on_advertised: Option<oneshot::Sender<SocketAddr>>,
+    /// The transfer command went out right behind the mode command (see [`Pipeline`]); only
+    /// [`Session::open_data`] asks for it, so the probe sees every step on its own.
+    pipelined: bool,
     live: Arc<Mutex<Live>>,
 }
 
@@ -215,6 +236,7 @@ impl DataRecord {
             transfer_reply: None,
             failure: None,
             on_advertised: None,
+            pipelined: false,
             live: Arc::default(),
         }
     }
@@ -401,10 +423,21 @@ impl Session {
         loop {
             let mode = self.modes[0];
             let mut record = DataRecord::new(mode);
+            record.pipelined = rest.is_none() && self.pipeline == Pipeline::Proven(mode);
             if let Some(data) = self.attempt_data(cmd, rest, &mut record).await? {
+                if mode.is_passive() && data.is_connected() && self.pipeline == Pipeline::Untried {
+                    self.pipeline = Pipeline::Proven(mode);
+                }
                 return Ok(data);
             }
             let reason = record.failure.take().expect("a failed attempt records why");
+            if record.pipelined && reason.reply.as_ref().is_some_and(|r| r.code == 425) {
+                // A server that wants the data connection before the transfer command arrives:
+                // the same mode, the plain way, from now on.
+                self.pipeline = Pipeline::Off;
+                self.note("control", &format!("{mode}: the server refused a pipelined {}: not pipelining", cmd.verb()));
+                continue;
+            }
             if let Some(reply) = reason.reply.as_ref().filter(|r| !Refusal::of(r).another_mode_may_help()) {
                 let command = if reason.stage == Stage::Refused { mode.name().to_owned() } else { cmd.to_string() };
                 return Err(Error::Refused { command, reply: reply.clone() });
@@ -462,10 +495,20 @@ impl Session {
     ) -> Result<Result<DataStream, DataFailure>, Error> {
         let mode = record.mode;
         let name = record.name.clone();
+        let pipelined = record.pipelined && mode.is_passive() && rest.is_none();
         let pending = if mode.is_passive() {
-            let offer = match self.request_passive(mode, &name, record).await? {
+            if pipelined {
+                self.send(&Command::bare(mode.name())).await?;
+                self.send(cmd).await?;
+            }
+            let offer = match self.request_passive(mode, &name, record, pipelined).await? {
                 Ok(offer) => offer,
-                Err(reason) => return Ok(Err(reason)),
+                Err(reason) => {
+                    if pipelined {
+                        self.settle_pipelined().await?;
+                    }
+                    return Ok(Err(reason));
+                }
             };
             record.step = Step::Connect(offer.target);
             match self.connect_tcp(mode, offer.target, &name).await {
@@ -476,7 +519,14 @@ impl Session {
                     drop(live);
                     Pending::Connected(tcp, offer.target)
                 }
-                Err(reason) => return Ok(Err(reason)),
+                Err(reason) => {
+                    if pipelined {
+                        // The server holds the transfer command waiting for a connection that
+                        // will not come: ABOR puts both sides back in step.
+                        self.abort().await?;
+                    }
+                    return Ok(Err(reason));
+                }
             }
         } else {
             match self.request_active(mode, &name, record).await? {
@@ -488,7 +538,9 @@ impl Session {
             Some(to) if !mode.is_passive() => Step::ConnectBack(to),
             _ => Step::Reply,
         };
-        self.send_transfer(cmd, rest).await?;
+        if !pipelined {
+            self.send_transfer(cmd, rest).await?;
+        }
         // The preliminary reply and the data connection (the accept, the TLS handshake) at the
         // same time: some servers answer 150 only once the data connection is up, others only
         // before they accept it or start its TLS. And after a 1xx the server may still give up
@@ -623,18 +675,19 @@ impl Session {
 
     /// Sends EPSV or PASV and applies the address policy. The outer error is fatal to the
     /// session; the inner one is a reason to try another mode.
+    /// With `sent`, the command already went out (pipelined) and only its reply is read.
     async fn request_passive(
         &mut self,
         mode: DataMode,
         name: &str,
         record: &mut DataRecord,
+        sent: bool,
     ) -> Result<Result<PassiveOffer, DataFailure>, Error> {
-        if mode == DataMode::Pasv && self.peer.is_ipv6() {
+        if mode == DataMode::Pasv && self.peer.is_ipv6() && !sent {
             let why = "PASV cannot work on an IPv6 connection (it carries only IPv4 addresses)";
             return Ok(Err(DataFailure::new(Stage::Unusable, why)));
         }
-        let cmd = Command::bare(mode.name());
-        let reply = self.command(&cmd).await?;
+        let reply = if sent { self.final_reply().await? } else { self.command(&Command::bare(mode.name())).await? };
         record.mode_reply = Some(reply.clone());
         record.mode_reply_after = Some(record.started.elapsed());
         let expected = if mode == DataMode::Epsv { 229 } else { 227 };
@@ -774,6 +827,18 @@ impl Session {
             }
         }
         Err(last)
+    }
+
+    /// After a pipelined mode command failed: the transfer command sent behind it gets its own
+    /// answer (a 425 or 503 "use PORT or PASV first", as a rule), read here so the next command's
+    /// reply is its own. A server that starts a transfer anyway (1xx), or says nothing within a
+    /// few seconds, gets ABOR.
+    async fn settle_pipelined(&mut self) -> Result<(), Error> {
+        let wait = self.config.timeout.min(Duration::from_secs(3));
+        match self.reply_within(wait).await? {
+            Some(reply) if !reply.is_preliminary() => Ok(()),
+            _ => self.abort().await,
+        }
     }
 
     /// REST when resuming (RFC 3659 §5), then the transfer command.

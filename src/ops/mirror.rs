@@ -872,7 +872,15 @@ where
     let rx = tokio::sync::Mutex::new(rx);
     let walk = async { if settings.reverse { run.walk_up(tx).await } else { run.walk_down(tx).await } };
     let workers = futures_util::future::join_all((0..settings.parallel.max(1)).map(|_| run.worker(&rx)));
-    let (walked, _) = tokio::join!(walk, workers);
+    // The other sessions log in while the first lists the root (a login is four or five round
+    // trips): they are ready when the first files are. A refusal shrinks the pool as usual.
+    let warming = if settings.dry_run { 1 } else { settings.parallel.max(1) };
+    let warm = futures_util::future::join_all((1..warming).map(|_| async {
+        if let Ok(session) = pool.get().await {
+            pool.put(session);
+        }
+    }));
+    let (walked, _, _) = tokio::join!(walk, workers, warm);
     let mut outcome = run.tally.into_inner().unwrap_or_else(|e| e.into_inner());
     let sessions = pool.limit();
     if !interrupt::has_fired() {

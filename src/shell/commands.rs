@@ -71,6 +71,7 @@ impl State {
             Cmd::Put(args) => self.put(input, args, Upload::Store).await?,
             Cmd::Reput(args) => self.put(input, args, Upload::Resume).await?,
             Cmd::Append(args) => self.put(input, args, Upload::Append).await?,
+            Cmd::Mirror { source, target, flags } => self.mirror(input, source, target, flags).await?,
             Cmd::Mget { patterns } => self.each(input, Action::Get(self.transfer()), patterns).await?,
             Cmd::Mput { patterns } => self.each(input, Action::Put(self.transfer()), patterns).await?,
             Cmd::Mdelete { patterns } => self.each(input, Action::Delete, patterns).await?,
@@ -276,15 +277,88 @@ impl State {
         Transfer { ascii: self.settings.ascii, progress: self.progress() }
     }
 
-    async fn get(&mut self, input: &mut Input, args: GetArgs, resume: bool) -> Result<()> {
-        let GetArgs { remote, local } = args;
+    async fn get(&mut self, input: &mut Input, args: GetArgs, reget: bool) -> Result<()> {
+        let GetArgs { remote, local, resume, segments } = args;
+        let resume = resume || reget;
+        check_path(&remote)?;
         let dest = Dest::from_arg(local.as_deref());
         if resume && matches!(dest, Dest::Stdout) {
             bail!(AppError::Usage("reget cannot resume a download to the terminal".into()));
         }
-        let sink = dest.sink(last_component(remote.as_bytes()), format!("'{remote}'"))?;
+        let name = last_component(remote.as_bytes());
+        let shown = format!("'{remote}'");
+        let sink = dest.sink(name, &shown)?;
+        // `--segments N`, or a resumed download whose .part an interrupted `--segments` left
+        // (with holes only its saved state knows), goes the way `ftpx get` takes.
+        let segments = match (segments.filter(|n| *n > 1), &sink) {
+            (Some(n), _) => Some(usize::from(n)),
+            (None, crate::transfer::Sink::File(p)) if resume => ops::segments::saved_ranges(p),
+            _ => None,
+        };
+        if let Some(n) = segments {
+            if self.settings.ascii {
+                bail!(AppError::Usage(
+                    "--segments needs binary mode: ranges of an ASCII transfer do not line up".into()
+                ));
+            }
+            let dest = crate::oneshot::segment_dest(local.as_deref(), name, &shown)?;
+            let (target, creds) = self.remote_place(input, remote.as_bytes()).await?;
+            return crate::oneshot::run_segments(&self.opts, &target, &creds, dest, n, resume).await;
+        }
         let how = self.transfer();
         ops::get::get(self.session(input).await?, remote.as_bytes(), &sink, resume, how).await?;
+        Ok(())
+    }
+
+    /// The server, login and absolute path of `path` (relative to the current remote
+    /// directory), for operations that open sessions of their own (mirror, segmented get).
+    async fn remote_place(&mut self, input: &mut Input, path: &[u8]) -> Result<(Target, Credentials)> {
+        self.session(input).await?;
+        let Conn::Up { place, .. } = &self.conn else { unreachable!("session() connected") };
+        let mut target = place.target.clone();
+        target.path = match &place.cwd {
+            Some(cwd) if !path.starts_with(b"/") => {
+                let mut p = cwd.clone();
+                if !p.ends_with(b"/") && !path.is_empty() {
+                    p.push(b'/');
+                }
+                p.extend_from_slice(path);
+                p
+            }
+            _ => path.to_vec(),
+        };
+        while target.path.len() > 1 && target.path.ends_with(b"/") {
+            target.path.pop();
+        }
+        target.is_dir = false;
+        Ok((target, place.creds.clone()))
+    }
+
+    /// `mirror`: `ftpx mirror` with paths relative to the current remote and local directories.
+    async fn mirror(
+        &mut self,
+        input: &mut Input,
+        source: Option<String>,
+        target: Option<String>,
+        flags: crate::cli::MirrorFlags,
+    ) -> Result<()> {
+        let (remote, local) = if flags.reverse {
+            let Some(local) = source else {
+                bail!(AppError::Usage("mirror -R takes LOCAL-DIR, then REMOTE-DIR (default: the current one)".into()));
+            };
+            (target, Some(local))
+        } else {
+            (source, target)
+        };
+        // `.` is the current remote directory, as the default is.
+        let remote = remote.filter(|r| r != ".").unwrap_or_default();
+        check_path(&remote)?;
+        let (place, creds) = self.remote_place(input, remote.as_bytes()).await?;
+        let code =
+            crate::oneshot::run_mirror(&self.opts, &place, &creds, local.as_deref().map(Path::new), flags).await?;
+        if code != exit::OK {
+            return Err(Reported(code).into());
+        }
         Ok(())
     }
 

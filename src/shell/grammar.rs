@@ -107,6 +107,20 @@ pub enum Cmd {
     Reput(PutArgs),
     /// Append a local file to a remote one (APPE)
     Append(PutArgs),
+    /// Copy a remote directory tree into a local one (or, with -R, a local tree up), only what
+    /// changed, over several sessions: the options of `ftpx mirror`
+    ///
+    /// Paths are relative to the current remote and local directories: `mirror [REMOTE-DIR]
+    /// [LOCAL-DIR]` (the current remote directory and, locally, its name, when left out), `mirror
+    /// -R LOCAL-DIR [REMOTE-DIR]`.
+    Mirror {
+        #[arg(value_name = "REMOTE-DIR|LOCAL-DIR")]
+        source: Option<String>,
+        #[arg(value_name = "LOCAL-DIR|REMOTE-DIR")]
+        target: Option<String>,
+        #[command(flatten)]
+        flags: crate::cli::MirrorFlags,
+    },
     /// Download the files matching each pattern (*, ?, [...]) into the local directory
     Mget {
         #[arg(required = true, value_name = "REMOTE-PATTERN")]
@@ -249,6 +263,12 @@ pub struct GetArgs {
     pub remote: String,
     #[arg(value_name = "LOCAL")]
     pub local: Option<PathBuf>,
+    /// Resume from LOCAL.part (or LOCAL) with REST, as reget does
+    #[arg(short = 'c', long = "continue")]
+    pub resume: bool,
+    /// Fetch the file in N ranges at once over N sessions, as `ftpx get --segments`
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub segments: Option<u16>,
 }
 
 #[derive(Debug, Args)]
@@ -347,6 +367,7 @@ impl Cmd {
                 | Cmd::Reput(_)
                 | Cmd::Append(_)
                 | Cmd::Mput { .. }
+                | Cmd::Mirror { .. }
                 | Cmd::Delete { .. }
                 | Cmd::Mdelete { .. }
                 | Cmd::Mkdir { .. }
@@ -392,8 +413,8 @@ mod tests {
 
     #[test]
     fn classic_arguments_and_aliases() {
-        assert!(matches!(cmd("get a.txt"), Cmd::Get(GetArgs { ref remote, local: None }) if remote == "a.txt"));
-        assert!(matches!(cmd("recv 'a b' c"), Cmd::Get(GetArgs { ref remote, local: Some(_) }) if remote == "a b"));
+        assert!(matches!(cmd("get a.txt"), Cmd::Get(GetArgs { ref remote, local: None, .. }) if remote == "a.txt"));
+        assert!(matches!(cmd("recv 'a b' c"), Cmd::Get(GetArgs { ref remote, local: Some(_), .. }) if remote == "a b"));
         assert!(matches!(cmd("send x"), Cmd::Put(_)));
         assert!(matches!(cmd("dir -l pub"), Cmd::Ls { long: true, path: Some(_) }));
         assert!(matches!(cmd("? get"), Cmd::Help { command: Some(_) }));

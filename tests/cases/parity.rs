@@ -194,3 +194,103 @@ fn a_failed_data_connection_hint_names_a_runnable_probe_of_the_same_server_and_u
     assert!(hint.contains(&probe), "{hint}");
     assert!(!out.stderr.contains(PASS), "{}", out.stderr);
 }
+
+/// A small tree under `pub/`: nested directories, an empty one, a name with a space.
+fn tree(server: &TestServer) {
+    file(server, "pub/a.bin", 30_000);
+    file(server, "pub/sub/b c.bin", 12_345);
+    file(server, "pub/sub/deeper/d.bin", 1);
+    fs::create_dir_all(server.root().join("pub/empty")).unwrap();
+}
+
+#[test]
+fn shell_mirror_copies_the_same_tree_as_the_one_shot_relative_to_its_directories() {
+    let oneshot = outcome(ServerConfig::new(), &tree, &[], &|server, run| {
+        run.args(["-q", "mirror", "-P", "2", &url(server, "pub/"), "out"])
+    });
+    // The shell's remote directory is pub, its local one `here`: the mirror is relative to both.
+    let shell = outcome(ServerConfig::new(), &tree, &[], &|server, run| {
+        run.arg("-q").arg(url(server, "")).stdin("cd pub\n!mkdir here\nlcd here\nmirror -P 2 . out\n")
+    });
+    oneshot.out.assert_success();
+    shell.out.assert_success();
+    let moved: Vec<_> = shell
+        .local
+        .iter()
+        .filter_map(|(n, c)| Some((n.strip_prefix("here/")?.to_owned(), c.clone())))
+        .filter(|f| !f.0.is_empty())
+        .collect();
+    assert_eq!(oneshot.local.len(), 7, "{:?}", oneshot.local.iter().map(|f| &f.0).collect::<Vec<_>>());
+    let names = |v: &[(String, Option<Vec<u8>>)]| v.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&moved), names(&oneshot.local));
+    assert!(moved == oneshot.local, "the shell's mirror differs in content");
+    // The same options: --dry-run with --json changes nothing and says what it would do.
+    let dry = outcome(ServerConfig::new(), &tree, &[], &|server, run| {
+        run.arg(url(server, "")).stdin("mirror --dry-run --json --exclude '*.bin' pub out\n")
+    });
+    dry.out.assert_success();
+    assert!(dry.local.is_empty(), "{:?}", dry.local);
+    let stdout = dry.out.stdout_str();
+    let json: serde_json::Value = serde_json::from_str(&stdout[stdout.find('{').expect("JSON")..]).unwrap();
+    assert_eq!(json["copied"], 0, "{json}");
+    assert_eq!(json["dry_run"], true, "{json}");
+}
+
+#[test]
+fn shell_mirror_reverse_uploads_into_the_current_remote_directory() {
+    let setup = |s: &TestServer| fs::create_dir_all(s.root().join("up")).unwrap();
+    let local = [("x.bin", 20_000), ("y.bin", 3)];
+    let shell = outcome(ServerConfig::new(), &setup, &local, &|server, run| {
+        run.arg("-q").arg(url(server, "")).stdin("cd up\nmirror -R .\n")
+    });
+    shell.out.assert_success();
+    let uploaded: Vec<_> = shell.remote.iter().filter(|(n, c)| n.starts_with("up/") && c.is_some()).cloned().collect();
+    let sent: Vec<_> = shell.local.iter().map(|(n, c)| (format!("up/{n}"), c.clone())).collect();
+    let names = |v: &[(String, Option<Vec<u8>>)]| v.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&uploaded), names(&sent), "stderr: {}", shell.out.stderr);
+    assert!(uploaded == sent, "the uploaded files differ in content");
+}
+
+#[test]
+fn shell_get_segments_fetches_ranges_like_the_one_shot() {
+    let big = |s: &TestServer| file(s, "pub/big.bin", 5 * (1 << 20) + 3);
+    let oneshot = outcome(ServerConfig::new(), &big, &[], &|server, run| {
+        run.args(["-q", "get", "--segments", "4", &url(server, "pub/big.bin")])
+    });
+    let shell = outcome(ServerConfig::new(), &big, &[], &|server, run| {
+        run.arg("-q").arg(url(server, "")).stdin("cd pub\nget --segments 4 big.bin\n")
+    });
+    oneshot.out.assert_success();
+    shell.out.assert_success();
+    assert!(shell.local == oneshot.local, "the files differ; stderr: {}", shell.out.stderr);
+    assert_eq!(oneshot.local.len(), 1, "the .part or its state was left");
+    for o in [&oneshot, &shell] {
+        assert_eq!(o.verbs.iter().filter(|v| *v == "RETR").count(), 4, "{:?}", o.verbs);
+        assert_eq!(o.verbs.iter().filter(|v| *v == "REST").count(), 3, "{:?}", o.verbs);
+    }
+}
+
+#[test]
+fn shell_reget_and_get_c_resume_a_saved_segmented_download() {
+    for script in ["reget big.bin\n", "get -c big.bin\n"] {
+        let server = server_with(ServerConfig::new());
+        let size = 4 * (1 << 20) + 2u64;
+        let content = write_random(server.root().join("big.bin"), size as usize, 21);
+        let work = tempfile::tempdir().unwrap();
+        // As an interrupted `get --segments 2` leaves it: range 0 complete, range 1 not begun.
+        let half = size / 2;
+        let mut part = vec![0u8; size as usize];
+        part[..half as usize].copy_from_slice(&content[..half as usize]);
+        fs::write(work.path().join("big.bin.part"), &part).unwrap();
+        let state = format!("ftpx segments 1\nsize {size}\n0 {half} {half}\n{half} {size} 0\n");
+        fs::write(work.path().join("big.bin.part.segments"), state).unwrap();
+        let out = ftpx().current_dir(work.path()).arg("-q").arg(url(&server, "")).stdin(script).run();
+        out.assert_success();
+        assert!(fs::read(work.path().join("big.bin")).unwrap() == content, "{script}");
+        let rests: Vec<_> = server.commands().into_iter().filter(|c| c.starts_with("REST ")).collect();
+        assert_eq!(rests, [format!("REST {half}")], "{script}: only the missing range is fetched");
+        let mut left: Vec<_> = fs::read_dir(work.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        left.sort();
+        assert_eq!(left, ["big.bin"], "{script}");
+    }
+}

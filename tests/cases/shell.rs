@@ -244,7 +244,8 @@ fn pty_help_comes_from_the_grammar() {
         assert!(help.contains(&format!("  {command} ")), "{command} missing:\n{help}");
     }
     let get = run(&mut p, "? get");
-    assert!(get.contains("Usage: get <REMOTE> [LOCAL]"), "{get}");
+    assert!(get.contains("Usage: get [OPTIONS] <REMOTE> [LOCAL]"), "{get}");
+    assert!(get.contains("--segments <N>"), "{get}");
     let usage = run(&mut p, "get");
     assert!(usage.contains("required arguments were not provided"), "{usage}");
     let out = run(&mut p, "ls");
