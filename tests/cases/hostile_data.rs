@@ -266,3 +266,33 @@ fn data_connection_reset_halfway_exits_11_and_keeps_what_arrived() {
     assert_eq!(case.file("f.bin.part"), &content()[..1000]);
     case.script_played();
 }
+
+/// A second file on the session that already made a passive connection: EPSV and RETR go out
+/// together (one round trip less). A server that answers that RETR 425 before the connection
+/// arrives gets the file asked again the plain way, and no more pipelining.
+#[test]
+fn a_425_to_a_pipelined_retr_is_retried_without_pipelining() {
+    let other = random_bytes(3000, 61);
+    let first = retr(get_prelude(Some(5000)).expect("EPSV").passive("229 Entering Extended Passive Mode (|||{port}|)"));
+    let script = first
+        .answer("SIZE g.bin", "213 3000\r\n")
+        .expect("EPSV")
+        .passive("229 Entering Extended Passive Mode (|||{port}|)")
+        .answer("RETR g.bin", "425 No data connection yet.\r\n")
+        .expect("EPSV")
+        .passive("229 Entering Extended Passive Mode (|||{port}|)")
+        .answer("RETR g.bin", "150 Opening BINARY mode data connection.\r\n")
+        .data_send(&other)
+        .data_close()
+        .send("226 Transfer complete.\r\n");
+    let mut case = Hostile::new(script)
+        .args(["-d", "--mode", "epsv", "--timeout", TIMEOUT, "get"])
+        .url("f.bin")
+        .url("g.bin")
+        .bound(secs(10))
+        .run();
+    case.code(0).files(&["f.bin", "g.bin"]).says("refused a pipelined RETR: not pipelining");
+    assert_eq!(case.file("f.bin"), content());
+    assert_eq!(case.file("g.bin"), other);
+    case.script_played();
+}
