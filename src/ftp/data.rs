@@ -124,8 +124,8 @@ pub struct PassiveOffer {
 /// Whether a session sends the transfer command right behind EPSV or PASV, without waiting for
 /// the 229/227 (RFC 959 §5.3.1 lets commands be sent ahead; the server reads them in order and
 /// waits for the passive connection before it answers the transfer command). It saves one round
-/// trip per transfer. Only a mode that already gave a data connection on this session is
-/// pipelined, never with REST (a refused REST must not be followed by a RETR from byte 0), and a
+/// trip per transfer. Only downloads and listings, only in a mode that already gave a data
+/// connection on this session, never with REST (a refused REST must not be followed by a RETR from byte 0), and a
 /// server that answers the pipelined command 425 before the connection arrives has pipelining
 /// turned off for the session, the same transfer tried again the plain way.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -423,7 +423,10 @@ impl Session {
         loop {
             let mode = self.modes[0];
             let mut record = DataRecord::new(mode);
-            record.pipelined = rest.is_none() && self.pipeline == Pipeline::Proven(mode);
+            // Downloads and listings only: an upload pipelined on Twisted stored wrong bytes in
+            // the lab, and a server's files are not ours to risk.
+            let reads = matches!(cmd.verb(), "RETR" | "LIST" | "NLST" | "MLSD");
+            record.pipelined = reads && rest.is_none() && self.pipeline == Pipeline::Proven(mode);
             if let Some(data) = self.attempt_data(cmd, rest, &mut record).await? {
                 if mode.is_passive() && data.is_connected() && self.pipeline == Pipeline::Untried {
                     self.pipeline = Pipeline::Proven(mode);
@@ -431,9 +434,11 @@ impl Session {
                 return Ok(data);
             }
             let reason = record.failure.take().expect("a failed attempt records why");
-            if record.pipelined && reason.reply.as_ref().is_some_and(|r| r.code == 425) {
-                // A server that wants the data connection before the transfer command arrives:
-                // the same mode, the plain way, from now on.
+            if record.pipelined && reason.reply.as_ref().is_some_and(|r| matches!(r.code, 425 | 503)) {
+                // A server that wants the data connection before the transfer command arrives
+                // (425), or that takes the command before it has finished the mode command
+                // (Twisted: 503 "must send PORT or PASV first"): the same mode, the plain way,
+                // from now on.
                 self.pipeline = Pipeline::Off;
                 self.note("control", &format!("{mode}: the server refused a pipelined {}: not pipelining", cmd.verb()));
                 continue;
@@ -571,6 +576,11 @@ impl Session {
             };
             if !reply.is_preliminary() {
                 record.transfer_reply = Some(reply.clone());
+            }
+            if pipelined && reply.code == 503 {
+                // Taken before the mode command was done (Twisted): open_data tries again.
+                let why = format!("the server took {} before {mode} was done: {reply}", cmd.verb());
+                return Ok(Err(DataFailure::reply(Stage::Transfer, why, reply)));
             }
             match self.transfer_answer(mode, cmd, reply, record.tls_resumed())? {
                 TransferAnswer::Preliminary => preliminary = true,
