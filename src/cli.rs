@@ -331,7 +331,7 @@ pub struct MirrorArgs {
 }
 
 /// The mirror's options, the same for `ftpx mirror` and the shell's `mirror`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct MirrorFlags {
     /// Copy a local tree up: ftpx mirror --reverse LOCAL_DIR URL
     #[arg(short = 'R', long)]
@@ -499,5 +499,26 @@ mod tests {
             }
         }
         assert!(stale.is_empty(), "stale generated files {stale:?}: run FTPX_REGENERATE=1 cargo test --lib cli");
+    }
+}
+
+impl MirrorFlags {
+    /// The mirror's settings, less the two roots, which each front end resolves its own way.
+    pub fn settings(&self) -> crate::ops::mirror::Settings {
+        crate::ops::mirror::Settings {
+            remote_root: Vec::new(),
+            local_root: PathBuf::new(),
+            reverse: self.reverse,
+            parallel: usize::from(self.parallel),
+            only_newer: self.only_newer,
+            size_only: self.size_only,
+            ignore_time: self.ignore_time,
+            delete: self.delete,
+            filters: crate::ops::mirror::Filters { include: self.include.clone(), exclude: self.exclude.clone() },
+            max_depth: self.max_depth,
+            dry_run: self.dry_run,
+            resume: self.resume,
+            verify: self.verify,
+        }
     }
 }

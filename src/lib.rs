@@ -24,6 +24,7 @@
 //! - Small concerns, one file each: [`explain`] (the `--explain` notes), [`glob`], [`interrupt`],
 //!   [`netrc`], [`progress`], [`secret`], [`target`], [`text`], [`transcript`].
 
+pub mod bulk;
 pub mod cli;
 pub mod error;
 pub mod explain;

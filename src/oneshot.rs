@@ -4,12 +4,12 @@
 
 use std::io::{IsTerminal, Write};
 use std::os::unix::ffi::OsStrExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Result, bail};
 
 use crate::cli::{
-    Cli, Command as Sub, GetArgs, LsArgs, MirrorArgs, MirrorFlags, ProbeArgs, PutArgs, QuoteArgs, ServeArgs, ShellArgs,
+    Cli, Command as Sub, GetArgs, LsArgs, MirrorArgs, ProbeArgs, PutArgs, QuoteArgs, ServeArgs, ShellArgs,
 };
 use crate::error::{AppError, exit};
 use crate::ftp::{self, Session};
@@ -20,8 +20,7 @@ use crate::ops::{self, Notice, SessionSource, Transfer};
 use crate::options::Options;
 use crate::report::{self, JsonList};
 use crate::shell;
-use crate::target::{Credentials, Target};
-use crate::text::escape;
+use crate::target::Target;
 
 /// What the final report needs to know about the run: the colors of stderr, and the runnable
 /// `ftpx probe ...` for the server, once one is known.
@@ -285,57 +284,16 @@ async fn mirror(opts: &Options, args: MirrorArgs, rep: &mut Reporting) -> Result
     let remote_root = target.path.strip_suffix(b"/").unwrap_or(&target.path).to_vec();
     target.path.clone_from(&remote_root);
     let creds = opts.credentials(&target)?;
-    run_mirror(opts, &target, &creds, local.map(Path::new), args.flags).await
-}
-
-/// A mirror of `target.path` (the remote root) and `local` (default: the remote directory's
-/// name), with `flags`: the one runner `ftpx mirror` and the shell's `mirror` share. The
-/// credentials are asked once (a password prompt, the --insecure warning) and used for every
-/// session of the pool.
-pub(crate) async fn run_mirror(
-    opts: &Options,
-    target: &Target,
-    creds: &Credentials,
-    local: Option<&Path>,
-    flags: MirrorFlags,
-) -> Result<u8> {
-    let remote_root = target.path.clone();
-    let local_root = match local {
-        Some(l) => l.to_path_buf(),
-        None => {
-            // The remote directory's own name, checked as any name from a server is; for the
-            // login directory, the host's name (never `.`: --delete there would empty the
-            // current directory of everything the server lacks).
-            let name = remote_root.rsplit(|&b| b == b'/').next().filter(|n| !n.is_empty());
-            match name {
-                Some(n) => ops::get::safe_local_name(n)?,
-                None => ops::get::safe_local_name(target.host.as_bytes())?,
-            }
-        }
-    };
-    let (verbose, json, dry_run) = (flags.verbose, flags.json, flags.dry_run);
-    let settings = ops::mirror::Settings {
-        remote_root,
-        local_root,
-        reverse: flags.reverse,
-        parallel: usize::from(flags.parallel),
-        only_newer: flags.only_newer,
-        size_only: flags.size_only,
-        ignore_time: flags.ignore_time,
-        delete: flags.delete,
-        filters: ops::mirror::Filters { include: flags.include, exclude: flags.exclude },
-        max_depth: flags.max_depth,
-        dry_run: flags.dry_run,
-        resume: flags.resume,
-        verify: flags.verify,
-    };
-    let config = opts.session_config(target)?;
-    let open = async |label: &str| opts.login(target, creds, config.clone(), label, opts.transcript.clone()).await;
-    let reporter = report::bulk::MirrorReporter::new(&opts.output, verbose, json, dry_run);
-    let result = ops::mirror::mirror(&settings, &open, &reporter).await;
-    reporter.finish(result.as_ref().ok(), result.as_ref().err())?;
-    let outcome = result.with_context(|| format!("could not mirror '{}'", escape(&target.path)))?;
-    Ok(if outcome.failed > 0 { exit::MIRROR_FAILED } else { exit::OK })
+    crate::bulk::mirror(
+        opts,
+        &target,
+        &creds,
+        local.map(Path::new),
+        args.flags.settings(),
+        args.flags.verbose,
+        args.flags.json,
+    )
+    .await
 }
 
 /// `ftpx get --segments N URL`.
@@ -348,51 +306,13 @@ async fn segmented_get(opts: &Options, args: GetArgs, rep: &mut Reporting, segme
     }
     let target = parse_target(opts, url, rep)?;
     let output = args.output.as_deref();
-    let dest = segment_dest(output, target.file_name(), &target)?;
+    let dest = crate::bulk::segment_dest(output, target.file_name(), &target)?;
     if let Some(dir) = output.filter(|p| p.as_os_str().as_bytes().ends_with(b"/")) {
         std::fs::create_dir_all(dir).map_err(|e| AppError::local(dir, e))?;
     }
     let creds = opts.credentials(&target)?;
-    run_segments(opts, &target, &creds, dest, segments, args.resume).await?;
+    crate::bulk::segments(opts, &target, &creds, dest, segments, args.resume).await?;
     Ok(exit::OK)
-}
-
-/// Where a segmented download goes: as for `get` ([`Dest`]), but never stdout (the ranges are
-/// written in place).
-pub(crate) fn segment_dest(
-    output: Option<&Path>,
-    name: Option<&[u8]>,
-    shown: impl std::fmt::Display,
-) -> Result<PathBuf> {
-    match Dest::from_arg(output).sink(name, shown)? {
-        crate::transfer::Sink::File(p) => Ok(p),
-        crate::transfer::Sink::Stdout => bail!(AppError::Usage("--segments cannot write to stdout".into())),
-    }
-}
-
-/// `target.path` downloaded to `dest` in up to `segments` ranges (or, with `resume`, continued
-/// from its saved state): the one runner `ftpx get --segments` and the shell's `get` share.
-pub(crate) async fn run_segments(
-    opts: &Options,
-    target: &Target,
-    creds: &Credentials,
-    dest: PathBuf,
-    segments: usize,
-    resume: bool,
-) -> Result<()> {
-    let settings =
-        ops::segments::Settings { remote: target.path.clone(), dest, segments, resume, progress: opts.output.progress };
-    let config = opts.session_config(target)?;
-    let open = async |label: &str| opts.login(target, creds, config.clone(), label, opts.transcript.clone()).await;
-    let reporter =
-        report::bulk::SegmentReporter { output: &opts.output, name: escape(&target.path), bar: Default::default() };
-    let outcome = ops::segments::download(&settings, &open, &reporter)
-        .await
-        .with_context(|| format!("could not download '{}'", escape(&target.path)))?;
-    if let Some(bar) = reporter.bar.into_inner() {
-        bar.finish(outcome.bytes);
-    }
-    Ok(())
 }
 
 /// `ftpx serve`'s arguments for the server's launcher, which sees no clap type.

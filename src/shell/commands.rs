@@ -301,9 +301,9 @@ impl State {
                     "--segments needs binary mode: ranges of an ASCII transfer do not line up".into()
                 ));
             }
-            let dest = crate::oneshot::segment_dest(local.as_deref(), name, &shown)?;
+            let dest = crate::bulk::segment_dest(local.as_deref(), name, &shown)?;
             let (target, creds) = self.remote_place(input, remote.as_bytes()).await?;
-            return crate::oneshot::run_segments(&self.opts, &target, &creds, dest, n, resume).await;
+            return crate::bulk::segments(&self.opts, &target, &creds, dest, n, resume).await;
         }
         let how = self.transfer();
         ops::get::get(self.session(input).await?, remote.as_bytes(), &sink, resume, how).await?;
@@ -354,8 +354,9 @@ impl State {
         let remote = remote.filter(|r| r != ".").unwrap_or_default();
         check_path(&remote)?;
         let (place, creds) = self.remote_place(input, remote.as_bytes()).await?;
-        let code =
-            crate::oneshot::run_mirror(&self.opts, &place, &creds, local.as_deref().map(Path::new), flags).await?;
+        let settings = flags.settings();
+        let local = local.as_deref().map(Path::new);
+        let code = crate::bulk::mirror(&self.opts, &place, &creds, local, settings, flags.verbose, flags.json).await?;
         if code != exit::OK {
             return Err(Reported(code).into());
         }

@@ -1,0 +1,88 @@
+//! The operations that run over a pool of sessions (mirror, segmented get), as both front ends
+//! run them: sessions logged in from the options, the reporter, the exit status. The one-shot
+//! commands and the shell only parse and call these.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::error::{AppError, exit};
+use crate::ops;
+use crate::ops::get::Dest;
+use crate::options::Options;
+use crate::report;
+use crate::target::{Credentials, Target};
+use crate::text::escape;
+
+/// A mirror of `target.path` (the remote root) and `local` (default: the remote directory's
+/// name), with `settings`: the one runner `ftpx mirror` and the shell's `mirror` share. The
+/// credentials are asked once (a password prompt, the --insecure warning) and used for every
+/// session of the pool.
+pub async fn mirror(
+    opts: &Options,
+    target: &Target,
+    creds: &Credentials,
+    local: Option<&Path>,
+    mut settings: ops::mirror::Settings,
+    verbose: bool,
+    json: bool,
+) -> Result<u8> {
+    let remote_root = target.path.clone();
+    let local_root = match local {
+        Some(l) => l.to_path_buf(),
+        None => {
+            // The remote directory's own name, checked as any name from a server is; for the
+            // login directory, the host's name (never `.`: --delete there would empty the
+            // current directory of everything the server lacks).
+            let name = remote_root.rsplit(|&b| b == b'/').next().filter(|n| !n.is_empty());
+            match name {
+                Some(n) => ops::get::safe_local_name(n)?,
+                None => ops::get::safe_local_name(target.host.as_bytes())?,
+            }
+        }
+    };
+    settings.remote_root = remote_root;
+    settings.local_root = local_root;
+    let dry_run = settings.dry_run;
+    let config = opts.session_config(target)?;
+    let open = async |label: &str| opts.login(target, creds, config.clone(), label, opts.transcript.clone()).await;
+    let reporter = report::bulk::MirrorReporter::new(&opts.output, verbose, json, dry_run);
+    let result = ops::mirror::mirror(&settings, &open, &reporter).await;
+    reporter.finish(result.as_ref().ok(), result.as_ref().err())?;
+    let outcome = result.with_context(|| format!("could not mirror '{}'", escape(&target.path)))?;
+    Ok(if outcome.failed > 0 { exit::MIRROR_FAILED } else { exit::OK })
+}
+
+/// Where a segmented download goes: as for `get` ([`Dest`]), but never stdout (the ranges are
+/// written in place).
+pub fn segment_dest(output: Option<&Path>, name: Option<&[u8]>, shown: impl std::fmt::Display) -> Result<PathBuf> {
+    match Dest::from_arg(output).sink(name, shown)? {
+        crate::transfer::Sink::File(p) => Ok(p),
+        crate::transfer::Sink::Stdout => bail!(AppError::Usage("--segments cannot write to stdout".into())),
+    }
+}
+
+/// `target.path` downloaded to `dest` in up to `segments` ranges (or, with `resume`, continued
+/// from its saved state): the one runner `ftpx get --segments` and the shell's `get` share.
+pub async fn segments(
+    opts: &Options,
+    target: &Target,
+    creds: &Credentials,
+    dest: PathBuf,
+    segments: usize,
+    resume: bool,
+) -> Result<()> {
+    let settings =
+        ops::segments::Settings { remote: target.path.clone(), dest, segments, resume, progress: opts.output.progress };
+    let config = opts.session_config(target)?;
+    let open = async |label: &str| opts.login(target, creds, config.clone(), label, opts.transcript.clone()).await;
+    let reporter =
+        report::bulk::SegmentReporter { output: &opts.output, name: escape(&target.path), bar: Default::default() };
+    let outcome = ops::segments::download(&settings, &open, &reporter)
+        .await
+        .with_context(|| format!("could not download '{}'", escape(&target.path)))?;
+    if let Some(bar) = reporter.bar.into_inner() {
+        bar.finish(outcome.bytes);
+    }
+    Ok(())
+}
