@@ -113,6 +113,10 @@ set edit:completion:arg-completer[ftpx] = {|@words|
         &'ftpx;get'= {
             cand -o 'Write to PATH (a file, a directory ending in ''/'' or existing, or ''-'' for stdout)'
             cand --output 'Write to PATH (a file, a directory ending in ''/'' or existing, or ''-'' for stdout)'
+            cand --retry 'After a transient failure (connection reset or closed, timeout, 421 busy, 4xx), try again up to N times, resuming where the transfer stopped; 5xx refusals, bad credentials and missing files are not retried. Default 0, as in curl: in CI use e.g. --retry 5'
+            cand --retry-delay 'Seconds before the first retry; each next wait doubles (up to 60 s), with jitter'
+            cand --retry-max-time 'Start no retry after this many seconds since the first attempt (default: no limit)'
+            cand --limit-rate 'Cap the transfer rate: bytes per second, or with a suffix k, M or G (1024-based), e.g. 500k'
             cand -u 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal'
             cand --user 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal'
             cand --netrc-file 'Read credentials from this netrc file instead of ~/.netrc'
@@ -129,6 +133,7 @@ set edit:completion:arg-completer[ftpx] = {|@words|
             cand -c 'Resume from NAME.part (or NAME) with REST'
             cand --continue 'Resume from NAME.part (or NAME) with REST'
             cand --ascii 'Transfer in ASCII mode (TYPE A) instead of binary'
+            cand --json 'Print one JSON object at the end: per file the outcome, bytes, seconds, rate, mode, retries and the offset it resumed from, and the exit code'
             cand -d 'Print the control conversation and data-connection events on stderr'
             cand --debug 'Print the control conversation and data-connection events on stderr'
             cand -q 'No progress bar or summary line'
@@ -140,6 +145,10 @@ set edit:completion:arg-completer[ftpx] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'ftpx;put'= {
+            cand --retry 'After a transient failure (connection reset or closed, timeout, 421 busy, 4xx), try again up to N times, resuming where the transfer stopped; 5xx refusals, bad credentials and missing files are not retried. Default 0, as in curl: in CI use e.g. --retry 5'
+            cand --retry-delay 'Seconds before the first retry; each next wait doubles (up to 60 s), with jitter'
+            cand --retry-max-time 'Start no retry after this many seconds since the first attempt (default: no limit)'
+            cand --limit-rate 'Cap the transfer rate: bytes per second, or with a suffix k, M or G (1024-based), e.g. 500k'
             cand -u 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal'
             cand --user 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal'
             cand --netrc-file 'Read credentials from this netrc file instead of ~/.netrc'
@@ -156,6 +165,7 @@ set edit:completion:arg-completer[ftpx] = {|@words|
             cand -c 'Resume: append what the server does not have yet (SIZE, then APPE)'
             cand --continue 'Resume: append what the server does not have yet (SIZE, then APPE)'
             cand --ascii 'Transfer in ASCII mode (TYPE A) instead of binary'
+            cand --json 'Print one JSON object at the end: per file the outcome, bytes, seconds, rate, mode, retries and the offset it resumed from, and the exit code'
             cand -d 'Print the control conversation and data-connection events on stderr'
             cand --debug 'Print the control conversation and data-connection events on stderr'
             cand -q 'No progress bar or summary line'

@@ -12,7 +12,7 @@ use anyhow::{Context as _, Result, bail};
 
 use crate::cli::{
     Cli, Command as Sub, GetArgs, GlobalArgs, LsArgs, MkdirArgs, ModeArg, PasvAddressArg, ProbeArgs, PutArgs,
-    QuoteArgs, TlsDataArg, TlsMaxArg,
+    QuoteArgs, TlsDataArg, TlsMaxArg, TransferArgs,
 };
 use crate::error::{AppError, exit};
 use crate::ftp::list::{self, Entry};
@@ -21,6 +21,7 @@ use crate::ftp::{self, Command, Config, DataMode, ModePolicy, PasvAddress, Sessi
 use crate::netrc::Netrc;
 use crate::probe;
 use crate::progress::ProgressMode;
+use crate::retry;
 use crate::secret::Secret;
 use crate::shell;
 use crate::target::{self, CredentialSources, Credentials, Scheme, Target};
@@ -268,15 +269,28 @@ impl<'a> Sessions<'a> {
     }
 
     async fn for_target(&mut self, target: &Target) -> Result<&mut Session> {
+        self.ready(target, false).await?;
+        Ok(self.session())
+    }
+
+    /// Makes sure there is a usable session on `target`'s server, as its user: the current one,
+    /// or a new login when there is none, it belongs elsewhere, it was lost, or `fresh` asks.
+    async fn ready(&mut self, target: &Target, fresh: bool) -> Result<()> {
         let key = (target.host.clone(), target.port, target.user.clone());
-        if self.current.as_ref().is_none_or(|(k, _)| *k != key) {
+        let keep = self.current.as_ref().is_some_and(|(k, s)| *k == key && s.is_usable() && !fresh);
+        if !keep {
             if let Some((_, old)) = self.current.take() {
                 old.quit().await;
             }
             let session = self.ctx.open(target, "").await?;
             self.current = Some((key, session));
         }
-        Ok(&mut self.current.as_mut().expect("set above").1)
+        Ok(())
+    }
+
+    /// The session [`Sessions::ready`] made sure of.
+    fn session(&mut self) -> &mut Session {
+        &mut self.current.as_mut().expect("ready() comes first").1
     }
 
     async fn close(self) {
@@ -393,6 +407,7 @@ pub fn safe_local_name(name: &[u8]) -> Result<PathBuf, AppError> {
 }
 
 async fn get(ctx: &Context, args: GetArgs, host: &mut Option<String>) -> Result<u8> {
+    let transfer = TransferSettings::new(&args.transfer)?;
     let targets = args.urls.iter().map(|u| parse_target(u, host)).collect::<Result<Vec<_>>>()?;
     let out = args.output.as_deref();
     let to_stdout = out == Some(Path::new("-"));
@@ -408,7 +423,7 @@ async fn get(ctx: &Context, args: GetArgs, host: &mut Option<String>) -> Result<
         std::fs::create_dir_all(dir).map_err(|e| AppError::local(dir, e))?;
     }
     let mut sessions = Sessions::new(ctx);
-    for target in &targets {
+    for (target, raw) in targets.iter().zip(&args.urls) {
         let sink = if to_stdout {
             Sink::Stdout
         } else {
@@ -421,25 +436,36 @@ async fn get(ctx: &Context, args: GetArgs, host: &mut Option<String>) -> Result<
                 None => Sink::File(name),
             }
         };
-        let session = sessions.for_target(target).await?;
-        transfer::download(session, &target.path, &sink, args.resume, args.ascii, ctx.progress)
-            .await
-            .with_context(|| format!("could not download '{}'", escape(&target.path)))?;
+        let opts = transfer::Options {
+            resume_with: Some(resume_command("get", |a| a == raw || !args.urls.iter().any(|u| u == a))),
+            ..transfer.options(ctx, args.ascii)
+        };
+        let resume = args.resume;
+        retry::run(
+            &transfer.policy,
+            ctx.transcript.as_ref(),
+            &mut sessions,
+            async |s, fresh| s.ready(target, fresh).await,
+            async |s, t| transfer::get(s.session(), &target.path, &sink, resume || t.resume, &opts).await,
+        )
+        .await
+        .with_context(|| format!("could not download '{}'", escape(&target.path)))?;
     }
     sessions.close().await;
     Ok(exit::OK)
 }
 
 async fn put(ctx: &Context, mut args: PutArgs, host: &mut Option<String>) -> Result<u8> {
+    let transfer = TransferSettings::new(&args.transfer)?;
     let url = args.args.pop().expect("clap requires two or more");
     let target = parse_target(&url, host)?;
     let several = args.args.len() > 1;
     if several && !target.is_dir && !target.path.is_empty() {
         bail!(AppError::Usage(format!("several files need a directory URL ending in '/', not {target}")));
     }
-    let mut session = ctx.open(&target, "").await?;
-    for local in &args.args {
-        let local = Path::new(local);
+    let mut sessions = Sessions::new(ctx);
+    for local_arg in &args.args {
+        let local = Path::new(local_arg);
         let remote = if target.is_dir || several {
             let name =
                 local.file_name().ok_or_else(|| AppError::Usage(format!("{} has no file name", local.display())))?;
@@ -447,26 +473,120 @@ async fn put(ctx: &Context, mut args: PutArgs, host: &mut Option<String>) -> Res
         } else {
             target.path.clone()
         };
-        let mut result = transfer::upload(&mut session, local, &remote, args.resume, args.ascii, ctx.progress).await;
-        if result.as_ref().is_err_and(tls_not_resumed) {
-            // The server has no TLS 1.3 ticket left for this session (ProFTPD 1.3.8 issues none
-            // on upload connections, so a session allows two uploads): a new login brings new
-            // ones. Once per file, as FileZilla does.
-            eprintln!(
-                "ftpx: the server refused a TLS data session that could not resume; logging in again to continue"
-            );
-            session.quit().await;
-            session = ctx.open(&target, "").await?;
-            result = transfer::upload(&mut session, local, &remote, args.resume, args.ascii, ctx.progress).await;
-        }
-        result.with_context(|| format!("could not upload {} to '{}'", local.display(), escape(&remote)))?;
+        let opts = transfer::Options {
+            resume_with: Some(resume_command("put", |a| a == local_arg || !args.args.iter().any(|l| l == a))),
+            ..transfer.options(ctx, args.ascii)
+        };
+        let resume = args.resume;
+        retry::run(
+            &transfer.policy,
+            ctx.transcript.as_ref(),
+            &mut sessions,
+            async |s, fresh| s.ready(&target, fresh).await,
+            async |s, t| transfer::put(s.session(), local, &remote, resume || t.resume, &opts).await,
+        )
+        .await
+        .with_context(|| format!("could not upload {} to '{}'", local.display(), escape(&remote)))?;
     }
-    session.quit().await;
+    sessions.close().await;
     Ok(exit::OK)
 }
 
-fn tls_not_resumed(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<ftp::Error>().is_some_and(ftp::Error::is_tls_not_resumed))
+/// The flags of get and put, resolved.
+struct TransferSettings {
+    policy: retry::Policy,
+    limit_rate: Option<u64>,
+}
+
+impl TransferSettings {
+    fn new(args: &TransferArgs) -> Result<TransferSettings> {
+        let secs = |name: &str, v: f64| {
+            if v.is_finite() && (0.0..1e9).contains(&v) {
+                Ok(Duration::from_secs_f64(v))
+            } else {
+                Err(AppError::Usage(format!("{name} must be a number of seconds, 0 or more")))
+            }
+        };
+        let policy = retry::Policy {
+            retries: args.retry,
+            delay: secs("--retry-delay", args.retry_delay)?,
+            max_time: args.retry_max_time.map(|v| secs("--retry-max-time", v)).transpose()?,
+        };
+        let limit_rate = args.limit_rate.as_deref().map(parse_rate).transpose()?;
+        Ok(TransferSettings { policy, limit_rate })
+    }
+
+    fn options(&self, ctx: &Context, ascii: bool) -> transfer::Options {
+        transfer::Options { ascii, progress: Some(ctx.progress), limit_rate: self.limit_rate, resume_with: None }
+    }
+}
+
+/// `url` without the password in it, if any: `ftp://alice@host/f` for `ftp://alice:pw@host/f`.
+fn without_password(url: &str) -> String {
+    let masked = Target::mask(url);
+    masked.replacen(":****@", "@", 1)
+}
+
+/// `--limit-rate`: bytes per second, with an optional k, M or G (1024-based, as in curl).
+fn parse_rate(s: &str) -> Result<u64, AppError> {
+    let bad = || AppError::Usage(format!("--limit-rate: '{s}' is not a rate like 500k, 2M or 100000"));
+    let t = s.trim();
+    let (num, unit) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&t[..i], c.to_ascii_lowercase()),
+        _ => (t, 'b'),
+    };
+    let factor = match unit {
+        'b' => 1.0,
+        'k' => 1024.0,
+        'm' => 1024.0 * 1024.0,
+        'g' => 1024.0 * 1024.0 * 1024.0,
+        _ => return Err(bad()),
+    };
+    let value: f64 = num.parse().map_err(|_| bad())?;
+    let rate = value * factor;
+    if !(1.0..=1e15).contains(&rate) {
+        return Err(bad());
+    }
+    Ok(rate as u64)
+}
+
+/// The command line that resumes one file of this command, runnable as printed: this one with
+/// `-c` after the subcommand, only the arguments `keep` keeps among the files and URLs, and no
+/// password (from a URL or `-u USER:PASSWORD`; it comes from ~/.netrc, FTPX_PASSWORD or a prompt).
+fn resume_command(sub: &str, keep: impl Fn(&str) -> bool) -> String {
+    let mut out = vec!["ftpx".to_owned()];
+    let mut args = std::env::args().skip(1);
+    let mut seen_sub = false;
+    while let Some(arg) = args.next() {
+        if !seen_sub && arg == sub {
+            seen_sub = true;
+            out.push(arg);
+            out.push("-c".to_owned());
+            continue;
+        }
+        if arg == "-c" || arg == "--continue" || arg.starts_with("--retry") {
+            if arg == "--retry" || arg == "--retry-delay" || arg == "--retry-max-time" {
+                args.next();
+            }
+            continue;
+        }
+        if arg == "-u" || arg == "--user" {
+            out.push(arg);
+            if let Some(user) = args.next() {
+                out.push(user.split_once(':').map_or(user.clone(), |(u, _)| u.to_owned()));
+            }
+            continue;
+        }
+        if let Some(user) = arg.strip_prefix("--user=") {
+            out.push(format!("--user={}", user.split_once(':').map_or(user, |(u, _)| u)));
+            continue;
+        }
+        if seen_sub && !keep(&arg) {
+            continue;
+        }
+        out.push(if arg.contains("://") { without_password(&arg) } else { arg });
+    }
+    out.iter().map(|a| shlex::try_quote(a).map_or_else(|_| a.clone(), |q| q.into_owned())).collect::<Vec<_>>().join(" ")
 }
 
 /// One path command (DELE, RMD) for each URL.

@@ -6,6 +6,8 @@
 //! - [`shell`]: the interactive shell (rustyline; its grammar is a clap multicall definition).
 //! - [`transfer`]: downloads, uploads and listings over a data connection (`.part` files, resume,
 //!   sizes, Ctrl-C).
+//! - [`retry`]: which failures are worth another try, the backoff, and the loop that reconnects
+//!   and resumes (around get and put).
 //! - [`probe`]: `ftpx probe`, which tries the four data-connection modes at once and explains
 //!   what gets through (observe -> diagnose -> render).
 //! - [`ftp`]: the protocol engine. No clap, no colors, no progress bars, no printing: what it has
@@ -21,6 +23,7 @@ pub mod interrupt;
 pub mod netrc;
 pub mod probe;
 pub mod progress;
+pub mod retry;
 pub mod secret;
 pub mod shell;
 pub mod target;
