@@ -240,8 +240,8 @@ mod tests {
     }
 
     fn broken(cause: Cause, resumable: bool, done: u64) -> anyhow::Error {
-        Broken { direction: Direction::Get, cause, done, total: Some(10), kept: None, resumable, resume_with: None }
-            .into()
+        let (total, kept, resume_with) = (Some(10), None, None);
+        Broken { direction: Direction::Get, cause, reply: None, done, total, kept, resumable, resume_with }.into()
     }
 
     #[test]

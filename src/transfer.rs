@@ -103,7 +103,8 @@ pub enum Cause {
     Data(io::ErrorKind, String),
     /// Nothing moved on the data connection for the idle timeout.
     Stalled(Duration),
-    /// The server ended the transfer with a transient failure (426, 451, 421...).
+    /// The server ended the transfer with a transient failure (426, 451) on a data connection
+    /// that closed cleanly.
     Server(Reply),
     /// The data connection closed cleanly, the server said 226, and bytes are missing.
     Short,
@@ -118,6 +119,8 @@ pub enum Cause {
 pub struct Broken {
     pub direction: Direction,
     pub cause: Cause,
+    /// What the server said about it, when it said something (426 after a reset).
+    pub reply: Option<Reply>,
     /// Bytes the destination has now (the `.part`'s size, or what was sent in all).
     pub done: u64,
     pub total: Option<u64>,
@@ -143,6 +146,9 @@ impl fmt::Display for Broken {
             Some(t) => format!("{} of {} bytes", grouped(self.done), grouped(t)),
             None => format!("{} bytes", grouped(self.done)),
         };
+        // What an upload wrote may still have been in the socket buffers: "sent", not "stored".
+        let after = if self.direction == Direction::Put { "with" } else { "after" };
+        let sent = if self.direction == Direction::Put { " sent" } else { "" };
         match &self.cause {
             Cause::Data(kind, detail) => {
                 let what = match kind {
@@ -152,12 +158,12 @@ impl fmt::Display for Broken {
                     io::ErrorKind::UnexpectedEof => "closed early".to_owned(),
                     _ => format!("broke ({detail})"),
                 };
-                write!(f, "the data connection {what} after {of}")?;
+                write!(f, "the data connection {what} {after} {of}{sent}")?;
             }
-            Cause::Stalled(after) => {
-                write!(f, "the data connection stalled after {of}: nothing moved for {}s", after.as_secs_f64())?
+            Cause::Stalled(idle) => {
+                write!(f, "the data connection stalled {after} {of}{sent}: nothing moved for {}s", idle.as_secs_f64())?
             }
-            Cause::Server(reply) => write!(f, "the server broke off the transfer after {of}: {reply}")?,
+            Cause::Server(reply) => write!(f, "the server broke off the transfer {after} {of}{sent}: {reply}")?,
             Cause::Short => write!(f, "the data connection closed after {of}, and the server called it complete")?,
             Cause::ReplyLost { why, complete } => {
                 let moved = if self.direction == Direction::Get { "arrived" } else { "were sent" };
@@ -166,6 +172,9 @@ impl fmt::Display for Broken {
                     _ => write!(f, "{of} {moved}, then the server's final reply never came ({why})")?,
                 }
             }
+        }
+        if let Some(reply) = &self.reply {
+            write!(f, " (the server said: {reply})")?;
         }
         if let Some(part) = &self.kept {
             write!(f, "; {} kept", part.display())?;
@@ -277,9 +286,10 @@ pub async fn get(
     let copied = receive(&mut data, &mut output, expected, Some(&bar), offset, opts.limit_rate).await;
     bar.clear();
     let received = data.bytes();
-    let broken = |cause| Broken {
+    let broken = |cause, reply| Broken {
         direction: Direction::Get,
         cause,
+        reply,
         done: offset + received,
         total: size,
         kept: part.clone(),
@@ -326,7 +336,7 @@ pub async fn get(
         });
     }
     if complete == Some(false) {
-        return Err(broken(Cause::Short).into());
+        return Err(broken(Cause::Short, None).into());
     }
     if let (Some(part), Some(dest)) = (&part, dest) {
         std::fs::rename(part, dest).map_err(|e| AppError::local(dest, e))?;
@@ -388,24 +398,23 @@ async fn data_failed(
     session: &mut Session,
     data: DataStream,
     e: ftp::Error,
-    broken: impl FnOnce(Cause) -> Broken,
+    broken: impl FnOnce(Cause, Option<Reply>) -> Broken,
 ) -> anyhow::Error {
     match e {
         ftp::Error::Timeout { after, .. } => {
             let grace = (after / 10).clamp(Duration::from_millis(200), Duration::from_secs(3));
             abort_within(session, data, grace).await;
-            broken(Cause::Stalled(after)).into()
+            broken(Cause::Stalled(after), None).into()
         }
         ftp::Error::DataIo(io) => {
             let cause = Cause::Data(io.kind(), io.to_string());
             match session.close_broken_data(data).await {
                 Err(refused) if refused.is_tls() => anyhow::Error::new(refused),
                 Err(refused) if refused.reply().is_some_and(is_transient) => {
-                    let reply = refused.reply().cloned().expect("checked above");
-                    broken(Cause::Server(reply)).into()
+                    broken(cause, refused.reply().cloned()).into()
                 }
                 Err(refused) if refused.reply().is_some() => anyhow::Error::new(refused),
-                _ => broken(cause).into(),
+                _ => broken(cause, None).into(),
             }
         }
         other => {
@@ -418,16 +427,20 @@ async fn data_failed(
 /// The transfer's final reply did not come, or said no. A 4xx is a break; a lost control
 /// connection after the data is a break that a reconnection can confirm; anything else (a 5xx,
 /// a TLS refusal) is what the server said.
-fn finish_failed(e: ftp::Error, complete: Option<bool>, broken: impl FnOnce(Cause) -> Broken) -> anyhow::Error {
+fn finish_failed(
+    e: ftp::Error,
+    complete: Option<bool>,
+    broken: impl FnOnce(Cause, Option<Reply>) -> Broken,
+) -> anyhow::Error {
     if e.reply().is_some_and(is_transient) && !e.is_tls() {
-        return broken(Cause::Server(e.reply().cloned().expect("checked above"))).into();
+        return broken(Cause::Server(e.reply().cloned().expect("checked above")), None).into();
     }
     if e.is_control_lost() {
         let why = match &e {
             ftp::Error::Timeout { after, .. } => format!("no reply within {}s", after.as_secs_f64()),
             other => other.to_string(),
         };
-        return broken(Cause::ReplyLost { why, complete }).into();
+        return broken(Cause::ReplyLost { why, complete }, None).into();
     }
     e.into()
 }
@@ -702,9 +715,10 @@ async fn send_file(
     let copied = send(file, &mut data, &bar, offset, opts.limit_rate).await;
     bar.clear();
     let broken = |sent: u64| {
-        move |cause| Broken {
+        move |cause, reply| Broken {
             direction: Direction::Put,
             cause,
+            reply,
             done: offset + sent,
             total: Some(len),
             kept: None,
@@ -816,6 +830,7 @@ mod tests {
         let broken = |cause| Broken {
             direction: Direction::Get,
             cause,
+            reply: None,
             done: 20_185_088,
             total: Some(67_108_864),
             kept: Some("big.bin.part".into()),

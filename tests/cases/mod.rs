@@ -4,6 +4,8 @@
 //!   rustls client, no ftpx engine).
 //! - `transfer`, `files`, `errors`, `data_connection`, `safety`, `tls`: the CLI contract of the
 //!   one-shot commands, run against the real binary.
+//! - `faults`: transfers through a broken network (resets, a lost control connection, a busy
+//!   server, stalls), with and without `--retry`.
 //! - `probe`: `ftpx probe` against servers that imitate firewalls, NAT and server settings.
 //! - `shell`: the interactive shell, through a pseudo-terminal and as a piped script.
 //! - `hostile_*`: the hostile-server suite, each case a scripted server that misbehaves in one
@@ -11,6 +13,7 @@
 
 mod data_connection;
 mod errors;
+mod faults;
 mod files;
 mod harness;
 mod hostile;
