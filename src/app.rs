@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
 
@@ -27,7 +27,7 @@ use crate::shell;
 use crate::target::{self, CredentialSources, Credentials, Scheme, Target};
 use crate::text::escape;
 use crate::transcript::Transcript;
-use crate::transfer::{self, Sink};
+use crate::transfer::{self, Sink, Transferred};
 
 /// What every subcommand shares: the engine config, the transcript, credentials sources.
 pub struct Context {
@@ -418,11 +418,15 @@ async fn get(ctx: &Context, args: GetArgs, host: &mut Option<String>) -> Result<
     if to_stdout && args.resume {
         bail!(AppError::Usage("-c cannot resume a download to stdout".into()));
     }
+    if to_stdout && args.transfer.json {
+        bail!(AppError::Usage("--json prints on stdout: it cannot go with -o -".into()));
+    }
     if let Some(dir) = out.filter(|p| p.as_os_str().as_bytes().ends_with(b"/")) {
         // `-o dir/` names a directory: made if missing, like the URL form `ftp://host/dir/`.
         std::fs::create_dir_all(dir).map_err(|e| AppError::local(dir, e))?;
     }
     let mut sessions = Sessions::new(ctx);
+    let mut report = JsonReport::new(args.transfer.json, "get");
     for (target, raw) in targets.iter().zip(&args.urls) {
         let sink = if to_stdout {
             Sink::Stdout
@@ -441,17 +445,25 @@ async fn get(ctx: &Context, args: GetArgs, host: &mut Option<String>) -> Result<
             ..transfer.options(ctx, args.ascii)
         };
         let resume = args.resume;
-        retry::run(
+        let local = match &sink {
+            Sink::File(path) => path.display().to_string(),
+            Sink::Stdout => "-".to_owned(),
+        };
+        let started = Instant::now();
+        let result = retry::run(
             &transfer.policy,
             ctx.transcript.as_ref(),
             &mut sessions,
             async |s, fresh| s.ready(target, fresh).await,
             async |s, t| transfer::get(s.session(), &target.path, &sink, resume || t.resume, &opts).await,
         )
-        .await
-        .with_context(|| format!("could not download '{}'", escape(&target.path)))?;
+        .await;
+        report
+            .record(&escape(&target.path), &local, started, result)
+            .with_context(|| format!("could not download '{}'", escape(&target.path)))?;
     }
     sessions.close().await;
+    report.finish(exit::OK);
     Ok(exit::OK)
 }
 
@@ -464,6 +476,7 @@ async fn put(ctx: &Context, mut args: PutArgs, host: &mut Option<String>) -> Res
         bail!(AppError::Usage(format!("several files need a directory URL ending in '/', not {target}")));
     }
     let mut sessions = Sessions::new(ctx);
+    let mut report = JsonReport::new(args.transfer.json, "put");
     for local_arg in &args.args {
         let local = Path::new(local_arg);
         let remote = if target.is_dir || several {
@@ -478,18 +491,89 @@ async fn put(ctx: &Context, mut args: PutArgs, host: &mut Option<String>) -> Res
             ..transfer.options(ctx, args.ascii)
         };
         let resume = args.resume;
-        retry::run(
+        let started = Instant::now();
+        let result = retry::run(
             &transfer.policy,
             ctx.transcript.as_ref(),
             &mut sessions,
             async |s, fresh| s.ready(&target, fresh).await,
             async |s, t| transfer::put(s.session(), local, &remote, resume || t.resume, &opts).await,
         )
-        .await
-        .with_context(|| format!("could not upload {} to '{}'", local.display(), escape(&remote)))?;
+        .await;
+        report
+            .record(&escape(&remote), &local.display().to_string(), started, result)
+            .with_context(|| format!("could not upload {} to '{}'", local.display(), escape(&remote)))?;
     }
     sessions.close().await;
+    report.finish(exit::OK);
     Ok(exit::OK)
+}
+
+/// `--json` for get and put: one object when the command ends, with a line for each file so far.
+struct JsonReport {
+    enabled: bool,
+    command: &'static str,
+    files: Vec<serde_json::Value>,
+}
+
+impl JsonReport {
+    fn new(enabled: bool, command: &'static str) -> JsonReport {
+        JsonReport { enabled, command, files: Vec::new() }
+    }
+
+    /// Adds one file's outcome; a failure ends the command, so the object is printed then.
+    fn record(
+        &mut self,
+        remote: &str,
+        local: &str,
+        started: Instant,
+        result: Result<retry::Done<Transferred>>,
+    ) -> Result<retry::Done<Transferred>> {
+        if !self.enabled {
+            return result;
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        let file = match &result {
+            Ok(done) => {
+                let t = &done.value;
+                serde_json::json!({
+                    "remote": remote,
+                    "local": local,
+                    "outcome": if t.mode.is_some() { "complete" } else { "already-complete" },
+                    "bytes": t.bytes,
+                    "size": t.from + t.bytes,
+                    "resumed_from": t.from,
+                    "seconds": seconds,
+                    "bytes_per_second": if seconds > 0.0 { (t.bytes as f64 / seconds).round() } else { 0.0 },
+                    "mode": t.mode.map(|m| m.name()),
+                    "fallbacks": t.fallbacks.iter().map(|m| m.name()).collect::<Vec<_>>(),
+                    "retries": done.retries,
+                    "error": null,
+                })
+            }
+            Err(e) => serde_json::json!({
+                "remote": remote,
+                "local": local,
+                "outcome": "failed",
+                "seconds": seconds,
+                "retries": retry::retries_of(e),
+                "exit_code": crate::error::exit_code(e),
+                "error": format!("{e:#}"),
+            }),
+        };
+        self.files.push(file);
+        if let Err(e) = &result {
+            self.finish(crate::error::exit_code(e));
+        }
+        result
+    }
+
+    fn finish(&self, exit_code: u8) {
+        if self.enabled {
+            let object = serde_json::json!({ "command": self.command, "exit_code": exit_code, "files": self.files });
+            println!("{object}");
+        }
+    }
 }
 
 /// The flags of get and put, resolved.

@@ -19,10 +19,10 @@ Exit status:
   2   usage error (bad arguments, or CR/LF/NUL in an argument)
   3   cannot resolve or connect to the server, or it does not speak FTP
   4   login refused
-  5   the server refused the file operation (4xx/5xx reply)
+  5   the server refused the file operation (4xx/5xx reply before any data moved)
   6   no data connection could be made in the allowed modes
   7   TLS error
-  8   timeout
+  8   timeout (a stall in mid-transfer is 11)
   9   local file error
   10  probe: no data-connection mode works
   11  transfer incomplete: broken (data or control connection reset, closed or stalled

@@ -161,11 +161,14 @@ pub async fn run<S, T>(
             observer.event("retry", &Event::Note(line));
         };
         let class = classify(&err);
-        let give_up = |err: anyhow::Error, last: Option<anyhow::Error>, why: String| match last {
-            Some(last) if why.is_empty() => last.context(format!("logging in again failed: {err:#}")),
-            Some(last) => last.context(format!("{why}; logging in again failed: {err:#}")),
-            None if why.is_empty() => err,
-            None => err.context(why),
+        let give_up = |err: anyhow::Error, last: Option<anyhow::Error>, why: String| {
+            let (err, why) = match last {
+                Some(last) if why.is_empty() => (last, format!("logging in again failed: {err:#}")),
+                Some(last) => (last, format!("{why}; logging in again failed: {err:#}")),
+                None if why.is_empty() => return err,
+                None => (err, why),
+            };
+            err.context(GaveUp { retries, why })
         };
         // Kept for the end when the next tries cannot even log in.
         let mut keep = |err: anyhow::Error| {
@@ -217,6 +220,25 @@ pub async fn run<S, T>(
         // gone is replaced by the connect closure.
         fresh = false;
     }
+}
+
+/// The context of a failure that came after retries, or after a reconnection: how many retries
+/// there were (for `--json`), and why it stopped.
+#[derive(Debug)]
+pub struct GaveUp {
+    pub retries: u32,
+    why: String,
+}
+
+impl std::fmt::Display for GaveUp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.why)
+    }
+}
+
+/// How many retries came before `err` (0 unless [`run`] gave up after some).
+pub fn retries_of(err: &anyhow::Error) -> u32 {
+    err.downcast_ref::<GaveUp>().map_or(0, |g| g.retries)
 }
 
 /// The wait before retry `k` (0-based): `first * 2^k`, at most [`MAX_DELAY`] (or `first` when
@@ -349,5 +371,6 @@ mod tests {
         .unwrap_err();
         assert_eq!(count, 3);
         assert!(format!("{err:#}").starts_with("gave up after 2 retries: "), "{err:#}");
+        assert_eq!(retries_of(&err.context("could not download 'f'")), 2);
     }
 }

@@ -72,7 +72,7 @@ impl Options {
 }
 
 /// What a transfer did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Transferred {
     /// Bytes moved by this attempt.
     pub bytes: u64,
@@ -80,6 +80,20 @@ pub struct Transferred {
     pub from: u64,
     /// The mode of the data connection that carried it (`None` when nothing had to move).
     pub mode: Option<ftp::DataMode>,
+    /// The modes that failed on the way to it (dropped for the rest of the session).
+    pub fallbacks: Vec<ftp::DataMode>,
+}
+
+/// Opens the data connection for `cmd`, and says which modes failed before one worked.
+async fn open(
+    session: &mut Session,
+    cmd: &Command,
+    rest: Option<u64>,
+) -> Result<(DataStream, Vec<ftp::DataMode>), ftp::Error> {
+    let before = session.modes().to_vec();
+    let data = session.open_data(cmd, rest).await?;
+    let fallbacks = before.into_iter().filter(|m| !session.modes().contains(m)).collect();
+    Ok((data, fallbacks))
 }
 
 /// `NAME.part` beside `NAME`.
@@ -247,7 +261,7 @@ pub async fn get(
                 if !progress.quiet {
                     eprintln!("ftpx: {}: already complete ({size} bytes)", dest.display());
                 }
-                return Ok(Transferred { bytes: 0, from: offset, mode: None });
+                return Ok(Transferred { from: offset, ..Transferred::default() });
             }
             Some(size) if offset > size => {
                 return Err(AppError::Incomplete(format!(
@@ -260,7 +274,7 @@ pub async fn get(
         }
     }
     let rest = (offset > 0).then_some(offset);
-    let mut data = session.open_data(&Command::path("RETR", remote)?, rest).await?;
+    let (mut data, fallbacks) = open(session, &Command::path("RETR", remote)?, rest).await?;
     let mode = data.mode;
     // The local file is created only now that the server agreed to send: a missing remote file
     // leaves nothing behind.
@@ -342,7 +356,7 @@ pub async fn get(
         std::fs::rename(part, dest).map_err(|e| AppError::local(dest, e))?;
     }
     bar.finish(received);
-    Ok(Transferred { bytes: received, from: offset, mode: Some(mode) })
+    Ok(Transferred { bytes: received, from: offset, mode: Some(mode), fallbacks })
 }
 
 /// `-c`: continue from `NAME.part`, else from `NAME` itself (moved to `NAME.part` first, so the
@@ -695,7 +709,7 @@ async fn send_file(
             if !progress.quiet {
                 eprintln!("ftpx: '{shown}' is already complete on the server ({len} bytes)");
             }
-            return Ok(Transferred { bytes: 0, from: len, mode: None });
+            return Ok(Transferred { from: len, ..Transferred::default() });
         }
         if remote_len > len {
             return Err(AppError::Incomplete(format!(
@@ -708,7 +722,7 @@ async fn send_file(
     }
     session.set_type(opts.ascii).await?;
     let verb = if offset > 0 || how == Upload::Append { "APPE" } else { "STOR" };
-    let mut data = session.open_data(&Command::path(verb, remote)?, None).await?;
+    let (mut data, fallbacks) = open(session, &Command::path(verb, remote)?, None).await?;
     let mode = data.mode;
     let guard = TransferGuard::new();
     let bar = Progress::start(progress, "put", shown.clone(), Some(len), offset);
@@ -766,7 +780,7 @@ async fn send_file(
         }
     }
     bar.finish(sent);
-    Ok(Transferred { bytes: sent, from: offset, mode: Some(mode) })
+    Ok(Transferred { bytes: sent, from: offset, mode: Some(mode), fallbacks })
 }
 
 /// Streams a listing (`LIST`, `NLST`, `MLSD`) of `path`, or of the current directory, to

@@ -236,3 +236,34 @@ fn limit_rate_caps_the_transfer() {
     let out = run_in(dir.path(), &["get", "--limit-rate", "fast", &url(&server, "small.bin")]);
     out.assert_code(2);
 }
+
+#[test]
+fn json_reports_each_file_with_its_retries_resume_offset_and_mode() {
+    let (server, content) = faulty(&[Fault::ResetAt(MIB)]);
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["--mode", "epsv", "get", "--json", "--retry", "1", "--retry-delay", "0", &url(&server, "big.bin")];
+    let out = run_in(dir.path(), &args);
+    out.assert_success();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object on stdout");
+    assert_eq!(report["command"], "get");
+    assert_eq!(report["exit_code"], 0);
+    let file = &report["files"][0];
+    assert_eq!(file["outcome"], "complete");
+    assert_eq!(file["remote"], "big.bin");
+    assert_eq!(file["mode"], "EPSV");
+    assert_eq!(file["retries"], 1);
+    assert_eq!(file["size"], SIZE as u64);
+    let from = file["resumed_from"].as_u64().unwrap();
+    assert_eq!(rests(&server), [from]);
+    assert_eq!(file["bytes"].as_u64().unwrap(), SIZE as u64 - from);
+    assert!(file["seconds"].as_f64().unwrap() > 0.0 && file["bytes_per_second"].as_f64().unwrap() > 0.0);
+    assert!(fs::read(dir.path().join("big.bin")).unwrap() == content);
+
+    let (server, _) = faulty(&[Fault::ResetAt(MIB)]);
+    let out = run_in(dir.path(), &["put", "--json", "big.bin", &url(&server, "copy.bin")]);
+    out.assert_code(11);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object on stdout");
+    assert_eq!((report["command"].as_str(), report["exit_code"].as_u64()), (Some("put"), Some(11)));
+    assert_eq!(report["files"][0]["outcome"], "failed");
+    assert!(report["files"][0]["error"].as_str().unwrap().contains("426"), "{report}");
+}
