@@ -10,7 +10,9 @@
 # each round so that drift in the machine's speed falls on all of them alike, and prints the median
 # of each with the ratios ftpx/curl, ftpx/lftp and ftpx/min(curl, lftp). Then times ftpx getting a
 # 1 MiB file, whose peak RSS should equal the large file's: memory must not grow with the file
-# (the target is under 16 MiB for both).
+# (the target is under 16 MiB for both). Downloads are also timed with bench/minreader.c
+# ("reader"), a minimal blocking client with 1 MiB reads, compiled here with cc: the floor that a
+# single-stream get is measured against (issue 11).
 #
 # Downloads go to a real file on disk, are removed after each run, and a `sync` separates runs so
 # that one run's write-back is not charged to the next. Each client's first download and upload is
@@ -18,7 +20,8 @@
 # client reads or writes a dotfile of yours).
 #
 # Environment: SIZE_MB (1024), RUNS (5), FTPX=PATH (default: cargo build --release, then
-# target/release/ftpx), BENCH_CLIENTS="ftpx curl lftp" (which clients to run).
+# target/release/ftpx), BENCH_CLIENTS="ftpx curl lftp reader" (which clients to run; the reader
+# only downloads).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,7 +31,7 @@ repo=$(cd "$here/.." && pwd)
 
 size_mb=${SIZE_MB:-1024}
 runs=${RUNS:-5}
-read -ra clients <<<"${BENCH_CLIENTS:-ftpx curl lftp}"
+read -ra clients <<<"${BENCH_CLIENTS:-ftpx curl lftp reader}"
 
 if [[ $(id -u) -ne 0 ]]; then
     echo "transfer.sh: needs root (it starts vsftpd with the lab's setup)" >&2
@@ -54,6 +57,10 @@ port=${LAB_PORT[vsftpd]}
 
 work=$LAB_TMP/bench
 mkdir -p "$work/home"
+reader=$work/minreader
+if [[ " ${clients[*]} " == *" reader "* ]]; then
+    cc -O2 -o "$reader" "$here/minreader.c" || exit 1
+fi
 export HOME=$work/home
 results=$work/results
 
@@ -78,6 +85,7 @@ command_for() {
         get/ftpx) printf '%s\n' "$ftpx" get -q "$url/$remote" -o "$local" ;;
         get/curl) printf '%s\n' curl -q -sS -o "$local" "$url/$remote" ;;
         get/lftp) printf '%s\n' lftp -c "$lftp_settings; $lftp_open; get $remote -o $local" ;;
+        get/reader) printf '%s\n' "$reader" "$host" "$port" "$LAB_USER" "$LAB_PASS" "$remote" "$local" ;;
         put/ftpx) printf '%s\n' "$ftpx" put -q "$local" "$url/$remote" ;;
         put/curl) printf '%s\n' curl -q -sS -T "$local" "$url/$remote" ;;
         put/lftp) printf '%s\n' lftp -c "$lftp_settings; $lftp_open; put $local -o $remote" ;;
@@ -132,6 +140,7 @@ for ((run = 1; run <= runs; run++)); do
         measure get "$client" "$run" get big.bin "$work/download.bin"
     done
     for client in "${clients[@]}"; do
+        [[ $client == reader ]] && continue
         measure put "$client" "$run" put "up-$client.bin" "$big"
     done
     measure get ftpx "$run" get-1MiB small.bin "$work/download.bin"
@@ -162,6 +171,7 @@ printf '%-8s %-6s %10s %10s %10s %10s\n' op client "wall s" "cpu s" "rss MiB" "M
 for label in get put get-1MiB; do
     for client in "${clients[@]}"; do
         [[ $label == get-1MiB && $client != ftpx ]] && continue
+        [[ $label == put && $client == reader ]] && continue
         w=$(median "$label" "$client" 3)
         c=$(median "$label" "$client" 4)
         r=$(median "$label" "$client" 5)
@@ -186,6 +196,14 @@ for label in get put; do
             "$(ratio "$fx" "$lf")" "$(ratio "$fx" "$(minimum "$cu" "$lf")")"
     done
 done
+
+if [[ " ${clients[*]} " == *" reader "* ]]; then
+    printf '%-8s %-8s %12s\n' get wall/cpu "ftpx/reader"
+    for field in 3:wall 4:cpu; do
+        f=${field%%:*}
+        printf '%-8s %-8s %12s\n' get "${field#*:}" "$(ratio "$(median get ftpx "$f")" "$(median get reader "$f")")"
+    done
+fi
 
 echo
 big_rss=$(median get ftpx 5)

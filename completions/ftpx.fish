@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ftpx_global_optspecs
-    string join \n u/user= netrc-file= mode= pasv-address= active-address= active-ports= connect-timeout= timeout= d/debug trace= q/quiet tls tls-data= cacert= k/insecure tls-max= keep-going h/help V/version
+    string join \n u/user= netrc-file= mode= pasv-address= active-address= active-ports= connect-timeout= timeout= d/debug explain trace= q/quiet tls tls-data= cacert= k/insecure tls-max= keep-going h/help V/version
 end
 
 function __fish_ftpx_needs_command
@@ -46,6 +46,7 @@ complete -c ftpx -n "__fish_ftpx_needs_command" -l cacert -d 'Trust the CA certi
 complete -c ftpx -n "__fish_ftpx_needs_command" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_needs_command" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_needs_command" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_needs_command" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_needs_command" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_needs_command" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
@@ -65,6 +66,8 @@ complete -c ftpx -n "__fish_ftpx_needs_command" -a "rename" -d 'Rename or move a
 complete -c ftpx -n "__fish_ftpx_needs_command" -a "quote" -d 'Send a raw command and print the reply; the exit status follows the reply\'s class'
 complete -c ftpx -n "__fish_ftpx_needs_command" -a "probe" -d 'Test EPSV, PASV, EPRT and PORT against the server at once, and explain what gets through'
 complete -c ftpx -n "__fish_ftpx_needs_command" -a "shell" -d 'Start the interactive shell, connected to URL if given (the same as ftpx [URL])'
+complete -c ftpx -n "__fish_ftpx_needs_command" -a "serve" -d 'Serve a directory over FTP and FTPS: read-only and anonymous unless told otherwise'
+complete -c ftpx -n "__fish_ftpx_needs_command" -a "demo" -d 'Try ftpx without a server: serve a small generated tree on loopback, probe it, download and upload a file with the transcript shown, then stop (a few seconds, no network)'
 complete -c ftpx -n "__fish_ftpx_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -s u -l user -d 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -l netrc-file -d 'Read credentials from this netrc file instead of ~/.netrc' -r -F
@@ -89,7 +92,9 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -l tls-max -d 'Highest TLS
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -s 1 -d 'Names only, one per line (NLST)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -l json -d 'Parsed entries as JSON (from MLSD when the server offers it, else LIST)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -l no-mlsd -d 'With --json: read LIST even when the server offers MLSD'
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
@@ -117,7 +122,9 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -l tls-max -d 'Highest TL
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -s 1 -d 'Names only, one per line (NLST)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -l json -d 'Parsed entries as JSON (from MLSD when the server offers it, else LIST)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -l no-mlsd -d 'With --json: read LIST even when the server offers MLSD'
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
@@ -152,6 +159,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand get" -s c -l continue -d 'Resu
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l ascii -d 'Transfer in ASCII mode (TYPE A) instead of binary'
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l json -d 'Print one JSON object at the end: per file the outcome, bytes, seconds, rate, mode, retries and the offset it resumed from, and the exit code'
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
@@ -185,6 +193,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand put" -s c -l continue -d 'Resu
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -l ascii -d 'Transfer in ASCII mode (TYPE A) instead of binary'
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -l json -d 'Print one JSON object at the end: per file the outcome, bytes, seconds, rate, mode, retries and the offset it resumed from, and the exit code'
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand put" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
@@ -211,6 +220,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand rm" -l cacert -d 'Trust the CA
 complete -c ftpx -n "__fish_ftpx_using_subcommand rm" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand rm" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand rm" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand rm" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand rm" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand rm" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
@@ -237,6 +247,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand delete" -l cacert -d 'Trust th
 complete -c ftpx -n "__fish_ftpx_using_subcommand delete" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand delete" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand delete" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand delete" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand delete" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand delete" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
@@ -264,6 +275,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -l tls-max -d 'Highest 
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -s p -l parents -d 'Create missing parents too, and succeed if the directory exists'
 complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand mkdir" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
@@ -290,6 +302,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand rmdir" -l cacert -d 'Trust the
 complete -c ftpx -n "__fish_ftpx_using_subcommand rmdir" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand rmdir" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand rmdir" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand rmdir" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand rmdir" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand rmdir" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
@@ -316,6 +329,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand mv" -l cacert -d 'Trust the CA
 complete -c ftpx -n "__fish_ftpx_using_subcommand mv" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand mv" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand mv" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand mv" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand mv" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand mv" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
@@ -342,6 +356,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand rename" -l cacert -d 'Trust th
 complete -c ftpx -n "__fish_ftpx_using_subcommand rename" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand rename" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand rename" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand rename" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand rename" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand rename" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
@@ -368,6 +383,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -l cacert -d 'Trust the
 complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand quote" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
@@ -396,6 +412,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -l tls-max -d 'Highest 
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -l json -d 'Print one JSON object instead of the report'
 complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand probe" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
@@ -423,18 +440,82 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l tls-max -d 'Highest 
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l keep-going -d 'In a script piped to the shell, run every line even after one fails (the exit status is still the first failure\'s)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell help" -f -a "ls" -d 'List a remote directory (the server\'s LIST lines)'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell help" -f -a "get" -d 'Download files'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell help" -f -a "put" -d 'Upload files'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell help" -f -a "rm" -d 'Delete remote files'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell help" -f -a "mkdir" -d 'Create a remote directory'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell help" -f -a "rmdir" -d 'Remove an empty remote directory'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell help" -f -a "mv" -d 'Rename or move a remote file'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell help" -f -a "quote" -d 'Send a raw command and print the reply; the exit status follows the reply\'s class'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell help" -f -a "probe" -d 'Test EPSV, PASV, EPRT and PORT against the server at once, and explain what gets through'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell help" -f -a "shell" -d 'Start the interactive shell, connected to URL if given (the same as ftpx [URL])'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l listen -d 'Address and port to listen on (default: 127.0.0.1 and a free port); an address other than loopback lets other machines in, and warns' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l login -d 'Require this user (password from FTPX_SERVE_PASSWORD, or generated and printed once) instead of anonymous logins' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l pasv-ports -d 'Ports for passive data connections (default: any free port)' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l public-address -d 'The address PASV advertises, for a server behind NAT (default: the address the client reached)' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l cert -d 'TLS certificate chain in PEM (default: a self-signed certificate made at start, its SHA-256 fingerprint printed)' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l key -d 'TLS private key in PEM, for --cert' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -s u -l user -d 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l netrc-file -d 'Read credentials from this netrc file instead of ~/.netrc' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l mode -d 'Data-connection mode: auto tries passive, then active' -r -f -a "auto\t'Passive (EPSV, then PASV), then active (EPRT, then PORT)'
+passive\t'EPSV, then PASV'
+active\t'EPRT, then PORT'
+epsv\t'EPSV only'
+pasv\t'PASV only'
+eprt\t'EPRT only'
+port\t'PORT only'"
+complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l pasv-address -d 'Address for PASV data connections: the control connection\'s peer, or the one the server advertised' -r -f -a "peer\t'Connect to the control connection\'s peer address with the advertised port (safe)'
+trust\t'Connect to the address the server advertised in its 227 reply'"
+complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l active-address -d 'Address to advertise in PORT/EPRT instead of the control connection\'s local address' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l active-ports -d 'Port range to listen on for active data connections' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l connect-timeout -d 'Seconds allowed for each TCP connect and TLS handshake' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l timeout -d 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l trace -d 'Write a timestamped transcript of every connection to FILE' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l tls-data -d 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)' -r -f -a "private\t'PROT P: data connections in TLS'
+clear\t'PROT C: data connections in the clear (the control connection stays in TLS)'"
+complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l cacert -d 'Trust the CA certificates in this PEM file, in addition to the system\'s' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
+1.3\t''"
+complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l write -d 'Allow changes: uploads, deletes, renames, new and removed directories'
+complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
+complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -s q -l quiet -d 'No progress bar or summary line'
+complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -s u -l user -d 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -l netrc-file -d 'Read credentials from this netrc file instead of ~/.netrc' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -l mode -d 'Data-connection mode: auto tries passive, then active' -r -f -a "auto\t'Passive (EPSV, then PASV), then active (EPRT, then PORT)'
+passive\t'EPSV, then PASV'
+active\t'EPRT, then PORT'
+epsv\t'EPSV only'
+pasv\t'PASV only'
+eprt\t'EPRT only'
+port\t'PORT only'"
+complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -l pasv-address -d 'Address for PASV data connections: the control connection\'s peer, or the one the server advertised' -r -f -a "peer\t'Connect to the control connection\'s peer address with the advertised port (safe)'
+trust\t'Connect to the address the server advertised in its 227 reply'"
+complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -l active-address -d 'Address to advertise in PORT/EPRT instead of the control connection\'s local address' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -l active-ports -d 'Port range to listen on for active data connections' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -l connect-timeout -d 'Seconds allowed for each TCP connect and TLS handshake' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -l timeout -d 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -l trace -d 'Write a timestamped transcript of every connection to FILE' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -l tls-data -d 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)' -r -f -a "private\t'PROT P: data connections in TLS'
+clear\t'PROT C: data connections in the clear (the control connection stays in TLS)'"
+complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -l cacert -d 'Trust the CA certificates in this PEM file, in addition to the system\'s' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
+1.3\t''"
+complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
+complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -s q -l quiet -d 'No progress bar or summary line'
+complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo help" -f -a "ls" -d 'List a remote directory (the server\'s LIST lines)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo help" -f -a "get" -d 'Download files'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo help" -f -a "put" -d 'Upload files'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo help" -f -a "rm" -d 'Delete remote files'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo help" -f -a "mkdir" -d 'Create a remote directory'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo help" -f -a "rmdir" -d 'Remove an empty remote directory'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo help" -f -a "mv" -d 'Rename or move a remote file'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo help" -f -a "quote" -d 'Send a raw command and print the reply; the exit status follows the reply\'s class'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo help" -f -a "probe" -d 'Test EPSV, PASV, EPRT and PORT against the server at once, and explain what gets through'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo help" -f -a "shell" -d 'Start the interactive shell, connected to URL if given (the same as ftpx [URL])'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo help" -f -a "serve" -d 'Serve a directory over FTP and FTPS: read-only and anonymous unless told otherwise'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo help" -f -a "demo" -d 'Try ftpx without a server: serve a small generated tree on loopback, probe it, download and upload a file with the transcript shown, then stop (a few seconds, no network)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -4,7 +4,7 @@
 //! - Flags that describe the connection (credentials, mode, timeouts, transcript, TLS) live in
 //!   [`GlobalArgs`] and are `global = true`, so they are accepted before or after the subcommand.
 //! - No logic here beyond clap's own parsing: turning these raw values into resolved options
-//!   (URLs, credentials, netrc) happens in `app`.
+//!   (URLs, credentials, netrc) happens in `options`.
 //! - Completions and man pages are generated from [`Cli::command`]; a test fails when the committed
 //!   copies in `completions/` and `man/` are stale.
 
@@ -109,6 +109,11 @@ pub struct GlobalArgs {
     #[arg(short = 'd', long, global = true)]
     pub debug: bool,
 
+    /// Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects
+    /// where, and what the data-connection replies mean
+    #[arg(long, global = true)]
+    pub explain: bool,
+
     /// Write a timestamped transcript of every connection to FILE
     #[arg(long, global = true, value_name = "FILE")]
     pub trace: Option<PathBuf>,
@@ -211,6 +216,55 @@ pub enum Command {
     Probe(ProbeArgs),
     /// Start the interactive shell, connected to URL if given (the same as ftpx [URL])
     Shell(ShellArgs),
+    /// Serve a directory over FTP and FTPS: read-only and anonymous unless told otherwise
+    ///
+    /// Listens on 127.0.0.1 and a free port (printed) unless --listen says otherwise; FTP,
+    /// explicit FTPS (AUTH TLS) and implicit FTPS share the port. All four data-connection modes
+    /// work; PORT/EPRT may only name the client's own address (no FTP bounce), and under TLS a
+    /// data connection must resume the control connection's session. Every path stays inside DIR.
+    /// The connection flags of the other subcommands do not apply here.
+    ///
+    /// `SITE FTPX-ECHO` (listed in FEAT) answers with what the server saw, one `200-key=value`
+    /// line each: control_peer (the client's address as it arrived), control_local,
+    /// active_command, active_argument (the last PORT/EPRT argument byte for byte, %XX-escaped
+    /// outside printable ASCII), active_target, active_connect (ok, failed, refused or
+    /// not-tried), active_detail, and passive_from (`EPSV|PASV ADDR:PORT`, one line per passive
+    /// data connection).
+    Serve(ServeArgs),
+    /// Try ftpx without a server: serve a small generated tree on loopback, probe it, download
+    /// and upload a file with the transcript shown, then stop (a few seconds, no network)
+    Demo,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The directory to serve (default: the current directory)
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Address and port to listen on (default: 127.0.0.1 and a free port); an address other
+    /// than loopback lets other machines in, and warns
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub listen: Option<String>,
+    /// Allow changes: uploads, deletes, renames, new and removed directories
+    #[arg(long)]
+    pub write: bool,
+    /// Require this user (password from FTPX_SERVE_PASSWORD, or generated and printed once)
+    /// instead of anonymous logins
+    #[arg(long, value_name = "NAME")]
+    pub login: Option<String>,
+    /// Ports for passive data connections (default: any free port)
+    #[arg(long, value_name = "A-B")]
+    pub pasv_ports: Option<String>,
+    /// The address PASV advertises, for a server behind NAT (default: the address the client reached)
+    #[arg(long, value_name = "ADDR")]
+    pub public_address: Option<String>,
+    /// TLS certificate chain in PEM (default: a self-signed certificate made at start, its
+    /// SHA-256 fingerprint printed)
+    #[arg(long, value_name = "FILE", requires = "key")]
+    pub cert: Option<PathBuf>,
+    /// TLS private key in PEM, for --cert
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    pub key: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -229,6 +283,9 @@ pub struct LsArgs {
     /// Parsed entries as JSON (from MLSD when the server offers it, else LIST)
     #[arg(long)]
     pub json: bool,
+    /// With --json: read LIST even when the server offers MLSD
+    #[arg(long, requires = "json")]
+    pub no_mlsd: bool,
 }
 
 #[derive(Debug, Args)]

@@ -106,19 +106,15 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe) || matches!(c.downcast_ref::<AppError>(), Some(AppError::Local { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe))
 }
 
-/// A next step for the user, when the cause is known. `host` is the server, for `ftpx probe`.
-pub fn hint(err: &anyhow::Error, host: Option<&str>) -> Option<String> {
-    let probe = match host {
-        Some(h) if h.contains(':') => format!("ftpx probe [{h}]"),
-        Some(h) => format!("ftpx probe {h}"),
-        None => "ftpx probe HOST".to_owned(),
-    };
+/// A next step for the user, when the cause is known. `probe` is the `ftpx probe ...` command
+/// for the server, runnable as printed (`Options::probe_command`), once the server is known.
+pub fn hint(err: &anyhow::Error, probe: Option<&str>) -> Option<String> {
     hint_in(
         err,
         &Surface {
             mode: "--mode ",
             q: "",
-            probe: &probe,
+            probe: probe.unwrap_or("ftpx probe HOST"),
             credentials: "-u USER:PASSWORD, FTPX_PASSWORD or ~/.netrc",
             resume: "without -c",
             retry: ", or let ftpx wait and retry: --retry 5",

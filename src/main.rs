@@ -1,16 +1,16 @@
-//! Parse, run, report: the one place that prints an error and chooses the exit code.
+//! Parse, run, report: the one place that prints a one-shot command's final error and chooses
+//! the exit code (through `report`).
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
-use colored::Colorize;
-use ftpx::error::{exit_code, hint, is_broken_pipe};
+use ftpx::error::AppError;
+use ftpx::oneshot::{self, Reporting};
+use ftpx::report::{self, Surface};
 
 fn main() -> ExitCode {
     let cli = ftpx::cli::Cli::parse();
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    colored::control::set_override(color);
+    let mut rep = Reporting { color: ftpx::options::stderr_color(), probe: None };
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -18,28 +18,20 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let mut host = None;
-    let shell = ftpx::app::is_shell(&cli);
+    let shell = oneshot::is_shell(&cli);
     let result = runtime.block_on(async {
         ftpx::interrupt::install();
         if shell {
             // The shell goes on after Ctrl-C: it handles signals itself.
-            return ftpx::app::run(cli, &mut host).await;
+            return oneshot::run(cli, &mut rep).await;
         }
         tokio::select! {
-            r = ftpx::app::run(cli, &mut host) => r,
-            () = ftpx::interrupt::fired_outside_transfer() => Err(ftpx::error::AppError::Interrupted("interrupted".into()).into()),
+            r = oneshot::run(cli, &mut rep) => r,
+            () = ftpx::interrupt::fired_outside_transfer() => Err(AppError::Interrupted("interrupted".into()).into()),
         }
     });
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("{} {e:#}", "ftpx: error:".red().bold());
-            if let Some(h) = hint(&e, host.as_deref()) {
-                eprintln!("{} {h}", "ftpx: hint:".yellow());
-            }
-            ExitCode::from(exit_code(&e))
-        }
+        Err(e) => ExitCode::from(report::failure(&e, Surface::OneShot { probe: rep.probe.as_deref() }, rep.color)),
     }
 }

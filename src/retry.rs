@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 use crate::error::AppError;
-use crate::ftp::{self, Event, Observer};
+use crate::ftp;
 use crate::transfer::Broken;
 
 /// How many times and how patiently to try again.
@@ -124,11 +124,11 @@ pub struct Done<T> {
 
 /// Runs `attempt` until it succeeds, fails for good, or the policy gives up. Before each attempt
 /// `connect(state, fresh)` makes the state usable: `fresh` asks for a new login even when the
-/// old session still answers. Each retry is one line on stderr and a `retry` event for the
-/// transcript.
+/// old session still answers. Each retry (and each reconnection that does not count as one) is
+/// one line given to `say`: the front end shows it on stderr and in the transcript.
 pub async fn run<S, T>(
     policy: &Policy,
-    observer: &dyn Observer,
+    say: impl Fn(&mut S, &str),
     state: &mut S,
     mut connect: impl AsyncFnMut(&mut S, bool) -> Result<()>,
     mut attempt: impl AsyncFnMut(&mut S, Try) -> Result<T>,
@@ -156,10 +156,6 @@ pub async fn run<S, T>(
         number += 1;
         let moved = err.chain().any(|c| c.downcast_ref::<Broken>().is_some_and(|b| b.resumable && b.done > 0));
         resume |= moved;
-        let say = |line: &str| {
-            eprintln!("ftpx: {line}");
-            observer.event("retry", &Event::Note(line));
-        };
         let class = classify(&err);
         let give_up = |err: anyhow::Error, last: Option<anyhow::Error>, why: String| {
             let (err, why) = match last {
@@ -181,17 +177,20 @@ pub async fn run<S, T>(
             Class::Confirm if !confirmed => {
                 confirmed = true;
                 fresh = true;
-                say(&format!(
-                    "warning: {err:#}. The control connection was probably dropped by a NAT or firewall idle \
+                say(
+                    state,
+                    &format!(
+                        "warning: {err:#}. The control connection was probably dropped by a NAT or firewall idle \
                      timeout during the transfer; reconnecting to check the size"
-                ));
+                    ),
+                );
                 keep(err);
                 continue;
             }
             Class::Relogin if !relogged => {
                 relogged = true;
                 fresh = true;
-                say("the server refused a TLS data session that could not resume; logging in again to continue");
+                say(state, "the server refused a TLS data session that could not resume; logging in again to continue");
                 keep(err);
                 continue;
             }
@@ -210,7 +209,7 @@ pub async fn run<S, T>(
             return Err(give_up(err, last_attempt, why));
         }
         retries += 1;
-        say(&format!("retry {retries} of {} in {:.1}s: {err:#}", policy.retries, wait.as_secs_f64()));
+        say(state, &format!("retry {retries} of {} in {:.1}s: {err:#}", policy.retries, wait.as_secs_f64()));
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
             () = crate::interrupt::fired() => return Err(AppError::Interrupted("interrupted".into()).into()),
@@ -312,18 +311,13 @@ mod tests {
         assert_eq!(backoff(Duration::ZERO, 3), Duration::ZERO);
     }
 
-    struct Quiet;
-    impl Observer for Quiet {
-        fn event(&self, _: &str, _: &Event<'_>) {}
-    }
-
     #[tokio::test]
     async fn the_loop_resumes_after_a_break_and_stops_at_a_permanent_failure() {
         let policy = Policy { retries: 3, delay: Duration::ZERO, max_time: None };
         let mut tries = Vec::new();
         let done = run(
             &policy,
-            &Quiet,
+            |_, _| {},
             &mut tries,
             async |_, _| Ok(()),
             async |tries: &mut Vec<Try>, t| {
@@ -343,7 +337,7 @@ mod tests {
         let mut count = 0;
         let err = run(
             &policy,
-            &Quiet,
+            |_, _| {},
             &mut count,
             async |_, _| Ok(()),
             async |count: &mut u32, _| {
@@ -359,7 +353,7 @@ mod tests {
         let mut count = 0;
         let err = run(
             &policy,
-            &Quiet,
+            |_, _| {},
             &mut count,
             async |_, _| Ok(()),
             async |count: &mut u32, _| {

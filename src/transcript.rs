@@ -16,11 +16,15 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
+use crate::explain::Explainer;
 use crate::ftp::{Event, Observer};
 use crate::text::escape;
 
 pub struct Transcript {
     debug: AtomicBool,
+    /// `--explain`: notes under the lines that carry addresses and the replies that matter.
+    explain: AtomicBool,
+    explainer: Explainer,
     /// Nothing on the terminal (the trace file still gets everything).
     muted: AtomicBool,
     trace: Mutex<Option<BufWriter<File>>>,
@@ -35,6 +39,8 @@ impl Transcript {
         };
         Ok(Transcript {
             debug: AtomicBool::new(debug),
+            explain: AtomicBool::new(false),
+            explainer: Explainer::default(),
             muted: AtomicBool::new(false),
             trace: Mutex::new(trace),
             start: Instant::now(),
@@ -56,6 +62,15 @@ impl Transcript {
 
     pub fn set_debug(&self, on: bool) {
         self.debug.store(on, Ordering::Relaxed);
+    }
+
+    pub fn explain(&self) -> bool {
+        self.explain.load(Ordering::Relaxed)
+    }
+
+    /// Turns the `--explain` notes on or off (they show where the transcript does).
+    pub fn set_explain(&self, on: bool) {
+        self.explain.store(on, Ordering::Relaxed);
     }
 
     /// Sends nothing to the terminal while `on`; returns the previous setting.
@@ -109,14 +124,20 @@ impl Observer for Transcript {
             // Said on stderr even without -d: the user should know the session changed mode.
             eprintln!("ftpx: {from} failed ({reason}); falling back to {to}");
         }
-        let lines = Transcript::lines(event);
-        if self.debug() && !muted && !matches!(event, Event::Fallback { .. }) {
+        let mut lines = Transcript::lines(event);
+        if self.explain() {
+            // Right after the line they explain, marked so they are never taken for the wire.
+            lines.extend(self.explainer.notes(conn, event).into_iter().map(|n| ("    ^", n)));
+        }
+        if self.debug() && !muted {
             // The probe labels its sessions ("EPSV control"): keep the label on -d lines.
             let label = conn.rsplit_once(' ').map(|(l, _)| format!("[{l}] ")).unwrap_or_default();
             let data =
                 conn.rsplit(' ').next().filter(|c| c.starts_with("data")).map(|c| format!("{c}: ")).unwrap_or_default();
             let mut err = io::stderr().lock();
-            for (arrow, text) in &lines {
+            // A fallback was said on stderr above; only its explanation goes here.
+            let fallback = matches!(event, Event::Fallback { .. });
+            for (arrow, text) in lines.iter().filter(|(a, _)| !(fallback && *a == "***")) {
                 let _ = if *arrow == "***" {
                     writeln!(err, "{label}{arrow} {data}{text}")
                 } else {

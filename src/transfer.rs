@@ -678,6 +678,11 @@ pub async fn append(
     send_file(session, local, remote, Upload::Append, &Options::new(ascii, progress)).await.map(|t| t.bytes)
 }
 
+/// [`append`] with all the options.
+pub async fn append_with(session: &mut Session, local: &Path, remote: &[u8], opts: &Options) -> Result<Transferred> {
+    send_file(session, local, remote, Upload::Append, opts).await
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Upload {
     Store,

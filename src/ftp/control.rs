@@ -76,6 +76,8 @@ pub struct Session {
     pub(super) modes: Vec<DataMode>,
     pub(super) data_seq: u32,
     features: Features,
+    /// The SYST reply's text, once asked (`Some(None)`: asked, no 215).
+    system: Option<Option<String>>,
     transfer_type: Option<u8>,
     /// Set when a reply was cut short (timeout, framing error): the next reply could belong to
     /// an earlier command, so nothing more is sent.
@@ -178,6 +180,7 @@ impl Session {
             modes,
             data_seq: 0,
             features: Features::default(),
+            system: None,
             transfer_type: None,
             broken: false,
             greeting: None,
@@ -223,9 +226,9 @@ impl Session {
         };
         match tls.connect(&name, tcp, self.config.connect_timeout).await {
             Ok(stream) => {
-                let (summary, _) = super::tls::summary(&stream);
+                let (summary, _) = super::tls::summary(stream.get_ref().1);
                 self.note("control", &format!("TLS handshake done: {summary}"));
-                self.stream = Stream::Tls(Box::new(stream));
+                self.stream = Stream::Tls(Box::new(stream.into()));
                 Ok(())
             }
             Err(e) => {
@@ -499,6 +502,17 @@ impl Session {
     pub async fn mdtm(&mut self, path: &[u8]) -> Result<Option<String>, Error> {
         let reply = self.command(&Command::path("MDTM", path)?).await?;
         Ok(parse_mdtm(&reply))
+    }
+
+    /// The SYST reply's text (RFC 959 §4.1.3), asked once per session: a LIST format is not
+    /// always told by its lines alone. `None` when the server does not answer 215.
+    pub async fn system(&mut self) -> Result<Option<String>, Error> {
+        if self.system.is_none() {
+            let reply = self.command(&Command::bare("SYST")).await?;
+            let text = (reply.code == 215).then(|| String::from_utf8_lossy(&reply.message()).trim().to_owned());
+            self.system = Some(text);
+        }
+        Ok(self.system.clone().flatten())
     }
 
     /// PWD: the directory inside the first quoted string of the 257 reply, quotes doubled inside

@@ -183,10 +183,10 @@ impl DataProtection {
         };
         match config.connect(&server_name, tcp, self.after).await {
             Ok(stream) => {
-                let (summary, resumed) = super::tls::summary(&stream);
+                let (summary, resumed) = super::tls::summary(stream.get_ref().1);
                 let session = if resumed { "resumed" } else { "new (NOT resumed)" };
                 self.notifier.note(&format!("{}: TLS handshake done: {summary}, session {session}", self.mode));
-                Ok((Stream::Tls(Box::new(stream)), Some(resumed)))
+                Ok((Stream::Tls(Box::new(stream.into())), Some(resumed)))
             }
             Err(e) => {
                 self.notifier.note(&e);

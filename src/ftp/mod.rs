@@ -8,6 +8,8 @@
 mod command;
 mod control;
 mod data;
+pub mod echo;
+pub mod format;
 pub mod list;
 pub mod reply;
 mod stream;

@@ -94,15 +94,29 @@ impl fmt::Debug for Reply {
 }
 
 /// Splits a byte stream into lines ending in LF (a CR before it is dropped: RFC 959 says CRLF,
-/// some servers send a bare LF).
-#[derive(Debug, Default)]
+/// some servers send a bare LF). `ftpx serve` reads command lines with it too, under a smaller
+/// cap ([`LineFramer::with_max_line`]).
+#[derive(Debug)]
 pub struct LineFramer {
     buf: Vec<u8>,
     /// How far `buf` has been searched for LF already, so a slow line is not rescanned.
     scanned: usize,
+    /// Longest line accepted, LF included.
+    max: usize,
+}
+
+impl Default for LineFramer {
+    fn default() -> Self {
+        LineFramer::with_max_line(MAX_LINE)
+    }
 }
 
 impl LineFramer {
+    /// A framer that refuses lines longer than `max` bytes (LF included).
+    pub fn with_max_line(max: usize) -> LineFramer {
+        LineFramer { buf: Vec::new(), scanned: 0, max }
+    }
+
     pub fn push(&mut self, bytes: &[u8]) {
         self.buf.extend_from_slice(bytes);
     }
@@ -117,7 +131,7 @@ impl LineFramer {
         match self.buf[self.scanned..].iter().position(|&b| b == b'\n') {
             Some(i) => {
                 let end = self.scanned + i;
-                if end + 1 > MAX_LINE {
+                if end + 1 > self.max {
                     return Err(ReplyError::LineTooLong);
                 }
                 let mut line: Vec<u8> = self.buf.drain(..=end).collect();
@@ -128,7 +142,7 @@ impl LineFramer {
                 self.scanned = 0;
                 Ok(Some(line))
             }
-            None if self.buf.len() >= MAX_LINE => Err(ReplyError::LineTooLong),
+            None if self.buf.len() >= self.max => Err(ReplyError::LineTooLong),
             None => {
                 self.scanned = self.buf.len();
                 Ok(None)

@@ -2,7 +2,8 @@
 //!
 //! Plain TCP, or TLS over TCP: the control connection is upgraded after `AUTH TLS` (or starts in
 //! TLS for `ftps://`), and data connections are wrapped under `PROT P`, without the rest of the
-//! engine knowing which.
+//! engine knowing which. The TLS side is the client's or the server's (`ftpx serve` uses the
+//! same stream for its control and data connections).
 
 use std::io;
 use std::pin::Pin;
@@ -10,7 +11,7 @@ use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
-use tokio_rustls::client::TlsStream;
+use tokio_rustls::TlsStream;
 
 #[derive(Debug)]
 pub enum Stream {

@@ -212,8 +212,7 @@ pub fn describe(der: &[u8]) -> String {
 }
 
 /// Summary of a finished handshake, for the transcript: version, cipher suite, resumed or not.
-pub fn summary(stream: &TlsStream<TcpStream>) -> (String, bool) {
-    let (_, conn) = stream.get_ref();
+pub fn summary(conn: &rustls::CommonState) -> (String, bool) {
     let version = conn.protocol_version().map(|v| format!("{v:?}")).unwrap_or_default();
     let suite = conn.negotiated_cipher_suite().map(|s| format!("{:?}", s.suite())).unwrap_or_default();
     let resumed = conn.handshake_kind() == Some(rustls::HandshakeKind::Resumed);

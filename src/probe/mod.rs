@@ -10,7 +10,7 @@
 //! - [`render`]: the terminal report and the JSON object.
 //!
 //! [`address`] classifies addresses (private, shared, loopback...) for the diagnosis.
-//! The subcommand itself (flags, credentials, exit status) is `app::probe`.
+//! The operation (sessions, credentials, deadline) is `ops::probe`; its output, `report`'s.
 
 pub mod address;
 pub mod diagnose;

@@ -202,6 +202,8 @@ pub enum Cmd {
     Epsv4(ToggleArg),
     /// Toggle showing the control conversation and data-connection events (like -d)
     Debug(ToggleArg),
+    /// Toggle notes that explain the transcript (like --explain; turns debug on with it)
+    Explain(ToggleArg),
     /// Write a timestamped transcript to FILE, or stop with `off`
     Trace {
         #[arg(value_name = "LOCAL-FILE|off")]

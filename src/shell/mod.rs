@@ -10,28 +10,34 @@
 //! - the script's exit status: the first failure's code, like `set -e` (or, with `--keep-going`,
 //!   every line runs and the first failure still decides the status).
 //!
-//! It does not own the protocol (`ftp`), transfers (`transfer`), credentials or the engine
-//! config (`app`), or exit codes and hints (`error`).
+//! Its files: `grammar` (the commands, a clap multicall definition), `commands` (what each
+//! does, through `ops`), `each` (the connection as the operations' session source, and the
+//! multi-file questions), `settings` (toggles and `status`), `input`, `complete`, `replies`.
+//!
+//! It does not own the protocol (`ftp`), what a command does to files (`ops`, shared with the
+//! one-shot commands), credentials or the engine config (`options`), or how a failure is shown
+//! (`report`).
 
 mod commands;
 pub mod complete;
-pub mod glob;
+mod each;
 pub mod grammar;
 mod input;
 mod replies;
+mod settings;
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::sync::Arc;
 
 use anyhow::Result;
-use colored::Colorize;
 
-use crate::app::Context;
-use crate::error::{AppError, exit, exit_code, is_broken_pipe};
+use crate::error::{AppError, exit};
 use crate::ftp::{self, DataMode, ModePolicy, Session};
 use crate::interrupt;
+use crate::options::Options;
 use crate::progress::ProgressMode;
+use crate::report::{self, Surface};
 use crate::target::{Credentials, Target};
 use complete::Name;
 use grammar::LineError;
@@ -41,7 +47,7 @@ use replies::Replies;
 const PROMPT: &str = "ftpx> ";
 
 /// How the shell was started.
-pub struct Options {
+pub struct Start {
     /// Connect to this first (`ftpx URL`, `ftpx shell URL`).
     pub url: Option<String>,
     /// In a script, run every line even after one failed.
@@ -50,22 +56,22 @@ pub struct Options {
 
 /// Runs the shell to its end; the exit status is 0 for an interactive session, the first
 /// failure's for a script.
-pub async fn run(ctx: Context, options: Options) -> Result<u8> {
+pub async fn run(opts: Options, start: Start) -> Result<u8> {
     let interactive = std::io::stdin().is_terminal();
     let input = if interactive { Input::editor(input::history_path()) } else { Input::piped() };
-    let verbose = interactive && !ctx.global.quiet;
-    let replies = Arc::new(Replies::new(ctx.transcript.clone(), verbose));
+    let verbose = interactive && !opts.output.quiet;
+    let replies = Arc::new(Replies::new(opts.transcript.clone(), verbose));
     let settings = Settings {
-        policy: ctx.config.modes,
+        policy: opts.config.modes,
         epsv4: true,
         ascii: false,
         prompt: interactive,
         hash: None,
-        bars: ctx.progress.bars || (interactive && !ctx.global.quiet && std::io::stderr().is_terminal()),
+        bars: opts.output.progress.bars || (interactive && !opts.output.quiet && std::io::stderr().is_terminal()),
     };
-    let state = State { ctx, replies, conn: Conn::Closed, settings, cache: HashMap::new(), interactive };
-    let mut shell = Shell { input, state, keep_going: options.keep_going, first_failure: None };
-    if let Some(url) = options.url {
+    let state = State { opts, replies, conn: Conn::Closed, settings, cache: HashMap::new(), interactive };
+    let mut shell = Shell { input, state, keep_going: start.keep_going, first_failure: None };
+    if let Some(url) = start.url {
         let open = grammar::Cmd::Open { target: url, port: None };
         if let Some(code) = shell.run_command(open).await {
             return Ok(code);
@@ -73,7 +79,7 @@ pub async fn run(ctx: Context, options: Options) -> Result<u8> {
     }
     let code = shell.main_loop().await;
     shell.state.close().await;
-    shell.state.ctx.transcript.flush();
+    shell.state.opts.transcript.flush();
     Ok(code)
 }
 
@@ -195,7 +201,7 @@ impl Shell {
         let failure = match result {
             Ok(commands::Flow::Continue) => None,
             Ok(commands::Flow::Exit) => return Some(self.first_failure.unwrap_or(exit::OK)),
-            Err(e) => Some(report_failure(&self.state.replies, &e)),
+            Err(e) => Some(self.state.report(&e)),
         };
         if interrupt::has_fired() {
             if interrupt::terminated() || !self.input.is_interactive() {
@@ -211,7 +217,9 @@ impl Shell {
     /// Shows a usage error or help; `Some(status)` when a script must stop.
     fn usage_error(&mut self, e: LineError) -> Option<u8> {
         match e {
-            LineError::Quoting => eprintln!("{} unterminated quote or trailing backslash", "ftpx: error:".red().bold()),
+            LineError::Quoting => {
+                report::usage("unterminated quote or trailing backslash", self.state.opts.output.color_stderr);
+            }
             LineError::Clap(e) => {
                 use clap::error::ErrorKind;
                 match e.kind() {
@@ -249,26 +257,6 @@ fn place_name(t: &Target) -> String {
     shown.to_string()
 }
 
-/// Prints a failure (unless the server's reply already said it) with its hint, and returns its
-/// exit code.
-fn report_failure(replies: &Replies, e: &anyhow::Error) -> u8 {
-    if let Some(commands::Reported(code)) = e.downcast_ref::<commands::Reported>() {
-        return *code;
-    }
-    if is_broken_pipe(e) {
-        return exit::OK;
-    }
-    let refused_and_shown =
-        replies.shown_failure() && e.chain().any(|c| matches!(c.downcast_ref(), Some(ftp::Error::Refused { .. })));
-    if !refused_and_shown {
-        eprintln!("{} {e:#}", "ftpx: error:".red().bold());
-    }
-    if let Some(h) = crate::error::shell_hint(e) {
-        eprintln!("{} {h}", "ftpx: hint:".yellow());
-    }
-    exit_code(e)
-}
-
 /// The toggles and modes a user can change.
 struct Settings {
     policy: ModePolicy,
@@ -294,7 +282,7 @@ enum Conn {
 }
 
 struct State {
-    ctx: Context,
+    opts: Options,
     replies: Arc<Replies>,
     conn: Conn,
     settings: Settings,
@@ -305,11 +293,18 @@ struct State {
 }
 
 impl State {
+    /// Prints a failure through the one reporting path (no error line when the server's reply
+    /// already said it), and returns its exit code.
+    fn report(&self, e: &anyhow::Error) -> u8 {
+        let surface = Surface::Shell { reply_shown: self.replies.shown_failure() };
+        report::failure(e, surface, self.opts.output.color_stderr)
+    }
+
     fn progress(&self) -> ProgressMode {
-        let quiet = self.ctx.global.quiet;
+        let quiet = self.opts.output.quiet;
         ProgressMode {
             quiet,
-            bars: self.settings.bars && !quiet && !self.ctx.transcript.debug() && std::io::stderr().is_terminal(),
+            bars: self.settings.bars && !quiet && !self.opts.transcript.debug() && std::io::stderr().is_terminal(),
             hash: self.settings.hash,
         }
     }
@@ -407,8 +402,8 @@ impl State {
     async fn reconnect(&mut self) -> Result<()> {
         let Conn::Lost(place) = std::mem::replace(&mut self.conn, Conn::Closed) else { return Ok(()) };
         let observer: Arc<dyn ftp::Observer> = self.replies.clone();
-        let result = match self.ctx.session_config(&place.target) {
-            Ok(config) => self.ctx.login_observed(&place.target, &place.creds, config, "", observer).await,
+        let result = match self.opts.session_config(&place.target) {
+            Ok(config) => self.opts.login(&place.target, &place.creds, config, "", observer).await,
             Err(e) => Err(e),
         };
         let mut session = match result {
@@ -429,6 +424,18 @@ impl State {
         Ok(())
     }
 
+    /// Quits the session and logs in again to the same place: the same user, directory and
+    /// modes (for an upload whose TLS data session could not resume).
+    async fn relogin(&mut self) -> Result<&mut Session> {
+        if let Conn::Up { session, place } = std::mem::replace(&mut self.conn, Conn::Closed) {
+            session.quit().await;
+            self.conn = Conn::Lost(place);
+        }
+        self.reconnect().await?;
+        let not_connected = || AppError::NotConnected("not connected: `open HOST` first".into());
+        Ok(self.current().ok_or_else(not_connected)?)
+    }
+
     async fn close(&mut self) {
         if let Conn::Up { session, .. } = std::mem::replace(&mut self.conn, Conn::Closed) {
             session.quit().await;
@@ -445,9 +452,9 @@ impl State {
             return Vec::new();
         }
         // Nothing may reach the terminal while rustyline owns the line being edited.
-        let was_muted = self.ctx.transcript.set_muted(true);
-        let entries = commands::remote_entries(session, dir.as_bytes()).await;
-        self.ctx.transcript.set_muted(was_muted);
+        let was_muted = self.opts.transcript.set_muted(true);
+        let entries = crate::ops::list::remote_entries(session, dir.as_bytes()).await;
+        self.opts.transcript.set_muted(was_muted);
         let names: Vec<Name> = entries
             .unwrap_or_default()
             .into_iter()
@@ -471,5 +478,11 @@ mod tests {
         if let Some(p) = input::history_path() {
             assert!(p.ends_with("ftpx/history"));
         }
+    }
+
+    #[test]
+    fn places_never_show_a_password() {
+        let t = Target::parse("ftp://bob:secret@h:2121/pub/").unwrap();
+        assert_eq!(place_name(&t), "ftp://bob@h:2121/");
     }
 }

@@ -3,9 +3,9 @@
 //! huge or unparsable, and odd replies about names (450 on NLST, a broken 257).
 //!
 //! The client paths that take a name from a server today are `ls` (the lines as bytes to a pipe,
-//! escaped on a terminal) and `ls --json` (escaped names); `get` takes its local name from the
-//! URL. Whatever the name, nothing is ever written outside the target directory: every case runs
-//! in `work/` and the sandbox checks that `outside/` and the rest stay empty.
+//! escaped on a terminal) and `ls --json` (the names in JSON's own escaping); `get` takes its local
+//! name from the URL. Whatever the name, nothing is ever written outside the target directory:
+//! every case runs in `work/` and the sandbox checks that `outside/` and the rest stay empty.
 
 use serde_json::Value;
 
@@ -15,6 +15,11 @@ use crate::support::script::Script;
 /// A LIST line for a plain file named `name` (raw bytes).
 fn file_line(name: &[u8]) -> Vec<u8> {
     [&b"-rw-r--r-- 1 ftp ftp 5 Jan 01 12:00 "[..], name, b"\r\n"].concat()
+}
+
+/// [`session`] and the SYST that `ls --json` asks before reading a LIST.
+fn session_syst() -> Script {
+    session().answer("SYST", "215 UNIX Type: L8\r\n")
 }
 
 fn ls(script: Script, flags: &[&str]) -> Hostile {
@@ -77,14 +82,22 @@ fn ls_on_a_terminal_shows_control_characters_escaped() {
 }
 
 #[test]
-fn ls_json_shows_control_characters_in_names_escaped() {
+fn ls_json_names_are_the_servers_bytes_in_json_escaping() {
     let listing =
         [file_line(b"esc\x1b[2Jname"), file_line(b"nul\x00cr\rname"), file_line(b"caf\xe9"), file_line(b"back\\slash")]
             .concat();
-    let mut case = ls(epsv_transfer(session(), "LIST", &listing), &["--json"]).run();
+    let mut case = ls(epsv_transfer(session_syst(), "LIST", &listing), &["--json"]).run();
     case.code(0).files(&[]);
+    // JSON's own escapes, never a raw control character: a script parses the name back.
+    assert!(contains(case.stdout(), br#""esc\u001b[2Jname""#), "{}", String::from_utf8_lossy(case.stdout()));
+    assert!(!contains(case.stdout(), b"\x1b"));
     let entries = entries(case.stdout());
-    assert_eq!(names(&entries), ["esc\\e[2Jname", "nul\\u{0}cr\\rname", "caf\\xe9", "back\\\\slash"]);
+    assert_eq!(names(&entries), ["esc\u{1b}[2Jname", "nul\0cr\rname", "caf\u{fffd}", "back\\slash"]);
+    let lossy: Vec<_> = entries.iter().map(|e| e["name_lossy"].as_bool().unwrap()).collect();
+    assert_eq!(lossy, [false, false, true, false]);
+    // The lossless form of the name that is not UTF-8, as a URL path takes it.
+    assert_eq!(entries[2]["name_percent"], "caf%E9");
+    assert!(entries[0].get("name_percent").is_none());
     case.script_played();
 }
 
@@ -98,17 +111,14 @@ fn ls_json_reports_climbing_names_as_text_and_writes_nothing() {
     let mut case = ls(epsv_transfer(script, "MLSD", &listing), &["--json"]).run();
     case.code(0).files(&[]);
     let entries = entries(case.stdout());
-    assert_eq!(
-        names(&entries),
-        ["../../outside/x", "/tmp/ftpx-hostile-x", "a\\\\..\\\\..\\\\b", "file:/etc/passwd", "-rf"]
-    );
+    assert_eq!(names(&entries), ["../../outside/x", "/tmp/ftpx-hostile-x", "a\\..\\..\\b", "file:/etc/passwd", "-rf"]);
     case.script_played();
 }
 
 #[test]
 fn ls_json_reports_a_symlink_and_its_target_without_following_it() {
     let listing = b"lrwxrwxrwx 1 ftp ftp 11 Jan 01 12:00 evil -> ../../../etc/passwd\r\n";
-    let mut case = ls(epsv_transfer(session(), "LIST", listing), &["--json"]).run();
+    let mut case = ls(epsv_transfer(session_syst(), "LIST", listing), &["--json"]).run();
     case.code(0).files(&[]);
     let entries = entries(case.stdout());
     assert_eq!(entries.len(), 1);
@@ -123,7 +133,7 @@ fn ls_json_reports_a_symlink_and_its_target_without_following_it() {
 #[test]
 fn ls_json_leaves_out_dot_and_dotdot_entries() {
     let listing = [file_line(b"."), file_line(b".."), file_line(b"real")].concat();
-    let mut case = ls(epsv_transfer(session(), "LIST", &listing), &["--json"]).run();
+    let mut case = ls(epsv_transfer(session_syst(), "LIST", &listing), &["--json"]).run();
     case.code(0);
     assert_eq!(names(&entries(case.stdout())), ["real"]);
     case.script_played();
@@ -151,7 +161,7 @@ fn ls_json_skips_unparsable_list_lines_and_says_so() {
         &file_line(b"good"),
     ]
     .concat();
-    let mut case = ls(epsv_transfer(session(), "LIST", &listing), &["--json"]).run();
+    let mut case = ls(epsv_transfer(session_syst(), "LIST", &listing), &["--json"]).run();
     case.code(0).says("ftpx: warning: 3 listing lines could not be parsed and are left out");
     assert_eq!(names(&entries(case.stdout())), ["good"]);
     case.script_played();

@@ -1,21 +1,23 @@
 //! The test cases, one module per area, and what they share.
 //!
-//! - `harness`, `server`, `server_tls`, `script`: self-tests of the support code (raw TCP or a bare
-//!   rustls client, no ftpx engine).
 //! - `transfer`, `files`, `errors`, `data_connection`, `safety`, `tls`: the CLI contract of the
 //!   one-shot commands, run against the real binary.
 //! - `faults`: transfers through a broken network (resets, a lost control connection, a busy
 //!   server, stalls), with and without `--retry`.
+//! - `explain`: `--explain` notes under the transcript's lines.
+//! - `listings`: `ls --json` over the listing formats, SYST and the NLST fallback.
 //! - `probe`: `ftpx probe` against servers that imitate firewalls, NAT and server settings.
+//! - `serve`: `ftpx serve` with ftpx's own client and a raw one, and `ftpx demo`.
 //! - `shell`: the interactive shell, through a pseudo-terminal and as a piped script.
+//! - `parity`: the same operation through the one-shot command and the shell, compared.
 //! - `hostile_*`: the hostile-server suite, each case a scripted server that misbehaves in one
 //!   way; `hostile` holds what they share.
 
 mod data_connection;
 mod errors;
+mod explain;
 mod faults;
 mod files;
-mod harness;
 mod hostile;
 mod hostile_data;
 mod hostile_framing;
@@ -23,11 +25,11 @@ mod hostile_integrity;
 mod hostile_login;
 mod hostile_names;
 mod hostile_tls;
+mod listings;
+mod parity;
 mod probe;
 mod safety;
-mod script;
-mod server;
-mod server_tls;
+mod serve;
 mod shell;
 mod tls;
 mod transfer;

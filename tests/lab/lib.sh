@@ -1,16 +1,19 @@
 # shellcheck shell=bash disable=SC2034 # (its variables are used by the scripts that source it)
 # The lab's shared vocabulary: where the unpacked servers live, the login user, and functions that
-# start and stop vsftpd, proftpd and pure-ftpd on 127.0.0.1 with a passive port range.
+# start and stop the lab's servers on 127.0.0.1 with a passive port range: vsftpd, proftpd and
+# pure-ftpd from Debian, and three that behave differently (launch/): Twisted's FTP server and
+# pyftpdlib from PyPI, ftp-srv from npm.
 #
 # Sourced by setup.sh, run.sh, servers.sh and bench/transfer.sh; it runs nothing by itself.
 #
 # Every server gets, at start time, a directory under "$LAB_TMP/<name>/" holding its config file,
 # its logs and "files/", the directory the lab user logs into (chrooted there on all three
 # servers, so ftp://host:port/a.bin is "$LAB_TMP/<name>/files/a.bin" on disk).
+# The launch/ servers run as the lab user (setpriv), each with a config of command-line arguments.
 #
 # Usage:
 #   lab_init                       # make LAB_TMP (call once; lab_cleanup removes it)
-#   lab_start vsftpd               # or proftpd, pure-ftpd; fails with the server's log
+#   lab_start vsftpd               # or proftpd, pure-ftpd, twisted, pyftpdlib, ftp-srv
 #   lab_start vsftpd-tls           # a TLS variant (LAB_TLS_SERVERS); makes the certificates first
 #   lab_url vsftpd                 # ftp://USER:PASS@127.0.0.1:PORT (ftpes:// or ftps:// for TLS)
 #   lab_files vsftpd               # the served directory on disk
@@ -27,7 +30,8 @@ LAB_USER=ftpxlab
 LAB_PASS=lab-Secret-42
 LAB_PAM_SERVICE=ftpx-lab
 
-LAB_SERVERS=(vsftpd proftpd pure-ftpd)
+# The Debian servers, then the registry ones (see LAB_QUIRKS for what sets each apart).
+LAB_SERVERS=(vsftpd proftpd pure-ftpd twisted pyftpdlib ftp-srv)
 # The same programs with TLS required, each with its strictest session-reuse setting. NAME-tls is
 # explicit FTPS (AUTH TLS; reached as ftpes://), NAME-implicit is TLS from the first byte (ftps://):
 # one implicit server is enough for the client's implicit path, and vsftpd's is the simplest.
@@ -40,13 +44,40 @@ PROFTPD_MODULES=$LAB_ROOTS/proftpd/usr/lib/proftpd
 PUREFTPD_BIN=$LAB_ROOTS/pure-ftpd/usr/sbin/pure-ftpd
 PUREPW_BIN=$LAB_ROOTS/pure-ftpd/usr/bin/pure-pw
 
-# How many ports each server gets for passive data connections.
+# How many ports each server gets for passive data connections (LAB_PASV_SMALL for those whose
+# small range is the point; their block of ports is the same size).
 LAB_PASV_COUNT=${LAB_PASV_COUNT:-16}
+declare -A LAB_PASV_SMALL=([pyftpdlib]=2 [ftp-srv]=4)
+
+# The registry servers: a Python venv (Debian's python3) with pinned releases from PyPI, and an npm
+# prefix with ftp-srv, run through the small launchers in launch/.
+LAB_VENV=$LAB_ROOTS/python
+LAB_NODE_PREFIX=$LAB_ROOTS/ftp-srv
+LAB_PYPI_PINS=(Twisted==26.10.0 pyftpdlib==2.2.0)
+LAB_NPM_PIN=ftp-srv@4.6.3
+
+# What each server does that the others do not, as words run.sh and its table key on:
+#   sequential     reads the next command only after the data connection of the last EPSV/PASV
+#                  (a second EPSV before connecting is never answered)
+#   no-eprt        EPRT is an unknown command (500), FEAT does not list it
+#   no-rest no-appe  REST and APPE are unknown commands
+#   feat-hides-epsv  FEAT lists neither EPSV nor EPRT, though both work
+#   nlst-needs-path  a bare NLST is refused (500); RFC 959 makes the path optional
+#   holds-pasv     keeps each unused passive listener for 30 s, on a small range
+declare -A LAB_QUIRKS=(
+    [twisted]="sequential no-rest no-appe feat-hides-epsv nlst-needs-path"
+    [pyftpdlib]="no-eprt"
+    [ftp-srv]="holds-pasv feat-hides-epsv"
+)
+# lab_has_quirk SERVER WORD
+lab_has_quirk() { [[ " ${LAB_QUIRKS[$1]:-} " == *" $2 "* ]]; }
 
 declare -A LAB_PID=() LAB_PORT=() LAB_PASV=()
 LAB_TMP=${LAB_TMP:-}
 LAB_RESERVED=()
 
+# The trees setup.sh fills under $LAB_ROOTS: one per Debian server, the Python venv, the npm prefix.
+LAB_TREES=(vsftpd proftpd pure-ftpd python ftp-srv)
 # Which Debian packages setup.sh unpacks into which tree under $LAB_ROOTS.
 declare -A LAB_TREE_DEBS=(
     [vsftpd]="vsftpd"
@@ -57,7 +88,7 @@ declare -A LAB_TREE_DEBS=(
 # Versions of the unpacked packages, "package version" one per line.
 lab_server_versions() {
     local t
-    for t in "${LAB_SERVERS[@]}"; do
+    for t in "${LAB_TREES[@]}"; do
         if [[ -e $LAB_ROOTS/$t/.versions ]]; then
             cat "$LAB_ROOTS/$t/.versions"
         else
@@ -219,7 +250,7 @@ lab_start() {
     base=$(lab_pick_base) || return 1
     LAB_RESERVED+=("$base")
     lo=$((base + 1))
-    hi=$((base + LAB_PASV_COUNT))
+    hi=$((base + ${LAB_PASV_SMALL[$name]:-$LAB_PASV_COUNT}))
     d=$(lab_dir "$name")
     rm -rf "$d"
     mkdir -p "$d/files"
@@ -229,6 +260,7 @@ lab_start() {
         vsftpd) _lab_vsftpd_conf "$d" "$base" "$lo" "$hi" "$tls" ;;
         proftpd) _lab_proftpd_conf "$d" "$base" "$lo" "$hi" "$tls" ;;
         pure-ftpd) _lab_pureftpd_conf "$d" "$base" "$lo" "$hi" "$tls" ;;
+        *) _lab_launch_conf "$name" "$d" "$base" "$lo" "$hi" ;;
     esac || return 1
 
     # Each server runs in the foreground (no daemon fork) in a session of its own, so that stopping
@@ -460,6 +492,39 @@ _lab_pureftpd_conf() {
         # TLS 1.2 sessions only: under TLS 1.3 no client's data connection is resumed.
         printf '%s\n' -Y 3 -2 "$LAB_CERT_AND_KEY" >>"$d/cmd"
     fi
+}
+
+# --- the registry servers (launch/) ---------------------------------------------------------------
+# Each launcher takes PORT PASV_LO PASV_HI ROOT USER PASSWORD and runs in the foreground as the lab
+# user; it logs to stderr (stderr.log).
+
+# True when the lab user can reach the launchers and the registry trees: not so when the checkout
+# sits below a directory closed to others (a clone under /root, say).
+lab_user_reaches_launchers() {
+    local p
+    for p in "$LAB_DIR/launch" "$LAB_VENV/bin" "$LAB_NODE_PREFIX/node_modules"; do
+        setpriv --reuid="$(id -u "$LAB_USER")" --regid="$(id -g "$LAB_USER")" --clear-groups \
+            test -r "$p" -a -x "$p" || return 1
+    done
+}
+
+_lab_launch_conf() {
+    local name=$1 d=$2 port=$3 lo=$4 hi=$5 uid gid
+    uid=$(id -u "$LAB_USER") || return 1
+    gid=$(id -g "$LAB_USER") || return 1
+    local -a launcher=(setpriv --reuid="$uid" --regid="$gid" --clear-groups --)
+    if ! lab_user_reaches_launchers; then
+        # Then they run as root, still confined to their directory by their own file-system layer,
+        # and the lab says so in the server's log.
+        launcher=()
+        echo "lab: the lab user cannot reach $LAB_DIR; $name runs as root" >"$d/launch.log"
+    fi
+    case $name in
+        twisted | pyftpdlib) launcher+=("$LAB_VENV/bin/python" "$LAB_DIR/launch/$name-ftpd.py") ;;
+        ftp-srv) launcher+=(env "NODE_PATH=$LAB_NODE_PREFIX/node_modules" node "$LAB_DIR/launch/ftp-srv.js") ;;
+        *) return 1 ;;
+    esac
+    printf '%s\n' "${launcher[@]}" "$port" "$lo" "$hi" "$d/files" "$LAB_USER" "$LAB_PASS" >"$d/cmd"
 }
 
 # Check bookkeeping shared by run.sh and netlab.sh: `ok NAME`, `FAIL NAME (why)`, `skip NAME (why)`

@@ -4,7 +4,8 @@
 #   tests/lab/servers.sh [SERVER...]                 start them, print their URLs, wait for Enter
 #   tests/lab/servers.sh [SERVER...] -- COMMAND...   start them, run COMMAND, stop them
 #
-# SERVER is vsftpd, proftpd or pure-ftpd (default: all three), or a TLS variant: vsftpd-tls,
+# SERVER is vsftpd, proftpd, pure-ftpd, twisted, pyftpdlib or ftp-srv (default: all six; see
+# README.md for how the last three differ), or a TLS variant: vsftpd-tls,
 # vsftpd-implicit, proftpd-tls, pure-ftpd-tls. COMMAND sees each server's URL in LAB_URL_VSFTPD,
 # LAB_URL_VSFTPD_TLS, ... and its served directory in LAB_FILES_*, and with a TLS server the lab
 # CA's certificate in LAB_CA, e.g.
@@ -30,7 +31,8 @@ if [[ $(id -u) -ne 0 ]]; then
     echo "servers.sh: needs root" >&2
     exit 1
 fi
-if [[ ! -x $VSFTPD_BIN || ! -x $PROFTPD_BIN || ! -x $PUREFTPD_BIN ]]; then
+if [[ ! -x $VSFTPD_BIN || ! -x $PROFTPD_BIN || ! -x $PUREFTPD_BIN || ! -x $LAB_VENV/bin/python ||
+    ! -d $LAB_NODE_PREFIX/node_modules/ftp-srv ]]; then
     echo "servers.sh: the servers are not unpacked; run tests/lab/setup.sh first" >&2
     exit 1
 fi

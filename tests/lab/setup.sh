@@ -9,6 +9,8 @@
 #   into tests/lab/.cache/servers/<server>/. Debian's three server packages conflict with one another
 #   (each Provides and Conflicts ftp-server), and installing one would also start it as a system
 #   service on port 21; unpacked, they sit side by side and run only when the lab starts them.
+# - Makes a Python venv (Debian's python3) with Twisted and pyftpdlib from PyPI, and an npm prefix
+#   with ftp-srv, each pinned (lib.sh: LAB_PYPI_PINS, LAB_NPM_PIN), run by the launchers in launch/.
 # - Creates the lab's login user and a PAM service for it (see lib.sh for the name and password).
 #
 # Environment: LAB_REFRESH=1 re-downloads and re-unpacks the servers.
@@ -28,10 +30,13 @@ export DEBIAN_FRONTEND=noninteractive
 # Client tools, and the libraries the unpacked servers need that a bare bookworm may lack
 # (vsftpd: libwrap0; proftpd: libhiredis, libmemcached, libpcre2-posix; pure-ftpd: libsodium).
 apt_packages=(
-    curl lftp time iproute2 procps passwd openssl
+    curl lftp jq time iproute2 procps passwd openssl util-linux python3 python3-venv
     libpam-modules libpam-runtime libcap2 libssl3 libwrap0
     libhiredis0.14 libmemcached11 libmemcachedutil2 libpcre2-posix3 libsodium23 libacl1 libidn2-0
 )
+# Node and npm may come from elsewhere than Debian (an image's own nodejs with npm inside, which
+# Debian's npm package conflicts with): asked of apt only when npm is not there at all.
+command -v npm >/dev/null || apt_packages+=(nodejs npm)
 missing=()
 for p in "${apt_packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
@@ -40,7 +45,7 @@ for p in "${apt_packages[@]}"; do
 done
 # A tree is unpacked again when its record of versions is missing (first run, or interrupted).
 stale=()
-for t in "${LAB_SERVERS[@]}"; do
+for t in "${LAB_TREES[@]}"; do
     if [[ ${LAB_REFRESH:-} == 1 || ! -e $LAB_ROOTS/$t/.versions ]]; then
         stale+=("$t")
     fi
@@ -56,6 +61,23 @@ if ((${#missing[@]} > 0)); then
 fi
 
 for t in "${stale[@]}"; do
+    rm -rf "${LAB_ROOTS:?}/$t"
+    if [[ $t == python ]]; then
+        echo "setup: venv with ${LAB_PYPI_PINS[*]}"
+        /usr/bin/python3 -m venv "$LAB_VENV"
+        "$LAB_VENV/bin/pip" install -q --disable-pip-version-check "${LAB_PYPI_PINS[@]}"
+        "$LAB_VENV/bin/pip" list --format=freeze 2>/dev/null |
+            grep -Ei '^(twisted|pyftpdlib)==' | tr '=' ' ' | tr -s ' ' >"$LAB_ROOTS/$t/.versions"
+        continue
+    fi
+    if [[ $t == ftp-srv ]]; then
+        echo "setup: npm install $LAB_NPM_PIN"
+        mkdir -p "$LAB_NODE_PREFIX"
+        npm install --silent --no-audit --no-fund --prefix "$LAB_NODE_PREFIX" "$LAB_NPM_PIN" >/dev/null
+        echo "ftp-srv $(node -p 'require(process.argv[1]).version' \
+            "$LAB_NODE_PREFIX/node_modules/ftp-srv/package.json")" >"$LAB_ROOTS/$t/.versions"
+        continue
+    fi
     read -ra debs <<<"${LAB_TREE_DEBS[$t]}"
     mkdir -p "$LAB_DEBS"
     for p in "${debs[@]}"; do
@@ -65,7 +87,6 @@ for t in "${stale[@]}"; do
     # apt-get download writes into the current directory; when its _apt sandbox user cannot write
     # there it downloads as root instead and warns about it, which is fine here.
     (cd "$LAB_DEBS" && apt-get download -qq "${debs[@]}" 2>&1 | { grep -v unsandboxed || true; })
-    rm -rf "${LAB_ROOTS:?}/$t"
     mkdir -p "$LAB_ROOTS/$t"
     versions=""
     for p in "${debs[@]}"; do
@@ -92,6 +113,12 @@ if [[ ! -d $home ]]; then
 fi
 # Set the password every time: cheap, and it repairs a user left with another one.
 echo "$LAB_USER:$LAB_PASS" | chpasswd
+
+# The launch/ servers run as the lab user when it can reach their scripts and trees (lib.sh).
+if ! lab_user_reaches_launchers; then
+    echo "setup: note: $LAB_USER cannot reach $LAB_DIR (a parent directory closed to others);" \
+        "the PyPI and npm servers will run as root" >&2
+fi
 
 # vsftpd authenticates through PAM. Debian's own /etc/pam.d/vsftpd comes with the package we did
 # not install, and also rejects users whose shell is not in /etc/shells; this service checks the

@@ -5,11 +5,17 @@
 //! - [`script`]: a server that plays a fixed list of steps on one connection, where exact bytes
 //!   and timing matter.
 //! - [`tls`]: certificates made at test time, and the rustls configurations of both servers.
+//! - [`stream`]: the one plain-or-TLS stream both servers' connections are; [`active`]: the one
+//!   PORT/EPRT parser both servers read active-mode commands with.
+//! - `selftest`: the tests of all this, apart from the product's tests in `cases`.
 //! - This file: [`ftpx`] (and [`Run`] for any other program) with a cleared environment, a fresh
 //!   HOME, optional stdin and a hard timeout; and deterministic random file contents.
 
+pub mod active;
 pub mod script;
+mod selftest;
 pub mod server;
+pub mod stream;
 pub mod tls;
 
 use std::ffi::{OsStr, OsString};

@@ -10,7 +10,7 @@
 //! [`crate::support::tls`] that clients trust through [`ScriptServer::trust_pem`].
 
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::{IpAddr, Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -160,53 +160,7 @@ impl Script {
 }
 
 /// A control or data connection: TCP, or TLS over TCP with this side as the TLS server.
-enum Conn {
-    Tcp(TcpStream),
-    Tls(Box<StreamOwned<ServerConnection, TcpStream>>),
-}
-
-impl Conn {
-    fn tcp(&self) -> &TcpStream {
-        match self {
-            Conn::Tcp(tcp) => tcp,
-            Conn::Tls(tls) => &tls.sock,
-        }
-    }
-
-    /// Closes our side: close_notify first under TLS, then FIN.
-    fn close(&mut self) {
-        if let Conn::Tls(tls) = self {
-            tls.conn.send_close_notify();
-            let _ = tls.flush();
-        }
-        let _ = self.tcp().shutdown(Shutdown::Both);
-    }
-}
-
-impl Read for Conn {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self {
-            Conn::Tcp(tcp) => tcp.read(buf),
-            Conn::Tls(tls) => tls.read(buf),
-        }
-    }
-}
-
-impl Write for Conn {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
-            Conn::Tcp(tcp) => tcp.write(buf),
-            Conn::Tls(tls) => tls.write(buf),
-        }
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Conn::Tcp(tcp) => tcp.flush(),
-            Conn::Tls(tls) => tls.flush(),
-        }
-    }
-}
+type Conn = crate::support::stream::SyncStream;
 
 /// What the script saw, shared with the thread that plays it.
 #[derive(Debug, Default)]
@@ -365,7 +319,7 @@ impl Player {
         let stream = self.accept(listener, "control connection")?;
         let _ = stream.set_nodelay(true);
         let _ = stream.set_read_timeout(Some(POLL));
-        self.control = Some(BufReader::new(Conn::Tcp(stream)));
+        self.control = Some(BufReader::new(Conn::Plain(stream)));
         Ok(())
     }
 
@@ -428,7 +382,7 @@ impl Player {
                 .take()
                 .ok_or_else(|| End::Failed("a data step before any Passive step".to_owned()))?;
             let stream = self.accept(&listener, "data connection")?;
-            self.data = Some(Conn::Tcp(stream));
+            self.data = Some(Conn::Plain(stream));
         }
         Ok(self.data.as_mut().expect("just set"))
     }
@@ -525,14 +479,14 @@ impl Player {
                 let target = lines
                     .iter()
                     .rev()
-                    .find_map(|line| active_address(line))
+                    .find_map(|line| crate::support::active::active_address(line))
                     .ok_or_else(|| fail("no PORT or EPRT line from the client".to_owned()))?;
                 let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
                     .map_err(|e| fail(e.to_string()))?;
                 socket.bind(&SocketAddr::new(from, 0).into()).map_err(|e| fail(format!("bind {from}: {e}")))?;
                 socket.connect_timeout(&target.into(), WAIT).map_err(|e| fail(format!("{target}: {e}")))?;
                 self.data_listener = None;
-                self.data = Some(Conn::Tcp(socket.into()));
+                self.data = Some(Conn::Plain(socket.into()));
             }
             Step::StartTls => {
                 let reader = self.control.take().expect("the control connection is open");
@@ -544,7 +498,7 @@ impl Player {
                         .mismatches
                         .push(format!("step {index}: the client sent {early:?} in the clear before its TLS handshake"));
                 }
-                let Conn::Tcp(tcp) = reader.into_inner() else {
+                let Conn::Plain(tcp) = reader.into_inner() else {
                     return Err(End::Failed(format!("step {index}: the control connection is already TLS")));
                 };
                 let tls = self.handshake(tcp, &format!("step {index}: control connection"))?;
@@ -552,29 +506,12 @@ impl Player {
             }
             Step::DataStartTls => {
                 self.data()?;
-                let Some(Conn::Tcp(tcp)) = self.data.take() else {
+                let Some(Conn::Plain(tcp)) = self.data.take() else {
                     return Err(End::Failed(format!("step {index}: the data connection is already TLS")));
                 };
                 self.data = Some(self.handshake(tcp, &format!("step {index}: data connection"))?);
             }
         }
         Ok(true)
-    }
-}
-
-/// The address in `PORT h1,h2,h3,h4,p1,p2` or `EPRT |1|a.b.c.d|port|` (IPv4 only: the scripts
-/// run on 127.0.0.1).
-fn active_address(line: &str) -> Option<SocketAddr> {
-    if let Some(args) = line.strip_prefix("PORT ") {
-        let n: Vec<u8> = args.split(',').map(|x| x.trim().parse().ok()).collect::<Option<_>>()?;
-        let [a, b, c, d, p1, p2] = n[..] else { return None };
-        return Some(SocketAddr::new(Ipv4Addr::new(a, b, c, d).into(), u16::from(p1) << 8 | u16::from(p2)));
-    }
-    let args = line.strip_prefix("EPRT ")?;
-    let delimiter = args.chars().next()?;
-    let parts: Vec<&str> = args.split(delimiter).collect();
-    match parts[..] {
-        ["", "1", ip, port, ""] => Some(SocketAddr::new(ip.parse().ok()?, port.parse().ok()?)),
-        _ => None,
     }
 }

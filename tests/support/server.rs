@@ -91,6 +91,7 @@ pub struct ServerConfig {
     require_session_reuse: bool,
     refuse_auth: Option<String>,
     data_never_resumes: bool,
+    data_resumes_per_login: Option<usize>,
     faults: Vec<Fault>,
 }
 
@@ -154,6 +155,7 @@ impl Default for ServerConfig {
             refuse_auth: None,
             data_never_resumes: false,
             faults: Vec::new(),
+            data_resumes_per_login: None,
         }
     }
 }
@@ -374,6 +376,15 @@ impl ServerConfig {
     /// [`ServerConfig::require_session_reuse`] every transfer gets 522.
     pub fn data_never_resumes(mut self) -> Self {
         self.data_never_resumes = true;
+        self
+    }
+
+    /// Only the first `n` data connections of each control connection can resume; later ones
+    /// are accepted as under [`ServerConfig::data_never_resumes`] (so 522). ProFTPD 1.3.8 issues
+    /// no TLS 1.3 tickets on upload connections, so one session allows two uploads; a new login
+    /// brings new tickets.
+    pub fn data_resumes_per_login(mut self, n: usize) -> Self {
+        self.data_resumes_per_login = Some(n);
         self
     }
 }

@@ -17,6 +17,7 @@ use super::Fault;
 use super::listing::ListKind;
 use super::session::{Session, base_name, split_command};
 use super::tls::{Conn, HANDSHAKE_TIMEOUT};
+use crate::support::active::{EprtError, parse_eprt, parse_port};
 
 /// Size of the buffers used to move file data: large, so 1 MiB tests take a few round trips.
 const DATA_BUFFER: usize = 256 * 1024;
@@ -333,9 +334,12 @@ impl Session {
     async fn secure_data(&mut self, tcp: TcpStream) -> io::Result<Result<Conn, Refusal>> {
         let tls = match &self.shared.tls {
             Some(tls) if self.prot_private => tls,
-            _ => return Ok(Ok(Conn::Tcp(tcp))),
+            _ => return Ok(Ok(Conn::Plain(tcp))),
         };
-        let accept = tokio::time::timeout(HANDSHAKE_TIMEOUT, tls.data.accept(tcp));
+        let spent = self.config().data_resumes_per_login.is_some_and(|n| self.data_handshakes >= n);
+        self.data_handshakes += 1;
+        let acceptor = if spent { &tls.fresh } else { &tls.data };
+        let accept = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp));
         let stream = match self.beside_control(accept).await? {
             Ok(Ok(Ok(stream))) => stream,
             Ok(_) => return Ok(Err(Refusal::Reply("522 SSL connection failed."))),
@@ -545,37 +549,4 @@ fn from_crlf(chunk: &[u8], held_cr: &mut bool) -> Vec<u8> {
         }
     }
     out
-}
-
-/// `h1,h2,h3,h4,p1,p2` (RFC 959 section 4.1.2).
-fn parse_port(arg: &[u8]) -> Option<SocketAddr> {
-    let text = std::str::from_utf8(arg).ok()?;
-    let numbers: Vec<u8> = text.trim().split(',').map(|n| n.trim().parse::<u8>()).collect::<Result<_, _>>().ok()?;
-    let [a, b, c, d, p1, p2] = numbers[..] else {
-        return None;
-    };
-    let ip = Ipv4Addr::new(a, b, c, d);
-    Some(SocketAddr::from((ip, (u16::from(p1) << 8) | u16::from(p2))))
-}
-
-enum EprtError {
-    Protocol,
-    Syntax,
-}
-
-/// `<d>proto<d>address<d>port<d>` with any delimiter (RFC 2428 section 2).
-fn parse_eprt(arg: &[u8]) -> Result<SocketAddr, EprtError> {
-    let text = std::str::from_utf8(arg).map_err(|_| EprtError::Syntax)?;
-    let delimiter = text.chars().next().ok_or(EprtError::Syntax)?;
-    let fields: Vec<&str> = text.split(delimiter).collect();
-    let ["", proto, address, port, ""] = fields[..] else {
-        return Err(EprtError::Syntax);
-    };
-    let port: u16 = port.parse().map_err(|_| EprtError::Syntax)?;
-    let ip: IpAddr = match proto {
-        "1" => IpAddr::V4(address.parse().map_err(|_| EprtError::Syntax)?),
-        "2" => IpAddr::V6(address.parse().map_err(|_| EprtError::Syntax)?),
-        _ => return Err(EprtError::Protocol),
-    };
-    Ok(SocketAddr::new(ip, port))
 }

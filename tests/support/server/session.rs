@@ -102,6 +102,8 @@ pub(super) struct Session {
     /// PROT P: data connections in TLS. RFC 2228 makes PROT C the default, except on an implicit
     /// connection, where PBSZ 0 and PROT P are taken as sent (MS-FTPS 3.2.5.1).
     pub(super) prot_private: bool,
+    /// TLS data handshakes on this control connection so far.
+    pub(super) data_handshakes: usize,
 }
 
 impl Session {
@@ -118,7 +120,7 @@ impl Session {
                 // answer on.
                 _ => return,
             },
-            _ => Conn::Tcp(stream),
+            _ => Conn::Plain(stream),
         };
         let (read, writer) = tokio::io::split(conn);
         let mut session = Session {
@@ -139,6 +141,7 @@ impl Session {
             secure: implicit,
             pbsz: implicit,
             prot_private: implicit,
+            data_handshakes: 0,
         };
         // An I/O error on the control connection ends the session; there is no one left to tell.
         let _ = session.serve().await;
@@ -308,7 +311,7 @@ impl Session {
         let (spare_read, spare_write) = tokio::io::split(Conn::Detached);
         let read = std::mem::replace(&mut self.reader.half, spare_read);
         let write = std::mem::replace(&mut self.writer, spare_write);
-        let Conn::Tcp(tcp) = read.unsplit(write) else {
+        let Conn::Plain(tcp) = read.unsplit(write) else {
             return Err(io::Error::other("the control connection is not plain TCP"));
         };
         self.reader.buf.clear();

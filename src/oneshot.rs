@@ -1,0 +1,464 @@
+//! The subcommands (`ftpx ls URL`, `ftpx get URL...`): each parses its URLs, calls the
+//! operation in `ops` and hands the outcome to `report`. `ftpx [URL]` and `ftpx shell` start the
+//! shell instead. What a subcommand does lives in its operation, written once for both front ends.
+
+use std::io::{IsTerminal, Write};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Result, bail};
+
+use crate::cli::{
+    Cli, Command as Sub, GetArgs, LsArgs, ProbeArgs, PutArgs, QuoteArgs, ServeArgs, ShellArgs, TransferArgs,
+};
+use crate::error::{AppError, exit};
+use crate::ftp::{self, Session};
+use crate::ops::get::Dest;
+use crate::ops::list::Listing;
+use crate::ops::put::Upload;
+use crate::ops::{self, Notice, SessionSource, Transfer};
+use crate::options::Options;
+use crate::progress::ProgressMode;
+use crate::report::{self, JsonList};
+use crate::retry;
+use crate::shell;
+use crate::target::Target;
+use crate::text::escape;
+use crate::transfer::{Sink, Transferred};
+
+/// What the final report needs to know about the run: the colors of stderr, and the runnable
+/// `ftpx probe ...` for the server, once one is known.
+#[derive(Debug, Default)]
+pub struct Reporting {
+    pub color: bool,
+    pub probe: Option<String>,
+}
+
+/// Whether the command line runs something that handles Ctrl-C itself: the interactive shell,
+/// or `ftpx serve` (which stops on it).
+pub fn is_shell(cli: &Cli) -> bool {
+    matches!(cli.command, None | Some(Sub::Shell(_)) | Some(Sub::Serve(_)))
+}
+
+/// Runs the command line; returns the exit status, or the error for [`report::failure`].
+pub async fn run(cli: Cli, rep: &mut Reporting) -> Result<u8> {
+    if let (Some(url), Some(_)) = (&cli.shell.url, &cli.command) {
+        let url = Target::mask(url);
+        bail!(AppError::Usage(format!("'{url}' before a subcommand: a subcommand takes its URL after it")));
+    }
+    let opts = Options::new(&cli.global)?;
+    rep.color = opts.output.color_stderr;
+    match cli.command {
+        None => start_shell(opts, cli.shell).await,
+        Some(Sub::Shell(args)) => start_shell(opts, args).await,
+        Some(command) => {
+            let result = subcommand(&opts, command, rep).await;
+            opts.transcript.flush();
+            result
+        }
+    }
+}
+
+async fn start_shell(opts: Options, args: ShellArgs) -> Result<u8> {
+    shell::run(opts, shell::Start { url: args.url, keep_going: args.keep_going }).await
+}
+
+async fn subcommand(opts: &Options, command: Sub, rep: &mut Reporting) -> Result<u8> {
+    let mut pool = Pool::new(opts);
+    let result = match command {
+        Sub::Ls(args) => ls(&mut pool, args, rep).await,
+        Sub::Get(args) => get(&mut pool, args, rep).await,
+        Sub::Put(args) => put(&mut pool, args, rep).await,
+        Sub::Rm(args) => rm(&mut pool, &args.urls, rep).await,
+        Sub::Rmdir(args) => rmdir(&mut pool, &args.url, rep).await,
+        Sub::Mkdir(args) => mkdir(&mut pool, &args.url, args.parents, rep).await,
+        Sub::Mv(args) => mv(&mut pool, &args.url, &args.new_path, rep).await,
+        Sub::Quote(args) => quote(&mut pool, args, rep).await,
+        Sub::Probe(args) => probe(opts, args, rep).await,
+        Sub::Serve(args) => crate::serve::launch::run(serve_request(args)).await,
+        Sub::Demo => crate::serve::demo::run(opts).await,
+        Sub::Shell(_) => unreachable!("the shell is started by run"),
+    };
+    pool.close().await;
+    result
+}
+
+/// A URL as a target, checked before connecting; the first one names the server in hints.
+fn parse_target(opts: &Options, url: &str, rep: &mut Reporting) -> Result<Target> {
+    let target = Target::parse(url)?;
+    // Refused before connecting: a CR or LF in a path could smuggle a second command.
+    ftp::check_arg("path", &target.path)?;
+    if let Some(user) = &target.user {
+        ftp::check_arg("user name", user.as_bytes())?;
+    }
+    rep.probe.get_or_insert_with(|| opts.probe_command(&target));
+    Ok(target)
+}
+
+/// Which server and user a session belongs to.
+type SessionKey = (String, u16, Option<String>);
+
+/// One session for consecutive URLs on the same server and user.
+struct Pool<'a> {
+    opts: &'a Options,
+    target: Option<Target>,
+    current: Option<(SessionKey, Session)>,
+}
+
+impl<'a> Pool<'a> {
+    fn new(opts: &'a Options) -> Self {
+        Pool { opts, target: None, current: None }
+    }
+
+    /// The session for `target`, logged in.
+    async fn at(&mut self, target: &Target) -> Result<&mut Session> {
+        self.target = Some(target.clone());
+        self.session().await
+    }
+
+    async fn close(self) {
+        if let Some((_, s)) = self.current {
+            s.quit().await;
+        }
+    }
+}
+
+impl SessionSource for Pool<'_> {
+    async fn session(&mut self) -> Result<&mut Session> {
+        let target = self.target.as_ref().expect("a target is chosen first");
+        let key = (target.host.clone(), target.port, target.user.clone());
+        if self.current.as_ref().is_none_or(|(k, _)| *k != key) {
+            if let Some((_, old)) = self.current.take() {
+                old.quit().await;
+            }
+            let session = self.opts.open(target, "").await?;
+            self.current = Some((key, session));
+        }
+        Ok(&mut self.current.as_mut().expect("set above").1)
+    }
+
+    async fn relogin(&mut self) -> Result<&mut Session> {
+        if let Some((_, old)) = self.current.take() {
+            old.quit().await;
+        }
+        self.session().await
+    }
+
+    fn notice(&mut self, notice: Notice) {
+        if let Notice::Retry(line) = &notice {
+            ftp::Observer::event(self.opts.transcript.as_ref(), "retry", &ftp::Event::Note(line));
+        }
+        report::notice(notice);
+    }
+}
+
+async fn ls(pool: &mut Pool<'_>, args: LsArgs, rep: &mut Reporting) -> Result<u8> {
+    let target = parse_target(pool.opts, &args.url, rep)?;
+    let session = pool.at(&target).await?;
+    let path = (!target.path.is_empty()).then_some(target.path.as_slice());
+    let stdout = std::io::stdout();
+    let terminal = stdout.is_terminal();
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    if args.json {
+        let mut json = JsonList::new(out);
+        let parsed = ops::list::entries(session, path, !args.no_mlsd, |entry| json.push(entry)).await?;
+        json.finish(&parsed)?;
+    } else {
+        let how = if args.names_only { Listing::Names } else { Listing::Long };
+        ops::list::lines(session, how, path, |line| Ok(report::listing_line(&mut out, line, terminal)?)).await?;
+        out.flush()?;
+    }
+    Ok(exit::OK)
+}
+
+async fn get(pool: &mut Pool<'_>, args: GetArgs, rep: &mut Reporting) -> Result<u8> {
+    let targets = args.urls.iter().map(|u| parse_target(pool.opts, u, rep)).collect::<Result<Vec<_>>>()?;
+    let dest = Dest::from_arg(args.output.as_deref());
+    if targets.len() > 1 && matches!(dest, Dest::File(_)) {
+        bail!(AppError::Usage("several URLs need -o DIR/ (a directory), not a file name".into()));
+    }
+    if matches!(dest, Dest::Stdout) && args.resume {
+        bail!(AppError::Usage("-c cannot resume a download to stdout".into()));
+    }
+    if let Some(dir) = args.output.as_deref().filter(|p| p.as_os_str().as_bytes().ends_with(b"/")) {
+        // `-o dir/` names a directory: made if missing, like the URL form `ftp://host/dir/`.
+        std::fs::create_dir_all(dir).map_err(|e| AppError::local(dir, e))?;
+    }
+    if matches!(dest, Dest::Stdout) && args.transfer.json {
+        bail!(AppError::Usage("--json prints on stdout: it cannot go with -o -".into()));
+    }
+    let how = TransferSettings::new(&args.transfer)?.transfer(args.ascii, pool.opts.output.progress);
+    let mut report = JsonReport::new(args.transfer.json, "get");
+    for (target, raw) in targets.iter().zip(&args.urls) {
+        let sink = dest.sink(target.file_name(), target)?;
+        let local = match &sink {
+            Sink::File(path) => path.display().to_string(),
+            Sink::Stdout => "-".to_owned(),
+        };
+        let resume_with = resume_command("get", |a| a == raw || !args.urls.iter().any(|u| u == a));
+        pool.target = Some(target.clone());
+        let started = Instant::now();
+        let result = ops::get::get(pool, &target.path, &sink, args.resume, how, Some(resume_with)).await;
+        report.record(&escape(&target.path), &local, started, result)?;
+    }
+    report.finish(exit::OK);
+    Ok(exit::OK)
+}
+
+async fn put(pool: &mut Pool<'_>, mut args: PutArgs, rep: &mut Reporting) -> Result<u8> {
+    let url = args.args.pop().expect("clap requires two or more");
+    let target = parse_target(pool.opts, &url, rep)?;
+    let several = args.args.len() > 1;
+    if several && !target.is_dir && !target.path.is_empty() {
+        bail!(AppError::Usage(format!("several files need a directory URL ending in '/', not {target}")));
+    }
+    pool.target = Some(target.clone());
+    let how = TransferSettings::new(&args.transfer)?.transfer(args.ascii, pool.opts.output.progress);
+    let upload = if args.resume { Upload::Resume } else { Upload::Store };
+    let mut report = JsonReport::new(args.transfer.json, "put");
+    for local_arg in &args.args {
+        let local = Path::new(local_arg);
+        let remote = if target.is_dir || several {
+            let name =
+                local.file_name().ok_or_else(|| AppError::Usage(format!("{} has no file name", local.display())))?;
+            target.join(name.as_bytes())
+        } else {
+            target.path.clone()
+        };
+        let resume_with = resume_command("put", |a| a == local_arg || !args.args.iter().any(|l| l == a));
+        let started = Instant::now();
+        let result = ops::put::put(pool, local, &remote, upload, how, Some(resume_with)).await;
+        report.record(&escape(&remote), &local.display().to_string(), started, result)?;
+    }
+    report.finish(exit::OK);
+    Ok(exit::OK)
+}
+
+async fn rm(pool: &mut Pool<'_>, urls: &[String], rep: &mut Reporting) -> Result<u8> {
+    for url in urls {
+        let target = parse_target(pool.opts, url, rep)?;
+        ops::file::delete(pool.at(&target).await?, &target.path).await?;
+    }
+    Ok(exit::OK)
+}
+
+async fn rmdir(pool: &mut Pool<'_>, url: &str, rep: &mut Reporting) -> Result<u8> {
+    let target = parse_target(pool.opts, url, rep)?;
+    ops::file::rmdir(pool.at(&target).await?, &target.path).await?;
+    Ok(exit::OK)
+}
+
+async fn mkdir(pool: &mut Pool<'_>, url: &str, parents: bool, rep: &mut Reporting) -> Result<u8> {
+    let target = parse_target(pool.opts, url, rep)?;
+    ops::file::mkdir(pool.at(&target).await?, &target.path, parents).await?;
+    Ok(exit::OK)
+}
+
+async fn mv(pool: &mut Pool<'_>, url: &str, new_path: &str, rep: &mut Reporting) -> Result<u8> {
+    let target = parse_target(pool.opts, url, rep)?;
+    // Checked before connecting.
+    ftp::check_arg("path", new_path.as_bytes())?;
+    ops::file::rename(pool.at(&target).await?, &target.path, new_path.as_bytes()).await?;
+    Ok(exit::OK)
+}
+
+async fn quote(pool: &mut Pool<'_>, args: QuoteArgs, rep: &mut Reporting) -> Result<u8> {
+    let target = parse_target(pool.opts, &args.url, rep)?;
+    let line = args.command.join(" ");
+    ftp::Command::raw(line.as_bytes())?;
+    let quoted = ops::file::quote(pool.at(&target).await?, line.as_bytes()).await?;
+    report::reply(&quoted.reply);
+    quoted.result()?;
+    Ok(exit::OK)
+}
+
+/// `ftpx probe`: the four attempts at once, then the diagnosis, as a report or JSON.
+async fn probe(opts: &Options, args: ProbeArgs, rep: &mut Reporting) -> Result<u8> {
+    let target = parse_target(opts, &args.target, rep)?;
+    let path = match args.path {
+        Some(p) => Some(p.into_bytes()),
+        None => Some(target.path.clone()).filter(|p| !p.is_empty()),
+    };
+    let creds = opts.credentials(&target)?;
+    let probed = ops::probe::probe(opts, &target, &creds, path, opts.probe_timeout).await?;
+    report::probe(&probed, args.json, &opts.output)
+}
+
+/// `ftpx serve`'s arguments for the server's launcher, which sees no clap type.
+fn serve_request(a: ServeArgs) -> crate::serve::launch::Request {
+    crate::serve::launch::Request {
+        dir: a.dir,
+        listen: a.listen,
+        write: a.write,
+        login: a.login,
+        pasv_ports: a.pasv_ports,
+        public_address: a.public_address,
+        cert: a.cert,
+        key: a.key,
+    }
+}
+
+/// `--json` for get and put: one object when the command ends, with a line for each file so far.
+struct JsonReport {
+    enabled: bool,
+    command: &'static str,
+    files: Vec<serde_json::Value>,
+}
+
+impl JsonReport {
+    fn new(enabled: bool, command: &'static str) -> JsonReport {
+        JsonReport { enabled, command, files: Vec::new() }
+    }
+
+    /// Adds one file's outcome; a failure ends the command, so the object is printed then.
+    fn record(
+        &mut self,
+        remote: &str,
+        local: &str,
+        started: Instant,
+        result: Result<retry::Done<Transferred>>,
+    ) -> Result<retry::Done<Transferred>> {
+        if !self.enabled {
+            return result;
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        let file = match &result {
+            Ok(done) => {
+                let t = &done.value;
+                serde_json::json!({
+                    "remote": remote,
+                    "local": local,
+                    "outcome": if t.mode.is_some() { "complete" } else { "already-complete" },
+                    "bytes": t.bytes,
+                    "size": t.from + t.bytes,
+                    "resumed_from": t.from,
+                    "seconds": seconds,
+                    "bytes_per_second": if seconds > 0.0 { (t.bytes as f64 / seconds).round() } else { 0.0 },
+                    "mode": t.mode.map(|m| m.name()),
+                    "fallbacks": t.fallbacks.iter().map(|m| m.name()).collect::<Vec<_>>(),
+                    "retries": done.retries,
+                    "error": null,
+                })
+            }
+            Err(e) => serde_json::json!({
+                "remote": remote,
+                "local": local,
+                "outcome": "failed",
+                "seconds": seconds,
+                "retries": retry::retries_of(e),
+                "exit_code": crate::error::exit_code(e),
+                "error": format!("{e:#}"),
+            }),
+        };
+        self.files.push(file);
+        if let Err(e) = &result {
+            self.finish(crate::error::exit_code(e));
+        }
+        result
+    }
+
+    fn finish(&self, exit_code: u8) {
+        if self.enabled {
+            let object = serde_json::json!({ "command": self.command, "exit_code": exit_code, "files": self.files });
+            println!("{object}");
+        }
+    }
+}
+
+/// The flags of get and put, resolved.
+struct TransferSettings {
+    policy: retry::Policy,
+    limit_rate: Option<u64>,
+}
+
+impl TransferSettings {
+    fn new(args: &TransferArgs) -> Result<TransferSettings> {
+        let secs = |name: &str, v: f64| {
+            if v.is_finite() && (0.0..1e9).contains(&v) {
+                Ok(Duration::from_secs_f64(v))
+            } else {
+                Err(AppError::Usage(format!("{name} must be a number of seconds, 0 or more")))
+            }
+        };
+        let policy = retry::Policy {
+            retries: args.retry,
+            delay: secs("--retry-delay", args.retry_delay)?,
+            max_time: args.retry_max_time.map(|v| secs("--retry-max-time", v)).transpose()?,
+        };
+        let limit_rate = args.limit_rate.as_deref().map(parse_rate).transpose()?;
+        Ok(TransferSettings { policy, limit_rate })
+    }
+
+    fn transfer(&self, ascii: bool, progress: ProgressMode) -> Transfer {
+        Transfer { retry: self.policy, limit_rate: self.limit_rate, ..Transfer::new(ascii, progress) }
+    }
+}
+
+/// `url` without the password in it, if any: `ftp://alice@host/f` for `ftp://alice:pw@host/f`.
+fn without_password(url: &str) -> String {
+    let masked = Target::mask(url);
+    masked.replacen(":****@", "@", 1)
+}
+
+/// `--limit-rate`: bytes per second, with an optional k, M or G (1024-based, as in curl).
+fn parse_rate(s: &str) -> Result<u64, AppError> {
+    let bad = || AppError::Usage(format!("--limit-rate: '{s}' is not a rate like 500k, 2M or 100000"));
+    let t = s.trim();
+    let (num, unit) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&t[..i], c.to_ascii_lowercase()),
+        _ => (t, 'b'),
+    };
+    let factor = match unit {
+        'b' => 1.0,
+        'k' => 1024.0,
+        'm' => 1024.0 * 1024.0,
+        'g' => 1024.0 * 1024.0 * 1024.0,
+        _ => return Err(bad()),
+    };
+    let value: f64 = num.parse().map_err(|_| bad())?;
+    let rate = value * factor;
+    if !(1.0..=1e15).contains(&rate) {
+        return Err(bad());
+    }
+    Ok(rate as u64)
+}
+
+/// The command line that resumes one file of this command, runnable as printed: this one with
+/// `-c` after the subcommand, only the arguments `keep` keeps among the files and URLs, and no
+/// password (from a URL or `-u USER:PASSWORD`; it comes from ~/.netrc, FTPX_PASSWORD or a prompt).
+fn resume_command(sub: &str, keep: impl Fn(&str) -> bool) -> String {
+    let mut out = vec!["ftpx".to_owned()];
+    let mut args = std::env::args().skip(1);
+    let mut seen_sub = false;
+    while let Some(arg) = args.next() {
+        if !seen_sub && arg == sub {
+            seen_sub = true;
+            out.push(arg);
+            out.push("-c".to_owned());
+            continue;
+        }
+        if arg == "-c" || arg == "--continue" || arg.starts_with("--retry") {
+            if arg == "--retry" || arg == "--retry-delay" || arg == "--retry-max-time" {
+                args.next();
+            }
+            continue;
+        }
+        if arg == "-u" || arg == "--user" {
+            out.push(arg);
+            if let Some(user) = args.next() {
+                out.push(user.split_once(':').map_or(user.clone(), |(u, _)| u.to_owned()));
+            }
+            continue;
+        }
+        if let Some(user) = arg.strip_prefix("--user=") {
+            out.push(format!("--user={}", user.split_once(':').map_or(user, |(u, _)| u)));
+            continue;
+        }
+        if seen_sub && !keep(&arg) {
+            continue;
+        }
+        out.push(if arg.contains("://") { without_password(&arg) } else { arg });
+    }
+    out.iter().map(|a| shlex::try_quote(a).map_or_else(|_| a.clone(), |q| q.into_owned())).collect::<Vec<_>>().join(" ")
+}
