@@ -62,6 +62,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpx' -ScriptBlock {
             [CompletionResult]::new('shell', 'shell', [CompletionResultType]::ParameterValue, 'Start the interactive shell, connected to URL if given (the same as ftpx [URL])')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve a directory over FTP and FTPS: read-only and anonymous unless told otherwise')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Try ftpx without a server: serve a small generated tree on loopback, probe it, download and upload a file with the transcript shown, then stop (a few seconds, no network)')
+            [CompletionResult]::new('mirror', 'mirror', [CompletionResultType]::ParameterValue, 'Copy a remote directory tree down (or a local one up with --reverse), only what changed')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -126,6 +127,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpx' -ScriptBlock {
         'ftpx;get' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to PATH (a file, a directory ending in ''/'' or existing, or ''-'' for stdout)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to PATH (a file, a directory ending in ''/'' or existing, or ''-'' for stdout)')
+            [CompletionResult]::new('--segments', '--segments', [CompletionResultType]::ParameterName, 'Fetch one file in N ranges at once over N sessions (for servers that limit each session''s rate); small files and servers without REST get one stream')
             [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'After a transient failure (connection reset or closed, timeout, 421 busy, 4xx), try again up to N times, resuming where the transfer stopped; 5xx refusals, bad credentials and missing files are not retried. Default 0, as in curl: in CI use e.g. --retry 5')
             [CompletionResult]::new('--retry-delay', '--retry-delay', [CompletionResultType]::ParameterName, 'Seconds before the first retry; each next wait doubles (up to 60 s), with jitter')
             [CompletionResult]::new('--retry-max-time', '--retry-max-time', [CompletionResultType]::ParameterName, 'Start no retry after this many seconds since the first attempt (default: no limit)')
@@ -491,6 +493,51 @@ Register-ArgumentCompleter -Native -CommandName 'ftpx' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'ftpx;mirror' {
+            [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Transfer N files at once over N sessions')
+            [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, 'Transfer N files at once over N sessions')
+            [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Skip paths matching GLOB (a name anywhere, or a path from the root when it has a ''/''); repeatable')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Copy only files matching GLOB (same matching as --exclude); repeatable')
+            [CompletionResult]::new('--max-depth', '--max-depth', [CompletionResultType]::ParameterName, 'Descend at most N directory levels below the root (0: the root''s files only)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
+            [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read credentials from this netrc file instead of ~/.netrc')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Data-connection mode: auto tries passive, then active')
+            [CompletionResult]::new('--pasv-address', '--pasv-address', [CompletionResultType]::ParameterName, 'Address for PASV data connections: the control connection''s peer, or the one the server advertised')
+            [CompletionResult]::new('--active-address', '--active-address', [CompletionResultType]::ParameterName, 'Address to advertise in PORT/EPRT instead of the control connection''s local address')
+            [CompletionResult]::new('--active-ports', '--active-ports', [CompletionResultType]::ParameterName, 'Port range to listen on for active data connections')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for each TCP connect and TLS handshake')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Write a timestamped transcript of every connection to FILE')
+            [CompletionResult]::new('--tls-data', '--tls-data', [CompletionResultType]::ParameterName, 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file, in addition to the system''s')
+            [CompletionResult]::new('--tls-max', '--tls-max', [CompletionResultType]::ParameterName, 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)')
+            [CompletionResult]::new('-R', '-R ', [CompletionResultType]::ParameterName, 'Copy a local tree up: ftpx mirror --reverse LOCAL_DIR URL')
+            [CompletionResult]::new('--reverse', '--reverse', [CompletionResultType]::ParameterName, 'Copy a local tree up: ftpx mirror --reverse LOCAL_DIR URL')
+            [CompletionResult]::new('--only-newer', '--only-newer', [CompletionResultType]::ParameterName, 'Copy only files that are missing or newer at the source')
+            [CompletionResult]::new('--size-only', '--size-only', [CompletionResultType]::ParameterName, 'Compare sizes only, not modification times')
+            [CompletionResult]::new('--ignore-time', '--ignore-time', [CompletionResultType]::ParameterName, 'Neither compare nor copy modification times')
+            [CompletionResult]::new('--delete', '--delete', [CompletionResultType]::ParameterName, 'Delete what the source no longer has (only inside the target; excluded entries stay)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Print what would be copied and deleted, and change nothing')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what would be copied and deleted, and change nothing')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Resume partial files (NAME.part, as get -c does)')
+            [CompletionResult]::new('--continue', '--continue', [CompletionResultType]::ParameterName, 'Resume partial files (NAME.part, as get -c does)')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Check each downloaded file with the server''s hash command (HASH, XSHA256, XSHA1, XMD5, XCRC) when it has one')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'A line for every file copied, skipped, deleted or failed')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'A line for every file copied, skipped, deleted or failed')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object: the totals and every file''s outcome')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar or summary line')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns every time)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'ftpx;help' {
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List a remote directory (the server''s LIST lines)')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Download files')
@@ -504,6 +551,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpx' -ScriptBlock {
             [CompletionResult]::new('shell', 'shell', [CompletionResultType]::ParameterValue, 'Start the interactive shell, connected to URL if given (the same as ftpx [URL])')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve a directory over FTP and FTPS: read-only and anonymous unless told otherwise')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Try ftpx without a server: serve a small generated tree on loopback, probe it, download and upload a file with the transcript shown, then stop (a few seconds, no network)')
+            [CompletionResult]::new('mirror', 'mirror', [CompletionResultType]::ParameterValue, 'Copy a remote directory tree down (or a local one up with --reverse), only what changed')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -541,6 +589,9 @@ Register-ArgumentCompleter -Native -CommandName 'ftpx' -ScriptBlock {
             break
         }
         'ftpx;help;demo' {
+            break
+        }
+        'ftpx;help;mirror' {
             break
         }
         'ftpx;help;help' {

@@ -34,6 +34,9 @@ _ftpx() {
             ftpx,ls)
                 cmd="ftpx__subcmd__ls"
                 ;;
+            ftpx,mirror)
+                cmd="ftpx__subcmd__mirror"
+                ;;
             ftpx,mkdir)
                 cmd="ftpx__subcmd__mkdir"
                 ;;
@@ -76,6 +79,9 @@ _ftpx() {
             ftpx__subcmd__help,ls)
                 cmd="ftpx__subcmd__help__subcmd__ls"
                 ;;
+            ftpx__subcmd__help,mirror)
+                cmd="ftpx__subcmd__help__subcmd__mirror"
+                ;;
             ftpx__subcmd__help,mkdir)
                 cmd="ftpx__subcmd__help__subcmd__mkdir"
                 ;;
@@ -110,7 +116,7 @@ _ftpx() {
 
     case "${cmd}" in
         ftpx)
-            opts="-u -d -q -k -h -V --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --keep-going --help --version ls dir get put rm delete mkdir rmdir mv rename quote probe shell serve demo help"
+            opts="-u -d -q -k -h -V --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --keep-going --help --version ls dir get put rm delete mkdir rmdir mv rename quote probe shell serve demo mirror help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -242,7 +248,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__get)
-            opts="-o -c -u -d -q -k -h --output --continue --ascii --retry --retry-delay --retry-max-time --limit-rate --json --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
+            opts="-o -c -u -d -q -k -h --output --continue --ascii --segments --retry --retry-delay --retry-max-time --limit-rate --json --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -253,6 +259,10 @@ _ftpx() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --segments)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -332,7 +342,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__help)
-            opts="ls get put rm mkdir rmdir mv quote probe shell serve demo help"
+            opts="ls get put rm mkdir rmdir mv quote probe shell serve demo mirror help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -388,6 +398,20 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__help__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ftpx__subcmd__help__subcmd__mirror)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -534,6 +558,92 @@ _ftpx() {
                 return 0
             fi
             case "${prev}" in
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netrc-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mode)
+                    COMPREPLY=($(compgen -W "auto passive active epsv pasv eprt port" -- "${cur}"))
+                    return 0
+                    ;;
+                --pasv-address)
+                    COMPREPLY=($(compgen -W "peer trust" -- "${cur}"))
+                    return 0
+                    ;;
+                --active-address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --active-ports)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-data)
+                    COMPREPLY=($(compgen -W "private clear" -- "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-max)
+                    COMPREPLY=($(compgen -W "1.2 1.3" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ftpx__subcmd__mirror)
+            opts="-R -P -n -c -v -u -d -q -k -h --reverse --parallel --only-newer --size-only --ignore-time --delete --exclude --include --max-depth --dry-run --continue --verify --verbose --json --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --parallel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -P)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --include)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-depth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -59,6 +59,7 @@ set edit:completion:arg-completer[ftpx] = {|@words|
             cand shell 'Start the interactive shell, connected to URL if given (the same as ftpx [URL])'
             cand serve 'Serve a directory over FTP and FTPS: read-only and anonymous unless told otherwise'
             cand demo 'Try ftpx without a server: serve a small generated tree on loopback, probe it, download and upload a file with the transcript shown, then stop (a few seconds, no network)'
+            cand mirror 'Copy a remote directory tree down (or a local one up with --reverse), only what changed'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ftpx;ls'= {
@@ -120,6 +121,7 @@ set edit:completion:arg-completer[ftpx] = {|@words|
         &'ftpx;get'= {
             cand -o 'Write to PATH (a file, a directory ending in ''/'' or existing, or ''-'' for stdout)'
             cand --output 'Write to PATH (a file, a directory ending in ''/'' or existing, or ''-'' for stdout)'
+            cand --segments 'Fetch one file in N ranges at once over N sessions (for servers that limit each session''s rate); small files and servers without REST get one stream'
             cand --retry 'After a transient failure (connection reset or closed, timeout, 421 busy, 4xx), try again up to N times, resuming where the transfer stopped; 5xx refusals, bad credentials and missing files are not retried. Default 0, as in curl: in CI use e.g. --retry 5'
             cand --retry-delay 'Seconds before the first retry; each next wait doubles (up to 60 s), with jitter'
             cand --retry-max-time 'Start no retry after this many seconds since the first attempt (default: no limit)'
@@ -472,6 +474,50 @@ set edit:completion:arg-completer[ftpx] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'ftpx;mirror'= {
+            cand -P 'Transfer N files at once over N sessions'
+            cand --parallel 'Transfer N files at once over N sessions'
+            cand --exclude 'Skip paths matching GLOB (a name anywhere, or a path from the root when it has a ''/''); repeatable'
+            cand --include 'Copy only files matching GLOB (same matching as --exclude); repeatable'
+            cand --max-depth 'Descend at most N directory levels below the root (0: the root''s files only)'
+            cand -u 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal'
+            cand --user 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal'
+            cand --netrc-file 'Read credentials from this netrc file instead of ~/.netrc'
+            cand --mode 'Data-connection mode: auto tries passive, then active'
+            cand --pasv-address 'Address for PASV data connections: the control connection''s peer, or the one the server advertised'
+            cand --active-address 'Address to advertise in PORT/EPRT instead of the control connection''s local address'
+            cand --active-ports 'Port range to listen on for active data connections'
+            cand --connect-timeout 'Seconds allowed for each TCP connect and TLS handshake'
+            cand --timeout 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer'
+            cand --trace 'Write a timestamped transcript of every connection to FILE'
+            cand --tls-data 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)'
+            cand --cacert 'Trust the CA certificates in this PEM file, in addition to the system''s'
+            cand --tls-max 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)'
+            cand -R 'Copy a local tree up: ftpx mirror --reverse LOCAL_DIR URL'
+            cand --reverse 'Copy a local tree up: ftpx mirror --reverse LOCAL_DIR URL'
+            cand --only-newer 'Copy only files that are missing or newer at the source'
+            cand --size-only 'Compare sizes only, not modification times'
+            cand --ignore-time 'Neither compare nor copy modification times'
+            cand --delete 'Delete what the source no longer has (only inside the target; excluded entries stay)'
+            cand -n 'Print what would be copied and deleted, and change nothing'
+            cand --dry-run 'Print what would be copied and deleted, and change nothing'
+            cand -c 'Resume partial files (NAME.part, as get -c does)'
+            cand --continue 'Resume partial files (NAME.part, as get -c does)'
+            cand --verify 'Check each downloaded file with the server''s hash command (HASH, XSHA256, XSHA1, XMD5, XCRC) when it has one'
+            cand -v 'A line for every file copied, skipped, deleted or failed'
+            cand --verbose 'A line for every file copied, skipped, deleted or failed'
+            cand --json 'Print one JSON object: the totals and every file''s outcome'
+            cand -d 'Print the control conversation and data-connection events on stderr'
+            cand --debug 'Print the control conversation and data-connection events on stderr'
+            cand --explain 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
+            cand -q 'No progress bar or summary line'
+            cand --quiet 'No progress bar or summary line'
+            cand --tls 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
+            cand -k 'Do not verify the server''s certificate (warns every time)'
+            cand --insecure 'Do not verify the server''s certificate (warns every time)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'ftpx;help'= {
             cand ls 'List a remote directory (the server''s LIST lines)'
             cand get 'Download files'
@@ -485,6 +531,7 @@ set edit:completion:arg-completer[ftpx] = {|@words|
             cand shell 'Start the interactive shell, connected to URL if given (the same as ftpx [URL])'
             cand serve 'Serve a directory over FTP and FTPS: read-only and anonymous unless told otherwise'
             cand demo 'Try ftpx without a server: serve a small generated tree on loopback, probe it, download and upload a file with the transcript shown, then stop (a few seconds, no network)'
+            cand mirror 'Copy a remote directory tree down (or a local one up with --reverse), only what changed'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ftpx;help;ls'= {
@@ -510,6 +557,8 @@ set edit:completion:arg-completer[ftpx] = {|@words|
         &'ftpx;help;serve'= {
         }
         &'ftpx;help;demo'= {
+        }
+        &'ftpx;help;mirror'= {
         }
         &'ftpx;help;help'= {
         }

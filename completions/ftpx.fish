@@ -68,6 +68,7 @@ complete -c ftpx -n "__fish_ftpx_needs_command" -a "probe" -d 'Test EPSV, PASV, 
 complete -c ftpx -n "__fish_ftpx_needs_command" -a "shell" -d 'Start the interactive shell, connected to URL if given (the same as ftpx [URL])'
 complete -c ftpx -n "__fish_ftpx_needs_command" -a "serve" -d 'Serve a directory over FTP and FTPS: read-only and anonymous unless told otherwise'
 complete -c ftpx -n "__fish_ftpx_needs_command" -a "demo" -d 'Try ftpx without a server: serve a small generated tree on loopback, probe it, download and upload a file with the transcript shown, then stop (a few seconds, no network)'
+complete -c ftpx -n "__fish_ftpx_needs_command" -a "mirror" -d 'Copy a remote directory tree down (or a local one up with --reverse), only what changed'
 complete -c ftpx -n "__fish_ftpx_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -s u -l user -d 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand ls" -l netrc-file -d 'Read credentials from this netrc file instead of ~/.netrc' -r -F
@@ -130,6 +131,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -l tls -d 'Explicit FTPS:
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -s o -l output -d 'Write to PATH (a file, a directory ending in \'/\' or existing, or \'-\' for stdout)' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l segments -d 'Fetch one file in N ranges at once over N sessions (for servers that limit each session\'s rate); small files and servers without REST get one stream' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l retry -d 'After a transient failure (connection reset or closed, timeout, 421 busy, 4xx), try again up to N times, resuming where the transfer stopped; 5xx refusals, bad credentials and missing files are not retried. Default 0, as in curl: in CI use e.g. --retry 5' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l retry-delay -d 'Seconds before the first retry; each next wait doubles (up to 60 s), with jitter' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l retry-max-time -d 'Start no retry after this many seconds since the first attempt (default: no limit)' -r
@@ -506,16 +508,58 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -s q -l quiet -d 'No pro
 complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo help" -f -a "ls" -d 'List a remote directory (the server\'s LIST lines)'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo help" -f -a "get" -d 'Download files'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo help" -f -a "put" -d 'Upload files'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo help" -f -a "rm" -d 'Delete remote files'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo help" -f -a "mkdir" -d 'Create a remote directory'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo help" -f -a "rmdir" -d 'Remove an empty remote directory'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo help" -f -a "mv" -d 'Rename or move a remote file'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo help" -f -a "quote" -d 'Send a raw command and print the reply; the exit status follows the reply\'s class'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo help" -f -a "probe" -d 'Test EPSV, PASV, EPRT and PORT against the server at once, and explain what gets through'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo help" -f -a "shell" -d 'Start the interactive shell, connected to URL if given (the same as ftpx [URL])'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo help" -f -a "serve" -d 'Serve a directory over FTP and FTPS: read-only and anonymous unless told otherwise'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo help" -f -a "demo" -d 'Try ftpx without a server: serve a small generated tree on loopback, probe it, download and upload a file with the transcript shown, then stop (a few seconds, no network)'
-complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -s P -l parallel -d 'Transfer N files at once over N sessions' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l exclude -d 'Skip paths matching GLOB (a name anywhere, or a path from the root when it has a \'/\'); repeatable' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l include -d 'Copy only files matching GLOB (same matching as --exclude); repeatable' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l max-depth -d 'Descend at most N directory levels below the root (0: the root\'s files only)' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -s u -l user -d 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l netrc-file -d 'Read credentials from this netrc file instead of ~/.netrc' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l mode -d 'Data-connection mode: auto tries passive, then active' -r -f -a "auto\t'Passive (EPSV, then PASV), then active (EPRT, then PORT)'
+passive\t'EPSV, then PASV'
+active\t'EPRT, then PORT'
+epsv\t'EPSV only'
+pasv\t'PASV only'
+eprt\t'EPRT only'
+port\t'PORT only'"
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l pasv-address -d 'Address for PASV data connections: the control connection\'s peer, or the one the server advertised' -r -f -a "peer\t'Connect to the control connection\'s peer address with the advertised port (safe)'
+trust\t'Connect to the address the server advertised in its 227 reply'"
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l active-address -d 'Address to advertise in PORT/EPRT instead of the control connection\'s local address' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l active-ports -d 'Port range to listen on for active data connections' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l connect-timeout -d 'Seconds allowed for each TCP connect and TLS handshake' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l timeout -d 'Seconds allowed for every other wait: banner, reply, data accept, idle transfer' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l trace -d 'Write a timestamped transcript of every connection to FILE' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l tls-data -d 'Data connections under TLS: private (PROT P, the default) or clear (PROT C)' -r -f -a "private\t'PROT P: data connections in TLS'
+clear\t'PROT C: data connections in the clear (the control connection stays in TLS)'"
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l cacert -d 'Trust the CA certificates in this PEM file, in addition to the system\'s' -r -F
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l tls-max -d 'Highest TLS version to offer (1.2 for servers whose TLS 1.3 session resumption is broken)' -r -f -a "1.2\t''
+1.3\t''"
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -s R -l reverse -d 'Copy a local tree up: ftpx mirror --reverse LOCAL_DIR URL'
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l only-newer -d 'Copy only files that are missing or newer at the source'
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l size-only -d 'Compare sizes only, not modification times'
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l ignore-time -d 'Neither compare nor copy modification times'
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l delete -d 'Delete what the source no longer has (only inside the target; excluded entries stay)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -s n -l dry-run -d 'Print what would be copied and deleted, and change nothing'
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -s c -l continue -d 'Resume partial files (NAME.part, as get -c does)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l verify -d 'Check each downloaded file with the server\'s hash command (HASH, XSHA256, XSHA1, XMD5, XCRC) when it has one'
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -s v -l verbose -d 'A line for every file copied, skipped, deleted or failed'
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l json -d 'Print one JSON object: the totals and every file\'s outcome'
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -s q -l quiet -d 'No progress bar or summary line'
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo mirror help" -f -a "ls" -d 'List a remote directory (the server\'s LIST lines)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo mirror help" -f -a "get" -d 'Download files'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo mirror help" -f -a "put" -d 'Upload files'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo mirror help" -f -a "rm" -d 'Delete remote files'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo mirror help" -f -a "mkdir" -d 'Create a remote directory'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo mirror help" -f -a "rmdir" -d 'Remove an empty remote directory'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo mirror help" -f -a "mv" -d 'Rename or move a remote file'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo mirror help" -f -a "quote" -d 'Send a raw command and print the reply; the exit status follows the reply\'s class'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo mirror help" -f -a "probe" -d 'Test EPSV, PASV, EPRT and PORT against the server at once, and explain what gets through'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo mirror help" -f -a "shell" -d 'Start the interactive shell, connected to URL if given (the same as ftpx [URL])'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo mirror help" -f -a "serve" -d 'Serve a directory over FTP and FTPS: read-only and anonymous unless told otherwise'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo mirror help" -f -a "demo" -d 'Try ftpx without a server: serve a small generated tree on loopback, probe it, download and upload a file with the transcript shown, then stop (a few seconds, no network)'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo mirror help" -f -a "mirror" -d 'Copy a remote directory tree down (or a local one up with --reverse), only what changed'
+complete -c ftpx -n "__fish_ftpx_using_subcommand help; and not __fish_seen_subcommand_from ls get put rm mkdir rmdir mv quote probe shell serve demo mirror help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

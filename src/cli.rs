@@ -26,7 +26,8 @@ Exit status:
   9   local file error
   10  probe: no data-connection mode works
   11  transfer incomplete: broken (data or control connection reset, closed or stalled
-      mid-transfer, 4xx from the server) or a size mismatch; the message says how to resume";
+      mid-transfer, 4xx from the server) or a size mismatch; the message says how to resume
+  12  mirror: some files failed (the others were copied whole; run it again to retry them)";
 
 /// An FTP client that diagnoses data connections through firewalls and NAT.
 ///
@@ -234,6 +235,15 @@ pub enum Command {
     /// Try ftpx without a server: serve a small generated tree on loopback, probe it, download
     /// and upload a file with the transcript shown, then stop (a few seconds, no network)
     Demo,
+    /// Copy a remote directory tree down (or a local one up with --reverse), only what changed
+    ///
+    /// A file is copied when it is missing at the target or differs in size or modification time
+    /// (MLSD `modify`, or the LIST date); downloaded files get the server's time, so a second run
+    /// copies nothing. Several sessions work at once (-P); a server that refuses more sessions
+    /// leaves the mirror with the ones it has. Names that could leave the target (`..`, `/`,
+    /// control characters) and links leading out of the tree are skipped and reported. Exit
+    /// status 0 when nothing failed, 12 when some files failed (the others are complete).
+    Mirror(MirrorArgs),
 }
 
 #[derive(Debug, Args)]
@@ -302,6 +312,10 @@ pub struct GetArgs {
     /// Transfer in ASCII mode (TYPE A) instead of binary
     #[arg(long)]
     pub ascii: bool,
+    /// Fetch one file in N ranges at once over N sessions (for servers that limit each session's
+    /// rate); small files and servers without REST get one stream
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub segments: Option<u16>,
     #[command(flatten)]
     pub transfer: TransferArgs,
 }
@@ -325,6 +339,60 @@ pub struct TransferArgs {
     pub limit_rate: Option<String>,
     /// Print one JSON object at the end: per file the outcome, bytes, seconds, rate, mode,
     /// retries and the offset it resumed from, and the exit code
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MirrorArgs {
+    /// The remote directory (ftp://[user[:password]@]host[:port]/dir), or with --reverse the local one
+    #[arg(value_name = "URL|LOCAL_DIR")]
+    pub source: String,
+    /// The local directory (default: the remote directory's name, or the host's for the login
+    /// directory), or with --reverse the URL
+    #[arg(value_name = "LOCAL_DIR|URL")]
+    pub target: Option<String>,
+    /// Copy a local tree up: ftpx mirror --reverse LOCAL_DIR URL
+    #[arg(short = 'R', long)]
+    pub reverse: bool,
+    /// Transfer N files at once over N sessions
+    #[arg(short = 'P', long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub parallel: u16,
+    /// Copy only files that are missing or newer at the source
+    #[arg(long)]
+    pub only_newer: bool,
+    /// Compare sizes only, not modification times
+    #[arg(long)]
+    pub size_only: bool,
+    /// Neither compare nor copy modification times
+    #[arg(long)]
+    pub ignore_time: bool,
+    /// Delete what the source no longer has (only inside the target; excluded entries stay)
+    #[arg(long)]
+    pub delete: bool,
+    /// Skip paths matching GLOB (a name anywhere, or a path from the root when it has a '/'); repeatable
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Copy only files matching GLOB (same matching as --exclude); repeatable
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+    /// Descend at most N directory levels below the root (0: the root's files only)
+    #[arg(long, value_name = "N")]
+    pub max_depth: Option<usize>,
+    /// Print what would be copied and deleted, and change nothing
+    #[arg(short = 'n', long)]
+    pub dry_run: bool,
+    /// Resume partial files (NAME.part, as get -c does)
+    #[arg(short = 'c', long = "continue")]
+    pub resume: bool,
+    /// Check each downloaded file with the server's hash command (HASH, XSHA256, XSHA1, XMD5, XCRC)
+    /// when it has one
+    #[arg(long)]
+    pub verify: bool,
+    /// A line for every file copied, skipped, deleted or failed
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
+    /// Print one JSON object: the totals and every file's outcome
     #[arg(long)]
     pub json: bool,
 }

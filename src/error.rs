@@ -24,6 +24,8 @@ pub mod exit {
     pub const LOCAL_FILE: u8 = 9;
     pub const PROBE_NOTHING_WORKS: u8 = 10;
     pub const INCOMPLETE: u8 = 11;
+    /// `mirror`: some files failed; the others were copied whole.
+    pub const MIRROR_FAILED: u8 = 12;
 }
 
 /// Failures of the application layer (the engine's are `ftp::Error`).
@@ -176,6 +178,21 @@ fn hint_in(err: &anyhow::Error, s: &Surface<'_>) -> Option<String> {
             return broken_hint(broken, s);
         }
         let Some(e) = cause.downcast_ref::<ftp::Error>() else { continue };
+        // The engine says what happened; the flags that change it are named here.
+        if e.is_clear_data_refused() {
+            return Some("the server requires TLS on data connections: use --tls without --tls-data clear".into());
+        }
+        if e.is_tls_required() {
+            return Some(match e {
+                ftp::Error::Refused { .. } | ftp::Error::NoDataConnection { .. } => {
+                    "the server requires TLS on data connections: use --tls without --tls-data clear".into()
+                }
+                _ => "the server requires TLS: connect with --tls (or an ftpes:// URL)".into(),
+            });
+        }
+        if e.is_untrusted_certificate() {
+            return Some("if you trust this server, give its certificate or CA with --cacert FILE".into());
+        }
         return match e {
             ftp::Error::NoDataConnection { attempts } => {
                 if attempts.iter().all(|(_, f)| f.stage == Stage::Unusable) {
@@ -248,6 +265,27 @@ mod tests {
         assert_eq!(exit_code(&anyhow::anyhow!("x")), exit::OTHER);
         let pipe = anyhow::Error::new(io::Error::from(io::ErrorKind::BrokenPipe)).context("writing");
         assert!(is_broken_pipe(&pipe));
+    }
+
+    #[test]
+    fn tls_required_hints_name_the_flag_for_control_or_data() {
+        let reply = |line: &str| ftp::Reply { code: line[..3].parse().unwrap(), lines: vec![line.as_bytes().to_vec()] };
+        let control = [
+            ftp::Error::Login(reply("550 SSL/TLS required on the control channel")),
+            ftp::Error::Login(reply("530 Non-anonymous sessions must use encryption.")),
+            ftp::Error::ServiceClosing(reply("421 Sorry, cleartext sessions and weak ciphers are not accepted")),
+        ];
+        for e in control {
+            let h = hint(&anyhow::Error::new(e), None).unwrap();
+            assert!(h.contains("connect with --tls"), "{h}");
+        }
+        let data =
+            ftp::Error::Refused { command: "EPSV".into(), reply: reply("550 SSL/TLS required on the data channel") };
+        let h = hint(&anyhow::Error::new(data), None).unwrap();
+        assert!(h.contains("without --tls-data clear"), "{h}");
+        let prot = ftp::Error::Tls("PROT C refused: 534 Unwilling to accept security parameters".into());
+        let h = hint(&anyhow::Error::new(prot), None).unwrap();
+        assert!(h.contains("without --tls-data clear"), "{h}");
     }
 
     #[test]

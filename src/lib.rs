@@ -10,13 +10,14 @@
 //!   JSON, the probe's report; one path for both front ends. [`error`] maps errors to exit codes
 //!   and hints.
 //! - [`ops`]: every operation, written once: list, get, put, the file commands, the multi-file
-//!   loop, probe. They print nothing.
+//!   loop, probe, mirror and segmented get over a session pool. They print nothing.
 //! - [`options`]: clap arguments -> resolved settings (engine config, timeouts, TLS, credential
 //!   sources, output style), and logging in; nothing below it sees a clap type.
 //! - [`transfer`]: downloads, uploads and listings over a data connection (`.part` files, resume,
 //!   sizes, Ctrl-C, breaks worded as breaks). [`retry`]: which failures are worth another try,
-//!   the backoff, and the loop that logs in again and resumes (around get and put).
-//!   [`probe`]: the probe's observe -> diagnose -> render.
+//!   the backoff, and the loop that logs in again and resumes (around get and put). [`probe`]:
+//!   the probe's observe -> model -> diagnose -> render, through the engine's own data-connection
+//!   attempt.
 //! - [`ftp`]: the protocol engine. No clap, no colors, no progress bars, no printing: what it has
 //!   to say (transcript lines, data-connection events, mode fallbacks) goes through
 //!   [`ftp::Observer`].

@@ -4,13 +4,13 @@
 
 use std::io::{IsTerminal, Write};
 use std::os::unix::ffi::OsStrExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use anyhow::{Result, bail};
+use anyhow::{Context as _, Result, bail};
 
 use crate::cli::{
-    Cli, Command as Sub, GetArgs, LsArgs, ProbeArgs, PutArgs, QuoteArgs, ServeArgs, ShellArgs, TransferArgs,
+    Cli, Command as Sub, GetArgs, LsArgs, MirrorArgs, ProbeArgs, PutArgs, QuoteArgs, ServeArgs, ShellArgs, TransferArgs,
 };
 use crate::error::{AppError, exit};
 use crate::ftp::{self, Session};
@@ -78,6 +78,7 @@ async fn subcommand(opts: &Options, command: Sub, rep: &mut Reporting) -> Result
         Sub::Probe(args) => probe(opts, args, rep).await,
         Sub::Serve(args) => crate::serve::launch::run(serve_request(args)).await,
         Sub::Demo => crate::serve::demo::run(opts).await,
+        Sub::Mirror(args) => mirror(opts, args, rep).await,
         Sub::Shell(_) => unreachable!("the shell is started by run"),
     };
     pool.close().await;
@@ -173,6 +174,9 @@ async fn ls(pool: &mut Pool<'_>, args: LsArgs, rep: &mut Reporting) -> Result<u8
 }
 
 async fn get(pool: &mut Pool<'_>, args: GetArgs, rep: &mut Reporting) -> Result<u8> {
+    if let Some(n) = args.segments.filter(|n| *n > 1) {
+        return segmented_get(pool.opts, args, rep, usize::from(n)).await;
+    }
     let targets = args.urls.iter().map(|u| parse_target(pool.opts, u, rep)).collect::<Result<Vec<_>>>()?;
     let dest = Dest::from_arg(args.output.as_deref());
     if targets.len() > 1 && matches!(dest, Dest::File(_)) {
@@ -187,6 +191,13 @@ async fn get(pool: &mut Pool<'_>, args: GetArgs, rep: &mut Reporting) -> Result<
     }
     if matches!(dest, Dest::Stdout) && args.transfer.json {
         bail!(AppError::Usage("--json prints on stdout: it cannot go with -o -".into()));
+    }
+    if let ([target], true) = (targets.as_slice(), args.resume)
+        && let crate::transfer::Sink::File(p) = dest.sink(target.file_name(), target)?
+        && let Some(n) = ops::segments::saved_ranges(&p)
+    {
+        // An interrupted `--segments` download: its .part has holes, only its state knows which.
+        return segmented_get(pool.opts, args, rep, n).await;
     }
     let how = TransferSettings::new(&args.transfer)?.transfer(args.ascii, pool.opts.output.progress);
     let mut report = JsonReport::new(args.transfer.json, "get");
@@ -283,6 +294,99 @@ async fn probe(opts: &Options, args: ProbeArgs, rep: &mut Reporting) -> Result<u
     let creds = opts.credentials(&target)?;
     let probed = ops::probe::probe(opts, &target, &creds, path, opts.probe_timeout).await?;
     report::probe(&probed, args.json, &opts.output)
+}
+
+/// `ftpx mirror`.
+async fn mirror(opts: &Options, args: MirrorArgs, rep: &mut Reporting) -> Result<u8> {
+    let (url, local) = if args.reverse {
+        let Some(url) = args.target.as_deref() else {
+            bail!(AppError::Usage("--reverse takes LOCAL_DIR then URL".into()));
+        };
+        (url, Some(args.source.as_str()))
+    } else {
+        (args.source.as_str(), args.target.as_deref())
+    };
+    let target = parse_target(opts, url, rep)?;
+    let remote_root = target.path.strip_suffix(b"/").unwrap_or(&target.path).to_vec();
+    let local_root = match local {
+        Some(l) => PathBuf::from(l),
+        None => {
+            // The remote directory's own name, checked as any name from a server is; for the
+            // login directory, the host's name (never `.`: --delete there would empty the
+            // current directory of everything the server lacks).
+            let name = remote_root.rsplit(|&b| b == b'/').next().filter(|n| !n.is_empty());
+            match name {
+                Some(n) => ops::get::safe_local_name(n)?,
+                None => ops::get::safe_local_name(target.host.as_bytes())?,
+            }
+        }
+    };
+    let settings = ops::mirror::Settings {
+        remote_root,
+        local_root,
+        reverse: args.reverse,
+        parallel: usize::from(args.parallel),
+        only_newer: args.only_newer,
+        size_only: args.size_only,
+        ignore_time: args.ignore_time,
+        delete: args.delete,
+        filters: ops::mirror::Filters { include: args.include, exclude: args.exclude },
+        max_depth: args.max_depth,
+        dry_run: args.dry_run,
+        resume: args.resume,
+        verify: args.verify,
+    };
+    // Asked once (a password prompt, the --insecure warning), used for every session.
+    let creds = opts.credentials(&target)?;
+    let config = opts.session_config(&target)?;
+    let open = async |label: &str| opts.login(&target, &creds, config.clone(), label, opts.transcript.clone()).await;
+    let reporter = report::bulk::MirrorReporter::new(&opts.output, args.verbose, args.json, args.dry_run);
+    let result = ops::mirror::mirror(&settings, &open, &reporter).await;
+    reporter.finish(result.as_ref().ok(), result.as_ref().err())?;
+    let outcome = result.with_context(|| format!("could not mirror '{}'", escape(&target.path)))?;
+    Ok(if outcome.failed > 0 { exit::MIRROR_FAILED } else { exit::OK })
+}
+
+/// `ftpx get --segments N URL`.
+async fn segmented_get(opts: &Options, args: GetArgs, rep: &mut Reporting, segments: usize) -> Result<u8> {
+    let [url] = args.urls.as_slice() else {
+        bail!(AppError::Usage("--segments takes one URL".into()));
+    };
+    if args.ascii {
+        bail!(AppError::Usage("--segments needs binary mode: ranges of an ASCII transfer do not line up".into()));
+    }
+    let target = parse_target(opts, url, rep)?;
+    let name = target.file_name().ok_or_else(|| AppError::Usage(format!("{target} names a directory, not a file")))?;
+    let name = ops::get::safe_local_name(name)?;
+    let dest = match args.output.as_deref() {
+        Some(p) if p == Path::new("-") => bail!(AppError::Usage("--segments cannot write to stdout".into())),
+        Some(dir) if dir.as_os_str().as_bytes().ends_with(b"/") => {
+            std::fs::create_dir_all(dir).map_err(|e| AppError::local(dir, e))?;
+            dir.join(name)
+        }
+        Some(p) if p.is_dir() => p.join(name),
+        Some(file) => file.to_path_buf(),
+        None => name,
+    };
+    let settings = ops::segments::Settings {
+        remote: target.path.clone(),
+        dest,
+        segments,
+        resume: args.resume,
+        progress: opts.output.progress,
+    };
+    let creds = opts.credentials(&target)?;
+    let config = opts.session_config(&target)?;
+    let open = async |label: &str| opts.login(&target, &creds, config.clone(), label, opts.transcript.clone()).await;
+    let reporter =
+        report::bulk::SegmentReporter { output: &opts.output, name: escape(&target.path), bar: Default::default() };
+    let outcome = ops::segments::download(&settings, &open, &reporter)
+        .await
+        .with_context(|| format!("could not download '{}'", escape(&target.path)))?;
+    if let Some(bar) = reporter.bar.into_inner() {
+        bar.finish(outcome.bytes);
+    }
+    Ok(exit::OK)
 }
 
 /// `ftpx serve`'s arguments for the server's launcher, which sees no clap type.

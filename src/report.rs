@@ -5,6 +5,8 @@
 //!
 //! Colors are decided once, in `options`; nothing here looks at a terminal for colors itself.
 
+pub mod bulk;
+
 use std::io::{self, Write};
 
 use anyhow::Result;

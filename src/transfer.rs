@@ -229,6 +229,20 @@ pub async fn download(
     get(session, remote, sink, resume, &Options::new(ascii, progress)).await.map(|t| t.bytes)
 }
 
+/// [`download`] with the size already known (from a listing), so no SIZE is sent: one round trip
+/// less per file for the mirror. `size` is what the received bytes are checked against.
+pub async fn download_sized(
+    session: &mut Session,
+    remote: &[u8],
+    sink: &Sink,
+    resume: bool,
+    ascii: bool,
+    size: Option<u64>,
+    progress: ProgressMode,
+) -> Result<u64> {
+    get_sized(session, remote, sink, resume, size, &Options::new(ascii, progress)).await.map(|t| t.bytes)
+}
+
 /// Downloads `remote` to `sink`, resuming from `NAME.part` (or `NAME`) with `resume`.
 pub async fn get(
     session: &mut Session,
@@ -237,10 +251,22 @@ pub async fn get(
     resume: bool,
     opts: &Options,
 ) -> Result<Transferred> {
-    let shown = escape(remote);
-    let progress = opts.progress();
     // SIZE is asked in binary mode; in ASCII mode the sizes differ by line endings, so no check.
     let size = if opts.ascii { None } else { session.size(remote).await? };
+    get_sized(session, remote, sink, resume, size, opts).await
+}
+
+/// [`get`] with the size already known (or known to be unknown): no SIZE is sent.
+pub async fn get_sized(
+    session: &mut Session,
+    remote: &[u8],
+    sink: &Sink,
+    resume: bool,
+    size: Option<u64>,
+    opts: &Options,
+) -> Result<Transferred> {
+    let shown = escape(remote);
+    let progress = opts.progress();
     session.set_type(opts.ascii).await?;
     // An existing device or FIFO (`-o /dev/null`, a named pipe) is written as it is: a .part
     // renamed over it would replace /dev/null with a regular file.

@@ -13,15 +13,17 @@
 
 use std::io;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tokio::sync::oneshot;
 use tokio::time::timeout;
 
 use rustls::pki_types::ServerName;
 
+use super::refusal::Refusal;
 use super::reply::{parse_227, parse_229};
 use super::tls::TlsConfig;
 use super::{Command, Error, Event, Notifier, PasvAddress, Phase, Reply, Session, Stream, canonical};
@@ -75,6 +77,12 @@ impl DataStream {
 
     pub fn bytes(&self) -> u64 {
         self.bytes
+    }
+
+    /// Whether a data connection was made: false when the server gave the transfer command's
+    /// final reply without one (some do for an empty listing).
+    pub fn is_connected(&self) -> bool {
+        self.stream.is_some()
     }
 }
 
@@ -133,14 +141,124 @@ struct Connection {
     tls_resumed: Option<bool>,
 }
 
-/// Accepts the server's data connection, only from `expected` (anyone else is logged and
-/// dropped), within `after`.
+/// What the part of an attempt that runs apart from the session (the accept, the TLS handshake)
+/// has seen so far. Shared, so that it survives a caller giving up on the attempt mid-way.
+#[derive(Debug, Default)]
+struct Live {
+    /// Where the data connection went (passive) or came from (active).
+    peer: Option<SocketAddr>,
+    /// When it was connected or accepted, from the start of the attempt.
+    connected_after: Option<Duration>,
+    /// Active: connections from another address than the server's, refused.
+    strays: Vec<SocketAddr>,
+    tls_resumed: Option<bool>,
+}
+
+/// Where a data-connection attempt is: a caller that gives up on it (a deadline) knows what it
+/// was waiting for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// The mode command (EPSV, PASV, EPRT, PORT) and its reply.
+    Mode,
+    /// Passive: connecting to this address.
+    Connect(SocketAddr),
+    /// Active: the server is to connect to this address (the transfer command sent).
+    ConnectBack(SocketAddr),
+    /// The transfer command sent, its reply (and the data connection's TLS handshake) awaited.
+    Reply,
+    /// The data connection is open.
+    Open,
+}
+
+/// Everything one data-connection attempt did, filled in as it goes (the instrumentation that
+/// transfers and the probe share): the mode command's reply, the addresses announced and used,
+/// who connected, the TLS session, the transfer command's reply, timings, and why it failed.
+#[derive(Debug)]
+pub struct DataRecord {
+    pub mode: DataMode,
+    /// The data connection's name in the transcript (`data#1`).
+    pub name: String,
+    pub step: Step,
+    started: Instant,
+    /// The reply to the mode command.
+    pub mode_reply: Option<Reply>,
+    /// From the start of the attempt to the mode command's reply.
+    pub mode_reply_after: Option<Duration>,
+    /// Passive: the address the 227/229 reply named (for EPSV, the control peer with its port).
+    pub advertised: Option<SocketAddr>,
+    /// Active: the IP address announced (or about to be), known even when the command is refused.
+    pub announced_ip: Option<IpAddr>,
+    /// Active: the address announced in EPRT/PORT, once listening.
+    pub announced: Option<SocketAddr>,
+    /// The transfer command's last reply before the data: the one that failed the attempt, or a
+    /// final reply that came first.
+    pub transfer_reply: Option<Reply>,
+    /// `None` while the attempt goes on or once it gave a data connection.
+    pub failure: Option<DataFailure>,
+    /// Told the advertised address as soon as a 227/229 names it (the probe checks it at once).
+    pub on_advertised: Option<oneshot::Sender<SocketAddr>>,
+    live: Arc<Mutex<Live>>,
+}
+
+impl DataRecord {
+    pub fn new(mode: DataMode) -> DataRecord {
+        DataRecord {
+            mode,
+            name: String::new(),
+            step: Step::Mode,
+            started: Instant::now(),
+            mode_reply: None,
+            mode_reply_after: None,
+            advertised: None,
+            announced_ip: None,
+            announced: None,
+            transfer_reply: None,
+            failure: None,
+            on_advertised: None,
+            live: Arc::default(),
+        }
+    }
+
+    fn live(&self) -> std::sync::MutexGuard<'_, Live> {
+        self.live.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Passive: the address connected to; active: the address the server connected from.
+    pub fn data_peer(&self) -> Option<SocketAddr> {
+        self.live().peer
+    }
+
+    /// From the start of the attempt to the data connection's connect or accept.
+    pub fn connected_after(&self) -> Option<Duration> {
+        self.live().connected_after
+    }
+
+    /// Active: connections that came from another address than the server's, and were refused.
+    pub fn strays(&self) -> Vec<SocketAddr> {
+        self.live().strays.clone()
+    }
+
+    /// Under PROT P: whether the data connection's TLS session resumed the control connection's;
+    /// `None` before (or without) a completed handshake.
+    pub fn tls_resumed(&self) -> Option<bool> {
+        self.live().tls_resumed
+    }
+
+    /// Since the attempt began.
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+}
+
+/// Accepts the server's data connection, only from `expected` (anyone else is logged, recorded
+/// and dropped), within `after`.
 async fn accept_from(
     listener: &TcpListener,
     expected: IpAddr,
     after: Duration,
     mode: DataMode,
     notifier: &Notifier,
+    live: &Mutex<Live>,
 ) -> Result<(TcpStream, SocketAddr), DataFailure> {
     let deadline = tokio::time::Instant::now() + after;
     loop {
@@ -159,6 +277,7 @@ async fn accept_from(
                 notifier.note(&format!(
                     "{mode}: refused a data connection from {from}: not the server's address {expected}"
                 ));
+                live.lock().unwrap_or_else(|e| e.into_inner()).strays.push(from);
             }
         }
     }
@@ -166,7 +285,7 @@ async fn accept_from(
 
 /// What a data connection's TLS handshake needs (under PROT P; nothing otherwise), taken from the
 /// session so the handshake can run while the session reads the transfer command's reply.
-pub struct DataProtection {
+struct DataProtection {
     tls: Option<(Arc<TlsConfig>, ServerName<'static>)>,
     after: Duration,
     mode: DataMode,
@@ -177,7 +296,7 @@ impl DataProtection {
     /// The TLS handshake as the client, with the control connection's server name; the plain
     /// stream when the data connection is not protected. Also says whether the TLS session
     /// resumed the control connection's.
-    pub async fn apply(self, tcp: TcpStream) -> Result<(Stream, Option<bool>), DataFailure> {
+    async fn apply(self, tcp: TcpStream) -> Result<(Stream, Option<bool>), DataFailure> {
         let Some((config, server_name)) = self.tls else {
             return Ok((Stream::Tcp(tcp), None));
         };
@@ -246,12 +365,17 @@ pub struct DataFailure {
 }
 
 impl DataFailure {
-    fn new(stage: Stage, detail: impl Into<String>) -> DataFailure {
+    pub fn new(stage: Stage, detail: impl Into<String>) -> DataFailure {
         DataFailure { stage, detail: detail.into(), reply: None }
     }
 
     fn reply(stage: Stage, detail: impl Into<String>, reply: Reply) -> DataFailure {
         DataFailure { stage, detail: detail.into(), reply: Some(reply) }
+    }
+
+    /// What the server's refusal means, when the failure is one.
+    pub fn refusal(&self) -> Option<Refusal> {
+        self.reply.as_ref().map(Refusal::of)
     }
 }
 
@@ -259,12 +383,6 @@ impl std::fmt::Display for DataFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.detail)
     }
-}
-
-/// How one try at one mode ended: a connection, or a reason to try the next mode.
-enum Attempt {
-    Open(DataStream),
-    Failed(DataFailure),
 }
 
 impl Session {
@@ -275,43 +393,100 @@ impl Session {
 
     /// Opens a data connection for `cmd` (RETR, STOR, APPE, LIST, NLST, MLSD), sending `REST`
     /// first when `rest` is given, trying the session's modes in order. A mode that fails is
-    /// dropped for the rest of the session, with an [`Event::Fallback`].
+    /// dropped for the rest of the session, with an [`Event::Fallback`]; a refusal that no other
+    /// mode can get past (TLS required on the data channel) is the answer, not a reason to try
+    /// the next mode.
     pub async fn open_data(&mut self, cmd: &Command, rest: Option<u64>) -> Result<DataStream, Error> {
         let mut failures = Vec::new();
         loop {
             let mode = self.modes[0];
-            match self.try_mode(mode, cmd, rest).await? {
-                Attempt::Open(data) => return Ok(data),
-                Attempt::Failed(reason) => {
-                    let text = reason.detail.clone();
-                    failures.push((mode, reason));
-                    if self.modes.len() == 1 {
-                        return Err(Error::NoDataConnection { attempts: failures });
-                    }
-                    self.modes.remove(0);
-                    let to = self.modes[0];
-                    self.emit("control", &Event::Fallback { from: mode, to, reason: &text });
+            let mut record = DataRecord::new(mode);
+            if let Some(data) = self.attempt_data(cmd, rest, &mut record).await? {
+                return Ok(data);
+            }
+            let reason = record.failure.take().expect("a failed attempt records why");
+            if let Some(reply) = reason.reply.as_ref().filter(|r| !Refusal::of(r).another_mode_may_help()) {
+                let command = if reason.stage == Stage::Refused { mode.name().to_owned() } else { cmd.to_string() };
+                return Err(Error::Refused { command, reply: reply.clone() });
+            }
+            let text = reason.detail.clone();
+            failures.push((mode, reason));
+            if self.modes.len() == 1 {
+                return Err(Error::NoDataConnection { attempts: failures });
+            }
+            self.modes.remove(0);
+            let to = self.modes[0];
+            self.emit("control", &Event::Fallback { from: mode, to, reason: &text });
+        }
+    }
+
+    /// One try at `record.mode` for `cmd`, with everything it does written into `record` as it
+    /// happens. `Ok(Some)`: a data connection (or, for an empty listing, the final reply with
+    /// none: see [`DataStream::is_connected`]); `Ok(None)`: the mode failed, `record.failure`
+    /// says where and why, and the session is back in step for another try; `Err`: the session
+    /// failed, or the server refused the transfer itself (550 no such file).
+    pub async fn attempt_data(
+        &mut self,
+        cmd: &Command,
+        rest: Option<u64>,
+        record: &mut DataRecord,
+    ) -> Result<Option<DataStream>, Error> {
+        record.name = self.next_data_name();
+        record.step = Step::Mode;
+        let protected = self.config.tls.as_ref().is_some_and(|t| t.protect_data);
+        match self.attempt_steps(cmd, rest, record).await? {
+            Ok(data) => Ok(Some(data)),
+            Err(mut failure) => {
+                // A 522 or 425 about the data connection's TLS session (vsftpd
+                // `require_ssl_reuse`), whether it came before or after the handshake, is a
+                // failure of the data connection's TLS, not of the path.
+                let resumed = record.tls_resumed();
+                if protected
+                    && resumed != Some(true)
+                    && failure.stage != Stage::Refused
+                    && record.transfer_reply.as_ref().is_some_and(|r| refuses_tls_session(r, resumed))
+                {
+                    failure.stage = Stage::Tls;
                 }
+                record.failure = Some(failure);
+                Ok(None)
             }
         }
     }
 
-    async fn try_mode(&mut self, mode: DataMode, cmd: &Command, rest: Option<u64>) -> Result<Attempt, Error> {
-        let name = self.next_data_name();
+    async fn attempt_steps(
+        &mut self,
+        cmd: &Command,
+        rest: Option<u64>,
+        record: &mut DataRecord,
+    ) -> Result<Result<DataStream, DataFailure>, Error> {
+        let mode = record.mode;
+        let name = record.name.clone();
         let pending = if mode.is_passive() {
-            let offer = match self.request_passive(mode, &name).await? {
+            let offer = match self.request_passive(mode, &name, record).await? {
                 Ok(offer) => offer,
-                Err(reason) => return Ok(Attempt::Failed(reason)),
+                Err(reason) => return Ok(Err(reason)),
             };
+            record.step = Step::Connect(offer.target);
             match self.connect_tcp(mode, offer.target, &name).await {
-                Ok(tcp) => Pending::Connected(tcp, offer.target),
-                Err(reason) => return Ok(Attempt::Failed(reason)),
+                Ok(tcp) => {
+                    let mut live = record.live();
+                    live.peer = Some(offer.target);
+                    live.connected_after = Some(record.started.elapsed());
+                    drop(live);
+                    Pending::Connected(tcp, offer.target)
+                }
+                Err(reason) => return Ok(Err(reason)),
             }
         } else {
-            match self.request_active(mode, &name).await? {
+            match self.request_active(mode, &name, record).await? {
                 Ok(listener) => Pending::Listening(listener),
-                Err(reason) => return Ok(Attempt::Failed(reason)),
+                Err(reason) => return Ok(Err(reason)),
             }
+        };
+        record.step = match record.announced {
+            Some(to) if !mode.is_passive() => Step::ConnectBack(to),
+            _ => Step::Reply,
         };
         self.send_transfer(cmd, rest).await?;
         // The preliminary reply and the data connection (the accept, the TLS handshake) at the
@@ -320,7 +495,7 @@ impl Session {
         // before it connects (150, then 425): its failure reply ends the wait at once, not the
         // accept timeout. The connection wins a tie, so a quick server's 226 is kept for after
         // the data rather than taken for "no data".
-        let establish = self.establish(pending, mode, &name);
+        let establish = self.establish(pending, mode, &name, record.started, record.live.clone());
         tokio::pin!(establish);
         let mut connection = None;
         let mut preliminary = false;
@@ -342,27 +517,32 @@ impl Session {
                 }
                 reply = self.read_reply(Phase::Reply) => reply?,
             };
-            match self.transfer_answer(mode, cmd, reply)? {
+            if !reply.is_preliminary() {
+                record.transfer_reply = Some(reply.clone());
+            }
+            match self.transfer_answer(mode, cmd, reply, record.tls_resumed())? {
                 TransferAnswer::Preliminary => preliminary = true,
                 TransferAnswer::Final(reply) if !preliminary && connection.is_none() => {
                     // A final reply and no connection (some servers do this for an empty listing).
-                    return Ok(Attempt::Open(self.data_stream(None, mode, self.peer, name, cmd, Some(reply))));
+                    record.step = Step::Open;
+                    return Ok(Ok(self.data_stream(None, mode, self.peer, name, cmd, Some(reply))));
                 }
                 TransferAnswer::Final(reply) => early_final = Some(reply),
-                TransferAnswer::Failed(reason) => return Ok(Attempt::Failed(reason)),
+                TransferAnswer::Failed(reason) => return Ok(Err(reason)),
             }
         };
         match connection {
             Ok(conn) => {
+                record.step = Step::Open;
                 let mut data = self.data_stream(Some(conn.stream), mode, conn.peer, name, cmd, early_final);
                 data.tls_resumed = conn.tls_resumed;
-                Ok(Attempt::Open(data))
+                Ok(Ok(data))
             }
             Err(reason) => {
                 // The server may still be trying, or waiting: ABOR puts both sides back in step
                 // so the next mode can be tried on this session.
                 self.abort().await?;
-                Ok(Attempt::Failed(reason))
+                Ok(Err(reason))
             }
         }
     }
@@ -375,6 +555,8 @@ impl Session {
         pending: Pending,
         mode: DataMode,
         name: &str,
+        started: Instant,
+        live: Arc<Mutex<Live>>,
     ) -> impl Future<Output = Result<Connection, DataFailure>> + Send + 'static {
         let notifier = self.notifier(name);
         let expected = canonical(self.peer.ip());
@@ -383,16 +565,23 @@ impl Session {
         async move {
             let (tcp, peer) = match pending {
                 Pending::Connected(tcp, peer) => (tcp, peer),
-                Pending::Listening(listener) => accept_from(&listener, expected, accept_after, mode, &notifier).await?,
+                Pending::Listening(listener) => {
+                    let accepted = accept_from(&listener, expected, accept_after, mode, &notifier, &live).await?;
+                    let mut l = live.lock().unwrap_or_else(|e| e.into_inner());
+                    l.peer = Some(accepted.1);
+                    l.connected_after = Some(started.elapsed());
+                    accepted
+                }
             };
             let (stream, tls_resumed) = protection.apply(tcp).await?;
+            // Recorded at once: the server's refusal of a new session may end the attempt first.
+            live.lock().unwrap_or_else(|e| e.into_inner()).tls_resumed = tls_resumed;
             Ok(Connection { stream, peer, tls_resumed })
         }
     }
 
-    /// What the TLS handshake of a data connection needs, for callers that connect or accept
-    /// the data connection themselves (the probe): see [`DataProtection::apply`].
-    pub fn data_protection(&self, mode: DataMode, name: &str) -> DataProtection {
+    /// What the TLS handshake of a data connection needs: see [`DataProtection::apply`].
+    fn data_protection(&self, mode: DataMode, name: &str) -> DataProtection {
         let protect = self.config.tls.as_ref().is_some_and(|t| t.protect_data);
         let tls = match (&self.tls, &self.server_name) {
             (Some(t), Some(n)) if protect => Some((t.clone(), n.clone())),
@@ -401,11 +590,7 @@ impl Session {
         DataProtection { tls, after: self.config.connect_timeout, mode, notifier: self.notifier(name) }
     }
 
-    /// Wraps a data connection as a [`DataStream`], so `read`, `finish_data` and `abort_data`
-    /// apply to one that the caller opened itself with the lower-level steps
-    /// ([`Session::connect_data`], or an accept on [`Session::request_active`]'s listener, then
-    /// [`Session::data_protection`]).
-    pub fn data_stream(
+    fn data_stream(
         &self,
         stream: Option<Stream>,
         mode: DataMode,
@@ -428,19 +613,30 @@ impl Session {
         }
     }
 
+    /// Where PASV data connections go for the rest of the session (the probe's check of the
+    /// address a 227 reply advertised trusts it).
+    pub fn set_pasv_address(&mut self, policy: PasvAddress) {
+        if self.config.pasv_address != policy {
+            Arc::make_mut(&mut self.config).pasv_address = policy;
+        }
+    }
+
     /// Sends EPSV or PASV and applies the address policy. The outer error is fatal to the
     /// session; the inner one is a reason to try another mode.
-    pub async fn request_passive(
+    async fn request_passive(
         &mut self,
         mode: DataMode,
         name: &str,
+        record: &mut DataRecord,
     ) -> Result<Result<PassiveOffer, DataFailure>, Error> {
         if mode == DataMode::Pasv && self.peer.is_ipv6() {
-            let why = "PASV cannot work on an IPv6 connection (it carries only IPv4 addresses): use EPSV";
+            let why = "PASV cannot work on an IPv6 connection (it carries only IPv4 addresses)";
             return Ok(Err(DataFailure::new(Stage::Unusable, why)));
         }
         let cmd = Command::bare(mode.name());
         let reply = self.command(&cmd).await?;
+        record.mode_reply = Some(reply.clone());
+        record.mode_reply_after = Some(record.started.elapsed());
         let expected = if mode == DataMode::Epsv { 229 } else { 227 };
         if reply.code != expected {
             return Ok(Err(DataFailure::reply(Stage::Refused, format!("{mode} refused: {reply}"), reply)));
@@ -470,32 +666,28 @@ impl Session {
                 }
             }
         };
+        record.advertised = Some(advertised);
         let peer_ip = canonical(self.peer.ip());
-        let target = if mode == DataMode::Pasv
-            && advertised.ip() != peer_ip
-            && self.config.pasv_address == PasvAddress::Peer
+        if canonical(advertised.ip()) != peer_ip
+            && let Some(tell) = record.on_advertised.take()
         {
-            let target = SocketAddr::new(peer_ip, advertised.port());
-            self.note(
-                name,
-                &format!("PASV advertised {advertised}; connecting to the control peer {target} instead (--pasv-address trust uses the advertised address)"),
-            );
-            target
-        } else {
-            advertised
-        };
+            let _ = tell.send(advertised);
+        }
+        let target =
+            if mode == DataMode::Pasv && advertised.ip() != peer_ip && self.config.pasv_address == PasvAddress::Peer {
+                let target = SocketAddr::new(peer_ip, advertised.port());
+                self.note(
+                    name,
+                    &format!(
+                        "PASV advertised {advertised}; connecting to the control peer {target} instead (the \
+                     advertised address is used only when the session is told to trust it)"
+                    ),
+                );
+                target
+            } else {
+                advertised
+            };
         Ok(Ok(PassiveOffer { advertised, target }))
-    }
-
-    /// Connects a passive data connection; the error is the reason, for the transcript and the
-    /// fallback.
-    pub async fn connect_data(
-        &mut self,
-        mode: DataMode,
-        target: SocketAddr,
-        name: &str,
-    ) -> Result<Stream, DataFailure> {
-        self.connect_tcp(mode, target, name).await.map(Stream::Tcp)
     }
 
     async fn connect_tcp(&mut self, mode: DataMode, target: SocketAddr, name: &str) -> Result<TcpStream, DataFailure> {
@@ -530,14 +722,16 @@ impl Session {
     }
 
     /// Listens for an active data connection and announces it with EPRT or PORT.
-    pub async fn request_active(
+    async fn request_active(
         &mut self,
         mode: DataMode,
         name: &str,
+        record: &mut DataRecord,
     ) -> Result<Result<TcpListener, DataFailure>, Error> {
         let advertise_ip = self.config.active_address.unwrap_or(self.local.ip());
+        record.announced_ip = Some(advertise_ip);
         if mode == DataMode::Port && !advertise_ip.is_ipv4() {
-            return Ok(Err(DataFailure::new(Stage::Unusable, "PORT cannot carry an IPv6 address: use EPRT")));
+            return Ok(Err(DataFailure::new(Stage::Unusable, "PORT cannot carry an IPv6 address")));
         }
         let listener = match self.listen().await {
             Ok(l) => l,
@@ -553,9 +747,12 @@ impl Session {
             _ => Command::port(advertised).expect("IPv4 checked above"),
         };
         let reply = self.command(&cmd).await?;
+        record.mode_reply = Some(reply.clone());
+        record.mode_reply_after = Some(record.started.elapsed());
         if !reply.is_success() {
             return Ok(Err(DataFailure::reply(Stage::Refused, format!("{mode} refused: {reply}"), reply)));
         }
+        record.announced = Some(advertised);
         Ok(Ok(listener))
     }
 
@@ -567,7 +764,7 @@ impl Session {
         // Start at a varying place in the range so two clients do not race for one port.
         let span = u32::from(*range.end()) - u32::from(*range.start()) + 1;
         let offset = std::process::id().wrapping_add(self.data_seq.wrapping_mul(7919)) % span;
-        let mut last = io::Error::new(io::ErrorKind::AddrInUse, "no free port in the --active-ports range");
+        let mut last = io::Error::new(io::ErrorKind::AddrInUse, "no free port in the configured range");
         for k in 0..span {
             let port = u32::from(*range.start()) + (offset + k) % span;
             let socket = if ip.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
@@ -579,34 +776,6 @@ impl Session {
         Err(last)
     }
 
-    /// Accepts the server's data connection, only from the control peer's address (anyone else
-    /// is logged and dropped), within the accept timeout.
-    pub async fn accept_data(
-        &mut self,
-        mode: DataMode,
-        listener: &TcpListener,
-        name: &str,
-    ) -> Result<(TcpStream, SocketAddr), DataFailure> {
-        accept_from(listener, canonical(self.peer.ip()), self.config.timeout, mode, &self.notifier(name)).await
-    }
-
-    /// REST (when resuming) and the transfer command, up to its preliminary reply. Ok(Ok(None))
-    /// means a 1xx arrived; Ok(Ok(Some(reply))) a final 2xx with no 1xx; Ok(Err(reason)) a 425.
-    pub async fn start_transfer(
-        &mut self,
-        mode: DataMode,
-        cmd: &Command,
-        rest: Option<u64>,
-    ) -> Result<Result<Option<Reply>, DataFailure>, Error> {
-        self.send_transfer(cmd, rest).await?;
-        let reply = self.read_reply(Phase::Reply).await?;
-        Ok(match self.transfer_answer(mode, cmd, reply)? {
-            TransferAnswer::Preliminary => Ok(None),
-            TransferAnswer::Final(reply) => Ok(Some(reply)),
-            TransferAnswer::Failed(reason) => Err(reason),
-        })
-    }
-
     /// REST when resuming (RFC 3659 §5), then the transfer command.
     async fn send_transfer(&mut self, cmd: &Command, rest: Option<u64>) -> Result<(), Error> {
         if let Some(offset) = rest {
@@ -616,7 +785,13 @@ impl Session {
     }
 
     /// What a reply to a transfer command means before the data flows.
-    fn transfer_answer(&self, mode: DataMode, cmd: &Command, reply: Reply) -> Result<TransferAnswer, Error> {
+    fn transfer_answer(
+        &self,
+        mode: DataMode,
+        cmd: &Command,
+        reply: Reply,
+        tls_resumed: Option<bool>,
+    ) -> Result<TransferAnswer, Error> {
         match reply.code {
             100..=199 => Ok(TransferAnswer::Preliminary),
             200..=299 => Ok(TransferAnswer::Final(reply)),
@@ -626,7 +801,7 @@ impl Session {
                 let why = format!("the server could not open the data connection: {reply}");
                 Ok(TransferAnswer::Failed(DataFailure::reply(stage, why, reply)))
             }
-            _ => Err(self.transfer_refused(cmd.to_string(), reply, None)),
+            _ => Err(self.transfer_refused(cmd.to_string(), reply, tls_resumed)),
         }
     }
 
@@ -684,9 +859,13 @@ impl Session {
     /// After the server closed or reset a data connection mid-transfer: its final reply (426,
     /// 451, vsftpd's 522 for a TLS session that did not resume) usually follows at once and says
     /// why, so it is awaited briefly and returned as the error; a server that says nothing gets
-    /// ABOR, so the session stays in step.
+    /// ABOR, so the session stays in step. Also for a reader that stops early (a segmented
+    /// download at the end of its range): the connection is closed first, since a server still
+    /// sending is blocked on the full window and would never reply; the 426 or 451 that follows
+    /// is returned as the error.
     pub async fn close_broken_data(&mut self, data: DataStream) -> Result<(), Error> {
-        let DataStream { command, tls_resumed, .. } = data;
+        let DataStream { command, tls_resumed, stream, .. } = data;
+        drop(stream);
         let deadline = tokio::time::Instant::now() + self.config.timeout;
         let wait = self.config.timeout.min(Duration::from_secs(3));
         match self.reply_within(wait).await? {

@@ -11,6 +11,7 @@ mod data;
 pub mod echo;
 pub mod format;
 pub mod list;
+mod refusal;
 pub mod reply;
 mod stream;
 pub mod tls;
@@ -27,7 +28,8 @@ use std::time::Duration;
 
 pub use command::{Command, UnsafeArgument, check_arg};
 pub use control::{Features, Session};
-pub use data::{DataFailure, DataProtection, DataStream, PassiveOffer, Stage, refuses_tls_session};
+pub use data::{DataFailure, DataRecord, DataStream, PassiveOffer, Stage, Step, refuses_tls_session};
+pub use refusal::Refusal;
 pub use reply::{AddressError, Reply, ReplyError};
 pub use stream::Stream;
 
@@ -271,6 +273,36 @@ impl Error {
 
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout { .. })
+    }
+
+    /// What the server's refusal means, when the failure is one: a refused login, command or
+    /// transfer, or data connections all refused alike.
+    pub fn refusal(&self) -> Option<Refusal> {
+        if let Error::NoDataConnection { attempts } = self {
+            let mut kinds = attempts.iter().map(|(_, f)| f.refusal());
+            let first = kinds.next().flatten()?;
+            return kinds.all(|k| k == Some(first)).then_some(first);
+        }
+        self.reply().map(Refusal::of)
+    }
+
+    /// The server requires TLS where it was not used: a plain login (control) or a data
+    /// connection in the clear (`PROT C`).
+    pub fn is_tls_required(&self) -> bool {
+        self.refusal() == Some(Refusal::TlsRequired)
+    }
+
+    /// The server refused `PROT C` (data connections in the clear) after login: ProFTPD with
+    /// `TLSRequired on` answers "534 Unwilling to accept security parameters".
+    pub fn is_clear_data_refused(&self) -> bool {
+        // The text the login's PROT step gives (control.rs).
+        matches!(self, Error::Tls(text) if text.starts_with("PROT C refused"))
+    }
+
+    /// The server's certificate is signed by no authority trusted here (self-signed, or a
+    /// private CA): trusting it is the user's decision, which the edge offers.
+    pub fn is_untrusted_certificate(&self) -> bool {
+        matches!(self, Error::Tls(text) if tls::is_untrusted_issuer(text))
     }
 
     /// The server's reply, when the failure is one.

@@ -155,12 +155,9 @@ impl TlsConfig {
             CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
                 format!("the certificate is not valid for '{host}'")
             }
-            CertificateError::UnknownIssuer => {
-                "the certificate's issuer is not trusted (self-signed or a private CA: --cacert FILE trusts it)"
-                    .to_owned()
-            }
+            CertificateError::UnknownIssuer => format!("{UNTRUSTED_ISSUER} (self-signed, or signed by a private CA)"),
             CertificateError::Other(other) if format!("{other:?}").contains("CaUsedAsEndEntity") => {
-                "the server's certificate is a self-signed CA certificate (trust it with --cacert FILE)".to_owned()
+                format!("{UNTRUSTED_ISSUER}: it is a self-signed CA certificate")
             }
             other => format!("the certificate was rejected: {other:?}"),
         };
@@ -170,6 +167,14 @@ impl TlsConfig {
             None => what,
         }
     }
+}
+
+/// How a handshake error about an untrusted certificate begins ([`super::Error::is_untrusted_certificate`]).
+const UNTRUSTED_ISSUER: &str = "the certificate's issuer is not trusted";
+
+/// Whether a handshake error's text says the certificate's issuer is not trusted.
+pub(crate) fn is_untrusted_issuer(text: &str) -> bool {
+    text.starts_with(UNTRUSTED_ISSUER)
 }
 
 /// TLS 1.2 sessions and up to 8 TLS 1.3 tickets per server name (rustls's in-memory store).

@@ -1,6 +1,6 @@
 //! The operations, each written once and offered by both front ends (the one-shot commands in
 //! `oneshot`, the interactive shell in `shell`): listings, downloads, uploads, the file commands,
-//! the multi-file loop, and the probe.
+//! the multi-file loop, the probe; mirror and segmented downloads over a session [`pool`].
 //!
 //! An operation takes resolved settings (no clap type), a logged-in [`Session`] or a
 //! [`SessionSource`] when it may need a new login, and returns a typed outcome or an error with
@@ -16,9 +16,12 @@
 pub mod file;
 pub mod get;
 pub mod list;
+pub mod mirror;
 pub mod multi;
+pub mod pool;
 pub mod probe;
 pub mod put;
+pub mod segments;
 
 use anyhow::Result;
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::ftp::{Config, PasvAddress};
+use crate::ftp::{Config, ModePolicy, PasvAddress};
 use crate::options::Options;
 use crate::probe::{self, Diagnosis, Observations};
 use crate::target::{Credentials, Target};
@@ -48,12 +48,26 @@ pub async fn probe(
     let tls = config.tls.is_some();
     let plain_config = Arc::new(Config { tls: None, ..config.clone() });
     let config = Arc::new(config);
-    let plan = probe::Plan { host: target.host.clone(), port: target.port, path, deadline: config.timeout, tls };
+    let again = again(opts, target);
+    let plan = probe::Plan { host: target.host.clone(), port: target.port, path, deadline: config.timeout, tls, again };
     let transcript = || opts.transcript.clone();
-    let open = async |label: &'static str| opts.login(target, creds, config.clone(), label, transcript()).await;
-    let open_plain =
-        async |label: &'static str| opts.login(target, creds, plain_config.clone(), label, transcript()).await;
+    // Each session is for its one mode, so that nothing is said about modes it will not try (FEAT
+    // without EPSV drops EPSV, with a note, from a session that has others).
+    let only = |config: &Arc<Config>, mode| Arc::new(Config { modes: ModePolicy::Only(mode), ..(**config).clone() });
+    let open =
+        async |label: &'static str, mode| opts.login(target, creds, only(&config, mode), label, transcript()).await;
+    let open_plain = async |label: &'static str, mode| {
+        opts.login(target, creds, only(&plain_config, mode), label, transcript()).await
+    };
     let observations = probe::observe(&plan, &open, compare_plain.then_some(&open_plain)).await?;
     let diagnosis = probe::diagnose(&observations);
     Ok(Probed { observations, diagnosis })
+}
+
+/// The server as the user named it (URL with user and path, no password) and the flags that
+/// shape the connection, from the same words as the runnable `ftpx probe` of the hints.
+fn again(opts: &Options, target: &Target) -> probe::Again {
+    let words = shlex::split(&opts.probe_command(target)).unwrap_or_default();
+    let mut words = words.into_iter().skip(2);
+    probe::Again { url: words.next().unwrap_or_default(), flags: words.collect() }
 }

@@ -8,8 +8,8 @@ use std::fmt::Write as _;
 use colored::{ColoredString, Colorize};
 use serde_json::{Value, json};
 
-use super::diagnose::{Diagnosis, Severity, mode_flags};
-use super::observe::{Attempt, Observations};
+use super::diagnose::{Diagnosis, Severity};
+use super::model::{Attempt, Observations};
 use crate::ftp::{DataMode, Reply};
 
 /// The JSON object described in the issue: `host`, `port`, `server_address`, `local_address`,
@@ -37,7 +37,8 @@ pub fn json(obs: &Observations, diag: &Diagnosis) -> Value {
         "server_address": obs.server_address().map(|a| a.to_string()),
         "local_address": obs.local_address().map(|a| a.to_string()),
         "client_public_address": diag.client_public_address.map(|a| a.to_string()),
-        "server_software": diag.software.map(|s| s.name()),
+        "server_software": diag.server_software,
+        "syst": obs.syst.as_ref().map(Reply::to_string),
         "greeting": obs.greeting.as_ref().map(Reply::to_string),
         "timeout_ms": obs.deadline.as_millis() as u64,
         "elapsed_ms": obs.elapsed.as_millis() as u64,
@@ -46,6 +47,7 @@ pub fn json(obs: &Observations, diag: &Diagnosis) -> Value {
         "findings": findings,
         "recommended_mode": diag.recommended.map(DataMode::name),
         "ftpx_flags": diag.recommended.map(|m| mode_flags(m).ftpx),
+        "ftpx_command": diag.recommended.map(|m| obs.ftpx("ls", mode_flags(m).ftpx)),
         "verdict": diag.verdict,
     })
 }
@@ -53,8 +55,14 @@ pub fn json(obs: &Observations, diag: &Diagnosis) -> Value {
 fn mode_json(a: &Attempt) -> Value {
     let mut v = json!({
         "mode": a.mode.name(),
-        "ok": a.ok(),
+        // Not measured is neither a success nor a failure of the mode.
+        "ok": a.measured().then_some(a.ok()),
+        "measured": a.measured(),
+        "retried": a.retried,
         "stage": a.stage().map(|s| s.name()),
+        "refusal": a.refusal().map(|(r, _)| r.name()),
+        "mode_reply_ms": a.mode_reply_after.map(|d| d.as_millis() as u64),
+        "connected_ms": a.connected_after.map(|d| d.as_millis() as u64),
         "reply": a.reply.as_ref().map(Reply::to_string),
         "error": a.failure.as_ref().map(|f| f.detail.clone()),
         "elapsed_ms": a.elapsed.as_millis() as u64,
@@ -99,6 +107,30 @@ fn mode_json(a: &Attempt) -> Value {
     v
 }
 
+/// How to select a mode in ftpx, curl and lftp.
+pub struct ModeFlags {
+    pub ftpx: &'static str,
+    pub curl: &'static str,
+    pub lftp: &'static str,
+}
+
+pub fn mode_flags(mode: DataMode) -> ModeFlags {
+    match mode {
+        DataMode::Epsv => ModeFlags { ftpx: "--mode epsv", curl: "curl (its default)", lftp: "lftp (its default)" },
+        DataMode::Pasv => {
+            ModeFlags { ftpx: "--mode pasv", curl: "curl --disable-epsv", lftp: "lftp -e 'set ftp:prefer-epsv no'" }
+        }
+        DataMode::Eprt => {
+            ModeFlags { ftpx: "--mode eprt", curl: "curl --ftp-port -", lftp: "lftp -e 'set ftp:passive-mode off'" }
+        }
+        DataMode::Port => ModeFlags {
+            ftpx: "--mode port",
+            curl: "curl --ftp-port - --disable-eprt",
+            lftp: "lftp -e 'set ftp:passive-mode off'",
+        },
+    }
+}
+
 /// Text styles, applied only when `color` is set.
 struct Paint {
     color: bool,
@@ -120,7 +152,7 @@ pub fn terminal(obs: &Observations, diag: &Diagnosis, color: bool, width: usize)
     let _ = writeln!(out, "{} {}{port}", p.apply("ftpx probe", |s| s.bold()), obs.host);
     let mut about = Vec::new();
     if let Some(s) = obs.server_address() {
-        let software = diag.software.map(|s| format!(", {}", s.name())).unwrap_or_default();
+        let software = diag.server_software.map(|s| format!(", {s}")).unwrap_or_default();
         about.push(format!("server {s}{software}"));
     }
     if let Some(l) = obs.local_address() {
@@ -137,6 +169,7 @@ pub fn terminal(obs: &Observations, diag: &Diagnosis, color: bool, width: usize)
     for a in &obs.attempts {
         let (result, stage) = match &a.failure {
             None => (p.apply("ok    ", |s| s.green().bold()), "-".to_owned()),
+            Some(f) if !a.measured() => (p.apply("n/a   ", |s| s.yellow()), f.stage.name().to_owned()),
             Some(f) => (p.apply("FAILED", |s| s.red().bold()), f.stage.name().to_owned()),
         };
         let stage_cell = format!("{stage:<15}");
@@ -204,10 +237,17 @@ pub fn terminal(obs: &Observations, diag: &Diagnosis, color: bool, width: usize)
     let _ = writeln!(out, "\n{} {}", p.apply("Verdict:", |s| s.bold()), wrap(&diag.verdict, 9, 2, width));
     if let Some(m) = diag.recommended {
         let f = mode_flags(m);
-        let line = if m == DataMode::Epsv {
-            format!("How: ftpx, curl and lftp use EPSV by default (ftpx {} insists on it).", f.ftpx)
+        let line = if m == DataMode::Epsv && obs.epsv_in_feat == Some(false) {
+            // ftpx's default mode and lftp leave out EPSV when FEAT does not list it.
+            format!(
+                "How: {}. This server's FEAT does not list EPSV, so ftpx's default mode and lftp use PASV; \
+                 curl uses EPSV by default.",
+                obs.ftpx("ls", f.ftpx)
+            )
+        } else if m == DataMode::Epsv {
+            format!("How: ftpx, curl and lftp use EPSV by default ({} insists on it).", obs.ftpx("ls", f.ftpx))
         } else {
-            format!("How: ftpx {}; {}; {}", f.ftpx, f.curl, f.lftp)
+            format!("How: {}; {}; {}", obs.ftpx("ls", f.ftpx), f.curl, f.lftp)
         };
         let _ = writeln!(out, "  {}", wrap(&line, 2, 2, width));
     }
@@ -286,7 +326,7 @@ fn visible_len(s: &str) -> usize {
 mod tests {
     use super::*;
     use crate::probe::diagnose::diagnose;
-    use crate::probe::observe::{Check, Failure};
+    use crate::probe::model::{Check, Failure};
     use std::net::SocketAddr;
     use std::time::Duration;
 
@@ -344,6 +384,9 @@ mod tests {
             greeting: Some(reply("220 (vsFTPd 3.0.3)")),
             tls: false,
             epsv_in_feat: Some(true),
+            syst: None,
+            features: Vec::new(),
+            again: crate::probe::Again { url: "ftp://ftp.example.test/".into(), flags: Vec::new() },
             attempts,
         }
     }
@@ -413,7 +456,9 @@ mod tests {
         assert!(text.contains("\n  warning active-blocked\n    The server accepted EPRT (200 "), "{text}");
         assert!(text.contains("Verdict: Use passive mode (EPSV). Active mode does not work"), "{text}");
         assert!(
-            text.contains("How: ftpx, curl and lftp use EPSV by default (ftpx --mode epsv insists on it)."),
+            text.contains(
+                "How: ftpx, curl and lftp use EPSV by default (ftpx ls --mode epsv ftp://ftp.example.test/ insists on it)."
+            ),
             "{text}"
         );
         assert!(!text.contains('\x1b'));
@@ -438,7 +483,7 @@ mod tests {
         obs.attempts[2].plain = Some(Box::new(plain));
         let mut refused = Attempt::new(DataMode::Port);
         refused.failure = Some(Failure::new(
-            crate::probe::Stage::Control,
+            crate::probe::Stage::NotMeasured,
             "no control connection: 530 Non-anonymous sessions must use encryption.",
         ));
         obs.attempts[3].plain = Some(Box::new(refused));
@@ -458,6 +503,20 @@ mod tests {
         assert!(text.contains("for comparison: EPRT in plain FTP (no TLS): worked\n"), "{text}");
         assert!(
             text.contains("for comparison: PORT in plain FTP (no TLS): not run (no control connection: 530 "),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn epsv_missing_from_feat_is_said_in_the_how_line() {
+        let mut obs = sample();
+        obs.epsv_in_feat = Some(false);
+        let text = terminal(&obs, &diagnose(&obs), false, 200);
+        assert!(
+            text.contains(
+                "How: ftpx ls --mode epsv ftp://ftp.example.test/. This server's FEAT does not list EPSV, so \
+                 ftpx's default mode and lftp use PASV; curl uses EPSV by default."
+            ),
             "{text}"
         );
     }

@@ -78,7 +78,9 @@ fn certificate_from_an_unknown_issuer_exits_7_and_sends_no_login() {
     // The script's certificate comes from a test CA the client is not told about.
     let script = tls_login();
     let case = tls_ls(script).run();
-    case.code(7).error("the certificate's issuer is not trusted").error("--cacert FILE trusts it");
+    case.code(7)
+        .error("the certificate's issuer is not trusted")
+        .says("ftpx: hint: if you trust this server, give its certificate or CA with --cacert FILE");
     assert_eq!(case.sent(), ["AUTH TLS"], "nothing may follow a handshake that failed");
 }
 

@@ -6,6 +6,7 @@
 //!   server, stalls), with and without `--retry`.
 //! - `explain`: `--explain` notes under the transcript's lines.
 //! - `listings`: `ls --json` over the listing formats, SYST and the NLST fallback.
+//! - `mirror`, `segments`: `ftpx mirror` and `get --segments` over a session pool.
 //! - `probe`: `ftpx probe` against servers that imitate firewalls, NAT and server settings.
 //! - `serve`: `ftpx serve` with ftpx's own client and a raw one, and `ftpx demo`.
 //! - `shell`: the interactive shell, through a pseudo-terminal and as a piped script.
@@ -26,9 +27,11 @@ mod hostile_login;
 mod hostile_names;
 mod hostile_tls;
 mod listings;
+mod mirror;
 mod parity;
 mod probe;
 mod safety;
+mod segments;
 mod serve;
 mod shell;
 mod tls;

@@ -19,8 +19,7 @@
 # one it lacks is refused, not unanswered), recommends a passive mode, names the server software
 # when the greeting does, and leaves no passive listener open on the server; on a small passive
 # range, three probes in a row all find passive mode working; each probe answers within its
-# --timeout plus 2 s. Checks that today's probe fails for a known reason (issue 13) are listed in
-# known_probe_bugs below: see LAB_KNOWN_PROBE_BUGS.
+# --timeout plus 2 s.
 #
 # Group "tls", against vsftpd-tls, vsftpd-implicit, proftpd-tls and pure-ftpd-tls (lib.sh: TLS
 # required, strictest session reuse), trusting the lab CA with --cacert. For each server and mode:
@@ -47,9 +46,6 @@
 #   LAB_ONLY="vsftpd proftpd"   servers to run (default: all six; TLS variants follow the Debian ones)
 #   LAB_MODES="epsv pasv"       modes to run (default: epsv pasv eprt port)
 #   LAB_GROUPS="tls"            groups to run (default: plain tls probe; probe needs ftpx)
-#   LAB_KNOWN_PROBE_BUGS=skip|fail   how a failing check in known_probe_bugs is reported: skip
-#                          (default: `skip NAME (known probe bug ...)`, so the lab stays green
-#                          while the fix is pending) or fail; a listed check that passes is `ok`
 #   LAB_MANY=25            files in each many-transfers check
 #   LAB_SIZE_MB=10         size of the transferred file
 #   LAB_SKIP_SETUP=1       do not run setup.sh;  LAB_KEEP=1  keep the temp dir for a look
@@ -693,34 +689,10 @@ run_tls_server() {
 }
 
 # --- the probe group ------------------------------------------------------------------------------
-# Checks that assert what issue 13 asks of the probe and that today's probe fails, each with why.
-# A listed check that fails is reported per LAB_KNOWN_PROBE_BUGS (skip by default, with the
-# reason); once the probe is fixed it passes and prints `ok`, and this list should be emptied and
-# LAB_KNOWN_PROBE_BUGS dropped.
-declare -A known_probe_bugs=(
-    [twisted/probe/epsv]="sends a second EPSV (sampling) before connecting for the first; a server that reads commands in sequence never answers it"
-    [twisted/probe/pasv]="the same, for PASV"
-    [twisted/probe/recommended]="passive is called broken, so active is recommended"
-    [twisted/probe/no-listener-left]="the unanswered sampling EPSV/PASV leaves the first reply's listener open"
-    [twisted/probe/server-software]="the greeting names Twisted, the probe reports null"
-    [pyftpdlib/probe/server-software]="the greeting names pyftpdlib, the probe reports null"
-    [ftp-srv/probe/epsv]="its sampling takes a passive port per reply and never connects; on a 4-port range EPSV then gets 400"
-    [ftp-srv/probe/pasv]="the same, for PASV"
-    [ftp-srv/probe/recommended]="passive is called broken (400 on a range the probe itself ran dry), so active is recommended"
-    [ftp-srv/probe/no-listener-left]="every sampled reply's listener stays open until the server's 30 s idle timeout"
-    [ftp-srv/probe/small-range-x3]="the first probe already runs the range dry"
-)
-probe_check_failed() {
-    local name=$1 why=$2
-    if [[ -n ${known_probe_bugs[$name]:-} && ${LAB_KNOWN_PROBE_BUGS:-skip} != fail ]]; then
-        skip "$name" "known probe bug, issue 13: ${known_probe_bugs[$name]}; got: $why"
-    else
-        fail "$name" "$why"
-    fi
-}
+# Checks that assert what issue 13 asks of the probe: a failing one is a failure.
 probe_check() {
     local name=$1 why=$2
-    if [[ -z $why ]]; then ok "$name"; else probe_check_failed "$name" "$why"; fi
+    if [[ -z $why ]]; then ok "$name"; else fail "$name" "$why"; fi
 }
 
 # The software each server's greeting names, as the probe should report it (lower case); none for

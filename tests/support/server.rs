@@ -31,6 +31,7 @@ mod tls;
 use std::collections::{HashMap, VecDeque};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
@@ -91,7 +92,16 @@ pub struct ServerConfig {
     require_session_reuse: bool,
     refuse_auth: Option<String>,
     data_never_resumes: bool,
+    sequential: bool,
+    hold_passive: Option<Duration>,
+    flaky_control_tls: usize,
+    require_tls_control: bool,
+    require_tls_data: bool,
+    max_sessions: Option<usize>,
+    refuse_sessions_after: Option<usize>,
     data_resumes_per_login: Option<usize>,
+    inject_listing: Vec<Vec<u8>>,
+    xsha256: Option<bool>,
     faults: Vec<Fault>,
 }
 
@@ -155,7 +165,16 @@ impl Default for ServerConfig {
             refuse_auth: None,
             data_never_resumes: false,
             faults: Vec::new(),
+            sequential: false,
+            hold_passive: None,
+            flaky_control_tls: 0,
+            require_tls_control: false,
+            require_tls_data: false,
+            max_sessions: None,
+            refuse_sessions_after: None,
             data_resumes_per_login: None,
+            inject_listing: Vec::new(),
+            xsha256: None,
         }
     }
 }
@@ -379,12 +398,77 @@ impl ServerConfig {
         self
     }
 
+    /// Reads commands strictly in sequence: after a 227/229 it reads nothing more until the
+    /// data connection for it has arrived (or its wait has timed out), like small embedded and
+    /// script-language servers. A client that sends another command first gets no answer.
+    pub fn sequential(mut self) -> Self {
+        self.sequential = true;
+        self
+    }
+
+    /// A passive listener that is given up (a new PASV/EPSV, or the session's end) without
+    /// having been connected to stays open for `hold`, like servers that close it only when their
+    /// own accept times out: with a small [`ServerConfig::passive_ports`] range, clients that
+    /// leave listeners behind exhaust it.
+    pub fn hold_passive_listeners(mut self, hold: Duration) -> Self {
+        self.hold_passive = Some(hold);
+        self
+    }
+
+    /// The first `n` control-connection TLS handshakes (after `234`) fail: the server drops the
+    /// connection, like a server whose TLS fails now and then under load.
+    pub fn flaky_control_tls(mut self, n: usize) -> Self {
+        self.flaky_control_tls = n;
+        self
+    }
+
+    /// USER on a control connection without TLS is answered `550 SSL/TLS required on the
+    /// control channel`, like ProFTPD with `TLSRequired on`.
+    pub fn require_tls_control(mut self) -> Self {
+        self.require_tls_control = true;
+        self
+    }
+
+    /// Without `PROT P`, PASV, EPSV, PORT and EPRT are answered `550 SSL/TLS required on the
+    /// data channel`, like ProFTPD with `TLSRequired on`.
+    pub fn require_tls_data(mut self) -> Self {
+        self.require_tls_data = true;
+        self
+    }
+
+    /// At most `n` sessions at once: the next one is greeted `421 Too many connections` and
+    /// closed, like vsftpd's `max_per_ip` or ProFTPD's `MaxClientsPerHost`.
+    pub fn max_sessions(mut self, n: usize) -> Self {
+        self.max_sessions = Some(n);
+        self
+    }
+
+    /// After `n` sessions, every new one is greeted `421 Too many connections` and closed.
+    pub fn refuse_sessions_after(mut self, n: usize) -> Self {
+        self.refuse_sessions_after = Some(n);
+        self
+    }
+
     /// Only the first `n` data connections of each control connection can resume; later ones
     /// are accepted as under [`ServerConfig::data_never_resumes`] (so 522). ProFTPD 1.3.8 issues
     /// no TLS 1.3 tickets on upload connections, so one session allows two uploads; a new login
     /// brings new tickets.
     pub fn data_resumes_per_login(mut self, n: usize) -> Self {
         self.data_resumes_per_login = Some(n);
+        self
+    }
+
+    /// Appends this line, as it is, to every listing (LIST and MLSD) of the served root: a
+    /// hostile server's names (`../x`, `/etc/x`, links to `/`).
+    pub fn inject_listing(mut self, line: &[u8]) -> Self {
+        self.inject_listing.push(line.to_vec());
+        self
+    }
+
+    /// Offers `XSHA256 path` (`250 <hex>`, in FEAT), like ProFTPD's mod_digest; with `honest`
+    /// false the digest is of other bytes, like a file corrupted on the way.
+    pub fn xsha256(mut self, honest: bool) -> Self {
+        self.xsha256 = Some(honest);
         self
     }
 }
@@ -396,6 +480,7 @@ pub struct TestServer {
     log: Arc<Mutex<Vec<String>>>,
     /// The PEM to trust and the data handshakes so far, for a TLS server.
     tls: Option<(String, Arc<Mutex<Vec<DataHandshake>>>)>,
+    shared: Arc<Shared>,
     shutdown: Option<oneshot::Sender<()>>,
     thread: Option<thread::JoinHandle<()>>,
     // Declared last so the directory outlives the server thread that serves it.
@@ -426,14 +511,22 @@ impl TestServer {
         let log = Arc::new(Mutex::new(Vec::new()));
         let server_tls = config.tls.map(|_| ServerTls::new(&config));
         let tls = server_tls.as_ref().map(|t| (t.trust_pem.clone(), t.handshakes.clone()));
-        let faults = Mutex::new(config.faults.iter().copied().collect());
-        let shared = Arc::new(Shared { config, root: root.clone(), log: log.clone(), tls: server_tls, faults });
+        let config_faults = config.faults.iter().copied().collect();
+        let shared = Arc::new(Shared {
+            config,
+            root: root.clone(),
+            log: log.clone(),
+            tls: server_tls,
+            counters: Counters::default(),
+            faults: Mutex::new(config_faults),
+        });
+        let counters = shared.clone();
         let (shutdown, stop) = oneshot::channel();
         let thread = thread::Builder::new()
             .name(format!("ftp-server-{}", addr.port()))
             .spawn(move || serve(listener, shared, stop))
             .expect("spawn the server thread");
-        TestServer { addr, root, log, tls, shutdown: Some(shutdown), thread: Some(thread), _dir: dir }
+        TestServer { addr, root, log, tls, shared: counters, shutdown: Some(shutdown), thread: Some(thread), _dir: dir }
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -482,6 +575,16 @@ impl TestServer {
         self.log.lock().unwrap().clone()
     }
 
+    /// Passive listeners given up without a data connection having arrived on them, so far.
+    pub fn passive_left_open(&self) -> usize {
+        self.shared.counters.left_open.load(Ordering::SeqCst)
+    }
+
+    /// Sessions greeted `421 Too many connections` so far.
+    pub fn sessions_refused(&self) -> usize {
+        self.shared.counters.refused.load(Ordering::SeqCst)
+    }
+
     /// The command verbs received so far (`RETR`, `EPSV`, ...), upper-cased.
     pub fn verbs(&self) -> Vec<String> {
         self.commands().iter().map(|line| line.split(' ').next().unwrap_or("").to_ascii_uppercase()).collect()
@@ -505,6 +608,7 @@ struct Shared {
     root: PathBuf,
     log: Arc<Mutex<Vec<String>>>,
     tls: Option<ServerTls>,
+    counters: Counters,
     /// The faults not played yet.
     faults: Mutex<VecDeque<Fault>>,
 }
@@ -515,6 +619,18 @@ impl Shared {
         let mut faults = self.faults.lock().unwrap();
         faults.front().is_some_and(wanted).then(|| faults.pop_front()).flatten()
     }
+}
+
+/// What the behaviour switches count across sessions.
+#[derive(Debug, Default)]
+struct Counters {
+    /// Sessions open now, and ever.
+    live: AtomicUsize,
+    total: AtomicUsize,
+    refused: AtomicUsize,
+    /// Control-connection TLS handshakes broken on purpose ([`ServerConfig::flaky_control_tls`]).
+    tls_broken: AtomicUsize,
+    left_open: AtomicUsize,
 }
 
 /// The server thread: accept until told to stop, then drop the runtime, which cancels every session

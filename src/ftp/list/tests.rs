@@ -113,6 +113,15 @@ fn unix_ls_lines_and_their_variants() {
             Some("2019-11-28"),
         ),
         (b"lrwxrwxrwx 1 root root 7 Feb  1  2023 bin -> usr/bin", b"bin", Kind::Link, Some(7), Some("2023-02-01")),
+        // Sizes that look like years, after numeric owner and group (vsftpd's default).
+        (
+            b"-rw-r--r--    1 1001     1001         1994 Nov 30 07:58 f2.bin",
+            b"f2.bin",
+            Kind::File,
+            Some(1994),
+            Some("2026-11-30T07:58:00"),
+        ),
+        (b"-rw-r--r-- 1 1001 1001 2024 Jan  5  2020 y", b"y", Kind::File, Some(2024), Some("2020-01-05")),
         // A recent date later in the year than today belongs to last year.
         (b"-rw-r--r-- 1 u g 5 Dec 24 18:00 xmas", b"xmas", Kind::File, Some(5), Some("2025-12-24T18:00:00")),
         // Missing group (8 columns), ACL and attribute marks, devices, sockets, FIFOs.

@@ -65,11 +65,17 @@ pub(super) fn parse(line: &[u8], today: time::Date) -> Option<Entry> {
     let f = fields(line);
     let (kind, perm) = perm_field(f.first()?.1)?;
     // The date is the first place where a date follows a size; a size the listing rounded or
-    // ran into the group is taken only where no exact one fits.
-    for allow_inexact in [false, true] {
+    // ran into the group is taken only where no exact one fits. A date that opens with a bare
+    // number (`1994 Nov 30 07:58`, read year first) is taken only where no other date fits:
+    // in `1001 1001 1994 Nov 30 07:58 f` (numeric owner and group, vsftpd's default) the 1994
+    // is the size, not a year.
+    for (allow_inexact, allow_number_first) in [(false, false), (false, true), (true, true)] {
         for i in 2..f.len() {
             let Some(sz) = size(f[i - 1].1) else { continue };
             if !allow_inexact && !matches!(sz, Size::Bytes(_)) {
+                continue;
+            }
+            if !allow_number_first && f[i].1.iter().all(u8::is_ascii_digit) {
                 continue;
             }
             let Some((modified, end, n)) = date_at(&f, i, today) else { continue };

@@ -4,7 +4,7 @@
 use super::{Facts, Finding, Severity, modes_text, refused_reply, said, unknown_command, works_only_in_plain};
 use crate::ftp::Stage as DataStage;
 use crate::probe::address::{Scope, classify};
-use crate::probe::observe::{Attempt, Stage};
+use crate::probe::model::{Attempt, Stage};
 
 pub(super) fn client_private_address(facts: &Facts<'_>, out: &mut Vec<Finding>) {
     let (true, Some(local)) = (facts.client_natted, facts.local) else { return };
@@ -31,8 +31,9 @@ pub(super) fn client_private_address(facts: &Facts<'_>, out: &mut Vec<Finding>) 
             facts.server_ip()
         ),
         client_action: Some(format!(
-            "Use passive mode (ftpx's default). For active mode: ftpx --active-address {public_or} \
-             --active-ports 50000-50100, and forward TCP 50000-50100 on your router to {local}."
+            "Use passive mode (ftpx's default). For active mode: {}, and forward TCP 50000-50100 on your \
+             router to {local}.",
+            facts.obs.ftpx("ls", &format!("--mode active --active-address {public_or} --active-ports 50000-50100"))
         )),
         server_action: None,
     });
@@ -168,10 +169,12 @@ pub(super) fn active_blocked(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         severity: if facts.passive_works { Severity::Warning } else { Severity::Error },
         message: format!("{}. {why}", details.join("; ")),
         client_action: Some(format!(
-            "Use passive mode (ftpx --mode passive). For active mode, let the server in on a fixed port range: \
-             ftpx --active-ports 50000-50100, and allow it, e.g. iptables -A INPUT -p tcp -s {server} --dport \
+            "Use passive mode ({}). For active mode, let the server in on a fixed port range: \
+             {}, and allow it, e.g. iptables -A INPUT -p tcp -s {server} --dport \
              50000:50100 -j ACCEPT, or ufw allow from {server} to any port 50000:50100 proto tcp; or load the \
-             FTP connection-tracking helper (nf_conntrack_ftp) on this side's firewall."
+             FTP connection-tracking helper (nf_conntrack_ftp) on this side's firewall.",
+            facts.obs.ftpx("ls", "--mode passive"),
+            facts.obs.ftpx("ls", "--mode active --active-ports 50000-50100"),
         )),
         server_action: Some(
             "Let the server open outgoing connections to clients (its firewall's output rules).".into(),

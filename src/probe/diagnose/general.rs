@@ -5,31 +5,80 @@
 use super::{
     Facts, Finding, Severity, is_ipv6_unusable, modes_text, refused_reply, said, tls_session_refused, unknown_command,
 };
-use crate::ftp::{DataMode, Stage as DataStage};
-use crate::probe::observe::{Attempt, Stage};
+use crate::ftp::{DataMode, Refusal, Stage as DataStage};
+use crate::probe::model::{Attempt, Stage};
 
-pub(super) fn control_failed(facts: &Facts<'_>, out: &mut Vec<Finding>) {
-    let failed: Vec<&Attempt> = facts.obs.attempts.iter().filter(|a| a.stage() == Some(Stage::Control)).collect();
+/// Modes whose session never got a control connection and login, even on a second try: not
+/// measured, and the verdict rests on the others. A per-address connection limit says so.
+pub(super) fn not_measured(facts: &Facts<'_>, out: &mut Vec<Finding>) {
+    let failed: Vec<&Attempt> = facts.obs.attempts.iter().filter(|a| !a.measured()).collect();
     if failed.is_empty() {
         return;
     }
     let detail = failed[0].failure.as_ref().map(|f| f.detail.clone()).unwrap_or_default();
+    let limit = failed.iter().any(|a| {
+        a.failure.as_ref().is_some_and(|f| {
+            let text = f.detail.to_ascii_lowercase();
+            ["too many", "maximum number", "max number", "connection limit"].iter().any(|w| text.contains(w))
+        })
+    });
+    let those = if failed.len() == 1 { "that mode was" } else { "those modes were" };
+    let (code, message, server_action) = if limit {
+        (
+            "too-many-connections",
+            format!(
+                "The server refused {}'s control connection ({detail}): it limits how many connections one \
+                 client may open at once, and the probe opens one per mode at the same time. So {those} not \
+                 measured; transfers need only one or two connections.",
+                modes_text(&failed),
+            ),
+            Some(format!(
+                "If clients need several connections, raise the limit: {}.",
+                facts.per_server("max_per_ip", "MaxClientsPerHost", "-C (--maxclientsperip)")
+            )),
+        )
+    } else {
+        (
+            "mode-not-measured",
+            format!(
+                "{} got no control connection, twice ({detail}), for reasons that have nothing to do with the \
+                 data-connection mode, so {those} not measured. The verdict rests on the modes that were.",
+                modes_text(&failed),
+            ),
+            None,
+        )
+    };
     out.push(Finding {
-        code: "control-failed",
+        code,
         severity: Severity::Warning,
+        message,
+        client_action: Some(format!("Run the probe again: {}.", facts.obs.ftpx("probe", ""))),
+        server_action,
+    });
+}
+
+/// The server requires TLS on data connections and the probe ran them in the clear (`--tls-data
+/// clear`): a policy, the same for every mode, with a one-line fix.
+pub(super) fn tls_required(facts: &Facts<'_>, out: &mut Vec<Finding>) {
+    let required: Vec<&Attempt> =
+        facts.obs.attempts.iter().filter(|a| a.refusal().is_some_and(|(r, _)| r == Refusal::TlsRequired)).collect();
+    let Some(first) = required.first() else { return };
+    let said = said(first.refusal().expect("filtered").1);
+    let again = facts.obs.without_clear_data();
+    let tls = if facts.obs.tls { "" } else { "--tls" };
+    out.push(Finding {
+        code: "tls-required",
+        severity: if facts.passive_works || facts.active_works { Severity::Warning } else { Severity::Error },
         message: format!(
-            "{} got no control connection ({detail}) while the other attempts did, so {} untested. \
-             Servers often limit how many connections one client address may open at once.",
-            modes_text(&failed),
-            if failed.len() == 1 { "that mode is" } else { "those modes are" },
+            "The server refused the data connections in {} ({said}): it requires TLS on data connections, and \
+             these were in the clear. That is the server's policy for every mode, not a network problem.",
+            modes_text(&required)
         ),
-        client_action: Some(
-            "Run the probe again; the modes were tried at the same time, each on its own connection.".into(),
-        ),
-        server_action: Some(format!(
-            "If clients need several connections, raise the limit: {}.",
-            facts.per_server("max_per_ip", "MaxClientsPerHost", "-C (--maxclientsperip)")
+        client_action: Some(format!(
+            "Protect the data connections (PROT P, ftpx's default with TLS): {}.",
+            again.ftpx("probe", tls)
         )),
+        server_action: None,
     });
 }
 
@@ -126,17 +175,26 @@ pub(super) fn transfer_failed(facts: &Facts<'_>, out: &mut Vec<Finding>) {
     let listing =
         |a: &&Attempt| a.transfer_reply.as_ref().is_some_and(|r| r.is_failure() && !matches!(r.code, 425 | 426));
     let (refused, broken): (Vec<&Attempt>, Vec<&Attempt>) = failed.into_iter().partition(listing);
+    // Told by tls-required.
+    let refused: Vec<&Attempt> =
+        refused.into_iter().filter(|a| a.refusal().is_none_or(|(r, _)| r != Refusal::TlsRequired)).collect();
     if let Some(first) = refused.first() {
+        let reply = first.transfer_reply.as_ref().expect("partitioned");
+        let why = match Refusal::of(reply) {
+            Refusal::NotFound => "the directory does not exist",
+            Refusal::PermissionDenied => "this user may not list it",
+            _ => "it refused the listing",
+        };
         out.push(Finding {
             code: "listing-refused",
             severity: Severity::Warning,
             message: format!(
-                "The server refused the listing in {} ({}), so those modes are unproven: the data connection \
-                 was not used.",
+                "The server refused the listing in {} ({}): {why}. So those modes are unproven: the data \
+                 connection was not used.",
                 modes_text(&refused),
-                said(first.transfer_reply.as_ref().expect("partitioned"))
+                said(reply)
             ),
-            client_action: Some("Give a directory you may list: --path DIR.".into()),
+            client_action: Some(format!("Give a directory you may list: {}.", facts.obs.ftpx("probe", "--path DIR"))),
             server_action: None,
         });
     }
@@ -172,6 +230,12 @@ pub(super) fn transfer_failed(facts: &Facts<'_>, out: &mut Vec<Finding>) {
 
 pub(super) fn no_mode_works(facts: &Facts<'_>, out: &mut Vec<Finding>) {
     if facts.passive_works || facts.active_works {
+        return;
+    }
+    // A policy that no mode can get past is told by tls-required, with its fix.
+    let tls_required = |a: &&Attempt| a.refusal().is_some_and(|(r, _)| r == Refusal::TlsRequired);
+    let measured: Vec<&Attempt> = facts.obs.attempts.iter().filter(|a| a.measured()).collect();
+    if !measured.is_empty() && measured.iter().all(tls_required) {
         return;
     }
     out.push(Finding {

@@ -20,8 +20,8 @@ mod verdict;
 use std::net::IpAddr;
 
 use super::address::{addresses_in, classify};
-use super::observe::{Attempt, Observations, Stage};
-use crate::ftp::{DataMode, Reply, Stage as DataStage};
+use super::model::{Attempt, Observations, Stage};
+use crate::ftp::{DataMode, Refusal, Reply, Stage as DataStage};
 use crate::text::escape;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -57,7 +57,7 @@ pub struct Finding {
     pub server_action: Option<String>,
 }
 
-/// The server software a greeting names, for advice in its own terms.
+/// The server software whose settings the advice can name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Software {
     Vsftpd,
@@ -74,18 +74,42 @@ impl Software {
         }
     }
 
-    fn from_greeting(greeting: &Reply) -> Option<Software> {
-        let text = greeting.to_string().to_ascii_lowercase();
-        if text.contains("vsftpd") {
-            Some(Software::Vsftpd)
-        } else if text.contains("proftpd") {
-            Some(Software::Proftpd)
-        } else if text.contains("pure-ftpd") {
-            Some(Software::PureFtpd)
-        } else {
-            None
-        }
+    fn from_name(name: &str) -> Option<Software> {
+        [Software::Vsftpd, Software::Proftpd, Software::PureFtpd].into_iter().find(|s| s.name() == name)
     }
+}
+
+/// Server software as its greeting, SYST reply or FEAT lines name it: the word to look for
+/// (lowercase) and the name to report.
+const KNOWN_SERVERS: &[(&str, &str)] = &[
+    ("vsftpd", "vsftpd"),
+    ("proftpd", "ProFTPD"),
+    ("pure-ftpd", "pure-ftpd"),
+    ("pyftpdlib", "pyftpdlib"),
+    ("filezilla", "FileZilla Server"),
+    ("microsoft ftp", "Microsoft FTP Service"),
+    ("serv-u", "Serv-U"),
+    ("wu-", "wu-ftpd"),
+    ("bftpd", "bftpd"),
+    ("glftpd", "glFTPd"),
+    ("twisted", "Twisted"),
+    ("ftp-srv", "ftp-srv"),
+    ("apache ftpserver", "Apache FtpServer"),
+    ("crushftp", "CrushFTP"),
+    ("cerberus", "Cerberus FTP Server"),
+    ("ws_ftp", "WS_FTP Server"),
+    ("titan ftp", "Titan FTP Server"),
+    ("gene6", "Gene6 FTP Server"),
+    ("busybox", "BusyBox ftpd"),
+    ("windows_nt", "Windows FTP server"),
+];
+
+/// The server software named by the greeting, then SYST, then the FEAT lines.
+pub fn server_software(obs: &Observations) -> Option<&'static str> {
+    let texts = obs.greeting.iter().chain(obs.syst.iter()).map(Reply::to_string).chain(obs.features.iter().cloned());
+    texts
+        .map(|t| t.to_ascii_lowercase())
+        .find_map(|t| KNOWN_SERVERS.iter().find(|(word, _)| t.contains(word)).map(|(_, name)| *name))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,36 +122,15 @@ pub struct Diagnosis {
     pub verdict: String,
     /// This machine's public address, when a server reply revealed it.
     pub client_public_address: Option<IpAddr>,
+    /// The server software, when the greeting, SYST or FEAT names it.
+    pub server_software: Option<&'static str>,
+    /// The one whose settings the advice names.
     pub software: Option<Software>,
 }
 
 impl Diagnosis {
     pub fn has(&self, code: &str) -> bool {
         self.findings.iter().any(|f| f.code == code)
-    }
-}
-
-/// How to select a mode in ftpx, curl and lftp.
-pub struct ModeFlags {
-    pub ftpx: &'static str,
-    pub curl: &'static str,
-    pub lftp: &'static str,
-}
-
-pub fn mode_flags(mode: DataMode) -> ModeFlags {
-    match mode {
-        DataMode::Epsv => ModeFlags { ftpx: "--mode epsv", curl: "curl (its default)", lftp: "lftp (its default)" },
-        DataMode::Pasv => {
-            ModeFlags { ftpx: "--mode pasv", curl: "curl --disable-epsv", lftp: "lftp -e 'set ftp:prefer-epsv no'" }
-        }
-        DataMode::Eprt => {
-            ModeFlags { ftpx: "--mode eprt", curl: "curl --ftp-port -", lftp: "lftp -e 'set ftp:passive-mode off'" }
-        }
-        DataMode::Port => ModeFlags {
-            ftpx: "--mode port",
-            curl: "curl --ftp-port - --disable-eprt",
-            lftp: "lftp -e 'set ftp:passive-mode off'",
-        },
     }
 }
 
@@ -166,7 +169,8 @@ pub fn diagnose(obs: &Observations) -> Diagnosis {
     let local = obs.local_address().map(|a| a.ip().to_canonical());
     let client_natted =
         matches!((local, server), (Some(l), Some(s)) if !classify(l).is_public() && classify(s).is_public());
-    let software = obs.greeting.as_ref().and_then(Software::from_greeting);
+    let server_software = server_software(obs);
+    let software = server_software.and_then(Software::from_name);
     let works = |passive: bool| obs.attempts.iter().any(|a| a.ok() && a.mode.is_passive() == passive);
     let facts = Facts {
         obs,
@@ -180,7 +184,8 @@ pub fn diagnose(obs: &Observations) -> Diagnosis {
     };
 
     let mut findings = Vec::new();
-    general::control_failed(&facts, &mut findings);
+    general::not_measured(&facts, &mut findings);
+    general::tls_required(&facts, &mut findings);
     general::ipv6_extended_only(&facts, &mut findings);
     general::unsupported(&facts, &mut findings);
     general::unanswered(&facts, &mut findings);
@@ -204,6 +209,7 @@ pub fn diagnose(obs: &Observations) -> Diagnosis {
         recommended,
         verdict: verdict::verdict(obs, recommended),
         client_public_address: facts.public,
+        server_software,
         software,
     }
 }
@@ -217,18 +223,15 @@ fn said(reply: &Reply) -> String {
 /// that address": 502/504, or a 500 that says so (vsftpd answers "500 Unknown command." for PORT
 /// when port_enable=NO; "500 Illegal PORT command." is its address check).
 fn unknown_command(reply: &Reply) -> bool {
-    if matches!(reply.code, 502 | 504) {
-        return true;
-    }
-    let text = reply.to_string().to_ascii_lowercase();
-    reply.code == 500
-        && ["unknown", "not understood", "not implemented", "unrecognized", "unrecognised", "invalid command"]
-            .iter()
-            .any(|w| text.contains(w))
+    Refusal::of(reply) == Refusal::CommandUnknown
 }
 
+/// The reply that refused the mode command; not one that requires TLS (told by tls-required).
 fn refused_reply(a: &Attempt) -> Option<&Reply> {
-    (a.stage() == Some(Stage::Data(DataStage::Refused))).then_some(a.reply.as_ref()).flatten()
+    (a.stage() == Some(Stage::Data(DataStage::Refused)))
+        .then_some(a.reply.as_ref())
+        .flatten()
+        .filter(|r| Refusal::of(r) != Refusal::TlsRequired)
 }
 
 /// The server refused the data connection's TLS session (its 522, or a 425 that says so or

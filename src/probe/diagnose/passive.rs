@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use super::{Facts, Finding, Severity, is_ipv6_unusable, refused_reply, said, unknown_command};
 use crate::ftp::{DataMode, Stage as DataStage};
 use crate::probe::address::{Scope, classify};
-use crate::probe::observe::{Attempt, Stage};
+use crate::probe::model::{Attempt, Stage};
 
 pub(super) fn bad_passive_reply(facts: &Facts<'_>, out: &mut Vec<Finding>) {
     for a in &facts.obs.attempts {
@@ -135,7 +135,10 @@ pub(super) fn pasv_address(facts: &Facts<'_>, out: &mut Vec<Finding>) {
              {server}. {inside}{check}"
         ),
         client_action: Some(if trust_helps {
-            format!("ftpx --pasv-address trust connects to {adv_ip}, which works here.")
+            format!(
+                "{} connects to {adv_ip}, which works here.",
+                facts.obs.ftpx("ls", "--mode pasv --pasv-address trust")
+            )
         } else {
             "Nothing to change with ftpx.".into()
         }),
@@ -204,8 +207,10 @@ pub(super) fn passive_blocked(facts: &Facts<'_>, out: &mut Vec<Finding>) {
     };
     let severity = if facts.passive_works { Severity::Warning } else { Severity::Error };
     let client_action = if facts.active_works {
-        "Use active mode, which works here: ftpx --mode active (curl --ftp-port -; lftp -e 'set ftp:passive-mode off')."
-            .to_owned()
+        format!(
+            "Use active mode, which works here: {} (curl --ftp-port -; lftp -e 'set ftp:passive-mode off').",
+            facts.obs.ftpx("ls", "--mode active")
+        )
     } else {
         format!(
             "If this network blocks outgoing connections, allow TCP to {} ports {lo}-{hi}; otherwise the server's side must change.",

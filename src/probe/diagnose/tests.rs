@@ -1,7 +1,7 @@
 //! Every finding, from hand-built observations.
 
 use super::*;
-use crate::probe::observe::{Check, Failure};
+use crate::probe::model::{Check, Failure};
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -57,6 +57,9 @@ fn open_path(local: &str, server: &str) -> Observations {
         greeting: Some(reply("220 (vsFTPd 3.0.3)")),
         tls: false,
         epsv_in_feat: Some(true),
+        syst: None,
+        features: Vec::new(),
+        again: crate::probe::Again { url: "ftp://ftp.example.test/".into(), flags: Vec::new() },
         attempts,
     }
 }
@@ -224,7 +227,9 @@ fn public_advertised_address_that_differs_is_a_mismatch() {
     assert!(f.message.contains("names 203.0.113.99:40009, a public address"), "{}", f.message);
     assert_eq!(
         f.client_action.as_deref(),
-        Some("ftpx --pasv-address trust connects to 203.0.113.99, which works here.")
+        Some(
+            "ftpx ls --mode pasv --pasv-address trust ftp://ftp.example.test/ connects to 203.0.113.99, which works here."
+        )
     );
     assert!(d.has("passive-blocked"));
 }
@@ -316,24 +321,78 @@ fn unknown_commands_are_unsupported_not_refused() {
 }
 
 #[test]
-fn some_attempts_without_control_connection() {
+fn a_mode_without_control_connection_is_not_measured() {
     let mut obs = open_path("192.0.2.10:50000", "203.0.113.10:21");
     let a = fail(
         &mut obs,
         DataMode::Port,
-        Stage::Control,
-        "no control connection: the server closed the session: 421 Too many connections",
+        Stage::NotMeasured,
+        "no control connection, twice: the server closed the session: 421 Too many connections",
     );
     a.local = None;
     a.peer = None;
     let d = diagnose(&obs);
-    assert_eq!(codes(&d), ["control-failed"]);
+    assert_eq!(codes(&d), ["too-many-connections"]);
+    let f = finding(&d, "too-many-connections");
     assert!(
-        finding(&d, "control-failed")
-            .message
-            .starts_with("PORT got no control connection (no control connection: the server closed")
+        f.message.starts_with("The server refused PORT's control connection (no control connection, twice"),
+        "{}",
+        f.message
     );
-    assert!(finding(&d, "control-failed").server_action.as_deref().unwrap().contains("vsftpd max_per_ip"));
+    assert!(f.server_action.as_deref().unwrap().contains("vsftpd max_per_ip"));
+    assert_eq!(f.client_action.as_deref(), Some("Run the probe again: ftpx probe ftp://ftp.example.test/."));
+    // EPRT works, so the verdict is about the measured modes only.
+    assert!(!d.verdict.contains("PORT"), "{}", d.verdict);
+
+    let a =
+        fail(&mut obs, DataMode::Port, Stage::NotMeasured, "no control connection, twice: TLS handshake failed: reset");
+    a.local = None;
+    let d = diagnose(&obs);
+    assert_eq!(codes(&d), ["mode-not-measured"]);
+    assert!(finding(&d, "mode-not-measured").message.contains("PORT got no control connection, twice"));
+}
+
+#[test]
+fn tls_required_on_data_is_one_finding_with_the_fix() {
+    let mut obs = open_path("192.0.2.10:50000", "203.0.113.10:21");
+    obs.tls = true;
+    obs.again.flags = ["--tls", "--tls-data", "clear", "--insecure"].map(String::from).to_vec();
+    for mode in DataMode::ALL {
+        let a = fail(
+            &mut obs,
+            mode,
+            DataStage::Refused,
+            &format!("{mode} refused: 550 SSL/TLS required on the data channel"),
+        );
+        a.reply = Some(reply("550 SSL/TLS required on the data channel"));
+    }
+    let d = diagnose(&obs);
+    assert_eq!(codes(&d), ["tls-required"]);
+    assert!(d.verdict.contains("the server requires TLS on data connections (EPSV and PASV)"), "{}", d.verdict);
+    let f = finding(&d, "tls-required");
+    assert!(f.message.contains("refused the data connections in EPSV, PASV, EPRT, PORT"), "{}", f.message);
+    assert!(!f.message.contains("  "), "{}", f.message);
+    assert_eq!(
+        f.client_action.as_deref(),
+        Some(
+            "Protect the data connections (PROT P, ftpx's default with TLS): ftpx probe --tls --insecure ftp://ftp.example.test/."
+        )
+    );
+}
+
+#[test]
+fn server_software_comes_from_the_greeting_syst_or_feat() {
+    let mut obs = open_path("192.0.2.10:50000", "203.0.113.10:21");
+    obs.greeting = Some(reply("220 pyftpdlib 1.5.9 ready."));
+    assert_eq!(diagnose(&obs).server_software, Some("pyftpdlib"));
+    assert_eq!(diagnose(&obs).software, None);
+    obs.greeting = Some(reply("220 Welcome"));
+    obs.syst = Some(reply("215 UNIX emulated by FileZilla"));
+    assert_eq!(diagnose(&obs).server_software, Some("FileZilla Server"));
+    obs.syst = Some(reply("215 UNIX Type: L8"));
+    assert_eq!(diagnose(&obs).server_software, None);
+    obs.greeting = Some(reply("220 ProFTPD Server (Debian) [::ffff:10.0.0.1]"));
+    assert_eq!(diagnose(&obs).software, Some(Software::Proftpd));
 }
 
 #[test]
@@ -464,7 +523,7 @@ fn active_fails_under_tls(plain_works: bool) -> Observations {
         let mut plain = Attempt::new(mode);
         plain.announced = Some(addr("10.0.1.2:45001"));
         if !plain_works {
-            plain.failure = Some(Failure::new(Stage::Control, "530 Non-anonymous sessions must use encryption."));
+            plain.failure = Some(Failure::new(Stage::NotMeasured, "530 Non-anonymous sessions must use encryption."));
         }
         let a = fail(&mut obs, mode, DataStage::NoConnectBack, "the server did not connect back within 5s");
         a.tls_resumed = None;

@@ -3,7 +3,7 @@
 //! Server require it, against data-connection theft).
 
 use super::{Facts, Finding, Severity, modes_text, said, tls_session_refused};
-use crate::probe::observe::Attempt;
+use crate::probe::model::Attempt;
 
 pub(super) fn session_not_resumed(facts: &Facts<'_>, out: &mut Vec<Finding>) {
     let refused: Vec<&Attempt> = facts.obs.attempts.iter().filter(|a| tls_session_refused(a)).collect();
@@ -24,7 +24,7 @@ pub(super) fn session_not_resumed(facts: &Facts<'_>, out: &mut Vec<Finding>) {
              TLS 1.3 resumption is broken, or gives too few tickets.",
             modes_text(&refused)
         ),
-        client_action: Some("Try TLS 1.2: ftpx --tls-max 1.2.".into()),
+        client_action: Some(format!("Try TLS 1.2: {}.", facts.obs.ftpx("probe", "--tls-max 1.2"))),
         server_action: Some(server_action(facts)),
     });
 }

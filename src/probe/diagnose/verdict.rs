@@ -3,8 +3,8 @@
 use std::fmt::Write as _;
 
 use super::{modes_text, said};
-use crate::ftp::{DataMode, Stage as DataStage};
-use crate::probe::observe::{Attempt, Observations, Stage};
+use crate::ftp::{DataMode, Refusal, Stage as DataStage};
+use crate::probe::model::{Attempt, Observations, Stage};
 
 /// Why attempts failed, in a few words, for the verdict: attempts that stopped at the same stage
 /// are named together ("the server cannot connect back (EPRT and PORT)").
@@ -22,8 +22,11 @@ pub(super) fn why(attempts: &[&Attempt]) -> String {
             let modes = modes_text(list);
             let Some(stage) = stage else { return String::new() };
             match stage {
-                Stage::Control => format!("no control connection ({modes})"),
+                Stage::NotMeasured => format!("not measured: no control connection ({modes})"),
                 Stage::NoReply => format!("no reply to {modes}"),
+                _ if list.iter().all(|a| a.refusal().is_some_and(|(r, _)| r == Refusal::TlsRequired)) => {
+                    format!("the server requires TLS on data connections ({modes})")
+                }
                 Stage::Data(s) => match s {
                     DataStage::Refused => match list.iter().rev().find_map(|a| a.reply.as_ref()) {
                         Some(r) => format!("the server refuses {modes} ({})", said(r)),
@@ -51,6 +54,15 @@ pub(super) fn why_class(obs: &Observations, passive: bool) -> String {
 
 pub(super) fn verdict(obs: &Observations, recommended: Option<DataMode>) -> String {
     let works = |passive: bool| obs.attempts.iter().any(|a| a.ok() && a.mode.is_passive() == passive);
+    let measured = |passive: bool| obs.attempts.iter().any(|a| a.measured() && a.mode.is_passive() == passive);
+    let other = |passive: bool| {
+        let class = if passive { "Passive" } else { "Active" };
+        if measured(passive) {
+            format!("{class} mode does not work: {}.", why_class(obs, passive))
+        } else {
+            format!("{class} mode was not measured: {}.", why_class(obs, passive))
+        }
+    };
     let mut out = String::new();
     match recommended {
         None => {
@@ -69,11 +81,11 @@ pub(super) fn verdict(obs: &Observations, recommended: Option<DataMode>) -> Stri
             if works(false) {
                 out.push_str(" Active mode works too.");
             } else {
-                let _ = write!(out, " Active mode does not work: {}.", why_class(obs, false));
+                let _ = write!(out, " {}", other(false));
             }
         }
         Some(m) => {
-            let _ = write!(out, "Use active mode ({m}). Passive mode does not work: {}.", why_class(obs, true));
+            let _ = write!(out, "Use active mode ({m}). {}", other(true));
             if m == DataMode::Port {
                 let _ = write!(out, " EPRT does not work: {}.", why(&[obs.attempt(DataMode::Eprt)]));
             }

@@ -8,6 +8,7 @@ use std::future::Future;
 use std::io::{self, Read as _, Seek as _, SeekFrom, Write as _};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::pin::pin;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
@@ -29,6 +30,8 @@ const DATA_TIMEOUT: Duration = Duration::from_secs(10);
 pub(super) enum DataSetup {
     None,
     Passive(TcpListener),
+    /// `sequential`: the passive data connection arrived before the transfer command.
+    PassiveAccepted(TcpStream, SocketAddr),
     /// `passive_closed_port`: the advertised port has no listener.
     PassiveClosed,
     Active(SocketAddr),
@@ -87,9 +90,40 @@ impl Session {
         }
     }
 
+    /// Gives up the passive listener, if any: one that no connection arrived on is counted as
+    /// left open, and with `hold_passive_listeners` it stays open that long.
+    pub(super) async fn give_up_passive(&mut self) {
+        let DataSetup::Passive(listener) = std::mem::replace(&mut self.data, DataSetup::None) else { return };
+        // A client that connected and closed (to release it) left the connection in the backlog.
+        if tokio::time::timeout(Duration::from_millis(50), listener.accept()).await.is_ok() {
+            return;
+        }
+        self.shared.counters.left_open.fetch_add(1, Ordering::SeqCst);
+        if let Some(hold) = self.config().hold_passive {
+            tokio::spawn(async move {
+                let _ = tokio::time::timeout(hold, listener.accept()).await;
+            });
+        }
+    }
+
+    /// `sequential`: waits for the data connection of the last 227/229 before reading another
+    /// command.
+    pub(super) async fn await_passive(&mut self) {
+        let DataSetup::Passive(listener) = &self.data else { return };
+        match tokio::time::timeout(DATA_TIMEOUT, listener.accept()).await {
+            Ok(Ok((stream, from))) => self.data = DataSetup::PassiveAccepted(stream, from),
+            _ => self.give_up_passive().await,
+        }
+    }
+
+    /// The refusal of a mode command when data connections must be in TLS and are not.
+    fn tls_required_on_data(&self) -> Option<&'static str> {
+        (self.config().require_tls_data && !self.prot_private).then_some("550 SSL/TLS required on the data channel")
+    }
+
     /// Sets up a passive data connection and returns the port to advertise.
     async fn open_passive(&mut self) -> io::Result<Option<u16>> {
-        self.data = DataSetup::None;
+        self.give_up_passive().await;
         if self.config().passive_closed_port {
             // Bind and drop at once: the port was free a moment ago and nothing listens on it now.
             let port = TcpListener::bind((self.local.ip(), 0)).await?.local_addr()?.port();
@@ -107,6 +141,9 @@ impl Session {
     }
 
     pub(super) async fn pasv(&mut self) -> io::Result<()> {
+        if let Some(reply) = self.tls_required_on_data() {
+            return self.reply(reply).await;
+        }
         if self.config().refuse_pasv {
             return self.reply("550 Permission denied.").await;
         }
@@ -138,6 +175,9 @@ impl Session {
                 return self.reply("522 Network protocol not supported, use (1)").await;
             }
         }
+        if let Some(reply) = self.tls_required_on_data() {
+            return self.reply(reply).await;
+        }
         let Some(port) = self.open_passive().await? else {
             return self.reply("425 Could not open a passive port.").await;
         };
@@ -158,6 +198,9 @@ impl Session {
     }
 
     pub(super) async fn port(&mut self, arg: &[u8]) -> io::Result<()> {
+        if let Some(reply) = self.tls_required_on_data() {
+            return self.reply(reply).await;
+        }
         if let Some(reply) = self.config().refuse_port.clone() {
             return self.reply(reply).await;
         }
@@ -168,6 +211,9 @@ impl Session {
     }
 
     pub(super) async fn eprt(&mut self, arg: &[u8]) -> io::Result<()> {
+        if let Some(reply) = self.tls_required_on_data() {
+            return self.reply(reply).await;
+        }
         if let Some(reply) = self.config().refuse_eprt.clone() {
             return self.reply(reply).await;
         }
@@ -285,6 +331,13 @@ impl Session {
                     Err(Interrupt::Abort) => return self.aborted().await,
                     Err(Interrupt::Closed) => return Ok(()),
                 }
+            }
+            DataSetup::PassiveAccepted(stream, from) => {
+                if from.ip() != self.peer.ip() {
+                    return self.reply("425 Security: Bad IP connecting.").await;
+                }
+                self.reply(opening).await?;
+                stream
             }
             DataSetup::Passive(listener) => {
                 self.reply(opening).await?;

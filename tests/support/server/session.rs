@@ -10,6 +10,7 @@ use std::net::SocketAddr;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
@@ -143,8 +144,21 @@ impl Session {
             prot_private: implicit,
             data_handshakes: 0,
         };
-        // An I/O error on the control connection ends the session; there is no one left to tell.
-        let _ = session.serve().await;
+        let counters = &session.shared.counters;
+        let live = counters.live.fetch_add(1, Ordering::SeqCst) + 1;
+        let total = counters.total.fetch_add(1, Ordering::SeqCst) + 1;
+        let config = &session.shared.config;
+        let over =
+            config.max_sessions.is_some_and(|n| live > n) || config.refuse_sessions_after.is_some_and(|n| total > n);
+        if over {
+            session.shared.counters.refused.fetch_add(1, Ordering::SeqCst);
+            let _ = session.reply("421 Too many connections from this IP.").await;
+        } else {
+            // An I/O error on the control connection ends the session; there is no one left to tell.
+            let _ = session.serve().await;
+            session.give_up_passive().await;
+        }
+        session.shared.counters.live.fetch_sub(1, Ordering::SeqCst);
     }
 
     pub(super) fn config(&self) -> &ServerConfig {
@@ -167,6 +181,9 @@ impl Session {
             };
             if !self.command(&line).await? {
                 return Ok(());
+            }
+            if self.config().sequential {
+                self.await_passive().await;
             }
         }
     }
@@ -249,6 +266,7 @@ impl Session {
             "NLST" => self.list(arg, ListKind::Names).await?,
             "MLSD" if self.config().mlsd => self.list(arg, ListKind::Machine).await?,
             "MLST" if self.config().mlsd => self.mlst(arg).await?,
+            "XSHA256" if self.config().xsha256.is_some() => self.xsha256(arg).await?,
             _ => self.reply("500 Unknown command.").await?,
         }
         Ok(true)
@@ -257,6 +275,9 @@ impl Session {
     async fn user(&mut self, arg: &[u8]) -> io::Result<()> {
         if self.logged_in {
             return self.reply("530 Can't change to another user.").await;
+        }
+        if self.config().require_tls_control && !self.secure {
+            return self.reply("550 SSL/TLS required on the control channel").await;
         }
         // Unknown users get 331 too, so the reply does not reveal which names exist.
         self.user = Some(String::from_utf8_lossy(arg).into_owned());
@@ -297,6 +318,10 @@ impl Session {
             return self.reply("504 Unknown AUTH type.").await;
         }
         self.reply("234 Proceed with negotiation.").await?;
+        let broken = self.shared.counters.tls_broken.fetch_add(1, Ordering::SeqCst);
+        if broken < self.config().flaky_control_tls {
+            return Err(io::Error::other("a TLS handshake broken on purpose"));
+        }
         self.start_tls().await
     }
 
@@ -379,6 +404,7 @@ impl Session {
         feature(config.rest, "REST STREAM");
         feature(config.size, "SIZE");
         feature(true, "TVFS");
+        feature(config.xsha256.is_some(), "XSHA256");
         feature(config.utf8, "UTF8");
         feature(config.tls == Some(TlsMode::Explicit), "AUTH TLS");
         feature(config.tls.is_some(), "PBSZ");
@@ -651,7 +677,24 @@ impl Session {
             };
             line(&listing::entry_line(kind, name.as_bytes(), &full, &meta, now));
         }
+        if path == self.shared.root && kind != ListKind::Names {
+            for extra in &self.shared.config.inject_listing {
+                line(extra);
+            }
+        }
         Some(out)
+    }
+
+    async fn xsha256(&mut self, arg: &[u8]) -> io::Result<()> {
+        let Some(mut bytes) = self.resolve(arg).and_then(|p| fs::read(p).ok()) else {
+            return self.reply("550 No such file.").await;
+        };
+        if self.config().xsha256 == Some(false) {
+            bytes.push(b'!');
+        }
+        let digest = ring::digest::digest(&ring::digest::SHA256, &bytes);
+        let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        self.reply(format!("250 {hex}")).await
     }
 
     async fn mlst(&mut self, arg: &[u8]) -> io::Result<()> {

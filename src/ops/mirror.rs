@@ -1,0 +1,954 @@
+//! `mirror`: a remote tree copied down (or, reversed, a local tree copied up) over a pool of
+//! sessions, copying only what is missing or differs.
+//!
+//! The walk streams: one directory at a time is listed (remote) and read (local), its files are
+//! compared and the ones to copy go to a bounded queue that the pool's sessions drain, so memory
+//! follows the largest directory, not the tree. Each file costs what the protocol needs and no
+//! more: no CWD (every path is absolute, made so once with PWD), no TYPE after the first (the
+//! session keeps it), no SIZE or MDTM (the listing gave both), so a download is EPSV, RETR and its
+//! final reply. The local file gets the server's modification time, so the next run finds it equal
+//! and copies nothing.
+//!
+//! Safety: names from a listing become local names only when [`safe_local_name`] accepts them (no
+//! separator, no `..`, no control character); a bad one is skipped and reported, and the rest goes
+//! on. Every remote path is the root joined with such names, so nothing outside the tree is asked
+//! for. A symbolic link is never followed: one whose target stays inside the tree becomes the same
+//! local link, any other is skipped (CVE-2014-4877: a link to `/` and then a file through it).
+//! `--delete` removes only entries of directories inside the target, never through a link.
+
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsStr;
+use std::fs;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context as _, Result};
+use tokio::sync::mpsc;
+
+use super::get::safe_local_name;
+use super::pool::Pool;
+
+mod verify;
+use crate::error::AppError;
+use crate::ftp::list::{Entry, Kind, Modified, Zone};
+use crate::ftp::{Command, Session};
+use crate::glob;
+use crate::interrupt;
+use crate::progress::ProgressMode;
+use crate::text::escape;
+use crate::transfer::{self, Sink, part_path};
+
+/// What to mirror and how: resolved from the command line or the shell, no clap types.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// The remote directory: relative to the login directory, or absolute.
+    pub remote_root: Vec<u8>,
+    pub local_root: PathBuf,
+    /// Local to remote (`--reverse`).
+    pub reverse: bool,
+    /// Sessions at once (`-P`).
+    pub parallel: usize,
+    /// Copy only files newer at the source than at the target (or missing).
+    pub only_newer: bool,
+    /// Compare sizes only.
+    pub size_only: bool,
+    /// Neither compare times nor copy them.
+    pub ignore_time: bool,
+    pub delete: bool,
+    pub filters: Filters,
+    /// Directory levels below the root to descend; `Some(0)` is the root's files only.
+    pub max_depth: Option<usize>,
+    pub dry_run: bool,
+    /// Continue `.part` files (downloads) or shorter remote files (uploads).
+    pub resume: bool,
+    /// Check each downloaded file against the server's hash command.
+    pub verify: bool,
+}
+
+/// `--include` and `--exclude` globs. A pattern with a `/` is matched against the whole path
+/// relative to the root; one without, against the name at any depth. A file is copied when it
+/// matches an include (or there are none) and no exclude; a directory is entered unless excluded.
+/// Excluded entries are left alone by `--delete`.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+}
+
+impl Filters {
+    fn hit(pattern: &str, rel: &str, name: &str) -> bool {
+        match pattern.strip_prefix('/') {
+            Some(p) => glob::matches(p, rel),
+            None if pattern.contains('/') => glob::matches(pattern, rel),
+            None => glob::matches(pattern, name),
+        }
+    }
+
+    fn excluded(&self, rel: &[u8], name: &[u8]) -> bool {
+        let (rel, name) = (String::from_utf8_lossy(rel), String::from_utf8_lossy(name));
+        self.exclude.iter().any(|p| Filters::hit(p, &rel, &name))
+    }
+
+    fn included(&self, rel: &[u8], name: &[u8]) -> bool {
+        let (rel, name) = (String::from_utf8_lossy(rel), String::from_utf8_lossy(name));
+        self.include.is_empty() || self.include.iter().any(|p| Filters::hit(p, &rel, &name))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Copied,
+    Skipped,
+    Deleted,
+    Failed,
+}
+
+/// What happened to one entry. With `--dry-run`, `copied` and `deleted` are what would happen.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FileOutcome {
+    /// The path relative to the root, escaped for display.
+    pub path: String,
+    pub action: Action,
+    pub bytes: u64,
+    /// Why it was copied, skipped, deleted or failed.
+    pub reason: String,
+}
+
+/// The mirror's totals.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Outcome {
+    pub copied: u64,
+    pub skipped: u64,
+    pub deleted: u64,
+    pub failed: u64,
+    pub bytes: u64,
+    pub seconds: f64,
+    pub dry_run: bool,
+    /// Sessions used at most (fewer than asked when the server refused some).
+    pub sessions: usize,
+}
+
+/// What the front end shows while the mirror runs.
+pub trait Reporter {
+    /// A file was queued for copying (`size` when known): the totals grow as the walk goes.
+    fn queued(&self, size: Option<u64>);
+    fn outcome(&self, outcome: &FileOutcome);
+    /// Something to say once (a smaller pool).
+    fn note(&self, text: &str);
+}
+
+/// A modification time from a listing, with its precision in seconds: MLSD and MDTM give
+/// seconds, a LIST line minutes (this year's files) or days (older ones).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub secs: i64,
+    pub precision: i64,
+}
+
+impl Stamp {
+    fn same(self, secs: i64) -> bool {
+        secs.div_euclid(self.precision) == self.secs.div_euclid(self.precision)
+    }
+
+    fn after(self, secs: i64) -> bool {
+        self.secs.div_euclid(self.precision) > secs.div_euclid(self.precision)
+    }
+}
+
+/// `YYYYMMDDHHMMSS` (UTC) for a Unix time, as MFMT takes it.
+fn time_val(secs: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp(secs).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    format!("{:04}{:02}{:02}{:02}{:02}{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute(), t.second())
+}
+
+/// A listing's time as a [`Stamp`]: to the second from MLSD (UTC, RFC 3659 §2.3), to the minute
+/// from a LIST date with a time, to the day from one with a year. A LIST time is the server's
+/// local time in an unknown zone: taken as UTC, as vsftpd, ProFTPD and pure-ftpd write it by
+/// default; what matters is that the same listing gives the same stamp on the next run, which
+/// it does whatever the zone, since the local file gets this stamp.
+pub fn stamp(m: &Modified) -> Stamp {
+    let time = m.time.unwrap_or(time::Time::MIDNIGHT);
+    let mut secs = time::PrimitiveDateTime::new(m.date, time).assume_utc().unix_timestamp();
+    if let Zone::Offset(minutes) = m.zone {
+        secs -= i64::from(minutes) * 60;
+    }
+    let precision = match (m.time, m.zone) {
+        (None, _) => 86_400,
+        (Some(_), Zone::Utc) => 1,
+        (Some(t), _) if t.second() != 0 => 1,
+        (Some(_), _) => 60,
+    };
+    Stamp { secs, precision }
+}
+
+fn unix_secs(t: SystemTime) -> i64 {
+    match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => d.as_secs() as i64,
+        Err(e) => -(e.duration().as_secs() as i64),
+    }
+}
+
+/// One side's view of a file, for the comparison.
+#[derive(Debug, Clone, Copy)]
+struct Side {
+    size: Option<u64>,
+    stamp: Option<Stamp>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TimeRule {
+    /// The target gets the source's time after a copy: equal times mean the same file.
+    Exact,
+    /// The target's time is when it was copied (a server without MFMT): only a source newer
+    /// than the target counts.
+    SourceNewer,
+}
+
+/// Why the source must be copied over the target, or `None` when the target is up to date.
+fn why_copy(src: Side, dst: Option<Side>, s: &Settings, rule: TimeRule) -> Option<&'static str> {
+    let Some(dst) = dst else { return Some("missing") };
+    let times = (!s.size_only && !s.ignore_time).then_some(()).and(src.stamp.zip(dst.stamp));
+    // The coarser of the two precisions decides (a LIST minute against a local second).
+    let newer = |a: Stamp, b: Stamp| {
+        let p = a.precision.max(b.precision);
+        Stamp { secs: a.secs, precision: p }.after(b.secs)
+    };
+    if s.only_newer {
+        return match times {
+            Some((a, b)) if newer(a, b) => Some("newer"),
+            Some(_) => None,
+            None if src.size != dst.size => Some("size differs"),
+            None => None,
+        };
+    }
+    if src.size.is_some() && src.size != dst.size {
+        return Some("size differs");
+    }
+    match (times, rule) {
+        (Some((a, b)), TimeRule::Exact) => {
+            let p = a.precision.max(b.precision);
+            (!Stamp { secs: a.secs, precision: p }.same(b.secs)).then_some("time differs")
+        }
+        (Some((a, b)), TimeRule::SourceNewer) => newer(a, b).then_some("newer"),
+        (None, _) => None,
+    }
+}
+
+/// The one place the mirror reads a remote listing: [`super::list::entries`], MLSD when the server
+/// offers it (RFC 3659 §7, exact sizes and UTC times), else LIST in the directory (CWD first: a
+/// path argument to LIST is globbed by some servers, and names with `[` would list something
+/// else).
+async fn list_dir(session: &mut Session, path: &[u8]) -> Result<Vec<Entry>> {
+    let mut entries = Vec::new();
+    let arg = if session.features().mlsd {
+        Some(path)
+    } else {
+        session.expect(&Command::path("CWD", path)?, &[]).await?;
+        None
+    };
+    super::list::entries(session, arg, true, |e| {
+        entries.push(e.clone());
+        Ok(())
+    })
+    .await?;
+    Ok(entries)
+}
+
+/// What a local directory holds, compactly (a directory of 100,000 entries is a few MiB).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LocalKind {
+    File,
+    Dir,
+    Link,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct LocalEntry {
+    kind: LocalKind,
+    size: u64,
+    mtime: i64,
+}
+
+impl LocalEntry {
+    fn side(&self) -> Side {
+        Side { size: Some(self.size), stamp: Some(Stamp { secs: self.mtime, precision: 1 }) }
+    }
+}
+
+/// The entries of a local directory, links not followed; empty when it does not exist.
+fn read_local(dir: &Path) -> Result<HashMap<Vec<u8>, LocalEntry>> {
+    let mut out = HashMap::new();
+    let read = match fs::read_dir(dir) {
+        Ok(r) => r,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(AppError::local(dir, e).into()),
+    };
+    for entry in read {
+        let entry = entry.map_err(|e| AppError::local(dir, e))?;
+        let Ok(meta) = entry.metadata() else { continue };
+        let ft = meta.file_type();
+        let kind = if ft.is_symlink() {
+            LocalKind::Link
+        } else if ft.is_dir() {
+            LocalKind::Dir
+        } else if ft.is_file() {
+            LocalKind::File
+        } else {
+            LocalKind::Other
+        };
+        let mtime = meta.modified().map(unix_secs).unwrap_or(0);
+        out.insert(entry.file_name().as_bytes().to_vec(), LocalEntry { kind, size: meta.len(), mtime });
+    }
+    Ok(out)
+}
+
+/// `a/b` + `c` -> `a/b/c`.
+fn join(base: &[u8], name: &[u8]) -> Vec<u8> {
+    let mut out = base.to_vec();
+    if !out.is_empty() && !name.is_empty() && !out.ends_with(b"/") {
+        out.push(b'/');
+    }
+    out.extend_from_slice(name);
+    out
+}
+
+fn local_path(root: &Path, rel: &[u8]) -> PathBuf {
+    if rel.is_empty() { root.to_path_buf() } else { root.join(OsStr::from_bytes(rel)) }
+}
+
+/// Where a link found at `rel_dir` pointing to `target` leads, relative to the root, when it
+/// stays inside the tree; `None` for an absolute target, one that climbs out, or a bad byte.
+fn link_inside(rel_dir: &[u8], target: &[u8]) -> Option<Vec<u8>> {
+    if target.is_empty() || target.starts_with(b"/") || target.iter().any(|&b| b < 0x20 || b == 0x7f || b == b'\\') {
+        return None;
+    }
+    let mut parts: Vec<&[u8]> = rel_dir.split(|&b| b == b'/').filter(|p| !p.is_empty()).collect();
+    for part in target.split(|&b| b == b'/') {
+        match part {
+            b"" | b"." => {}
+            b".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join(&b'/'))
+}
+
+/// A file to copy.
+struct Job {
+    rel: Vec<u8>,
+    remote: Vec<u8>,
+    local: PathBuf,
+    size: Option<u64>,
+    stamp: Option<Stamp>,
+    /// For an upload: the remote file exists with this size (for `--continue`).
+    remote_size: Option<u64>,
+}
+
+struct Run<'a, 'o, O> {
+    s: &'a Settings,
+    pool: &'a Pool<'o, O>,
+    reporter: &'a dyn Reporter,
+    tally: Mutex<Outcome>,
+    /// The absolute remote root.
+    root: Vec<u8>,
+    /// The server sets modification times (MFMT), for uploads.
+    mfmt: bool,
+    hash: Option<verify::HashCommand>,
+    relogin_noted: std::sync::atomic::AtomicBool,
+}
+
+fn tls_not_resumed(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<crate::ftp::Error>().is_some_and(crate::ftp::Error::is_tls_not_resumed))
+}
+
+const QUIET: ProgressMode = ProgressMode { quiet: true, bars: false, hash: None };
+
+impl<O> Run<'_, '_, O>
+where
+    O: AsyncFn(&str) -> Result<Session>,
+{
+    fn record(&self, rel: &[u8], action: Action, bytes: u64, reason: impl Into<String>) {
+        let outcome = FileOutcome { path: escape(rel), action, bytes, reason: reason.into() };
+        {
+            let mut t = self.tally.lock().unwrap_or_else(|e| e.into_inner());
+            match action {
+                Action::Copied => t.copied += 1,
+                Action::Skipped => t.skipped += 1,
+                Action::Deleted => t.deleted += 1,
+                Action::Failed => t.failed += 1,
+            }
+            t.bytes += bytes;
+        }
+        self.reporter.outcome(&outcome);
+        if let Some(n) = self.pool.take_notice() {
+            self.reporter.note(&n);
+        }
+    }
+
+    async fn list(&self, path: &[u8]) -> Result<Vec<Entry>> {
+        let mut session = self.pool.get().await?;
+        let listing = list_dir(&mut session, path).await;
+        self.pool.put(session);
+        listing.with_context(|| format!("could not list '{}'", escape(path)))
+    }
+
+    /// Walks the remote tree, comparing each directory with its local copy.
+    async fn walk_down(&self, jobs: mpsc::Sender<Job>) -> Result<()> {
+        let s = self.s;
+        let mut stack: Vec<(Vec<u8>, usize)> = vec![(Vec::new(), 0)];
+        while let Some((rel, depth)) = stack.pop() {
+            if interrupt::has_fired() {
+                break;
+            }
+            let remote_dir = join(&self.root, &rel);
+            let local_dir = local_path(&s.local_root, &rel);
+            let listing = match self.list(&remote_dir).await {
+                Ok(l) => l,
+                Err(e) if rel.is_empty() => return Err(e),
+                Err(e) => {
+                    self.record(&rel, Action::Failed, 0, format!("{e:#}"));
+                    continue;
+                }
+            };
+            if !s.dry_run {
+                fs::create_dir_all(&local_dir).map_err(|e| AppError::local(&local_dir, e))?;
+            }
+            let local = read_local(&local_dir)?;
+            let mut seen: HashSet<Vec<u8>> = HashSet::new();
+            for entry in listing {
+                let entry_rel = join(&rel, &entry.name);
+                if let Err(e) = safe_local_name(&entry.name) {
+                    self.record(&entry_rel, Action::Skipped, 0, format!("unsafe name: {e}"));
+                    continue;
+                }
+                let name = entry.name.clone();
+                if s.filters.excluded(&entry_rel, &name) {
+                    seen.insert(name);
+                    continue;
+                }
+                let here = local.get(&name).copied();
+                let target = local_dir.join(OsStr::from_bytes(&name));
+                match entry.kind {
+                    Kind::Dir => {
+                        seen.insert(name);
+                        if s.max_depth.is_some_and(|m| depth >= m) {
+                            continue;
+                        }
+                        if here.is_some_and(|h| h.kind != LocalKind::Dir) {
+                            self.record(
+                                &entry_rel,
+                                Action::Failed,
+                                0,
+                                "a local entry that is not a directory is in the way",
+                            );
+                            continue;
+                        }
+                        stack.push((entry_rel, depth + 1));
+                    }
+                    Kind::File => {
+                        if !s.filters.included(&entry_rel, &name) {
+                            seen.insert(name);
+                            continue;
+                        }
+                        seen.insert(name);
+                        if here.is_some_and(|h| h.kind != LocalKind::File) {
+                            self.record(
+                                &entry_rel,
+                                Action::Failed,
+                                0,
+                                "a local entry that is not a file is in the way",
+                            );
+                            continue;
+                        }
+                        let stamp = entry.modified.as_ref().map(stamp);
+                        let src = Side { size: entry.size, stamp };
+                        match why_copy(src, here.map(|h| h.side()), s, TimeRule::Exact) {
+                            None => self.record(&entry_rel, Action::Skipped, 0, "up to date"),
+                            Some(why) if s.dry_run => self.record(&entry_rel, Action::Copied, 0, why),
+                            Some(_) => {
+                                self.reporter.queued(entry.size);
+                                let remote = join(&remote_dir, &entry.name);
+                                let job = Job {
+                                    rel: entry_rel,
+                                    remote,
+                                    local: target,
+                                    size: entry.size,
+                                    stamp,
+                                    remote_size: None,
+                                };
+                                if jobs.send(job).await.is_err() {
+                                    return Ok(());
+                                }
+                            }
+                        }
+                    }
+                    Kind::Link => {
+                        seen.insert(name);
+                        self.link(&rel, &entry_rel, &entry, &target, here);
+                    }
+                    Kind::Other => self.record(&entry_rel, Action::Skipped, 0, "not a file or directory"),
+                    // NLST names when no LIST line could be read: a file cannot be told from a
+                    // directory, so nothing is guessed.
+                    Kind::Unknown => {
+                        seen.insert(name);
+                        self.record(&entry_rel, Action::Skipped, 0, "the listing does not say what this is");
+                    }
+                }
+            }
+            if s.delete {
+                self.delete_local(&rel, &local_dir, &local, &seen);
+            }
+        }
+        Ok(())
+    }
+
+    /// A link in a remote listing: the same local link when it stays inside the tree.
+    fn link(&self, rel: &[u8], entry_rel: &[u8], entry: &Entry, at: &Path, here: Option<LocalEntry>) {
+        let Some(target) = entry.target.as_deref() else {
+            return self.record(entry_rel, Action::Skipped, 0, "symbolic link without a target: not followed");
+        };
+        if link_inside(rel, target).is_none() {
+            let why = format!("symbolic link to '{}' leads outside the tree: not followed", escape(target));
+            return self.record(entry_rel, Action::Skipped, 0, why);
+        }
+        if let Some(h) = here {
+            let same = h.kind == LocalKind::Link && fs::read_link(at).is_ok_and(|t| t.as_os_str().as_bytes() == target);
+            if same {
+                return self.record(entry_rel, Action::Skipped, 0, "up to date");
+            }
+            if h.kind != LocalKind::Link {
+                return self.record(entry_rel, Action::Failed, 0, "a local entry is in the way of a link");
+            }
+        }
+        if self.s.dry_run {
+            return self.record(entry_rel, Action::Copied, 0, "symbolic link");
+        }
+        let _ = fs::remove_file(at);
+        match std::os::unix::fs::symlink(OsStr::from_bytes(target), at) {
+            Ok(()) => self.record(entry_rel, Action::Copied, 0, "symbolic link"),
+            Err(e) => self.record(entry_rel, Action::Failed, 0, format!("{}: {e}", at.display())),
+        }
+    }
+
+    /// `--delete`: local entries the remote directory no longer has (excluded ones stay, and so
+    /// does the `.part` of a file still on the server, for `--continue`).
+    fn delete_local(&self, rel: &[u8], dir: &Path, local: &HashMap<Vec<u8>, LocalEntry>, seen: &HashSet<Vec<u8>>) {
+        let mut names: Vec<&Vec<u8>> = local.keys().filter(|n| !seen.contains(*n)).collect();
+        names.sort();
+        for name in names {
+            let entry_rel = join(rel, name);
+            if name.strip_suffix(b".part").is_some_and(|base| seen.contains(base)) {
+                continue;
+            }
+            if self.s.filters.excluded(&entry_rel, name) {
+                continue;
+            }
+            if self.s.dry_run {
+                self.record(&entry_rel, Action::Deleted, 0, "not on the server");
+                continue;
+            }
+            let path = dir.join(OsStr::from_bytes(name));
+            // remove_dir_all does not follow links; a link is removed as itself.
+            let removed = match local[name].kind {
+                LocalKind::Dir => fs::remove_dir_all(&path),
+                _ => fs::remove_file(&path),
+            };
+            match removed {
+                Ok(()) => self.record(&entry_rel, Action::Deleted, 0, "not on the server"),
+                Err(e) => self.record(&entry_rel, Action::Failed, 0, format!("cannot delete: {e}")),
+            }
+        }
+    }
+
+    /// Takes jobs until the walk ends, each on a session from the pool.
+    async fn worker(&self, jobs: &tokio::sync::Mutex<mpsc::Receiver<Job>>) {
+        loop {
+            let job = jobs.lock().await.recv().await;
+            let Some(job) = job else { return };
+            if interrupt::has_fired() {
+                continue;
+            }
+            let mut session = match self.pool.get().await {
+                Ok(s) => s,
+                Err(e) => {
+                    self.record(&job.rel, Action::Failed, 0, format!("{e:#}"));
+                    continue;
+                }
+            };
+            let mut result = self.copy(&mut session, &job).await;
+            if result.as_ref().is_err_and(tls_not_resumed) {
+                // The server has no TLS 1.3 ticket left for this session (ProFTPD 1.3.8 issues
+                // none on upload connections): a new login brings new ones. The pool replaces
+                // the session; the file is tried once more on the new one.
+                if !self.relogin_noted.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                    self.reporter.note("the server refused a TLS data session that could not resume; logging in again where that happens");
+                }
+                session.mark_broken();
+                self.pool.put(session);
+                session = match self.pool.get().await {
+                    Ok(s) => s,
+                    Err(e) => {
+                        self.record(&job.rel, Action::Failed, 0, format!("{e:#}"));
+                        continue;
+                    }
+                };
+                result = self.copy(&mut session, &job).await;
+            }
+            self.pool.put(session);
+            match result {
+                Ok(bytes) => self.record(&job.rel, Action::Copied, bytes, ""),
+                Err(e) => self.record(&job.rel, Action::Failed, 0, format!("{e:#}")),
+            }
+        }
+    }
+
+    async fn copy(&self, session: &mut Session, job: &Job) -> Result<u64> {
+        if self.s.reverse { self.upload(session, job).await } else { self.download(session, job).await }
+    }
+
+    async fn download(&self, session: &mut Session, job: &Job) -> Result<u64> {
+        // `-c` continues a .part only: a complete older file is replaced, not appended to.
+        let resume = self.s.resume && part_path(&job.local).exists();
+        let sink = Sink::File(job.local.clone());
+        let bytes = transfer::download_sized(session, &job.remote, &sink, resume, false, job.size, QUIET).await?;
+        if let Some(hash) = &self.hash {
+            hash.verify(session, &job.remote, &job.local).await?;
+        }
+        if let Some(stamp) = job.stamp.filter(|_| !self.s.ignore_time) {
+            let time = UNIX_EPOCH + std::time::Duration::from_secs(stamp.secs.max(0) as u64);
+            let file = fs::File::options().write(true).open(&job.local).map_err(|e| AppError::local(&job.local, e))?;
+            file.set_modified(time).map_err(|e| AppError::local(&job.local, e))?;
+        }
+        Ok(bytes)
+    }
+
+    async fn upload(&self, session: &mut Session, job: &Job) -> Result<u64> {
+        let resume = self.s.resume && job.remote_size.is_some_and(|r| job.size.is_some_and(|l| r < l));
+        let bytes = transfer::upload(session, &job.local, &job.remote, resume, false, QUIET).await?;
+        if self.mfmt
+            && !self.s.ignore_time
+            && let Some(stamp) = job.stamp
+        {
+            // RFC draft-somers-ftp-mfxx: MFMT YYYYMMDDHHMMSS path; a refusal only costs the
+            // next run a comparison by size.
+            let arg = [time_val(stamp.secs).as_bytes(), b" ", &job.remote].concat();
+            let _ = session.command(&Command::with_arg("MFMT", arg)?).await?;
+        }
+        Ok(bytes)
+    }
+
+    /// Walks the local tree, comparing each directory with the server's.
+    async fn walk_up(&self, jobs: mpsc::Sender<Job>) -> Result<()> {
+        let s = self.s;
+        let rule = if self.mfmt && !s.ignore_time { TimeRule::Exact } else { TimeRule::SourceNewer };
+        // (relative path, depth, known to be missing on the server)
+        let mut stack: Vec<(Vec<u8>, usize, bool)> = vec![(Vec::new(), 0, false)];
+        if !s.local_root.is_dir() {
+            return Err(AppError::Usage(format!("{} is not a directory", s.local_root.display())).into());
+        }
+        while let Some((rel, depth, missing)) = stack.pop() {
+            if interrupt::has_fired() {
+                break;
+            }
+            let remote_dir = join(&self.root, &rel);
+            let local_dir = local_path(&s.local_root, &rel);
+            let listing = if missing {
+                Vec::new()
+            } else {
+                match self.list(&remote_dir).await {
+                    Ok(l) => l,
+                    Err(_) if rel.is_empty() => {
+                        self.mkdir(&remote_dir).await?;
+                        Vec::new()
+                    }
+                    Err(e) => {
+                        self.record(&rel, Action::Failed, 0, format!("{e:#}"));
+                        continue;
+                    }
+                }
+            };
+            let mut remote: HashMap<Vec<u8>, Entry> = HashMap::new();
+            for entry in listing {
+                if safe_local_name(&entry.name).is_ok() {
+                    remote.insert(entry.name.clone(), entry);
+                }
+            }
+            let mut local: Vec<(Vec<u8>, LocalEntry)> = read_local(&local_dir)?.into_iter().collect();
+            local.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut seen = HashSet::new();
+            for (name, here) in local {
+                let entry_rel = join(&rel, &name);
+                if let Err(e) = safe_local_name(&name) {
+                    self.record(&entry_rel, Action::Skipped, 0, format!("unsafe name: {e}"));
+                    continue;
+                }
+                if s.filters.excluded(&entry_rel, &name) {
+                    seen.insert(name);
+                    continue;
+                }
+                let there = remote.get(&name);
+                let remote_path = join(&remote_dir, &name);
+                match here.kind {
+                    LocalKind::Dir => {
+                        seen.insert(name);
+                        if s.max_depth.is_some_and(|m| depth >= m) {
+                            continue;
+                        }
+                        let exists = there.is_some_and(|e| e.kind == Kind::Dir);
+                        if there.is_some() && !exists {
+                            self.record(
+                                &entry_rel,
+                                Action::Failed,
+                                0,
+                                "a remote entry that is not a directory is in the way",
+                            );
+                            continue;
+                        }
+                        if !exists
+                            && !s.dry_run
+                            && let Err(e) = self.mkdir(&remote_path).await
+                        {
+                            self.record(&entry_rel, Action::Failed, 0, format!("{e:#}"));
+                            continue;
+                        }
+                        stack.push((entry_rel, depth + 1, !exists));
+                    }
+                    LocalKind::File => {
+                        seen.insert(name.clone());
+                        if !s.filters.included(&entry_rel, &name) {
+                            continue;
+                        }
+                        if there.is_some_and(|e| e.kind != Kind::File) {
+                            self.record(
+                                &entry_rel,
+                                Action::Failed,
+                                0,
+                                "a remote entry that is not a file is in the way",
+                            );
+                            continue;
+                        }
+                        let dst = there.map(|e| Side { size: e.size, stamp: e.modified.as_ref().map(stamp) });
+                        let src = here.side();
+                        match why_copy(src, dst, s, rule) {
+                            None => self.record(&entry_rel, Action::Skipped, 0, "up to date"),
+                            Some(why) if s.dry_run => self.record(&entry_rel, Action::Copied, 0, why),
+                            Some(_) => {
+                                self.reporter.queued(Some(here.size));
+                                let job = Job {
+                                    rel: entry_rel,
+                                    remote: remote_path,
+                                    local: local_dir.join(OsStr::from_bytes(&name)),
+                                    size: Some(here.size),
+                                    stamp: src.stamp,
+                                    remote_size: dst.and_then(|d| d.size),
+                                };
+                                if jobs.send(job).await.is_err() {
+                                    return Ok(());
+                                }
+                            }
+                        }
+                    }
+                    LocalKind::Link => {
+                        seen.insert(name);
+                        self.record(&entry_rel, Action::Skipped, 0, "local symbolic link: not followed");
+                    }
+                    LocalKind::Other => self.record(&entry_rel, Action::Skipped, 0, "not a file or directory"),
+                }
+            }
+            if s.delete {
+                let mut gone: Vec<&Entry> = remote.values().filter(|e| !seen.contains(&e.name)).collect();
+                gone.sort_by(|a, b| a.name.cmp(&b.name));
+                for entry in gone {
+                    let entry_rel = join(&rel, &entry.name);
+                    if s.filters.excluded(&entry_rel, &entry.name) {
+                        continue;
+                    }
+                    if s.dry_run {
+                        self.record(&entry_rel, Action::Deleted, 0, "not in the local tree");
+                        continue;
+                    }
+                    let path = join(&remote_dir, &entry.name);
+                    match self.delete_remote(&path, entry.kind == Kind::Dir).await {
+                        Ok(()) => self.record(&entry_rel, Action::Deleted, 0, "not in the local tree"),
+                        Err(e) => self.record(&entry_rel, Action::Failed, 0, format!("{e:#}")),
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn mkdir(&self, path: &[u8]) -> Result<()> {
+        let mut session = self.pool.get().await?;
+        let r = session.expect(&Command::path("MKD", path)?, &[]).await;
+        self.pool.put(session);
+        r.map(|_| ()).with_context(|| format!("could not create directory '{}'", escape(path)))
+    }
+
+    /// DELE a file, or empty a directory depth first (its listing's safe names only) and RMD it.
+    async fn delete_remote(&self, path: &[u8], dir: bool) -> Result<()> {
+        let mut session = self.pool.get().await?;
+        let result = delete_tree(&mut session, path, dir).await;
+        self.pool.put(session);
+        result
+    }
+}
+
+async fn delete_tree(session: &mut Session, path: &[u8], dir: bool) -> Result<()> {
+    if !dir {
+        session.expect(&Command::path("DELE", path)?, &[]).await?;
+        return Ok(());
+    }
+    // (path, listed yet)
+    let mut stack = vec![(path.to_vec(), false)];
+    while let Some((p, listed)) = stack.pop() {
+        if listed {
+            session.expect(&Command::path("RMD", &p)?, &[]).await?;
+            continue;
+        }
+        let entries = list_dir(session, &p).await?;
+        stack.push((p.clone(), true));
+        for e in entries.into_iter().filter(|e| safe_local_name(&e.name).is_ok()) {
+            let child = join(&p, &e.name);
+            if e.kind == Kind::Dir {
+                stack.push((child, false));
+            } else {
+                session.expect(&Command::path("DELE", &child)?, &[]).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Mirrors as `settings` say over sessions from `open`, reporting each entry to `reporter`.
+/// Failed files are counted in the outcome, not returned as an error; an error means the mirror
+/// could not start (no session, no root listing) or was interrupted.
+pub async fn mirror<O>(settings: &Settings, open: &O, reporter: &dyn Reporter) -> Result<Outcome>
+where
+    O: AsyncFn(&str) -> Result<Session>,
+{
+    let started = Instant::now();
+    // Held to the end: a signal is the mirror's to answer (the files in flight keep their .part,
+    // no new one starts, and the caller still gets to close its output).
+    let _guard = interrupt::TransferGuard::new();
+    let pool = Pool::new(open, settings.parallel);
+    let mut first = pool.get().await?;
+    // Absolute paths from here on: no CWD per file, and a LIST's CWD cannot move the others.
+    let root = if settings.remote_root.starts_with(b"/") {
+        settings.remote_root.clone()
+    } else {
+        join(&first.pwd().await?, &settings.remote_root)
+    };
+    let mfmt = first.features().lines.iter().any(|l| l.to_ascii_uppercase().starts_with("MFMT"));
+    let hash = if settings.verify && !settings.reverse {
+        let h = verify::HashCommand::choose(first.features());
+        if h.is_none() {
+            reporter.note(
+                "--verify: the server offers no hash command (HASH, XSHA256, XSHA1, XMD5, XCRC): sizes are checked",
+            );
+        }
+        h
+    } else {
+        None
+    };
+    pool.put(first);
+    let run = Run {
+        s: settings,
+        pool: &pool,
+        reporter,
+        tally: Mutex::new(Outcome { dry_run: settings.dry_run, ..Outcome::default() }),
+        root,
+        mfmt,
+        hash,
+        relogin_noted: Default::default(),
+    };
+    let (tx, rx) = mpsc::channel(settings.parallel.max(1) * 4);
+    let rx = tokio::sync::Mutex::new(rx);
+    let walk = async { if settings.reverse { run.walk_up(tx).await } else { run.walk_down(tx).await } };
+    let workers = futures_util::future::join_all((0..settings.parallel.max(1)).map(|_| run.worker(&rx)));
+    let (walked, _) = tokio::join!(walk, workers);
+    let mut outcome = run.tally.into_inner().unwrap_or_else(|e| e.into_inner());
+    let sessions = pool.limit();
+    if !interrupt::has_fired() {
+        pool.close().await;
+    }
+    walked?;
+    if interrupt::has_fired() {
+        return Err(AppError::Interrupted(
+            "interrupted; run the same mirror with --continue to resume the .part files".into(),
+        )
+        .into());
+    }
+    outcome.seconds = started.elapsed().as_secs_f64();
+    outcome.sessions = sessions;
+    Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listing_times_become_stamps_with_their_precision() {
+        let date = time::Date::from_calendar_date(2024, time::Month::January, 31).unwrap();
+        let at = |h, m, s| Some(time::Time::from_hms(h, m, s).unwrap());
+        let jan31 = 1_706_659_200; // 2024-01-31T00:00:00Z
+        let mlsd = Modified { date, time: at(10, 15, 0), zone: Zone::Utc, year_inferred: false };
+        assert_eq!(stamp(&mlsd), Stamp { secs: jan31 + 36_900, precision: 1 });
+        let list = Modified { zone: Zone::ServerLocal, year_inferred: true, ..mlsd };
+        assert_eq!(stamp(&list), Stamp { secs: jan31 + 36_900, precision: 60 });
+        let day = Modified { time: None, zone: Zone::ServerLocal, ..mlsd };
+        assert_eq!(stamp(&day), Stamp { secs: jan31, precision: 86_400 });
+        let offset = Modified { zone: Zone::Offset(120), ..mlsd };
+        assert_eq!(stamp(&offset).secs, jan31 + 36_900 - 7200);
+        assert_eq!(time_val(jan31 + 36_900), "20240131101500");
+        assert_eq!(time_val(0), "19700101000000");
+    }
+
+    #[test]
+    fn what_is_copied() {
+        let s = Settings::default();
+        let at = |secs, precision| Some(Stamp { secs, precision });
+        let src = Side { size: Some(10), stamp: at(6000, 60) };
+        let local = |size, secs| Some(Side { size: Some(size), stamp: at(secs, 1) });
+        assert_eq!(why_copy(src, None, &s, TimeRule::Exact), Some("missing"));
+        assert_eq!(why_copy(src, local(9, 6000), &s, TimeRule::Exact), Some("size differs"));
+        // Within the listing's minute: the same time.
+        assert_eq!(why_copy(src, local(10, 6059), &s, TimeRule::Exact), None);
+        assert_eq!(why_copy(src, local(10, 5000), &s, TimeRule::Exact), Some("time differs"));
+        assert_eq!(why_copy(src, local(10, 9000), &s, TimeRule::SourceNewer), None);
+        let size_only = Settings { size_only: true, ..Settings::default() };
+        assert_eq!(why_copy(src, local(10, 5000), &size_only, TimeRule::Exact), None);
+        let newer = Settings { only_newer: true, ..Settings::default() };
+        assert_eq!(why_copy(src, local(9, 9000), &newer, TimeRule::Exact), None);
+        assert_eq!(why_copy(src, local(10, 5000), &newer, TimeRule::Exact), Some("newer"));
+    }
+
+    #[test]
+    fn links_stay_inside_the_tree_or_are_refused() {
+        assert_eq!(link_inside(b"a/b", b"../c").as_deref(), Some(&b"a/c"[..]));
+        assert_eq!(link_inside(b"", b"sub/x").as_deref(), Some(&b"sub/x"[..]));
+        for bad in [&b"/"[..], b"/etc/passwd", b"../x", b"a/../../x", b"", b"x\ny"] {
+            assert_eq!(link_inside(b"", bad), None, "{}", escape(bad));
+        }
+        assert_eq!(link_inside(b"a", b"../../x"), None);
+    }
+
+    #[test]
+    fn filters_match_names_anywhere_and_paths_from_the_root() {
+        let f = Filters { include: vec![], exclude: vec!["*.tmp".into(), "cache/*".into()] };
+        assert!(f.excluded(b"a/b/x.tmp", b"x.tmp"));
+        assert!(f.excluded(b"cache/y", b"y"));
+        assert!(!f.excluded(b"a/cache/y", b"y"));
+        assert!(!f.excluded(b"a/x.txt", b"x.txt"));
+        let i = Filters { include: vec!["*.txt".into()], exclude: vec![] };
+        assert!(i.included(b"d/a.txt", b"a.txt"));
+        assert!(!i.included(b"d/a.bin", b"a.bin"));
+    }
+}

@@ -1,0 +1,325 @@
+//! `ftpx mirror`: a tree down (and up with --reverse), what is copied, what is skipped and why,
+//! the safety rules for names and links, and the round trips each file costs.
+
+use std::fs;
+use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use super::{server_with, url};
+use crate::support::{ServerConfig, TestServer, dir_names, ftpx, write_random};
+
+/// A tree with nested and empty directories, spaces and UTF-8 in names.
+fn tree(root: &Path) -> Vec<(&'static str, Vec<u8>)> {
+    let t = root.join("tree");
+    fs::create_dir_all(t.join("sub/deep")).unwrap();
+    fs::create_dir_all(t.join("empty")).unwrap();
+    fs::create_dir_all(t.join("café")).unwrap();
+    let files =
+        [("a.txt", 5), ("with space.bin", 70_001), ("café/ü.txt", 3), ("sub/deep/x.bin", 300_000), ("sub/y", 0)];
+    files.iter().enumerate().map(|(i, (p, n))| (*p, write_random(t.join(p), *n, 40 + i as u64))).collect()
+}
+
+fn json(out: &crate::support::Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", out.stdout_str(), out.stderr))
+}
+
+fn count(server: &TestServer, verb: &str) -> usize {
+    server.verbs().iter().filter(|v| *v == verb).count()
+}
+
+fn mirror_twice(config: ServerConfig) {
+    let server = server_with(config);
+    let files = tree(server.root());
+    let work = tempfile::tempdir().unwrap();
+    let out = ftpx().current_dir(work.path()).args(["mirror", "--json", &url(&server, "tree"), "copy"]).run();
+    out.assert_success();
+    let j = json(&out);
+    assert_eq!(j["copied"], 5, "{j}");
+    assert_eq!(j["failed"], 0, "{j}");
+    let copy = work.path().join("copy");
+    for (path, content) in &files {
+        assert!(fs::read(copy.join(path)).unwrap() == *content, "{path} differs");
+    }
+    assert!(copy.join("empty").is_dir());
+    assert_eq!(dir_names(&copy), [&b"a.txt"[..], "café".as_bytes(), b"empty", b"sub", b"with space.bin"]);
+    assert_eq!(dir_names(work.path()), [b"copy"], "nothing beside the target");
+    let retrs = count(&server, "RETR");
+    assert_eq!(retrs, 5);
+
+    let again = ftpx().current_dir(work.path()).args(["mirror", "--json", &url(&server, "tree"), "copy"]).run();
+    again.assert_success();
+    let j = json(&again);
+    assert_eq!((j["copied"].as_u64(), j["skipped"].as_u64()), (Some(0), Some(5)), "{j}");
+    assert_eq!(count(&server, "RETR"), retrs, "the second run downloaded something");
+}
+
+#[test]
+fn mirror_copies_a_tree_and_a_second_run_copies_nothing_with_mlsd() {
+    mirror_twice(ServerConfig::new());
+}
+
+#[test]
+fn mirror_copies_a_tree_and_a_second_run_copies_nothing_with_list() {
+    mirror_twice(ServerConfig::new().no_mlsd());
+}
+
+#[test]
+fn mirror_gives_local_files_the_servers_modification_time() {
+    let server = server_with(ServerConfig::new());
+    fs::create_dir(server.root().join("d")).unwrap();
+    write_random(server.root().join("d/old.bin"), 1000, 1);
+    let when = UNIX_EPOCH + Duration::from_secs(1_577_934_245); // 2020-01-02 03:04:05 UTC
+    fs::File::options().write(true).open(server.root().join("d/old.bin")).unwrap().set_modified(when).unwrap();
+    let work = tempfile::tempdir().unwrap();
+    ftpx().current_dir(work.path()).args(["-q", "mirror", &url(&server, "d")]).run().assert_success();
+    let got = fs::metadata(work.path().join("d/old.bin")).unwrap().modified().unwrap();
+    assert_eq!(got, when);
+}
+
+#[test]
+fn each_file_costs_epsv_and_retr_only() {
+    // One session: the listing gave sizes and times, the path is absolute (no CWD), TYPE is kept.
+    let server = server_with(ServerConfig::new());
+    let files = tree(server.root());
+    let work = tempfile::tempdir().unwrap();
+    ftpx()
+        .current_dir(work.path())
+        .args(["-q", "mirror", "-P", "1", &url(&server, "tree"), "c"])
+        .run()
+        .assert_success();
+    for verb in ["SIZE", "MDTM", "CWD"] {
+        assert_eq!(count(&server, verb), 0, "{verb} sent: {:?}", server.commands());
+    }
+    assert_eq!(count(&server, "TYPE"), 1, "{:?}", server.commands());
+    assert_eq!(count(&server, "PWD"), 1);
+    let dirs = 6; // tree, sub, sub/deep, empty, café: listings (MLSD), plus the root
+    assert_eq!(count(&server, "MLSD"), dirs - 1);
+    assert_eq!(count(&server, "EPSV"), files.len() + dirs - 1, "{:?}", server.commands());
+}
+
+#[test]
+fn hostile_names_and_links_are_skipped_and_the_rest_is_mirrored() {
+    for mlsd in [true, false] {
+        let config = if mlsd {
+            ServerConfig::new()
+                .inject_listing(b"type=file;size=3;modify=20200101000000; ../x")
+                .inject_listing(b"type=file;size=3;modify=20200101000000; /etc/x")
+                .inject_listing(b"type=OS.unix=symlink;modify=20200101000000; root")
+        } else {
+            ServerConfig::new()
+                .no_mlsd()
+                .inject_listing(b"-rw-r--r-- 1 ftp ftp 3 Jan 1 2020 ../x")
+                .inject_listing(b"-rw-r--r-- 1 ftp ftp 3 Jan 1 2020 /etc/x")
+                .inject_listing(b"lrwxrwxrwx 1 ftp ftp 1 Jan 1 2020 root -> /")
+                .inject_listing(b"lrwxrwxrwx 1 ftp ftp 1 Jan 1 2020 up -> ../..")
+                .inject_listing(b"lrwxrwxrwx 1 ftp ftp 1 Jan 1 2020 inside -> good.txt")
+        };
+        let server = server_with(config);
+        let good = write_random(server.root().join("good.txt"), 10, 2);
+        let work = tempfile::tempdir().unwrap();
+        let target = work.path().join("t");
+        let out = ftpx().current_dir(work.path()).args(["mirror", "--json", &url(&server, ""), "t"]).run();
+        out.assert_success();
+        let j = json(&out);
+        assert_eq!(j["failed"], 0, "{j}");
+        assert_eq!(fs::read(target.join("good.txt")).unwrap(), good);
+        assert_eq!(dir_names(work.path()), [b"t"], "mlsd {mlsd}: something was written beside the target");
+        let skipped: Vec<String> = j["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["action"] == "skipped")
+            .map(|f| f["path"].as_str().unwrap().to_owned())
+            .collect();
+        for name in ["../x", "/etc/x", "root"] {
+            assert!(skipped.iter().any(|p| p == name), "mlsd {mlsd}: {name} not reported skipped: {j}");
+            assert!(out.stderr.contains(&format!("skipped {name}")), "{}", out.stderr);
+        }
+        assert!(!target.join("root").exists() && !target.join("up").exists());
+        if !mlsd {
+            // A link that stays inside the tree is kept as the same link.
+            assert_eq!(fs::read_link(target.join("inside")).unwrap(), Path::new("good.txt"));
+        }
+        for verb in server.commands() {
+            assert!(!verb.contains("etc") && !verb.contains(".."), "asked the server for {verb}");
+        }
+    }
+}
+
+#[test]
+fn delete_removes_what_the_server_no_longer_has_and_keeps_excluded_files() {
+    let server = server_with(ServerConfig::new());
+    tree(server.root());
+    let work = tempfile::tempdir().unwrap();
+    let copy = work.path().join("copy");
+    fs::create_dir_all(copy.join("gone/deeper")).unwrap();
+    fs::write(copy.join("gone/deeper/f"), "x").unwrap();
+    fs::write(copy.join("stale.txt"), "x").unwrap();
+    fs::write(copy.join("sub.tmp"), "keep me").unwrap();
+    fs::write(work.path().join("outside.txt"), "x").unwrap();
+    let out = ftpx()
+        .current_dir(work.path())
+        .args(["mirror", "--json", "--delete", "--exclude", "*.tmp", &url(&server, "tree"), "copy"])
+        .run();
+    out.assert_success();
+    assert_eq!(json(&out)["deleted"], 2, "{}", out.stdout_str());
+    assert!(!copy.join("gone").exists() && !copy.join("stale.txt").exists());
+    assert!(copy.join("sub.tmp").exists(), "an excluded file was deleted");
+    assert!(work.path().join("outside.txt").exists());
+}
+
+#[test]
+fn dry_run_prints_the_plan_and_changes_nothing() {
+    let server = server_with(ServerConfig::new());
+    tree(server.root());
+    let work = tempfile::tempdir().unwrap();
+    fs::create_dir(work.path().join("copy")).unwrap();
+    fs::write(work.path().join("copy/stale.txt"), "x").unwrap();
+    let out =
+        ftpx().current_dir(work.path()).args(["mirror", "--dry-run", "--delete", &url(&server, "tree"), "copy"]).run();
+    out.assert_success();
+    let plan = out.stdout_str();
+    assert!(plan.contains("would copy sub/deep/x.bin (missing)"), "{plan}");
+    assert!(plan.contains("would delete stale.txt"), "{plan}");
+    assert_eq!(dir_names(work.path().join("copy")), [b"stale.txt"], "the dry run changed something");
+    assert_eq!(count(&server, "RETR"), 0);
+}
+
+#[test]
+fn excludes_includes_and_max_depth_choose_what_is_copied() {
+    let server = server_with(ServerConfig::new());
+    tree(server.root());
+    let work = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], dir: &str| {
+        let mut all = vec!["-q", "mirror"];
+        all.extend_from_slice(args);
+        let u = url(&server, "tree");
+        all.push(&u);
+        all.push(dir);
+        ftpx().current_dir(work.path()).args(&all).run().assert_success();
+        work.path().join(dir)
+    };
+    let d = run(&["--exclude", "sub", "--exclude", "*.bin"], "ex");
+    assert!(d.join("a.txt").exists() && !d.join("sub").exists() && !d.join("with space.bin").exists());
+    let d = run(&["--include", "*.bin"], "in");
+    assert!(d.join("sub/deep/x.bin").exists() && !d.join("a.txt").exists() && !d.join("café/ü.txt").exists());
+    let d = run(&["--max-depth", "1"], "depth");
+    assert!(d.join("sub/y").exists() && !d.join("sub/deep").exists());
+}
+
+#[test]
+fn an_interrupted_mirror_resumes_with_continue() {
+    let served = tempfile::tempdir().unwrap();
+    fs::create_dir(served.path().join("d")).unwrap();
+    let big = write_random(served.path().join("d/big.bin"), 400_000, 7);
+    let small = write_random(served.path().join("d/small.bin"), 1000, 8);
+    let work = tempfile::tempdir().unwrap();
+    {
+        // The data connection ends cleanly after 150,000 bytes of every file.
+        let cut = server_with(ServerConfig::new().serve_path(served.path()).truncate_data(150_000));
+        let out = ftpx().current_dir(work.path()).args(["mirror", "--json", &url(&cut, "d")]).run();
+        out.assert_code(12);
+        let j = json(&out);
+        assert_eq!((j["copied"].as_u64(), j["failed"].as_u64()), (Some(1), Some(1)), "{j}");
+        assert!(out.stderr.contains("failed: big.bin"), "{}", out.stderr);
+    }
+    assert_eq!(fs::metadata(work.path().join("d/big.bin.part")).unwrap().len(), 150_000);
+    let server = server_with(ServerConfig::new().serve_path(served.path()));
+    ftpx().current_dir(work.path()).args(["-q", "mirror", "--continue", &url(&server, "d")]).run().assert_success();
+    assert!(server.commands().iter().any(|c| c == "REST 150000"), "{:?}", server.commands());
+    assert!(fs::read(work.path().join("d/big.bin")).unwrap() == big);
+    assert_eq!(fs::read(work.path().join("d/small.bin")).unwrap(), small);
+    assert_eq!(dir_names(work.path().join("d")), [&b"big.bin"[..], b"small.bin"]);
+}
+
+#[test]
+fn a_server_refusing_more_sessions_shrinks_the_pool_and_says_so_once() {
+    let server = server_with(ServerConfig::new().max_sessions(2));
+    let files = tree(server.root());
+    let work = tempfile::tempdir().unwrap();
+    let out = ftpx().current_dir(work.path()).args(["mirror", "-P", "6", &url(&server, "tree"), "c"]).run();
+    out.assert_success();
+    assert_eq!(out.stderr.matches("refused another session").count(), 1, "{}", out.stderr);
+    for (path, content) in &files {
+        assert!(fs::read(work.path().join("c").join(path)).unwrap() == *content, "{path}");
+    }
+}
+
+#[test]
+fn verify_checks_each_file_with_the_servers_hash() {
+    let honest = server_with(ServerConfig::new().xsha256(true));
+    tree(honest.root());
+    let work = tempfile::tempdir().unwrap();
+    ftpx()
+        .current_dir(work.path())
+        .args(["-q", "mirror", "--verify", &url(&honest, "tree"), "a"])
+        .run()
+        .assert_success();
+    assert_eq!(count(&honest, "XSHA256"), 5);
+    let liar = server_with(ServerConfig::new().xsha256(false));
+    tree(liar.root());
+    let out = ftpx().current_dir(work.path()).args(["mirror", "--verify", &url(&liar, "tree"), "b"]).run();
+    out.assert_code(12);
+    assert!(out.stderr.contains("the server's Sha256 is"), "{}", out.stderr);
+}
+
+#[test]
+fn reverse_mirror_uploads_a_tree_and_a_second_run_uploads_nothing() {
+    let server = server_with(ServerConfig::new());
+    let local = tempfile::tempdir().unwrap();
+    let files = tree(local.path());
+    fs::create_dir(server.root().join("up")).unwrap();
+    fs::write(server.root().join("up/extra.txt"), "x").unwrap();
+    let src = local.path().join("tree");
+    let src = src.to_str().unwrap();
+    let out = ftpx().args(["mirror", "--json", "--reverse", "--delete", src, &url(&server, "up")]).run();
+    out.assert_success();
+    assert_eq!(json(&out)["copied"], 5, "{}", out.stdout_str());
+    for (path, content) in &files {
+        assert!(fs::read(server.root().join("up").join(path)).unwrap() == *content, "{path}");
+    }
+    assert!(server.root().join("up/empty").is_dir());
+    assert!(!server.root().join("up/extra.txt").exists());
+    let stors = count(&server, "STOR");
+    let again = ftpx().args(["mirror", "--json", "-R", src, &url(&server, "up")]).run();
+    again.assert_success();
+    assert_eq!(json(&again)["copied"], 0, "{}", again.stdout_str());
+    assert_eq!(count(&server, "STOR"), stors);
+}
+
+#[test]
+fn mirror_of_a_missing_directory_fails_with_the_servers_reply() {
+    let server = server_with(ServerConfig::new());
+    let work = tempfile::tempdir().unwrap();
+    let out = ftpx().current_dir(work.path()).args(["mirror", &url(&server, "nope"), "x"]).run();
+    out.assert_code(5).assert_one_error_line();
+    assert!(out.stderr.contains("could not list"), "{}", out.stderr);
+    assert_eq!(dir_names(work.path()), Vec::<Vec<u8>>::new());
+    let _ = SystemTime::now();
+}
+
+#[test]
+fn without_a_local_dir_the_mirror_goes_to_the_remote_dirs_name_or_the_hosts() {
+    let server = server_with(ServerConfig::new());
+    tree(server.root());
+    let work = tempfile::tempdir().unwrap();
+    fs::write(work.path().join("mine.txt"), "x").unwrap();
+    ftpx().current_dir(work.path()).args(["-q", "mirror", &url(&server, "tree/sub/")]).run().assert_success();
+    assert!(work.path().join("sub/deep/x.bin").exists());
+    // The login directory: never into `.` itself, where --delete would remove mine.txt.
+    ftpx().current_dir(work.path()).args(["-q", "mirror", "--delete", &url(&server, "")]).run().assert_success();
+    assert!(work.path().join("127.0.0.1/tree/a.txt").exists());
+    assert!(work.path().join("mine.txt").exists());
+}
+
+#[test]
+fn json_says_why_a_mirror_could_not_start() {
+    let server = server_with(ServerConfig::new());
+    let work = tempfile::tempdir().unwrap();
+    let out = ftpx().current_dir(work.path()).args(["mirror", "--json", &url(&server, "nope"), "x"]).run();
+    out.assert_code(5);
+    let j = json(&out);
+    assert_eq!(j["files"], serde_json::json!([]));
+    assert!(j["error"].as_str().unwrap().contains("could not list"), "{j}");
+}
