@@ -323,6 +323,20 @@ pub struct GetArgs {
 /// Retries, rate and report, for get and put.
 #[derive(Debug, Clone, Args)]
 pub struct TransferArgs {
+    #[command(flatten)]
+    pub retry: RetryArgs,
+    /// Cap the transfer rate: bytes per second, or with a suffix k, M or G (1024-based), e.g. 500k
+    #[arg(long, value_name = "RATE")]
+    pub limit_rate: Option<String>,
+    /// Print one JSON object at the end: per file the outcome, bytes, seconds, rate, mode,
+    /// retries and the offset it resumed from, and the exit code
+    #[arg(long)]
+    pub json: bool,
+}
+
+// `--retry`, `--retry-delay`, `--retry-max-time`: get, put and mirror.
+#[derive(Debug, Clone, Args)]
+pub struct RetryArgs {
     /// After a transient failure (connection reset or closed, timeout, 421 busy, 4xx), try again
     /// up to N times, resuming where the transfer stopped; 5xx refusals, bad credentials and
     /// missing files are not retried. Default 0, as in curl: in CI use e.g. --retry 5
@@ -334,13 +348,6 @@ pub struct TransferArgs {
     /// Start no retry after this many seconds since the first attempt (default: no limit)
     #[arg(long, value_name = "SECS")]
     pub retry_max_time: Option<f64>,
-    /// Cap the transfer rate: bytes per second, or with a suffix k, M or G (1024-based), e.g. 500k
-    #[arg(long, value_name = "RATE")]
-    pub limit_rate: Option<String>,
-    /// Print one JSON object at the end: per file the outcome, bytes, seconds, rate, mode,
-    /// retries and the offset it resumed from, and the exit code
-    #[arg(long)]
-    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -395,6 +402,8 @@ pub struct MirrorArgs {
     /// Print one JSON object: the totals and every file's outcome
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub retry: RetryArgs,
 }
 
 #[derive(Debug, Args)]

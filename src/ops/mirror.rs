@@ -37,6 +37,7 @@ use crate::ftp::{Command, Session};
 use crate::glob;
 use crate::interrupt;
 use crate::progress::ProgressMode;
+use crate::retry;
 use crate::text::escape;
 use crate::transfer::{self, Sink, part_path};
 
@@ -65,6 +66,8 @@ pub struct Settings {
     pub resume: bool,
     /// Check each downloaded file against the server's hash command.
     pub verify: bool,
+    /// Each file is tried again after a transient failure, resuming (see [`crate::retry`]).
+    pub retry: retry::Policy,
 }
 
 /// `--include` and `--exclude` globs. A pattern with a `/` is matched against the whole path
@@ -138,6 +141,8 @@ pub trait Reporter {
     fn outcome(&self, outcome: &FileOutcome);
     /// Something to say once (a smaller pool).
     fn note(&self, text: &str);
+    /// A file is tried again (or confirmed after a reconnection): one line (see [`crate::retry`]).
+    fn retry(&self, line: &str);
 }
 
 /// A modification time from a listing, with its precision in seconds: MLSD and MDTM give
@@ -363,10 +368,6 @@ struct Run<'a, 'o, O> {
     relogin_noted: std::sync::atomic::AtomicBool,
 }
 
-fn tls_not_resumed(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<crate::ftp::Error>().is_some_and(crate::ftp::Error::is_tls_not_resumed))
-}
-
 const QUIET: ProgressMode = ProgressMode { quiet: true, bars: false, hash: None };
 
 impl<O> Run<'_, '_, O>
@@ -574,33 +575,7 @@ where
             if interrupt::has_fired() {
                 continue;
             }
-            let mut session = match self.pool.get().await {
-                Ok(s) => s,
-                Err(e) => {
-                    self.record(&job.rel, Action::Failed, 0, format!("{e:#}"));
-                    continue;
-                }
-            };
-            let mut result = self.copy(&mut session, &job).await;
-            if result.as_ref().is_err_and(tls_not_resumed) {
-                // The server has no TLS 1.3 ticket left for this session (ProFTPD 1.3.8 issues
-                // none on upload connections): a new login brings new ones. The pool replaces
-                // the session; the file is tried once more on the new one.
-                if !self.relogin_noted.swap(true, std::sync::atomic::Ordering::Relaxed) {
-                    self.reporter.note("the server refused a TLS data session that could not resume; logging in again where that happens");
-                }
-                session.mark_broken();
-                self.pool.put(session);
-                session = match self.pool.get().await {
-                    Ok(s) => s,
-                    Err(e) => {
-                        self.record(&job.rel, Action::Failed, 0, format!("{e:#}"));
-                        continue;
-                    }
-                };
-                result = self.copy(&mut session, &job).await;
-            }
-            self.pool.put(session);
+            let result = self.copy_retried(&job).await;
             match result {
                 Ok(bytes) => self.record(&job.rel, Action::Copied, bytes, ""),
                 Err(e) => self.record(&job.rel, Action::Failed, 0, format!("{e:#}")),
@@ -608,13 +583,39 @@ where
         }
     }
 
-    async fn copy(&self, session: &mut Session, job: &Job) -> Result<u64> {
-        if self.s.reverse { self.upload(session, job).await } else { self.download(session, job).await }
+    /// One file on a session from the pool, tried again as `--retry` allows: a session that died
+    /// goes back to the pool (which drops it) and a new one is taken; a later attempt resumes from
+    /// the `.part` (download) or the server's size (upload). A server that refuses a TLS data
+    /// session that could not resume (ProFTPD 1.3.8 issues no TLS 1.3 tickets on upload
+    /// connections) gets a new login once, which brings new tickets.
+    async fn copy_retried(&self, job: &Job) -> Result<u64> {
+        let say = |_: &mut Option<Session>, line: &str| {
+            let relogin = line.starts_with("the server refused a TLS data session");
+            if !relogin || !self.relogin_noted.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                self.reporter.retry(&format!("{}: {line}", escape(&job.rel)));
+            }
+        };
+        let mut slot: Option<Session> = None;
+        let connect = async |slot: &mut Option<Session>, fresh: bool| self.pool.ready(slot, fresh).await;
+        let attempt = async |slot: &mut Option<Session>, t: retry::Try| {
+            let session = slot.as_mut().expect("connected before each attempt");
+            if self.s.reverse {
+                self.upload(session, job, t.resume).await
+            } else {
+                self.download(session, job, t.resume).await
+            }
+        };
+        let result = retry::run(&self.s.retry, say, &mut slot, connect, attempt).await;
+        if let Some(session) = slot {
+            self.pool.put(session);
+        }
+        result.map(|done| done.value)
     }
 
-    async fn download(&self, session: &mut Session, job: &Job) -> Result<u64> {
-        // `-c` continues a .part only: a complete older file is replaced, not appended to.
-        let resume = self.s.resume && part_path(&job.local).exists();
+    async fn download(&self, session: &mut Session, job: &Job, again: bool) -> Result<u64> {
+        // `-c` continues a .part only: a complete older file is replaced, not appended to. A
+        // retry goes on from the .part its first attempt left.
+        let resume = (self.s.resume || again) && part_path(&job.local).exists();
         let sink = Sink::File(job.local.clone());
         let bytes = transfer::download_sized(session, &job.remote, &sink, resume, false, job.size, QUIET).await?;
         if let Some(hash) = &self.hash {
@@ -628,8 +629,8 @@ where
         Ok(bytes)
     }
 
-    async fn upload(&self, session: &mut Session, job: &Job) -> Result<u64> {
-        let resume = self.s.resume && job.remote_size.is_some_and(|r| job.size.is_some_and(|l| r < l));
+    async fn upload(&self, session: &mut Session, job: &Job, again: bool) -> Result<u64> {
+        let resume = again || (self.s.resume && job.remote_size.is_some_and(|r| job.size.is_some_and(|l| r < l)));
         let bytes = transfer::upload(session, &job.local, &job.remote, resume, false, QUIET).await?;
         if self.mfmt
             && !self.s.ignore_time

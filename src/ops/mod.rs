@@ -45,8 +45,6 @@ pub trait SessionSource {
 /// What an operation tells the user on the way.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
-    /// An upload's TLS data session could not resume: logging in again for a new one.
-    ReloginForTls,
     /// A transfer is tried again, or confirmed after a reconnection (see [`crate::retry`]): the
     /// line to show, also a `retry` event in the transcript.
     Retry(String),
@@ -55,9 +53,6 @@ pub enum Notice {
 impl std::fmt::Display for Notice {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Notice::ReloginForTls => {
-                f.write_str("the server refused a TLS data session that could not resume; logging in again to continue")
-            }
             Notice::Retry(line) => f.write_str(line),
         }
     }

@@ -129,6 +129,7 @@ impl State {
             | Cmd::Trace { .. }
             | Cmd::Hash { .. }
             | Cmd::Progress(_)
+            | Cmd::Retry { .. }
             | Cmd::Verbose(_)) => self.setting(cmd).await?,
             Cmd::Probe { path, json } => self.probe(input, path, json).await?,
             Cmd::Help { command } => help(command.as_deref())?,
@@ -273,7 +274,7 @@ impl State {
 
     /// The type and progress display the transfers use now.
     fn transfer(&self) -> Transfer {
-        Transfer::new(self.settings.ascii, self.progress())
+        Transfer { retry: self.settings.retry, ..Transfer::new(self.settings.ascii, self.progress()) }
     }
 
     async fn get(&mut self, input: &mut Input, args: GetArgs, resume: bool) -> Result<()> {

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::{PASS, USER, server_with, url};
-use crate::support::{Fault, Output, ServerConfig, TestServer, ftpx, write_random};
+use crate::support::{Fault, Output, ServerConfig, TestServer, dir_names, ftpx, write_random};
 
 const MIB: u64 = 1 << 20;
 const SIZE: usize = 4 << 20;
@@ -266,4 +266,113 @@ fn json_reports_each_file_with_its_retries_resume_offset_and_mode() {
     assert_eq!((report["command"].as_str(), report["exit_code"].as_u64()), (Some("put"), Some(11)));
     assert_eq!(report["files"][0]["outcome"], "failed");
     assert!(report["files"][0]["error"].as_str().unwrap().contains("426"), "{report}");
+}
+
+/// A tree for the mirror cases: the 4 MiB `big.bin` of [`faulty`] and `other.bin` beside it,
+/// both longer than the reset point, whichever the mirror fetches first.
+fn mirror_tree(server: &TestServer) -> Vec<u8> {
+    write_random(server.root().join("other.bin"), 2 * MIB as usize + 1, 13)
+}
+
+#[test]
+fn mirror_with_retry_resumes_a_file_reset_mid_transfer_from_its_part() {
+    let (server, content) = faulty(&[Fault::ResetAt(MIB)]);
+    let other = mirror_tree(&server);
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["--trace", "trace.log", "mirror", "-P", "1", "--retry", "2", "--retry-delay", "0"];
+    let out = run_in(dir.path(), &[&args[..], &[&url(&server, ""), "copy"]].concat());
+    out.assert_success();
+    let copy = dir.path().join("copy");
+    assert!(fs::read(copy.join("big.bin")).unwrap() == content, "not byte-exact");
+    assert!(fs::read(copy.join("other.bin")).unwrap() == other);
+    assert_eq!(dir_names(&copy), [&b"big.bin"[..], b"other.bin"]);
+    let rests = rests(&server);
+    assert!(rests.len() == 1 && rests[0] > 0 && rests[0] <= MIB, "one resume from the .part: {rests:?}\n{}\n{:?}", out.stderr, server.commands());
+    assert!(out.stderr.contains(".bin: retry 1 of 2 in 0.0s: the data connection was reset"), "{}", out.stderr);
+    let trace = fs::read_to_string(dir.path().join("trace.log")).unwrap();
+    assert!(trace.contains(".bin: retry 1 of 2"), "no retry event in the transcript:\n{trace}");
+    assert_eq!(server.verbs().iter().filter(|v| *v == "RETR").count(), 3, "{:?}", server.verbs());
+}
+
+#[test]
+fn an_interrupted_mirror_run_again_fetches_only_what_it_lacks() {
+    let (server, content) = faulty(&[Fault::ResetAt(MIB)]);
+    let other = mirror_tree(&server);
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(dir.path(), &["mirror", "-P", "1", &url(&server, ""), "copy"]);
+    out.assert_code(12);
+    let copy = dir.path().join("copy");
+    let parts: Vec<_> =
+        ["big.bin.part", "other.bin.part"].iter().filter_map(|p| fs::metadata(copy.join(p)).ok()).collect();
+    assert_eq!(parts.len(), 1, "one .part kept: {:?}", dir_names(&copy));
+    let kept = parts[0].len();
+    assert!(kept > 0 && kept <= MIB, "{kept}");
+    let retrs = server.verbs().iter().filter(|v| *v == "RETR").count();
+
+    run_in(dir.path(), &["mirror", "-c", &url(&server, ""), "copy"]).assert_success();
+    assert!(fs::read(copy.join("big.bin")).unwrap() == content, "not byte-exact");
+    assert!(fs::read(copy.join("other.bin")).unwrap() == other, "not byte-exact");
+    assert_eq!(rests(&server), [kept], "the second run did not go on from the .part");
+    let again = server.verbs().iter().filter(|v| *v == "RETR").count() - retrs;
+    assert_eq!(again, 1, "the second run fetched more than the broken file: {:?}", server.verbs());
+}
+
+#[test]
+fn segments_with_retry_resume_a_range_reset_mid_transfer() {
+    let (server, content) = faulty(&[Fault::ResetAt(MIB)]);
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["get", "--segments", "2", "--retry", "2", "--retry-delay", "0", &url(&server, "big.bin")];
+    let out = run_in(dir.path(), &args);
+    out.assert_success();
+    assert!(fs::read(dir.path().join("big.bin")).unwrap() == content, "not byte-exact");
+    let half = SIZE as u64 / 2;
+    let mut rests = rests(&server);
+    rests.sort();
+    // The second range starts at `half`; the broken range goes on from where it got to.
+    assert_eq!(rests.len(), 2, "{rests:?}");
+    let resumed = if rests[0] == half { rests[1] } else { rests[0] };
+    assert!(
+        (1..=MIB).contains(&resumed) || (half + 1..=half + MIB).contains(&resumed),
+        "the range did not resume where it stopped: {rests:?}"
+    );
+    assert!(rests.contains(&half), "{rests:?}");
+    assert!(out.stderr.contains(": retry 1 of 2 in 0.0s: "), "{}", out.stderr);
+    assert_eq!(server.verbs().iter().filter(|v| *v == "RETR").count(), 3, "{:?}", server.verbs());
+}
+
+#[test]
+fn a_broken_segmented_download_run_again_fetches_only_what_it_lacks() {
+    let (server, content) = faulty(&[Fault::ResetAt(MIB)]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(dir.path(), &["get", "--segments", "2", &url(&server, "big.bin")]);
+    out.assert_code(11);
+    assert!(dir.path().join("big.bin.part.segments").exists(), "{}", out.stderr);
+    let before = rests(&server).len();
+    run_in(dir.path(), &["get", "-c", &url(&server, "big.bin")]).assert_success();
+    assert!(fs::read(dir.path().join("big.bin")).unwrap() == content, "not byte-exact");
+    let rests = rests(&server);
+    assert_eq!(rests.len() - before, 1, "only the broken range is fetched again: {rests:?}");
+    let resumed = rests[before];
+    assert!(resumed > 0 && resumed != SIZE as u64 / 2, "{rests:?}");
+}
+
+#[test]
+fn the_shell_retry_setting_resumes_a_get_and_its_notice_reaches_the_transcript() {
+    let (server, content) = faulty(&[Fault::ResetAt(MIB)]);
+    let dir = tempfile::tempdir().unwrap();
+    let script = "retry\nretry 2 0\nstatus\nget big.bin\n";
+    let out = ftpx()
+        .current_dir(dir.path())
+        .args(["--timeout", "2", "--trace", "trace.log", &url(&server, "")])
+        .stdin(script)
+        .run();
+    out.assert_success();
+    assert!(out.stdout_str().contains("Retries: off"), "{}", out.stdout_str());
+    assert!(out.stdout_str().contains("Retries: up to 2, the first after 0.0s"), "{}", out.stdout_str());
+    assert!(fs::read(dir.path().join("big.bin")).unwrap() == content, "not byte-exact");
+    let rests = rests(&server);
+    assert!(rests.len() == 1 && rests[0] > 0 && rests[0] <= MIB, "{rests:?}");
+    assert!(out.stderr.contains("ftpx: retry 1 of 2 in 0.0s: the data connection was reset after"), "{}", out.stderr);
+    let trace = fs::read_to_string(dir.path().join("trace.log")).unwrap();
+    assert!(trace.contains("retry 1 of 2"), "no retry event in the transcript:\n{trace}");
 }

@@ -354,7 +354,8 @@ impl Session {
         };
         let _ = data.set_nodelay(true);
         let file_transfer = !matches!(payload, Payload::Listing(_));
-        if let Some(fault) = self.shared.take_fault(|f| *f != Fault::Busy).filter(|_| file_transfer) {
+        // A listing neither plays nor uses up a fault: a mirror lists before it fetches.
+        if file_transfer && let Some(fault) = self.shared.take_fault(|f| *f != Fault::Busy) {
             return self.faulty(data, payload, fault).await;
         }
         let data = match self.secure_data(data).await? {
