@@ -177,11 +177,17 @@ pub async fn run<S, T>(
             Class::Confirm if !confirmed => {
                 confirmed = true;
                 fresh = true;
+                // Said as what happened, not as the failure it is not yet: the `.part` is about to
+                // be completed, not kept.
+                let what = err
+                    .chain()
+                    .find_map(|c| c.downcast_ref::<Broken>())
+                    .map_or_else(|| format!("{err:#}"), Broken::happened);
                 say(
                     state,
                     &format!(
-                        "warning: {err:#}. The control connection was probably dropped by a NAT or firewall idle \
-                     timeout during the transfer; reconnecting to check the size"
+                        "warning: {what}. The control connection was probably dropped by a NAT or firewall idle \
+                         timeout during the transfer; logging in again to check the file on the server"
                     ),
                 );
                 keep(err);

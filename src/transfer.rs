@@ -154,8 +154,20 @@ impl Broken {
     }
 }
 
-impl fmt::Display for Broken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Broken {
+    /// What happened, without what was kept or how to resume: for the warning before a
+    /// reconnection confirms the file (the `.part` is about to be completed, not kept).
+    pub fn happened(&self) -> String {
+        struct What<'a>(&'a Broken);
+        impl fmt::Display for What<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.what(f)
+            }
+        }
+        What(self).to_string()
+    }
+
+    fn what(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let of = match self.total {
             Some(t) => format!("{} of {} bytes", grouped(self.done), grouped(t)),
             None => format!("{} bytes", grouped(self.done)),
@@ -190,6 +202,13 @@ impl fmt::Display for Broken {
         if let Some(reply) = &self.reply {
             write!(f, " (the server said: {reply})")?;
         }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Broken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.what(f)?;
         if let Some(part) = &self.kept {
             write!(f, "; {} kept", part.display())?;
             if self.resume_with.is_none() {
@@ -892,5 +911,9 @@ mod tests {
         let lost = broken(Cause::ReplyLost { why: "no reply within 60s".into(), complete: Some(true) });
         assert!(lost.data_complete());
         assert!(lost.to_string().starts_with("all 20,185,088 of 67,108,864 bytes arrived"), "{lost}");
+        assert_eq!(
+            lost.happened(),
+            "all 20,185,088 of 67,108,864 bytes arrived, but the server's final reply never came (no reply within 60s)"
+        );
     }
 }

@@ -169,6 +169,16 @@ fn time_val(secs: i64) -> String {
     format!("{:04}{:02}{:02}{:02}{:02}{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute(), t.second())
 }
 
+/// MDTM's `YYYYMMDDHHMMSS[.sss]` (UTC, RFC 3659 §2.3) as Unix seconds.
+fn mdtm_secs(t: &str) -> Option<i64> {
+    let d = t.get(..14).filter(|d| d.bytes().all(|b| b.is_ascii_digit()))?;
+    let n = |from: usize, len: usize| d[from..from + len].parse::<u16>().ok();
+    let month = time::Month::try_from(u8::try_from(n(4, 2)?).ok()?).ok()?;
+    let date = time::Date::from_calendar_date(i32::from(n(0, 4)?), month, n(6, 2)? as u8).ok()?;
+    let at = time::Time::from_hms(n(8, 2)? as u8, n(10, 2)? as u8, n(12, 2)? as u8).ok()?;
+    Some(time::PrimitiveDateTime::new(date, at).assume_utc().unix_timestamp())
+}
+
 /// A listing's time as a [`Stamp`]: to the second from MLSD (UTC, RFC 3659 §2.3), to the minute
 /// from a LIST date with a time, to the day from one with a year. A LIST time is the server's
 /// local time in an unknown zone: taken as UTC, as vsftpd, ProFTPD and pure-ftpd write it by
@@ -616,6 +626,9 @@ where
         // `-c` continues a .part only: a complete older file is replaced, not appended to. A
         // retry goes on from the .part its first attempt left.
         let resume = (self.s.resume || again) && part_path(&job.local).exists();
+        if again && resume {
+            self.unchanged_since_listed(session, job).await?;
+        }
         let sink = Sink::File(job.local.clone());
         let bytes = transfer::download_sized(session, &job.remote, &sink, resume, false, job.size, QUIET).await?;
         if let Some(hash) = &self.hash {
@@ -627,6 +640,29 @@ where
             file.set_modified(time).map_err(|e| AppError::local(&job.local, e))?;
         }
         Ok(bytes)
+    }
+
+    /// Before a retry resumes (or confirms) a `.part`: where the listing gave the time to the
+    /// second (MLSD, UTC by RFC 3659 §2.3) and the server offers MDTM, the file must still have
+    /// it. One that changed between attempts would leave a `.part` of two versions; it is removed
+    /// and the file reported failed, for the next run to fetch anew. (SIZE alone cannot tell a
+    /// file rewritten with the same length.)
+    async fn unchanged_since_listed(&self, session: &mut Session, job: &Job) -> Result<()> {
+        let Some(stamp) = job.stamp.filter(|s| s.precision == 1 && session.features().mdtm) else { return Ok(()) };
+        let Some(now) = session.mdtm(&job.remote).await?.as_deref().and_then(mdtm_secs) else { return Ok(()) };
+        if stamp.same(now) {
+            return Ok(());
+        }
+        let part = part_path(&job.local);
+        fs::remove_file(&part).map_err(|e| AppError::local(&part, e))?;
+        Err(AppError::Incomplete(format!(
+            "'{}' changed on the server during the mirror (MDTM {} since the listing's {}): its .part was removed; \
+             the next mirror fetches it anew",
+            escape(&job.rel),
+            time_val(now),
+            time_val(stamp.secs)
+        ))
+        .into())
     }
 
     async fn upload(&self, session: &mut Session, job: &Job, again: bool) -> Result<u64> {
@@ -910,6 +946,16 @@ mod tests {
         assert_eq!(stamp(&offset).secs, jan31 + 36_900 - 7200);
         assert_eq!(time_val(jan31 + 36_900), "20240131101500");
         assert_eq!(time_val(0), "19700101000000");
+    }
+
+    #[test]
+    fn mdtm_times_are_utc_seconds() {
+        assert_eq!(mdtm_secs("20240301123456"), Some(1_709_296_496));
+        assert_eq!(mdtm_secs("20240301123456.789"), Some(1_709_296_496));
+        assert_eq!(time_val(1_709_296_496), "20240301123456");
+        for bad in ["2024030112345", "20241301123456", "2024030112345x", ""] {
+            assert_eq!(mdtm_secs(bad), None, "{bad}");
+        }
     }
 
     #[test]
