@@ -127,7 +127,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpx' -ScriptBlock {
         'ftpx;get' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to PATH (a file, a directory ending in ''/'' or existing, or ''-'' for stdout)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to PATH (a file, a directory ending in ''/'' or existing, or ''-'' for stdout)')
-            [CompletionResult]::new('--segments', '--segments', [CompletionResultType]::ParameterName, 'Fetch one file in N ranges at once over N sessions (for servers that limit each session''s rate); small files and servers without REST get one stream')
+            [CompletionResult]::new('--segments', '--segments', [CompletionResultType]::ParameterName, 'Fetch one file in N ranges at once over N sessions (for servers that limit each session''s rate); small files and servers without REST get one stream. --retry retries each range from where it got to')
             [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'After a transient failure (connection reset or closed, timeout, 421 busy, 4xx), try again up to N times, resuming where the transfer stopped; 5xx refusals, bad credentials and missing files are not retried. Default 0, as in curl: in CI use e.g. --retry 5')
             [CompletionResult]::new('--retry-delay', '--retry-delay', [CompletionResultType]::ParameterName, 'Seconds before the first retry; each next wait doubles (up to 60 s), with jitter')
             [CompletionResult]::new('--retry-max-time', '--retry-max-time', [CompletionResultType]::ParameterName, 'Start no retry after this many seconds since the first attempt (default: no limit)')
@@ -499,6 +499,9 @@ Register-ArgumentCompleter -Native -CommandName 'ftpx' -ScriptBlock {
             [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Skip paths matching GLOB (a name anywhere, or a path from the root when it has a ''/''); repeatable')
             [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Copy only files matching GLOB (same matching as --exclude); repeatable')
             [CompletionResult]::new('--max-depth', '--max-depth', [CompletionResultType]::ParameterName, 'Descend at most N directory levels below the root (0: the root''s files only)')
+            [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'After a transient failure (connection reset or closed, timeout, 421 busy, 4xx), try again up to N times, resuming where the transfer stopped; 5xx refusals, bad credentials and missing files are not retried. Default 0, as in curl: in CI use e.g. --retry 5')
+            [CompletionResult]::new('--retry-delay', '--retry-delay', [CompletionResultType]::ParameterName, 'Seconds before the first retry; each next wait doubles (up to 60 s), with jitter')
+            [CompletionResult]::new('--retry-max-time', '--retry-max-time', [CompletionResultType]::ParameterName, 'Start no retry after this many seconds since the first attempt (default: no limit)')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
             [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read credentials from this netrc file instead of ~/.netrc')

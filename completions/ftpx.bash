@@ -618,7 +618,7 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__mirror)
-            opts="-R -P -n -c -v -u -d -q -k -h --reverse --parallel --only-newer --size-only --ignore-time --delete --exclude --include --max-depth --dry-run --continue --verify --verbose --json --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
+            opts="-R -P -n -c -v -u -d -q -k -h --reverse --parallel --only-newer --size-only --ignore-time --delete --exclude --include --max-depth --dry-run --continue --verify --verbose --json --retry --retry-delay --retry-max-time --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -641,6 +641,18 @@ _ftpx() {
                     return 0
                     ;;
                 --max-depth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-delay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-max-time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

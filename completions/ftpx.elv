@@ -121,7 +121,7 @@ set edit:completion:arg-completer[ftpx] = {|@words|
         &'ftpx;get'= {
             cand -o 'Write to PATH (a file, a directory ending in ''/'' or existing, or ''-'' for stdout)'
             cand --output 'Write to PATH (a file, a directory ending in ''/'' or existing, or ''-'' for stdout)'
-            cand --segments 'Fetch one file in N ranges at once over N sessions (for servers that limit each session''s rate); small files and servers without REST get one stream'
+            cand --segments 'Fetch one file in N ranges at once over N sessions (for servers that limit each session''s rate); small files and servers without REST get one stream. --retry retries each range from where it got to'
             cand --retry 'After a transient failure (connection reset or closed, timeout, 421 busy, 4xx), try again up to N times, resuming where the transfer stopped; 5xx refusals, bad credentials and missing files are not retried. Default 0, as in curl: in CI use e.g. --retry 5'
             cand --retry-delay 'Seconds before the first retry; each next wait doubles (up to 60 s), with jitter'
             cand --retry-max-time 'Start no retry after this many seconds since the first attempt (default: no limit)'
@@ -480,6 +480,9 @@ set edit:completion:arg-completer[ftpx] = {|@words|
             cand --exclude 'Skip paths matching GLOB (a name anywhere, or a path from the root when it has a ''/''); repeatable'
             cand --include 'Copy only files matching GLOB (same matching as --exclude); repeatable'
             cand --max-depth 'Descend at most N directory levels below the root (0: the root''s files only)'
+            cand --retry 'After a transient failure (connection reset or closed, timeout, 421 busy, 4xx), try again up to N times, resuming where the transfer stopped; 5xx refusals, bad credentials and missing files are not retried. Default 0, as in curl: in CI use e.g. --retry 5'
+            cand --retry-delay 'Seconds before the first retry; each next wait doubles (up to 60 s), with jitter'
+            cand --retry-max-time 'Start no retry after this many seconds since the first attempt (default: no limit)'
             cand -u 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal'
             cand --user 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal'
             cand --netrc-file 'Read credentials from this netrc file instead of ~/.netrc'

@@ -131,7 +131,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -l tls -d 'Explicit FTPS:
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -s o -l output -d 'Write to PATH (a file, a directory ending in \'/\' or existing, or \'-\' for stdout)' -r -F
-complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l segments -d 'Fetch one file in N ranges at once over N sessions (for servers that limit each session\'s rate); small files and servers without REST get one stream' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l segments -d 'Fetch one file in N ranges at once over N sessions (for servers that limit each session\'s rate); small files and servers without REST get one stream. --retry retries each range from where it got to' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l retry -d 'After a transient failure (connection reset or closed, timeout, 421 busy, 4xx), try again up to N times, resuming where the transfer stopped; 5xx refusals, bad credentials and missing files are not retried. Default 0, as in curl: in CI use e.g. --retry 5' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l retry-delay -d 'Seconds before the first retry; each next wait doubles (up to 60 s), with jitter' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l retry-max-time -d 'Start no retry after this many seconds since the first attempt (default: no limit)' -r
@@ -512,6 +512,9 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -s P -l parallel -d 'T
 complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l exclude -d 'Skip paths matching GLOB (a name anywhere, or a path from the root when it has a \'/\'); repeatable' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l include -d 'Copy only files matching GLOB (same matching as --exclude); repeatable' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l max-depth -d 'Descend at most N directory levels below the root (0: the root\'s files only)' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l retry -d 'After a transient failure (connection reset or closed, timeout, 421 busy, 4xx), try again up to N times, resuming where the transfer stopped; 5xx refusals, bad credentials and missing files are not retried. Default 0, as in curl: in CI use e.g. --retry 5' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l retry-delay -d 'Seconds before the first retry; each next wait doubles (up to 60 s), with jitter' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l retry-max-time -d 'Start no retry after this many seconds since the first attempt (default: no limit)' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -s u -l user -d 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l netrc-file -d 'Read credentials from this netrc file instead of ~/.netrc' -r -F
 complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l mode -d 'Data-connection mode: auto tries passive, then active' -r -f -a "auto\t'Passive (EPSV, then PASV), then active (EPRT, then PORT)'

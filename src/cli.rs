@@ -241,7 +241,9 @@ pub enum Command {
     /// (MLSD `modify`, or the LIST date); downloaded files get the server's time, so a second run
     /// copies nothing. Several sessions work at once (-P); a server that refuses more sessions
     /// leaves the mirror with the ones it has. Names that could leave the target (`..`, `/`,
-    /// control characters) and links leading out of the tree are skipped and reported. Exit
+    /// control characters) and links leading out of the tree are skipped and reported. With
+    /// --retry N each file is tried again after a transient failure, resuming from its .part; a
+    /// mirror run again with -c goes on from the .part files and fetches nothing it has. Exit
     /// status 0 when nothing failed, 12 when some files failed (the others are complete).
     Mirror(MirrorArgs),
 }
@@ -313,7 +315,8 @@ pub struct GetArgs {
     #[arg(long)]
     pub ascii: bool,
     /// Fetch one file in N ranges at once over N sessions (for servers that limit each session's
-    /// rate); small files and servers without REST get one stream
+    /// rate); small files and servers without REST get one stream. --retry retries each range
+    /// from where it got to
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub segments: Option<u16>,
     #[command(flatten)]

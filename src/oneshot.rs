@@ -10,15 +10,16 @@ use std::time::Instant;
 use anyhow::{Context as _, Result, bail};
 
 use crate::cli::{
-    Cli, Command as Sub, GetArgs, LsArgs, MirrorArgs, ProbeArgs, PutArgs, QuoteArgs, ServeArgs, ShellArgs,
+    Cli, Command as Sub, GetArgs, LsArgs, MirrorArgs, ProbeArgs, PutArgs, QuoteArgs, ServeArgs, ShellArgs, TransferArgs,
 };
 use crate::error::{AppError, exit};
 use crate::ftp::{self, Session};
 use crate::ops::get::Dest;
 use crate::ops::list::Listing;
 use crate::ops::put::Upload;
-use crate::ops::{self, Notice, SessionSource};
+use crate::ops::{self, Notice, SessionSource, Transfer};
 use crate::options::{self, Options};
+use crate::progress::ProgressMode;
 use crate::report::{self, JsonList};
 use crate::shell;
 use crate::target::Target;
@@ -194,7 +195,7 @@ async fn get(pool: &mut Pool<'_>, args: GetArgs, rep: &mut Reporting) -> Result<
         // An interrupted `--segments` download: its .part has holes, only its state knows which.
         return segmented_get(pool.opts, args, rep, n).await;
     }
-    let how = options::TransferSettings::new(&args.transfer)?.transfer(args.ascii, pool.opts.output.progress);
+    let how = transfer(&args.transfer, args.ascii, pool.opts.output.progress)?;
     let mut report = report::JsonReport::new(args.transfer.json, "get");
     for (target, raw) in targets.iter().zip(&args.urls) {
         let sink = dest.sink(target.file_name(), target)?;
@@ -220,7 +221,7 @@ async fn put(pool: &mut Pool<'_>, mut args: PutArgs, rep: &mut Reporting) -> Res
         bail!(AppError::Usage(format!("several files need a directory URL ending in '/', not {target}")));
     }
     pool.target = Some(target.clone());
-    let how = options::TransferSettings::new(&args.transfer)?.transfer(args.ascii, pool.opts.output.progress);
+    let how = transfer(&args.transfer, args.ascii, pool.opts.output.progress)?;
     let upload = if args.resume { Upload::Resume } else { Upload::Store };
     let mut report = report::JsonReport::new(args.transfer.json, "put");
     for local_arg in &args.args {
@@ -389,6 +390,12 @@ async fn segmented_get(opts: &Options, args: GetArgs, rep: &mut Reporting, segme
         bar.finish(outcome.bytes);
     }
     Ok(exit::OK)
+}
+
+/// How get and put move files: the type and progress, and the flags resolved in `options`.
+fn transfer(args: &TransferArgs, ascii: bool, progress: ProgressMode) -> Result<Transfer> {
+    let s = options::TransferSettings::new(args)?;
+    Ok(Transfer { retry: s.policy, limit_rate: s.limit_rate, ..Transfer::new(ascii, progress) })
 }
 
 /// `ftpx serve`'s arguments for the server's launcher, which sees no clap type.

@@ -21,7 +21,6 @@ use crate::error::AppError;
 use crate::ftp::tls::{TlsConfig, TlsOptions, TlsSetup};
 use crate::ftp::{self, Config, DataMode, ModePolicy, PasvAddress, Session};
 use crate::netrc::Netrc;
-use crate::ops::Transfer;
 use crate::progress::ProgressMode;
 use crate::retry;
 use crate::secret::Secret;
@@ -325,10 +324,6 @@ impl TransferSettings {
         let policy = retry_policy(&args.retry)?;
         let limit_rate = args.limit_rate.as_deref().map(parse_rate).transpose()?;
         Ok(TransferSettings { policy, limit_rate })
-    }
-
-    pub fn transfer(&self, ascii: bool, progress: ProgressMode) -> Transfer {
-        Transfer { retry: self.policy, limit_rate: self.limit_rate, ..Transfer::new(ascii, progress) }
     }
 }
 
