@@ -284,7 +284,10 @@ start_server() {
             sed -i "s/^127\.0\.0\.1,21\$/$listen_ip,21/" "$d/cmd"
             ;;
         ftpx-serve | ftpx-serve-tls)
-            serve_args=("$d/files" --listen "$listen_ip:21" --pasv-ports 40000-40015 --login "$LAB_USER")
+            # Anonymous, read-only (its defaults): under TLS the probe compares active mode with
+            # plain FTP only for anonymous logins, never sending a password in the clear.
+            serve_args=("$d/files" --listen "$listen_ip:21" --pasv-ports 40000-40015)
+            server_anonymous=1
             [[ -n ${serve_public:-} ]] && serve_args+=(--public-address "$serve_public")
             if [[ $kind == ftpx-serve-tls ]]; then
                 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=$listen_ip" \
@@ -292,7 +295,7 @@ start_server() {
                     return 1
                 serve_args+=(--cert "$d/cert.pem" --key "$d/key.pem")
             fi
-            printf '%s\n' env "FTPX_SERVE_PASSWORD=$LAB_PASS" "$ftpx" serve "${serve_args[@]}" >"$d/cmd"
+            printf '%s\n' "$ftpx" serve "${serve_args[@]}" >"$d/cmd"
             ;;
     esac
     local -a cmd
@@ -318,6 +321,7 @@ probe() {
     local host=$server_ip start
     [[ $host == *:* ]] && host="[$host]"
     local url="ftp://$LAB_USER:$LAB_PASS@$host/"
+    [[ -n ${server_anonymous:-} ]] && url="ftp://$host/"
     start=$(date +%s%N)
     in_ns "$C" "$ftpx" probe --json --timeout "$timeout_s" "${probe_flags[@]}" "$url" \
         >"$scratch/$1.json" 2>"$scratch/$1.err"
@@ -479,8 +483,8 @@ scenario() {
             probe "$name"
             probe_flags=()
             check "$name" "EPSV=ok PASV=ok EPRT=refused PORT=refused" \
-                "active-needs-alg client-behind-nat client-private-address port-rewritten" EPSV 0 \
-                '.tls == true' '.client_public_address == "198.51.100.1"' '.behind_nat == true' \
+                "active-needs-alg client-behind-nat client-private-address port-rewritten server-refused-port" \
+                EPSV 0 '.tls == true' '.client_public_address == "198.51.100.1"' '.behind_nat == true' \
                 '.modes[3].echo.received | startswith("10,0,1,10,")' '.modes[3].echo.rewritten == false' \
                 '.modes[3].plain_ok == true' '.modes[3].plain_echo.received | startswith("198,51,100,1,")' \
                 '.modes[3].plain_echo.rewritten' '.modes[2].plain_echo.received | startswith("|1|198.51.100.1|")' \
@@ -510,6 +514,7 @@ for name in "${scenarios[@]}"; do
         if [[ -n ${server_dir:-} ]]; then lab_show_logs "${server_dir##*/}" >&2; fi
     fi
     server_dir=
+    server_anonymous=
     teardown
 done
 finish
