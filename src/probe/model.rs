@@ -157,12 +157,21 @@ impl Attempt {
     }
 
     /// Active, from the server's echo: the argument as it arrived and the address it names,
-    /// when it differs from the one sent (something on the path rewrote it).
+    /// when it differs from the one sent (something on the path rewrote it). When the server
+    /// refused the command (the port sent is not recorded then), the IP addresses are compared.
     pub fn rewritten(&self) -> Option<(&[u8], Option<SocketAddr>)> {
         let active = self.echo.as_ref()?.active.as_ref()?;
-        let sent = self.sent_argument()?;
-        (active.command == self.mode && active.argument.trim_ascii() != sent.as_slice())
-            .then_some((active.argument.as_slice(), active.target))
+        if active.command != self.mode {
+            return None;
+        }
+        let changed = match self.sent_argument() {
+            Some(sent) => active.argument.trim_ascii() != sent.as_slice(),
+            None => {
+                let (sent, got) = (self.announced_ip()?, active.target?.ip().to_canonical());
+                sent != got
+            }
+        };
+        changed.then_some((active.argument.as_slice(), active.target))
     }
 
     /// Whether the plain-FTP comparison worked; `None` when it was not run, or got no control

@@ -32,6 +32,7 @@
 #   FTPX=PATH                 an ftpx binary instead of building target/release/ftpx
 #   NETLAB_TIMEOUT=SECS       the probe's --timeout (default 5, the probe's own default)
 #   NETLAB_SHOW=1             also print the probe's terminal report for each scenario
+#   NETLAB_KEEP_JSON=DIR      also copy each scenario's probe JSON to DIR/NAME.json
 #   LAB_SKIP_SETUP=1          do not run setup.sh
 set -uo pipefail
 
@@ -327,6 +328,7 @@ probe() {
         >"$scratch/$1.json" 2>"$scratch/$1.err"
     code=$?
     ms=$((($(date +%s%N) - start) / 1000000))
+    [[ -n ${NETLAB_KEEP_JSON:-} ]] && cp "$scratch/$1.json" "$NETLAB_KEEP_JSON/$1.json"
     if [[ ${NETLAB_SHOW:-} == 1 ]]; then
         echo "----- $1: ftpx probe $host"
         in_ns "$C" "$ftpx" probe --timeout "$timeout_s" "${probe_flags[@]}" "$url"

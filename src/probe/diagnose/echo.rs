@@ -39,14 +39,16 @@ pub(super) fn port_rewritten(facts: &Facts<'_>, out: &mut Vec<Finding>) {
     let mut seen: Vec<String> = Vec::new();
     for (a, how) in attempts {
         let Some((received, target)) = a.rewritten() else { continue };
-        let sent = a.sent_argument().expect("a rewrite needs a sent argument");
         let at = |addr: Option<SocketAddr>| addr.map_or_else(|| "no address".to_owned(), |t| t.to_string());
+        // The argument sent is known when the server accepted it; when it refused it, its address.
+        let sent = match (a.sent_argument(), a.announced_ip()) {
+            (Some(arg), _) => format!("{} {} ({})", a.mode, escape(&arg), at(a.announced)),
+            (None, Some(ip)) => format!("{} naming {ip}", a.mode),
+            (None, None) => a.mode.name().to_owned(),
+        };
         seen.push(format!(
-            "{}{how}: this machine sent {} {} ({}), and the server received {} {} ({})",
+            "{}{how}: this machine sent {sent}, and the server received {} {} ({})",
             a.mode,
-            a.mode,
-            escape(&sent),
-            at(a.announced),
             a.mode,
             escape(received),
             at(target),

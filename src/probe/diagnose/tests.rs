@@ -648,3 +648,21 @@ fn echo_shows_data_connections_from_another_address() {
     assert!(m.contains("EPSV from 192.0.2.8:50001 (control connection from 192.0.2.7:50000)"), "{m}");
     assert!(!m.contains("PASV"), "{m}");
 }
+
+/// A refused PORT (the port sent is not recorded then) is still known as rewritten when the
+/// address the server received is not the one announced.
+#[test]
+fn echo_shows_a_rewritten_port_the_server_refused() {
+    let mut obs = open_path("10.0.1.2:50000", "203.0.113.10:21");
+    let a = fail(&mut obs, DataMode::Port, DataStage::Refused, "PORT refused");
+    a.reply = Some(reply("500 PORT refused: 198.51.100.9 is not this connection's address"));
+    a.announced = None;
+    a.announced_ip = Some("10.0.1.2".parse().unwrap());
+    echo_of(a, "198.51.100.2:61000", Some(("198,51,100,9,175,200", "198.51.100.9:45000")), None);
+    let d = diagnose(&obs);
+    let m = &finding(&d, "port-rewritten").message;
+    assert!(
+        m.starts_with("PORT: this machine sent PORT naming 10.0.1.2, and the server received PORT 198,51,100,9,175,200 (198.51.100.9:45000)"),
+        "{m}"
+    );
+}
