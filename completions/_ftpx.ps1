@@ -128,6 +128,10 @@ Register-ArgumentCompleter -Native -CommandName 'ftpx' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to PATH (a file, a directory ending in ''/'' or existing, or ''-'' for stdout)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to PATH (a file, a directory ending in ''/'' or existing, or ''-'' for stdout)')
             [CompletionResult]::new('--segments', '--segments', [CompletionResultType]::ParameterName, 'Fetch one file in N ranges at once over N sessions (for servers that limit each session''s rate); small files and servers without REST get one stream')
+            [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'After a transient failure (connection reset or closed, timeout, 421 busy, 4xx), try again up to N times, resuming where the transfer stopped; 5xx refusals, bad credentials and missing files are not retried. Default 0, as in curl: in CI use e.g. --retry 5')
+            [CompletionResult]::new('--retry-delay', '--retry-delay', [CompletionResultType]::ParameterName, 'Seconds before the first retry; each next wait doubles (up to 60 s), with jitter')
+            [CompletionResult]::new('--retry-max-time', '--retry-max-time', [CompletionResultType]::ParameterName, 'Start no retry after this many seconds since the first attempt (default: no limit)')
+            [CompletionResult]::new('--limit-rate', '--limit-rate', [CompletionResultType]::ParameterName, 'Cap the transfer rate: bytes per second, or with a suffix k, M or G (1024-based), e.g. 500k')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
             [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read credentials from this netrc file instead of ~/.netrc')
@@ -144,6 +148,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpx' -ScriptBlock {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Resume from NAME.part (or NAME) with REST')
             [CompletionResult]::new('--continue', '--continue', [CompletionResultType]::ParameterName, 'Resume from NAME.part (or NAME) with REST')
             [CompletionResult]::new('--ascii', '--ascii', [CompletionResultType]::ParameterName, 'Transfer in ASCII mode (TYPE A) instead of binary')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object at the end: per file the outcome, bytes, seconds, rate, mode, retries and the offset it resumed from, and the exit code')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
             [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean')
@@ -157,6 +162,10 @@ Register-ArgumentCompleter -Native -CommandName 'ftpx' -ScriptBlock {
             break
         }
         'ftpx;put' {
+            [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'After a transient failure (connection reset or closed, timeout, 421 busy, 4xx), try again up to N times, resuming where the transfer stopped; 5xx refusals, bad credentials and missing files are not retried. Default 0, as in curl: in CI use e.g. --retry 5')
+            [CompletionResult]::new('--retry-delay', '--retry-delay', [CompletionResultType]::ParameterName, 'Seconds before the first retry; each next wait doubles (up to 60 s), with jitter')
+            [CompletionResult]::new('--retry-max-time', '--retry-max-time', [CompletionResultType]::ParameterName, 'Start no retry after this many seconds since the first attempt (default: no limit)')
+            [CompletionResult]::new('--limit-rate', '--limit-rate', [CompletionResultType]::ParameterName, 'Cap the transfer rate: bytes per second, or with a suffix k, M or G (1024-based), e.g. 500k')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal')
             [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read credentials from this netrc file instead of ~/.netrc')
@@ -173,6 +182,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpx' -ScriptBlock {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Resume: append what the server does not have yet (SIZE, then APPE)')
             [CompletionResult]::new('--continue', '--continue', [CompletionResultType]::ParameterName, 'Resume: append what the server does not have yet (SIZE, then APPE)')
             [CompletionResult]::new('--ascii', '--ascii', [CompletionResultType]::ParameterName, 'Transfer in ASCII mode (TYPE A) instead of binary')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object at the end: per file the outcome, bytes, seconds, rate, mode, retries and the offset it resumed from, and the exit code')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
             [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Print the control conversation and data-connection events on stderr')
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean')

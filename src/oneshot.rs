@@ -5,11 +5,12 @@
 use std::io::{IsTerminal, Write};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
 
 use crate::cli::{
-    Cli, Command as Sub, GetArgs, LsArgs, MirrorArgs, ProbeArgs, PutArgs, QuoteArgs, ServeArgs, ShellArgs,
+    Cli, Command as Sub, GetArgs, LsArgs, MirrorArgs, ProbeArgs, PutArgs, QuoteArgs, ServeArgs, ShellArgs, TransferArgs,
 };
 use crate::error::{AppError, exit};
 use crate::ftp::{self, Session};
@@ -18,10 +19,13 @@ use crate::ops::list::Listing;
 use crate::ops::put::Upload;
 use crate::ops::{self, Notice, SessionSource, Transfer};
 use crate::options::Options;
+use crate::progress::ProgressMode;
 use crate::report::{self, JsonList};
+use crate::retry;
 use crate::shell;
 use crate::target::Target;
 use crate::text::escape;
+use crate::transfer::{Sink, Transferred};
 
 /// What the final report needs to know about the run: the colors of stderr, and the runnable
 /// `ftpx probe ...` for the server, once one is known.
@@ -143,6 +147,9 @@ impl SessionSource for Pool<'_> {
     }
 
     fn notice(&mut self, notice: Notice) {
+        if let Notice::Retry(line) = &notice {
+            ftp::Observer::event(self.opts.transcript.as_ref(), "retry", &ftp::Event::Note(line));
+        }
         report::notice(notice);
     }
 }
@@ -182,7 +189,9 @@ async fn get(pool: &mut Pool<'_>, args: GetArgs, rep: &mut Reporting) -> Result<
         // `-o dir/` names a directory: made if missing, like the URL form `ftp://host/dir/`.
         std::fs::create_dir_all(dir).map_err(|e| AppError::local(dir, e))?;
     }
-    let how = Transfer { ascii: args.ascii, progress: pool.opts.output.progress };
+    if matches!(dest, Dest::Stdout) && args.transfer.json {
+        bail!(AppError::Usage("--json prints on stdout: it cannot go with -o -".into()));
+    }
     if let ([target], true) = (targets.as_slice(), args.resume)
         && let crate::transfer::Sink::File(p) = dest.sink(target.file_name(), target)?
         && let Some(n) = ops::segments::saved_ranges(&p)
@@ -190,10 +199,21 @@ async fn get(pool: &mut Pool<'_>, args: GetArgs, rep: &mut Reporting) -> Result<
         // An interrupted `--segments` download: its .part has holes, only its state knows which.
         return segmented_get(pool.opts, args, rep, n).await;
     }
-    for target in &targets {
+    let how = TransferSettings::new(&args.transfer)?.transfer(args.ascii, pool.opts.output.progress);
+    let mut report = JsonReport::new(args.transfer.json, "get");
+    for (target, raw) in targets.iter().zip(&args.urls) {
         let sink = dest.sink(target.file_name(), target)?;
-        ops::get::get(pool.at(target).await?, &target.path, &sink, args.resume, how).await?;
+        let local = match &sink {
+            Sink::File(path) => path.display().to_string(),
+            Sink::Stdout => "-".to_owned(),
+        };
+        let resume_with = resume_command("get", |a| a == raw || !args.urls.iter().any(|u| u == a));
+        pool.target = Some(target.clone());
+        let started = Instant::now();
+        let result = ops::get::get(pool, &target.path, &sink, args.resume, how, Some(resume_with)).await;
+        report.record(&escape(&target.path), &local, started, result)?;
     }
+    report.finish(exit::OK);
     Ok(exit::OK)
 }
 
@@ -204,11 +224,12 @@ async fn put(pool: &mut Pool<'_>, mut args: PutArgs, rep: &mut Reporting) -> Res
     if several && !target.is_dir && !target.path.is_empty() {
         bail!(AppError::Usage(format!("several files need a directory URL ending in '/', not {target}")));
     }
-    pool.at(&target).await?;
-    let how = Transfer { ascii: args.ascii, progress: pool.opts.output.progress };
+    pool.target = Some(target.clone());
+    let how = TransferSettings::new(&args.transfer)?.transfer(args.ascii, pool.opts.output.progress);
     let upload = if args.resume { Upload::Resume } else { Upload::Store };
-    for local in &args.args {
-        let local = Path::new(local);
+    let mut report = JsonReport::new(args.transfer.json, "put");
+    for local_arg in &args.args {
+        let local = Path::new(local_arg);
         let remote = if target.is_dir || several {
             let name =
                 local.file_name().ok_or_else(|| AppError::Usage(format!("{} has no file name", local.display())))?;
@@ -216,8 +237,12 @@ async fn put(pool: &mut Pool<'_>, mut args: PutArgs, rep: &mut Reporting) -> Res
         } else {
             target.path.clone()
         };
-        ops::put::put(pool, local, &remote, upload, how).await?;
+        let resume_with = resume_command("put", |a| a == local_arg || !args.args.iter().any(|l| l == a));
+        let started = Instant::now();
+        let result = ops::put::put(pool, local, &remote, upload, how, Some(resume_with)).await;
+        report.record(&escape(&remote), &local.display().to_string(), started, result)?;
     }
+    report.finish(exit::OK);
     Ok(exit::OK)
 }
 
@@ -376,4 +401,168 @@ fn serve_request(a: ServeArgs) -> crate::serve::launch::Request {
         cert: a.cert,
         key: a.key,
     }
+}
+
+/// `--json` for get and put: one object when the command ends, with a line for each file so far.
+struct JsonReport {
+    enabled: bool,
+    command: &'static str,
+    files: Vec<serde_json::Value>,
+}
+
+impl JsonReport {
+    fn new(enabled: bool, command: &'static str) -> JsonReport {
+        JsonReport { enabled, command, files: Vec::new() }
+    }
+
+    /// Adds one file's outcome; a failure ends the command, so the object is printed then.
+    fn record(
+        &mut self,
+        remote: &str,
+        local: &str,
+        started: Instant,
+        result: Result<retry::Done<Transferred>>,
+    ) -> Result<retry::Done<Transferred>> {
+        if !self.enabled {
+            return result;
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        let file = match &result {
+            Ok(done) => {
+                let t = &done.value;
+                serde_json::json!({
+                    "remote": remote,
+                    "local": local,
+                    "outcome": if t.mode.is_some() { "complete" } else { "already-complete" },
+                    "bytes": t.bytes,
+                    "size": t.from + t.bytes,
+                    "resumed_from": t.from,
+                    "seconds": seconds,
+                    "bytes_per_second": if seconds > 0.0 { (t.bytes as f64 / seconds).round() } else { 0.0 },
+                    "mode": t.mode.map(|m| m.name()),
+                    "fallbacks": t.fallbacks.iter().map(|m| m.name()).collect::<Vec<_>>(),
+                    "retries": done.retries,
+                    "error": null,
+                })
+            }
+            Err(e) => serde_json::json!({
+                "remote": remote,
+                "local": local,
+                "outcome": "failed",
+                "seconds": seconds,
+                "retries": retry::retries_of(e),
+                "exit_code": crate::error::exit_code(e),
+                "error": format!("{e:#}"),
+            }),
+        };
+        self.files.push(file);
+        if let Err(e) = &result {
+            self.finish(crate::error::exit_code(e));
+        }
+        result
+    }
+
+    fn finish(&self, exit_code: u8) {
+        if self.enabled {
+            let object = serde_json::json!({ "command": self.command, "exit_code": exit_code, "files": self.files });
+            println!("{object}");
+        }
+    }
+}
+
+/// The flags of get and put, resolved.
+struct TransferSettings {
+    policy: retry::Policy,
+    limit_rate: Option<u64>,
+}
+
+impl TransferSettings {
+    fn new(args: &TransferArgs) -> Result<TransferSettings> {
+        let secs = |name: &str, v: f64| {
+            if v.is_finite() && (0.0..1e9).contains(&v) {
+                Ok(Duration::from_secs_f64(v))
+            } else {
+                Err(AppError::Usage(format!("{name} must be a number of seconds, 0 or more")))
+            }
+        };
+        let policy = retry::Policy {
+            retries: args.retry,
+            delay: secs("--retry-delay", args.retry_delay)?,
+            max_time: args.retry_max_time.map(|v| secs("--retry-max-time", v)).transpose()?,
+        };
+        let limit_rate = args.limit_rate.as_deref().map(parse_rate).transpose()?;
+        Ok(TransferSettings { policy, limit_rate })
+    }
+
+    fn transfer(&self, ascii: bool, progress: ProgressMode) -> Transfer {
+        Transfer { retry: self.policy, limit_rate: self.limit_rate, ..Transfer::new(ascii, progress) }
+    }
+}
+
+/// `url` without the password in it, if any: `ftp://alice@host/f` for `ftp://alice:pw@host/f`.
+fn without_password(url: &str) -> String {
+    let masked = Target::mask(url);
+    masked.replacen(":****@", "@", 1)
+}
+
+/// `--limit-rate`: bytes per second, with an optional k, M or G (1024-based, as in curl).
+fn parse_rate(s: &str) -> Result<u64, AppError> {
+    let bad = || AppError::Usage(format!("--limit-rate: '{s}' is not a rate like 500k, 2M or 100000"));
+    let t = s.trim();
+    let (num, unit) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&t[..i], c.to_ascii_lowercase()),
+        _ => (t, 'b'),
+    };
+    let factor = match unit {
+        'b' => 1.0,
+        'k' => 1024.0,
+        'm' => 1024.0 * 1024.0,
+        'g' => 1024.0 * 1024.0 * 1024.0,
+        _ => return Err(bad()),
+    };
+    let value: f64 = num.parse().map_err(|_| bad())?;
+    let rate = value * factor;
+    if !(1.0..=1e15).contains(&rate) {
+        return Err(bad());
+    }
+    Ok(rate as u64)
+}
+
+/// The command line that resumes one file of this command, runnable as printed: this one with
+/// `-c` after the subcommand, only the arguments `keep` keeps among the files and URLs, and no
+/// password (from a URL or `-u USER:PASSWORD`; it comes from ~/.netrc, FTPX_PASSWORD or a prompt).
+fn resume_command(sub: &str, keep: impl Fn(&str) -> bool) -> String {
+    let mut out = vec!["ftpx".to_owned()];
+    let mut args = std::env::args().skip(1);
+    let mut seen_sub = false;
+    while let Some(arg) = args.next() {
+        if !seen_sub && arg == sub {
+            seen_sub = true;
+            out.push(arg);
+            out.push("-c".to_owned());
+            continue;
+        }
+        if arg == "-c" || arg == "--continue" || arg.starts_with("--retry") {
+            if arg == "--retry" || arg == "--retry-delay" || arg == "--retry-max-time" {
+                args.next();
+            }
+            continue;
+        }
+        if arg == "-u" || arg == "--user" {
+            out.push(arg);
+            if let Some(user) = args.next() {
+                out.push(user.split_once(':').map_or(user.clone(), |(u, _)| u.to_owned()));
+            }
+            continue;
+        }
+        if let Some(user) = arg.strip_prefix("--user=") {
+            out.push(format!("--user={}", user.split_once(':').map_or(user, |(u, _)| u)));
+            continue;
+        }
+        if seen_sub && !keep(&arg) {
+            continue;
+        }
+        out.push(if arg.contains("://") { without_password(&arg) } else { arg });
+    }
+    out.iter().map(|a| shlex::try_quote(a).map_or_else(|_| a.clone(), |q| q.into_owned())).collect::<Vec<_>>().join(" ")
 }

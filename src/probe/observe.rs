@@ -189,7 +189,7 @@ fn worth_retrying(e: &anyhow::Error) -> bool {
         ftp::Error::Connect { .. } | ftp::Error::Closed | ftp::Error::Io(_) | ftp::Error::Tls(_) => {
             !e.is_untrusted_certificate()
         }
-        ftp::Error::ServiceClosing(_) | ftp::Error::Greeting(_) => true,
+        ftp::Error::ServiceClosing(_) | ftp::Error::Greeting(_) | ftp::Error::Busy(_) => true,
         ftp::Error::Login(_) => e.refusal() == Some(Refusal::TooManyConnections),
         _ => false,
     }
@@ -418,6 +418,7 @@ mod tests {
         assert!(worth_retrying(&e(ftp::Error::Tls("TLS handshake failed: connection reset".into()))));
         assert!(worth_retrying(&e(ftp::Error::Closed)));
         assert!(worth_retrying(&e(ftp::Error::Greeting(reply("421 Too many connections from your IP")))));
+        assert!(worth_retrying(&e(ftp::Error::Busy(reply("421 Too many connections from your IP")))));
         assert!(worth_retrying(&e(ftp::Error::Login(reply("530 Too many connections from this host")))));
         assert!(!worth_retrying(&e(ftp::Error::Login(reply("530 Login incorrect.")))));
         assert!(!worth_retrying(&e(ftp::Error::TlsRefused(reply("500 AUTH not understood")))));

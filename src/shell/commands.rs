@@ -273,7 +273,7 @@ impl State {
 
     /// The type and progress display the transfers use now.
     fn transfer(&self) -> Transfer {
-        Transfer { ascii: self.settings.ascii, progress: self.progress() }
+        Transfer::new(self.settings.ascii, self.progress())
     }
 
     async fn get(&mut self, input: &mut Input, args: GetArgs, resume: bool) -> Result<()> {
@@ -284,7 +284,7 @@ impl State {
         }
         let sink = dest.sink(last_component(remote.as_bytes()), format!("'{remote}'"))?;
         let how = self.transfer();
-        ops::get::get(self.session(input).await?, remote.as_bytes(), &sink, resume, how).await?;
+        ops::get::get(&mut Here::new(self, input), remote.as_bytes(), &sink, resume, how, None).await?;
         Ok(())
     }
 
@@ -299,7 +299,7 @@ impl State {
                 .to_vec(),
         };
         let t = self.transfer();
-        ops::put::put(&mut Here::new(self, input), &local, &remote, how, t).await?;
+        ops::put::put(&mut Here::new(self, input), &local, &remote, how, t, None).await?;
         Ok(())
     }
 
