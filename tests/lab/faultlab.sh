@@ -16,6 +16,10 @@
 #                          connection has moved 20 MB (connbytes): each new connection breaks
 #                          again at 20 MB, so --retry finishes a 64 MiB file in four attempts,
 #                          each resumed where the last stopped.
+#   reset-mirror           the same rule under `mirror --retry`: the file is resumed from its
+#                          .part after each break, byte-exact.
+#   reset-segments         the same rule under `get --segments 2 --retry`: each 32 MiB range
+#                          breaks at 20 MB and goes on from where it got to.
 #   nat-forgets-control    conntrack -D of the control connection while the data flows: the
 #                          server's 226 never arrives (a NAT's idle timeout during a long
 #                          transfer); ftpx reconnects, checks SIZE and keeps the file.
@@ -27,7 +31,7 @@
 #
 # Addresses are private and documentation ranges only; the namespaces have no link to the host,
 # so nothing leaves them. Prints `ok NAME` / `FAIL NAME (why)` per check, then the totals; exits
-# non-zero if anything failed. About a minute and a half.
+# non-zero if anything failed. About two minutes.
 #
 # Needs root. Usage:
 #   sudo tests/lab/faultlab.sh [SCENARIO...]    all scenarios by default
@@ -41,7 +45,7 @@ repo=$(cd "$here/../.." && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 
-all_scenarios=(reset-get reset-put nat-forgets-control busy stall loss)
+all_scenarios=(reset-get reset-put reset-mirror reset-segments nat-forgets-control busy stall loss)
 if (($# > 0)); then scenarios=("$@"); else scenarios=("${all_scenarios[@]}"); fi
 
 # 64 MiB, broken at 20 MB: the sizes the issue measured.
@@ -292,6 +296,27 @@ scenario() {
             want "not byte-exact on the server" same "$server_dir/files/up.bin" "$scratch/big.bin"
             want "no APPE" eval 'server_log | grep -q "^APPE "'
             verdict "$name: put -c --retry appends the rest, byte-exact"
+            ;;
+        reset-mirror)
+            topology && start_server "$name" && reset_after_bytes || return 1
+            client "$name" --timeout 5 mirror -P 1 --retry 5 --retry-delay 0.2 "$url/" copy
+            want "exit $code" test "$code" = 0
+            want "not byte-exact" same "$work/copy/big.bin" "$scratch/big.bin"
+            want "$(rest_count) RESTs, not 3 (one per break)" test "$(rest_count)" = 3
+            want "no retry lines naming the file" contains "ftpx: big.bin: retry 3 of 5"
+            want "no retry event in the transcript" grep -q "big.bin: retry 1 of 5" "$work/trace.1"
+            verdict "$name: mirror --retry resumes the file from its .part after each reset, byte-exact"
+            ;;
+        reset-segments)
+            topology && start_server "$name" && reset_after_bytes || return 1
+            client "$name" --timeout 5 get --segments 2 --retry 5 --retry-delay 0.2 "$url/big.bin"
+            want "exit $code" test "$code" = 0
+            want "not byte-exact" same "$work/big.bin" "$scratch/big.bin"
+            # The second range's start, and one resume per range.
+            want "$(rest_count) RESTs, not 3" test "$(rest_count)" = 3
+            want "no retry lines naming the range" contains ": retry 1 of 5"
+            want "segment state left" test ! -e "$work/big.bin.part.segments"
+            verdict "$name: get --segments --retry resumes each range where it broke, byte-exact"
             ;;
         nat-forgets-control)
             topology && start_server "$name" || return 1
