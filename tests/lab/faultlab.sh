@@ -41,7 +41,6 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 
@@ -54,38 +53,10 @@ BREAK_AT=20000000
 # vsftpd's cap per session, bytes per second.
 RATE=8000000
 
-if [[ $(id -u) -ne 0 ]]; then
-    echo "faultlab: needs root (network namespaces, iptables, a server that switches users)" >&2
-    fail setup "not root"
-    finish
-fi
-
-need=()
-command -v iptables >/dev/null || need+=(iptables)
-command -v conntrack >/dev/null || need+=(conntrack)
-command -v ip >/dev/null || need+=(iproute2)
-command -v jq >/dev/null || need+=(jq)
-if ((${#need[@]} > 0)); then
-    echo "faultlab: installing ${need[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; }; then
-        fail setup "cannot install ${need[*]}"
-        finish
-    fi
-fi
-if [[ ${LAB_SKIP_SETUP:-} != 1 ]] && ! "$here/setup.sh" </dev/null >/dev/null; then
-    fail setup "tests/lab/setup.sh failed"
-    finish
-fi
-ftpx=${FTPX:-}
-if [[ -z $ftpx ]]; then
-    echo "faultlab: cargo build --release"
-    if ! (cd "$repo" && cargo build --release) >/dev/null 2>&1; then
-        fail build "cargo build --release failed"
-        finish
-    fi
-    ftpx=$repo/target/release/ftpx
-fi
+lab_need_root faultlab "network namespaces, iptables, a server that switches users"
+lab_tools faultlab iptables:iptables conntrack:conntrack ip:iproute2 jq:jq
+lab_setup >/dev/null
+lab_ftpx faultlab
 
 prefix="ftpxflt$$"
 C=${prefix}c

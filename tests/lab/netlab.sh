@@ -37,7 +37,6 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 
@@ -61,38 +60,12 @@ all_scenarios=(
 if (($# > 0)); then scenarios=("$@"); else scenarios=("${all_scenarios[@]}"); fi
 
 
-if [[ $(id -u) -ne 0 ]]; then
-    echo "netlab: needs root (network namespaces, iptables, servers that switch users)" >&2
-    fail setup "not root"
-    finish
-fi
+lab_need_root netlab "network namespaces, iptables, servers that switch users"
 
 # --- tools, servers, the binary ---------------------------------------------------------------
-need=()
-command -v iptables >/dev/null || need+=(iptables)
-command -v jq >/dev/null || need+=(jq)
-command -v ip >/dev/null || need+=(iproute2)
-if ((${#need[@]} > 0)); then
-    echo "netlab: installing ${need[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; }; then
-        fail setup "cannot install ${need[*]}"
-        finish
-    fi
-fi
-if [[ ${LAB_SKIP_SETUP:-} != 1 ]] && ! "$here/setup.sh" </dev/null >/dev/null; then
-    fail setup "tests/lab/setup.sh failed"
-    finish
-fi
-ftpx=${FTPX:-}
-if [[ -z $ftpx ]]; then
-    echo "netlab: cargo build --release"
-    if ! (cd "$repo" && cargo build --release) >/dev/null 2>&1; then
-        fail build "cargo build --release failed"
-        finish
-    fi
-    ftpx=$repo/target/release/ftpx
-fi
+lab_tools netlab iptables:iptables jq:jq ip:iproute2
+lab_setup >/dev/null
+lab_ftpx netlab
 
 # --- namespaces -------------------------------------------------------------------------------
 prefix="ftpxnet$$"
