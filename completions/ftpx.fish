@@ -131,7 +131,11 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -l tls -d 'Explicit FTPS:
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand dir" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -s o -l output -d 'Write to PATH (a file, a directory ending in \'/\' or existing, or \'-\' for stdout)' -r -F
-complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l segments -d 'Fetch one file in N ranges at once over N sessions (for servers that limit each session\'s rate); small files and servers without REST get one stream' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l segments -d 'Fetch one file in N ranges at once over N sessions (for servers that limit each session\'s rate); small files and servers without REST get one stream. --retry retries each range from where it got to' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l retry -d 'After a transient failure (connection reset or closed, timeout, 421 busy, 4xx), try again up to N times, resuming where the transfer stopped; 5xx refusals, bad credentials and missing files are not retried. Default 0, as in curl: in CI use e.g. --retry 5' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l retry-delay -d 'Seconds before the first retry; each next wait doubles (up to 60 s), with jitter' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l retry-max-time -d 'Start no retry after this many seconds since the first attempt (default: no limit)' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l limit-rate -d 'Cap the transfer rate: bytes per second, or with a suffix k, M or G (1024-based), e.g. 500k' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -s u -l user -d 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l netrc-file -d 'Read credentials from this netrc file instead of ~/.netrc' -r -F
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l mode -d 'Data-connection mode: auto tries passive, then active' -r -f -a "auto\t'Passive (EPSV, then PASV), then active (EPRT, then PORT)'
@@ -155,12 +159,17 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l tls-max -d 'Highest TL
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -s c -l continue -d 'Resume from NAME.part (or NAME) with REST'
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l ascii -d 'Transfer in ASCII mode (TYPE A) instead of binary'
+complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l json -d 'Print one JSON object at the end: per file the outcome, bytes, seconds, rate, mode, retries and the offset it resumed from, and the exit code'
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -s q -l quiet -d 'No progress bar or summary line'
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -l tls -d 'Explicit FTPS: AUTH TLS before login, then PBSZ 0 and PROT P (as ftpes:// URLs do)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ftpx -n "__fish_ftpx_using_subcommand put" -l retry -d 'After a transient failure (connection reset or closed, timeout, 421 busy, 4xx), try again up to N times, resuming where the transfer stopped; 5xx refusals, bad credentials and missing files are not retried. Default 0, as in curl: in CI use e.g. --retry 5' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand put" -l retry-delay -d 'Seconds before the first retry; each next wait doubles (up to 60 s), with jitter' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand put" -l retry-max-time -d 'Start no retry after this many seconds since the first attempt (default: no limit)' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand put" -l limit-rate -d 'Cap the transfer rate: bytes per second, or with a suffix k, M or G (1024-based), e.g. 500k' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -s u -l user -d 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -l netrc-file -d 'Read credentials from this netrc file instead of ~/.netrc' -r -F
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -l mode -d 'Data-connection mode: auto tries passive, then active' -r -f -a "auto\t'Passive (EPSV, then PASV), then active (EPRT, then PORT)'
@@ -184,6 +193,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand put" -l tls-max -d 'Highest TL
 1.3\t''"
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -s c -l continue -d 'Resume: append what the server does not have yet (SIZE, then APPE)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -l ascii -d 'Transfer in ASCII mode (TYPE A) instead of binary'
+complete -c ftpx -n "__fish_ftpx_using_subcommand put" -l json -d 'Print one JSON object at the end: per file the outcome, bytes, seconds, rate, mode, retries and the offset it resumed from, and the exit code'
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -s d -l debug -d 'Print the control conversation and data-connection events on stderr'
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -l explain -d 'Explain the transcript (implies -d): PORT/EPRT and 227/229 decoded, which side connects where, and what the data-connection replies mean'
 complete -c ftpx -n "__fish_ftpx_using_subcommand put" -s q -l quiet -d 'No progress bar or summary line'
@@ -502,6 +512,9 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -s P -l parallel -d 'T
 complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l exclude -d 'Skip paths matching GLOB (a name anywhere, or a path from the root when it has a \'/\'); repeatable' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l include -d 'Copy only files matching GLOB (same matching as --exclude); repeatable' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l max-depth -d 'Descend at most N directory levels below the root (0: the root\'s files only)' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l retry -d 'After a transient failure (connection reset or closed, timeout, 421 busy, 4xx), try again up to N times, resuming where the transfer stopped; 5xx refusals, bad credentials and missing files are not retried. Default 0, as in curl: in CI use e.g. --retry 5' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l retry-delay -d 'Seconds before the first retry; each next wait doubles (up to 60 s), with jitter' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l retry-max-time -d 'Start no retry after this many seconds since the first attempt (default: no limit)' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -s u -l user -d 'User name and optional password (USER[:PASSWORD]); asks for a missing password on a terminal' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l netrc-file -d 'Read credentials from this netrc file instead of ~/.netrc' -r -F
 complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l mode -d 'Data-connection mode: auto tries passive, then active' -r -f -a "auto\t'Passive (EPSV, then PASV), then active (EPRT, then PORT)'

@@ -46,7 +46,8 @@ pub async fn mirror(
     let dry_run = settings.dry_run;
     let config = opts.session_config(target)?;
     let open = async |label: &str| opts.login(target, creds, config.clone(), label, opts.transcript.clone()).await;
-    let reporter = report::bulk::MirrorReporter::new(&opts.output, verbose, json, dry_run);
+    let reporter = report::bulk::MirrorReporter::new(&opts.output, verbose, json, dry_run)
+        .with_transcript(opts.transcript.clone());
     let result = ops::mirror::mirror(&settings, &open, &reporter).await;
     reporter.finish(result.as_ref().ok(), result.as_ref().err())?;
     let outcome = result.with_context(|| format!("could not mirror '{}'", escape(&target.path)))?;
@@ -71,13 +72,24 @@ pub async fn segments(
     dest: PathBuf,
     segments: usize,
     resume: bool,
+    retry: crate::retry::Policy,
 ) -> Result<()> {
-    let settings =
-        ops::segments::Settings { remote: target.path.clone(), dest, segments, resume, progress: opts.output.progress };
+    let settings = ops::segments::Settings {
+        remote: target.path.clone(),
+        dest,
+        segments,
+        resume,
+        progress: opts.output.progress,
+        retry,
+    };
     let config = opts.session_config(target)?;
     let open = async |label: &str| opts.login(target, creds, config.clone(), label, opts.transcript.clone()).await;
-    let reporter =
-        report::bulk::SegmentReporter { output: &opts.output, name: escape(&target.path), bar: Default::default() };
+    let reporter = report::bulk::SegmentReporter {
+        output: &opts.output,
+        name: escape(&target.path),
+        bar: Default::default(),
+        transcript: Some(&opts.transcript),
+    };
     let outcome = ops::segments::download(&settings, &open, &reporter)
         .await
         .with_context(|| format!("could not download '{}'", escape(&target.path)))?;

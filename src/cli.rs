@@ -19,13 +19,14 @@ Exit status:
   2   usage error (bad arguments, or CR/LF/NUL in an argument)
   3   cannot resolve or connect to the server, or it does not speak FTP
   4   login refused
-  5   the server refused the file operation (4xx/5xx reply)
+  5   the server refused the file operation (4xx/5xx reply before any data moved)
   6   no data connection could be made in the allowed modes
   7   TLS error
-  8   timeout
+  8   timeout (a stall in mid-transfer is 11)
   9   local file error
   10  probe: no data-connection mode works
-  11  transfer incomplete: size mismatch or broken data connection
+  11  transfer incomplete: broken (data or control connection reset, closed or stalled
+      mid-transfer, 4xx from the server) or a size mismatch; the message says how to resume
   12  mirror: some files failed (the others were copied whole; run it again to retry them)";
 
 /// An FTP client that diagnoses data connections through firewalls and NAT.
@@ -240,7 +241,9 @@ pub enum Command {
     /// (MLSD `modify`, or the LIST date); downloaded files get the server's time, so a second run
     /// copies nothing. Several sessions work at once (-P); a server that refuses more sessions
     /// leaves the mirror with the ones it has. Names that could leave the target (`..`, `/`,
-    /// control characters) and links leading out of the tree are skipped and reported. Exit
+    /// control characters) and links leading out of the tree are skipped and reported. With
+    /// --retry N each file is tried again after a transient failure, resuming from its .part; a
+    /// mirror run again with -c goes on from the .part files and fetches nothing it has. Exit
     /// status 0 when nothing failed, 12 when some files failed (the others are complete).
     Mirror(MirrorArgs),
 }
@@ -312,9 +315,42 @@ pub struct GetArgs {
     #[arg(long)]
     pub ascii: bool,
     /// Fetch one file in N ranges at once over N sessions (for servers that limit each session's
-    /// rate); small files and servers without REST get one stream
+    /// rate); small files and servers without REST get one stream. --retry retries each range
+    /// from where it got to
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub segments: Option<u16>,
+    #[command(flatten)]
+    pub transfer: TransferArgs,
+}
+
+/// Retries, rate and report, for get and put.
+#[derive(Debug, Clone, Args)]
+pub struct TransferArgs {
+    #[command(flatten)]
+    pub retry: RetryArgs,
+    /// Cap the transfer rate: bytes per second, or with a suffix k, M or G (1024-based), e.g. 500k
+    #[arg(long, value_name = "RATE")]
+    pub limit_rate: Option<String>,
+    /// Print one JSON object at the end: per file the outcome, bytes, seconds, rate, mode,
+    /// retries and the offset it resumed from, and the exit code
+    #[arg(long)]
+    pub json: bool,
+}
+
+// `--retry`, `--retry-delay`, `--retry-max-time`: get, put and mirror.
+#[derive(Debug, Clone, Args)]
+pub struct RetryArgs {
+    /// After a transient failure (connection reset or closed, timeout, 421 busy, 4xx), try again
+    /// up to N times, resuming where the transfer stopped; 5xx refusals, bad credentials and
+    /// missing files are not retried. Default 0, as in curl: in CI use e.g. --retry 5
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub retry: u32,
+    /// Seconds before the first retry; each next wait doubles (up to 60 s), with jitter
+    #[arg(long, value_name = "SECS", default_value_t = 1.0)]
+    pub retry_delay: f64,
+    /// Start no retry after this many seconds since the first attempt (default: no limit)
+    #[arg(long, value_name = "SECS")]
+    pub retry_max_time: Option<f64>,
 }
 
 #[derive(Debug, Args)]
@@ -331,7 +367,7 @@ pub struct MirrorArgs {
 }
 
 /// The mirror's options, the same for `ftpx mirror` and the shell's `mirror`.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Args)]
 pub struct MirrorFlags {
     /// Copy a local tree up: ftpx mirror --reverse LOCAL_DIR URL
     #[arg(short = 'R', long)]
@@ -376,6 +412,8 @@ pub struct MirrorFlags {
     /// Print one JSON object: the totals and every file's outcome
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub retry: RetryArgs,
 }
 
 #[derive(Debug, Args)]
@@ -389,6 +427,8 @@ pub struct PutArgs {
     /// Transfer in ASCII mode (TYPE A) instead of binary
     #[arg(long)]
     pub ascii: bool,
+    #[command(flatten)]
+    pub transfer: TransferArgs,
 }
 
 #[derive(Debug, Args)]
@@ -438,8 +478,8 @@ pub struct ProbeArgs {
 
 impl MirrorFlags {
     /// The mirror's settings, less the two roots, which each front end resolves its own way.
-    pub fn settings(&self) -> crate::ops::mirror::Settings {
-        crate::ops::mirror::Settings {
+    pub fn settings(&self) -> Result<crate::ops::mirror::Settings, crate::error::AppError> {
+        Ok(crate::ops::mirror::Settings {
             remote_root: Vec::new(),
             local_root: PathBuf::new(),
             reverse: self.reverse,
@@ -453,7 +493,8 @@ impl MirrorFlags {
             dry_run: self.dry_run,
             resume: self.resume,
             verify: self.verify,
-        }
+            retry: crate::options::retry_policy(&self.retry)?,
+        })
     }
 }
 

@@ -74,6 +74,9 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
         if let Some(e) = cause.downcast_ref::<ftp::Error>() {
             return engine_exit_code(e);
         }
+        if cause.downcast_ref::<crate::transfer::Broken>().is_some() {
+            return exit::INCOMPLETE;
+        }
         if let Some(e) = cause.downcast_ref::<TlsConfigError>() {
             return match e {
                 TlsConfigError::CaFile { .. } | TlsConfigError::EmptyCaFile(_) => exit::LOCAL_FILE,
@@ -87,7 +90,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
 fn engine_exit_code(e: &ftp::Error) -> u8 {
     use ftp::Error::*;
     match e {
-        Resolve { .. } | Connect { .. } | Greeting(_) | NotFtp(_) => exit::CONNECT,
+        Resolve { .. } | Connect { .. } | Greeting(_) | NotFtp(_) | Busy(_) => exit::CONNECT,
         Timeout { phase: Phase::Connect, .. } => exit::CONNECT,
         Timeout { .. } => exit::TIMEOUT,
         Login(_) | PasswordRequired(_) => exit::LOGIN,
@@ -116,6 +119,7 @@ pub fn hint(err: &anyhow::Error, probe: Option<&str>) -> Option<String> {
             probe: probe.unwrap_or("ftpx probe HOST"),
             credentials: "-u USER:PASSWORD, FTPX_PASSWORD or ~/.netrc",
             resume: "without -c",
+            retry: ", or let ftpx wait and retry: --retry 5",
         },
     )
 }
@@ -130,6 +134,7 @@ pub fn shell_hint(err: &anyhow::Error) -> Option<String> {
             probe: "probe",
             credentials: "`user NAME`, ~/.netrc or FTPX_PASSWORD",
             resume: "with get",
+            retry: "",
         },
     )
 }
@@ -142,11 +147,36 @@ struct Surface<'a> {
     probe: &'a str,
     credentials: &'a str,
     resume: &'a str,
+    /// How to have ftpx retry by itself.
+    retry: &'a str,
+}
+
+/// After a break: the command that resumes it (runnable as printed), and why the file is still
+/// whole when only the final reply was lost.
+fn broken_hint(broken: &crate::transfer::Broken, s: &Surface<'_>) -> Option<String> {
+    use crate::transfer::Direction;
+    let resume = match (&broken.resume_with, broken.direction) {
+        (Some(cmd), _) => format!("resume with `{cmd}`"),
+        (None, Direction::Get) => "resume with `reget`".to_owned(),
+        (None, Direction::Put) => "resume with `reput`".to_owned(),
+    };
+    if !broken.resumable {
+        return Some(format!("run it again{}", s.retry));
+    }
+    if matches!(broken.cause, crate::transfer::Cause::ReplyLost { .. }) {
+        return Some(format!(
+            "the control connection was probably dropped by a NAT or firewall idle timeout while the data              flowed; {resume}, which checks the size and finishes the file"
+        ));
+    }
+    Some(format!("{resume}{}", s.retry))
 }
 
 fn hint_in(err: &anyhow::Error, s: &Surface<'_>) -> Option<String> {
     let (mode, probe, q) = (s.mode, s.probe, s.q);
     for cause in err.chain() {
+        if let Some(broken) = cause.downcast_ref::<crate::transfer::Broken>() {
+            return broken_hint(broken, s);
+        }
         let Some(e) = cause.downcast_ref::<ftp::Error>() else { continue };
         // The engine says what happened; the flags that change it are named here.
         if e.is_clear_data_refused() {
@@ -198,6 +228,10 @@ fn hint_in(err: &anyhow::Error, s: &Surface<'_>) -> Option<String> {
             ftp::Error::TlsRefused(_) => Some(
                 "the server does not offer TLS here: use ftp:// without --tls only if plaintext is acceptable".into(),
             ),
+            ftp::Error::Busy(_) => Some(format!(
+                "the server has too many connections (in all, or from your address); try again later{}",
+                s.retry
+            )),
             ftp::Error::Refused { command, .. } if command.starts_with("REST") => {
                 Some(format!("the server cannot resume; download again {}", s.resume))
             }

@@ -14,8 +14,10 @@
 //! - [`options`]: clap arguments -> resolved settings (engine config, timeouts, TLS, credential
 //!   sources, output style), and logging in; nothing below it sees a clap type.
 //! - [`transfer`]: downloads, uploads and listings over a data connection (`.part` files, resume,
-//!   sizes, Ctrl-C). [`probe`]: the probe's observe -> model -> diagnose -> render, through the
-//!   engine's own data-connection attempt.
+//!   sizes, Ctrl-C, breaks worded as breaks). [`retry`]: which failures are worth another try,
+//!   the backoff, and the loop that logs in again and resumes (around get, put, every mirrored
+//!   file and every segment). [`probe`]: the probe's observe -> model -> diagnose -> render,
+//!   through the engine's own data-connection attempt.
 //! - [`ftp`]: the protocol engine. No clap, no colors, no progress bars, no printing: what it has
 //!   to say (transcript lines, data-connection events, mode fallbacks) goes through
 //!   [`ftp::Observer`].
@@ -38,6 +40,7 @@ pub mod options;
 pub mod probe;
 pub mod progress;
 pub mod report;
+pub mod retry;
 pub mod secret;
 pub mod serve;
 pub mod shell;

@@ -5,11 +5,12 @@
 use std::io::{IsTerminal, Write};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
+use std::time::Instant;
 
 use anyhow::{Result, bail};
 
 use crate::cli::{
-    Cli, Command as Sub, GetArgs, LsArgs, MirrorArgs, ProbeArgs, PutArgs, QuoteArgs, ServeArgs, ShellArgs,
+    Cli, Command as Sub, GetArgs, LsArgs, MirrorArgs, ProbeArgs, PutArgs, QuoteArgs, ServeArgs, ShellArgs, TransferArgs,
 };
 use crate::error::{AppError, exit};
 use crate::ftp::{self, Session};
@@ -17,10 +18,13 @@ use crate::ops::get::Dest;
 use crate::ops::list::Listing;
 use crate::ops::put::Upload;
 use crate::ops::{self, Notice, SessionSource, Transfer};
-use crate::options::Options;
+use crate::options::{self, Options};
+use crate::progress::ProgressMode;
 use crate::report::{self, JsonList};
 use crate::shell;
 use crate::target::Target;
+use crate::text::escape;
+use crate::transfer::Sink;
 
 /// What the final report needs to know about the run: the colors of stderr, and the runnable
 /// `ftpx probe ...` for the server, once one is known.
@@ -142,7 +146,7 @@ impl SessionSource for Pool<'_> {
     }
 
     fn notice(&mut self, notice: Notice) {
-        report::notice(notice);
+        report::notice(notice, &self.opts.transcript);
     }
 }
 
@@ -181,7 +185,9 @@ async fn get(pool: &mut Pool<'_>, args: GetArgs, rep: &mut Reporting) -> Result<
         // `-o dir/` names a directory: made if missing, like the URL form `ftp://host/dir/`.
         std::fs::create_dir_all(dir).map_err(|e| AppError::local(dir, e))?;
     }
-    let how = Transfer { ascii: args.ascii, progress: pool.opts.output.progress };
+    if matches!(dest, Dest::Stdout) && args.transfer.json {
+        bail!(AppError::Usage("--json prints on stdout: it cannot go with -o -".into()));
+    }
     if let ([target], true) = (targets.as_slice(), args.resume)
         && let crate::transfer::Sink::File(p) = dest.sink(target.file_name(), target)?
         && let Some(n) = ops::segments::saved_ranges(&p)
@@ -189,10 +195,21 @@ async fn get(pool: &mut Pool<'_>, args: GetArgs, rep: &mut Reporting) -> Result<
         // An interrupted `--segments` download: its .part has holes, only its state knows which.
         return segmented_get(pool.opts, args, rep, n).await;
     }
-    for target in &targets {
+    let how = transfer(&args.transfer, args.ascii, pool.opts.output.progress)?;
+    let mut report = report::JsonReport::new(args.transfer.json, "get");
+    for (target, raw) in targets.iter().zip(&args.urls) {
         let sink = dest.sink(target.file_name(), target)?;
-        ops::get::get(pool.at(target).await?, &target.path, &sink, args.resume, how).await?;
+        let local = match &sink {
+            Sink::File(path) => path.display().to_string(),
+            Sink::Stdout => "-".to_owned(),
+        };
+        let resume_with = options::resume_command("get", |a| a == raw || !args.urls.iter().any(|u| u == a));
+        pool.target = Some(target.clone());
+        let started = Instant::now();
+        let result = ops::get::get(pool, &target.path, &sink, args.resume, how, Some(resume_with)).await;
+        report.record(&escape(&target.path), &local, started, result)?;
     }
+    report.finish(exit::OK);
     Ok(exit::OK)
 }
 
@@ -203,11 +220,12 @@ async fn put(pool: &mut Pool<'_>, mut args: PutArgs, rep: &mut Reporting) -> Res
     if several && !target.is_dir && !target.path.is_empty() {
         bail!(AppError::Usage(format!("several files need a directory URL ending in '/', not {target}")));
     }
-    pool.at(&target).await?;
-    let how = Transfer { ascii: args.ascii, progress: pool.opts.output.progress };
+    pool.target = Some(target.clone());
+    let how = transfer(&args.transfer, args.ascii, pool.opts.output.progress)?;
     let upload = if args.resume { Upload::Resume } else { Upload::Store };
-    for local in &args.args {
-        let local = Path::new(local);
+    let mut report = report::JsonReport::new(args.transfer.json, "put");
+    for local_arg in &args.args {
+        let local = Path::new(local_arg);
         let remote = if target.is_dir || several {
             let name =
                 local.file_name().ok_or_else(|| AppError::Usage(format!("{} has no file name", local.display())))?;
@@ -215,8 +233,12 @@ async fn put(pool: &mut Pool<'_>, mut args: PutArgs, rep: &mut Reporting) -> Res
         } else {
             target.path.clone()
         };
-        ops::put::put(pool, local, &remote, upload, how).await?;
+        let resume_with = options::resume_command("put", |a| a == local_arg || !args.args.iter().any(|l| l == a));
+        let started = Instant::now();
+        let result = ops::put::put(pool, local, &remote, upload, how, Some(resume_with)).await;
+        report.record(&escape(&remote), &local.display().to_string(), started, result)?;
     }
+    report.finish(exit::OK);
     Ok(exit::OK)
 }
 
@@ -289,7 +311,7 @@ async fn mirror(opts: &Options, args: MirrorArgs, rep: &mut Reporting) -> Result
         &target,
         &creds,
         local.map(Path::new),
-        args.flags.settings(),
+        args.flags.settings()?,
         args.flags.verbose,
         args.flags.json,
     )
@@ -311,8 +333,15 @@ async fn segmented_get(opts: &Options, args: GetArgs, rep: &mut Reporting, segme
         std::fs::create_dir_all(dir).map_err(|e| AppError::local(dir, e))?;
     }
     let creds = opts.credentials(&target)?;
-    crate::bulk::segments(opts, &target, &creds, dest, segments, args.resume).await?;
+    let retry = options::retry_policy(&args.transfer.retry)?;
+    crate::bulk::segments(opts, &target, &creds, dest, segments, args.resume, retry).await?;
     Ok(exit::OK)
+}
+
+/// How get and put move files: the type and progress, and the flags resolved in `options`.
+fn transfer(args: &TransferArgs, ascii: bool, progress: ProgressMode) -> Result<Transfer> {
+    let s = options::TransferSettings::new(args)?;
+    Ok(Transfer { retry: s.policy, limit_rate: s.limit_rate, ..Transfer::new(ascii, progress) })
 }
 
 /// `ftpx serve`'s arguments for the server's launcher, which sees no clap type.

@@ -16,12 +16,13 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::cli::{GlobalArgs, ModeArg, PasvAddressArg, TlsDataArg, TlsMaxArg};
+use crate::cli::{GlobalArgs, ModeArg, PasvAddressArg, RetryArgs, TlsDataArg, TlsMaxArg, TransferArgs};
 use crate::error::AppError;
 use crate::ftp::tls::{TlsConfig, TlsOptions, TlsSetup};
 use crate::ftp::{self, Config, DataMode, ModePolicy, PasvAddress, Session};
 use crate::netrc::Netrc;
 use crate::progress::ProgressMode;
+use crate::retry;
 use crate::secret::Secret;
 use crate::target::{self, CredentialSources, Credentials, Scheme, Target};
 use crate::transcript::Transcript;
@@ -310,6 +311,104 @@ fn parse_port_range(s: &str) -> Result<std::ops::RangeInclusive<u16>, AppError> 
         return Err(bad());
     }
     Ok(lo..=hi)
+}
+
+/// The flags of get and put, resolved.
+pub struct TransferSettings {
+    pub policy: retry::Policy,
+    pub limit_rate: Option<u64>,
+}
+
+impl TransferSettings {
+    pub fn new(args: &TransferArgs) -> Result<TransferSettings, AppError> {
+        let policy = retry_policy(&args.retry)?;
+        let limit_rate = args.limit_rate.as_deref().map(parse_rate).transpose()?;
+        Ok(TransferSettings { policy, limit_rate })
+    }
+}
+
+/// `--retry`, `--retry-delay` and `--retry-max-time`, checked.
+pub fn retry_policy(args: &RetryArgs) -> Result<retry::Policy, AppError> {
+    let secs = |name: &str, v: f64| {
+        if v.is_finite() && (0.0..1e9).contains(&v) {
+            Ok(Duration::from_secs_f64(v))
+        } else {
+            Err(AppError::Usage(format!("{name} must be a number of seconds, 0 or more")))
+        }
+    };
+    Ok(retry::Policy {
+        retries: args.retry,
+        delay: secs("--retry-delay", args.retry_delay)?,
+        max_time: args.retry_max_time.map(|v| secs("--retry-max-time", v)).transpose()?,
+    })
+}
+
+/// `url` without the password in it, if any: `ftp://alice@host/f` for `ftp://alice:pw@host/f`.
+fn without_password(url: &str) -> String {
+    let masked = Target::mask(url);
+    masked.replacen(":****@", "@", 1)
+}
+
+/// `--limit-rate`: bytes per second, with an optional k, M or G (1024-based, as in curl).
+pub fn parse_rate(s: &str) -> Result<u64, AppError> {
+    let bad = || AppError::Usage(format!("--limit-rate: '{s}' is not a rate like 500k, 2M or 100000"));
+    let t = s.trim();
+    let (num, unit) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&t[..i], c.to_ascii_lowercase()),
+        _ => (t, 'b'),
+    };
+    let factor = match unit {
+        'b' => 1.0,
+        'k' => 1024.0,
+        'm' => 1024.0 * 1024.0,
+        'g' => 1024.0 * 1024.0 * 1024.0,
+        _ => return Err(bad()),
+    };
+    let value: f64 = num.parse().map_err(|_| bad())?;
+    let rate = value * factor;
+    if !(1.0..=1e15).contains(&rate) {
+        return Err(bad());
+    }
+    Ok(rate as u64)
+}
+
+/// The command line that resumes one file of this command, runnable as printed: this one with
+/// `-c` after the subcommand, only the arguments `keep` keeps among the files and URLs, and no
+/// password (from a URL or `-u USER:PASSWORD`; it comes from ~/.netrc, FTPX_PASSWORD or a prompt).
+pub fn resume_command(sub: &str, keep: impl Fn(&str) -> bool) -> String {
+    let mut out = vec!["ftpx".to_owned()];
+    let mut args = std::env::args().skip(1);
+    let mut seen_sub = false;
+    while let Some(arg) = args.next() {
+        if !seen_sub && arg == sub {
+            seen_sub = true;
+            out.push(arg);
+            out.push("-c".to_owned());
+            continue;
+        }
+        if arg == "-c" || arg == "--continue" || arg.starts_with("--retry") {
+            if arg == "--retry" || arg == "--retry-delay" || arg == "--retry-max-time" {
+                args.next();
+            }
+            continue;
+        }
+        if arg == "-u" || arg == "--user" {
+            out.push(arg);
+            if let Some(user) = args.next() {
+                out.push(user.split_once(':').map_or(user.clone(), |(u, _)| u.to_owned()));
+            }
+            continue;
+        }
+        if let Some(user) = arg.strip_prefix("--user=") {
+            out.push(format!("--user={}", user.split_once(':').map_or(user, |(u, _)| u)));
+            continue;
+        }
+        if seen_sub && !keep(&arg) {
+            continue;
+        }
+        out.push(if arg.contains("://") { without_password(&arg) } else { arg });
+    }
+    out.iter().map(|a| shlex::try_quote(a).map_or_else(|_| a.clone(), |q| q.into_owned())).collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

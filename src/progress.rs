@@ -84,6 +84,15 @@ impl Progress {
         }
     }
 
+    /// A line on stderr above the bar (after the hash marks' line), not through it.
+    pub fn println(&self, line: &str) {
+        self.end_hash_line();
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
+
     /// Takes the bar off the screen before the transfer's last reply is shown; the summary
     /// still comes with [`Progress::finish`].
     pub fn clear(&self) {

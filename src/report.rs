@@ -8,6 +8,7 @@
 pub mod bulk;
 
 use std::io::{self, Write};
+use std::time::Instant;
 
 use anyhow::Result;
 use colored::Colorize;
@@ -19,7 +20,10 @@ use crate::ops::list::Parsed;
 use crate::ops::probe::Probed;
 use crate::options::Output;
 use crate::probe;
+use crate::retry;
 use crate::text::escape;
+use crate::transcript::Transcript;
+use crate::transfer::Transferred;
 
 /// A failure already shown to the user (each file's error in an mget, say): only its exit status
 /// is left to count.
@@ -68,9 +72,17 @@ pub fn usage(text: &str, color: bool) -> u8 {
     exit::USAGE
 }
 
-/// What an operation tells the user on the way.
-pub fn notice(notice: Notice) {
+/// What an operation tells the user on the way: a line on stderr, and a retry is also a `retry`
+/// event in the transcript (the same for the one-shot commands, the shell, mirror and segments).
+pub fn notice(notice: Notice, transcript: &Transcript) {
+    let Notice::Retry(line) = &notice;
+    retry_event(transcript, line);
     eprintln!("ftpx: {notice}");
+}
+
+/// A retry line as a `retry` event in the transcript (`--debug`, `--trace`).
+pub fn retry_event(transcript: &Transcript, line: &str) {
+    ftp::Observer::event(transcript, "retry", &ftp::Event::Note(line));
 }
 
 /// A warning that does not stop the command.
@@ -132,6 +144,73 @@ impl<W: Write> JsonList<W> {
             ));
         }
         Ok(())
+    }
+}
+
+/// `--json` for get and put: one object when the command ends, with a line for each file so far.
+pub struct JsonReport {
+    enabled: bool,
+    command: &'static str,
+    files: Vec<serde_json::Value>,
+}
+
+impl JsonReport {
+    pub fn new(enabled: bool, command: &'static str) -> JsonReport {
+        JsonReport { enabled, command, files: Vec::new() }
+    }
+
+    /// Adds one file's outcome; a failure ends the command, so the object is printed then.
+    pub fn record(
+        &mut self,
+        remote: &str,
+        local: &str,
+        started: Instant,
+        result: Result<retry::Done<Transferred>>,
+    ) -> Result<retry::Done<Transferred>> {
+        if !self.enabled {
+            return result;
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        let file = match &result {
+            Ok(done) => {
+                let t = &done.value;
+                serde_json::json!({
+                    "remote": remote,
+                    "local": local,
+                    "outcome": if t.mode.is_some() { "complete" } else { "already-complete" },
+                    "bytes": t.bytes,
+                    "size": t.from + t.bytes,
+                    "resumed_from": t.from,
+                    "seconds": seconds,
+                    "bytes_per_second": if seconds > 0.0 { (t.bytes as f64 / seconds).round() } else { 0.0 },
+                    "mode": t.mode.map(|m| m.name()),
+                    "fallbacks": t.fallbacks.iter().map(|m| m.name()).collect::<Vec<_>>(),
+                    "retries": done.retries,
+                    "error": null,
+                })
+            }
+            Err(e) => serde_json::json!({
+                "remote": remote,
+                "local": local,
+                "outcome": "failed",
+                "seconds": seconds,
+                "retries": retry::retries_of(e),
+                "exit_code": crate::error::exit_code(e),
+                "error": format!("{e:#}"),
+            }),
+        };
+        self.files.push(file);
+        if let Err(e) = &result {
+            self.finish(crate::error::exit_code(e));
+        }
+        result
+    }
+
+    pub fn finish(&self, exit_code: u8) {
+        if self.enabled {
+            let object = serde_json::json!({ "command": self.command, "exit_code": exit_code, "files": self.files });
+            println!("{object}");
+        }
     }
 }
 

@@ -1,8 +1,14 @@
 //! Downloads, uploads and listings over a data connection: `.part` files, resume, the size
-//! check, and Ctrl-C (ABOR, then the session goes on).
+//! check, breaks worded as breaks, and Ctrl-C (ABOR, then the session goes on).
 //!
 //! A download is complete or it is a resumable `NAME.part`: bytes go to `NAME.part`, which
 //! becomes `NAME` only when the server said 226 and, where SIZE answered, the size matches.
+//! A transfer that breaks half way (the data connection reset or closed, a stall, a 4xx final
+//! reply, the control connection lost) is a [`Broken`] error (exit 11) that says how many bytes
+//! made it and how to resume; [`crate::retry`] decides whether to try again.
+//!
+//! One loop per direction: [`receive`] (network to a file, a pipe or listing lines) and [`send`]
+//! (file to network).
 //!
 //! Speed: each 256 KiB chunk is written to the file on this thread, right after it arrives, while
 //! it is still in the CPU cache. A separate writer thread with 1 MiB buffers measured twice the CPU
@@ -11,16 +17,19 @@
 //! constant whatever the file size. Stdout and devices are the exception: a pipe whose reader
 //! stalls must not block the runtime (and with it Ctrl-C), so their writes go to the blocking pool.
 
+use std::fmt;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use tokio::task::spawn_blocking;
 
 use crate::error::AppError;
 use crate::ftp::list::MAX_LIST_LINE;
-use crate::ftp::{self, Command, DataStream, Session};
+use crate::ftp::reply::LineFramer;
+use crate::ftp::{self, Command, DataStream, Reply, Session};
 use crate::interrupt::{self, TransferGuard};
 use crate::progress::{Progress, ProgressMode};
 use crate::text::escape;
@@ -29,7 +38,7 @@ use crate::text::escape;
 /// write (measured against 32 KiB to 1 MiB, both directions, on a quiet 2-core machine).
 const CHUNK: usize = 256 * 1024;
 
-/// How to go on after a partial download or upload, in both the one-shot commands and the shell.
+/// How to go on after a partial download or upload when the front end has not said (the shell).
 const RESUME_GET: &str = " for -c (reget in the shell)";
 const RESUME_PUT: &str = "resume with put -c (reput in the shell)";
 
@@ -39,6 +48,54 @@ pub enum Sink {
     Stdout,
 }
 
+/// How a transfer runs, beyond what it moves.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// TYPE A instead of TYPE I.
+    pub ascii: bool,
+    pub progress: Option<ProgressMode>,
+    /// Bytes per second at most (`--limit-rate`).
+    pub limit_rate: Option<u64>,
+    /// The command that resumes this transfer, runnable as printed (`ftpx get -c URL`), for the
+    /// hint after a break; `None` in the shell, whose words are `reget` and `reput`.
+    pub resume_with: Option<String>,
+}
+
+impl Options {
+    pub fn new(ascii: bool, progress: ProgressMode) -> Options {
+        Options { ascii, progress: Some(progress), ..Options::default() }
+    }
+
+    fn progress(&self) -> ProgressMode {
+        self.progress.unwrap_or(ProgressMode { quiet: true, bars: false, hash: None })
+    }
+}
+
+/// What a transfer did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Transferred {
+    /// Bytes moved by this attempt.
+    pub bytes: u64,
+    /// Where it started: the size of the `.part`, or what the server already had.
+    pub from: u64,
+    /// The mode of the data connection that carried it (`None` when nothing had to move).
+    pub mode: Option<ftp::DataMode>,
+    /// The modes that failed on the way to it (dropped for the rest of the session).
+    pub fallbacks: Vec<ftp::DataMode>,
+}
+
+/// Opens the data connection for `cmd`, and says which modes failed before one worked.
+async fn open(
+    session: &mut Session,
+    cmd: &Command,
+    rest: Option<u64>,
+) -> Result<(DataStream, Vec<ftp::DataMode>), ftp::Error> {
+    let before = session.modes().to_vec();
+    let data = session.open_data(cmd, rest).await?;
+    let fallbacks = before.into_iter().filter(|m| !session.modes().contains(m)).collect();
+    Ok((data, fallbacks))
+}
+
 /// `NAME.part` beside `NAME`.
 pub fn part_path(dest: &Path) -> PathBuf {
     let mut name = dest.file_name().unwrap_or_default().to_os_string();
@@ -46,7 +103,140 @@ pub fn part_path(dest: &Path) -> PathBuf {
     dest.with_file_name(name)
 }
 
-/// Downloads `remote` to `sink`; returns the bytes received.
+/// Which way a transfer went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Get,
+    Put,
+}
+
+/// How a transfer broke.
+#[derive(Debug)]
+pub enum Cause {
+    /// The data connection failed under the transfer (reset, closed early).
+    Data(io::ErrorKind, String),
+    /// Nothing moved on the data connection for the idle timeout.
+    Stalled(Duration),
+    /// The server ended the transfer with a transient failure (426, 451) on a data connection
+    /// that closed cleanly.
+    Server(Reply),
+    /// The data connection closed cleanly, the server said 226, and bytes are missing.
+    Short,
+    /// The data moved, and the final reply never came: the control connection was closed or
+    /// went silent (`complete`: every byte SIZE announced did arrive or was sent).
+    ReplyLost { why: String, complete: Option<bool> },
+}
+
+/// A transfer that broke half way: whatever arrived is kept (a download's `.part`) and it can
+/// be resumed. Exit status 11.
+#[derive(Debug)]
+pub struct Broken {
+    pub direction: Direction,
+    pub cause: Cause,
+    /// What the server said about it, when it said something (426 after a reset).
+    pub reply: Option<Reply>,
+    /// Bytes the destination has now (the `.part`'s size, or what was sent in all).
+    pub done: u64,
+    pub total: Option<u64>,
+    /// The `.part` kept, for a download to a file.
+    pub kept: Option<PathBuf>,
+    /// Whether trying again can go on from `done` (not for stdout or a device).
+    pub resumable: bool,
+    /// The command that resumes it, when the front end said.
+    pub resume_with: Option<String>,
+}
+
+impl Broken {
+    /// The data all arrived or was sent, and only the final reply is missing: a reconnection
+    /// and a size check can confirm the file instead of moving it again.
+    pub fn data_complete(&self) -> bool {
+        matches!(self.cause, Cause::ReplyLost { complete: Some(true), .. })
+    }
+}
+
+impl Broken {
+    /// What happened, without what was kept or how to resume: for the warning before a
+    /// reconnection confirms the file (the `.part` is about to be completed, not kept).
+    pub fn happened(&self) -> String {
+        struct What<'a>(&'a Broken);
+        impl fmt::Display for What<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.what(f)
+            }
+        }
+        What(self).to_string()
+    }
+
+    fn what(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let of = match self.total {
+            Some(t) => format!("{} of {} bytes", grouped(self.done), grouped(t)),
+            None => format!("{} bytes", grouped(self.done)),
+        };
+        // What an upload wrote may still have been in the socket buffers: "sent", not "stored".
+        let after = if self.direction == Direction::Put { "with" } else { "after" };
+        let sent = if self.direction == Direction::Put { " sent" } else { "" };
+        match &self.cause {
+            Cause::Data(kind, detail) => {
+                let what = match kind {
+                    io::ErrorKind::ConnectionReset => "was reset".to_owned(),
+                    io::ErrorKind::ConnectionAborted => "was aborted".to_owned(),
+                    io::ErrorKind::BrokenPipe => "was closed by the server".to_owned(),
+                    io::ErrorKind::UnexpectedEof => "closed early".to_owned(),
+                    _ => format!("broke ({detail})"),
+                };
+                write!(f, "the data connection {what} {after} {of}{sent}")?;
+            }
+            Cause::Stalled(idle) => {
+                write!(f, "the data connection stalled {after} {of}{sent}: nothing moved for {}s", idle.as_secs_f64())?
+            }
+            Cause::Server(reply) => write!(f, "the server broke off the transfer {after} {of}{sent}: {reply}")?,
+            Cause::Short => write!(f, "the data connection closed after {of}, and the server called it complete")?,
+            Cause::ReplyLost { why, complete } => {
+                let moved = if self.direction == Direction::Get { "arrived" } else { "were sent" };
+                match complete {
+                    Some(true) => write!(f, "all {of} {moved}, but the server's final reply never came ({why})")?,
+                    _ => write!(f, "{of} {moved}, then the server's final reply never came ({why})")?,
+                }
+            }
+        }
+        if let Some(reply) = &self.reply {
+            write!(f, " (the server said: {reply})")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Broken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.what(f)?;
+        if let Some(part) = &self.kept {
+            write!(f, "; {} kept", part.display())?;
+            if self.resume_with.is_none() {
+                f.write_str(RESUME_GET)?;
+            }
+        } else if self.direction == Direction::Put && self.resume_with.is_none() {
+            write!(f, "; {RESUME_PUT}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Broken {}
+
+/// `20185088` as `20,185,088`: byte counts a reader compares at a glance.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Downloads `remote` to `sink`; returns the bytes received. (The shell's entry point.)
 pub async fn download(
     session: &mut Session,
     remote: &[u8],
@@ -55,9 +245,7 @@ pub async fn download(
     ascii: bool,
     progress: ProgressMode,
 ) -> Result<u64> {
-    // SIZE is asked in binary mode; in ASCII mode the sizes differ by line endings, so no check.
-    let size = if ascii { None } else { session.size(remote).await? };
-    download_sized(session, remote, sink, resume, ascii, size, progress).await
+    get(session, remote, sink, resume, &Options::new(ascii, progress)).await.map(|t| t.bytes)
 }
 
 /// [`download`] with the size already known (from a listing), so no SIZE is sent: one round trip
@@ -71,8 +259,34 @@ pub async fn download_sized(
     size: Option<u64>,
     progress: ProgressMode,
 ) -> Result<u64> {
+    get_sized(session, remote, sink, resume, size, &Options::new(ascii, progress)).await.map(|t| t.bytes)
+}
+
+/// Downloads `remote` to `sink`, resuming from `NAME.part` (or `NAME`) with `resume`.
+pub async fn get(
+    session: &mut Session,
+    remote: &[u8],
+    sink: &Sink,
+    resume: bool,
+    opts: &Options,
+) -> Result<Transferred> {
+    // SIZE is asked in binary mode; in ASCII mode the sizes differ by line endings, so no check.
+    let size = if opts.ascii { None } else { session.size(remote).await? };
+    get_sized(session, remote, sink, resume, size, opts).await
+}
+
+/// [`get`] with the size already known (or known to be unknown): no SIZE is sent.
+pub async fn get_sized(
+    session: &mut Session,
+    remote: &[u8],
+    sink: &Sink,
+    resume: bool,
+    size: Option<u64>,
+    opts: &Options,
+) -> Result<Transferred> {
     let shown = escape(remote);
-    session.set_type(ascii).await?;
+    let progress = opts.progress();
+    session.set_type(opts.ascii).await?;
     // An existing device or FIFO (`-o /dev/null`, a named pipe) is written as it is: a .part
     // renamed over it would replace /dev/null with a regular file.
     let special = match sink {
@@ -92,7 +306,7 @@ pub async fn download_sized(
                 if !progress.quiet {
                     eprintln!("ftpx: {}: already complete ({size} bytes)", dest.display());
                 }
-                return Ok(0);
+                return Ok(Transferred { from: offset, ..Transferred::default() });
             }
             Some(size) if offset > size => {
                 return Err(AppError::Incomplete(format!(
@@ -105,7 +319,8 @@ pub async fn download_sized(
         }
     }
     let rest = (offset > 0).then_some(offset);
-    let mut data = session.open_data(&Command::path("RETR", remote)?, rest).await?;
+    let (mut data, fallbacks) = open(session, &Command::path("RETR", remote)?, rest).await?;
+    let mode = data.mode;
     // The local file is created only now that the server agreed to send: a missing remote file
     // leaves nothing behind.
     let opened = match (&part, special) {
@@ -113,11 +328,11 @@ pub async fn download_sized(
         (None, Some(path)) => OpenOptions::new()
             .write(true)
             .open(path)
-            .map(|f| Output::Pipe(Box::new(f)))
+            .map(|f| Output::pipe(Box::new(f)))
             .map_err(|e| (path.as_path(), e)),
-        (None, None) => Ok(Output::Pipe(Box::new(io::stdout()))),
+        (None, None) => Ok(Output::pipe(Box::new(io::stdout()))),
     };
-    let output = match opened {
+    let mut output = match opened {
         Ok(o) => o,
         Err((path, e)) => {
             let _ = session.abort_data(data).await;
@@ -127,19 +342,21 @@ pub async fn download_sized(
     let expected = size.map(|s| s.saturating_sub(offset));
     let guard = TransferGuard::new();
     let bar = Progress::start(progress, "got", shown.clone(), size, offset);
-    let copied = match output {
-        Output::File(file) => copy_to_file(&mut data, file, expected, &bar, offset).await,
-        Output::Pipe(out) => copy_to_pipe(&mut data, out, expected, &bar).await,
-    };
+    let copied = receive(&mut data, &mut output, expected, Some(&bar), offset, opts.limit_rate).await;
     bar.clear();
     let received = data.bytes();
-    let finished = match copied {
-        Ok(Copy::Complete) => {
-            // The data is in: a signal while the server's final reply is awaited has nothing to
-            // abort, and must not wait for that reply (a server may never send it).
-            drop(guard);
-            session.finish_data(data).await.map(|_| ()).map_err(anyhow::Error::from)
-        }
+    let broken = |cause, reply| Broken {
+        direction: Direction::Get,
+        cause,
+        reply,
+        done: offset + received,
+        total: size,
+        kept: part.clone(),
+        resumable: part.is_some(),
+        resume_with: opts.resume_with.clone(),
+    };
+    match copied {
+        Ok(Copy::Complete) => drop(guard),
         Ok(Copy::Overrun) => {
             let _ = session.abort_data(data).await;
             if let Some(part) = &part {
@@ -158,40 +375,33 @@ pub async fn download_sized(
             let path = part.as_deref().unwrap_or(Path::new("-"));
             return Err(AppError::local(path, e).into());
         }
-        Err(CopyError::Data(e)) => Err(data_failed(session, data, e).await),
+        Err(CopyError::Lines(e)) => return Err(e),
+        Err(CopyError::Data(e)) => return Err(data_failed(session, data, e, broken).await),
         Err(CopyError::Interrupted) => {
             abort_briefly(session, data).await;
             let kept = part.as_ref().map(|p| format!("; {} kept{RESUME_GET}", p.display())).unwrap_or_default();
             return Err(AppError::Interrupted(format!("interrupted{kept}")).into());
         }
-    };
-    let keep = part.as_ref().map(|p| format!("; {} kept{RESUME_GET}", p.display())).unwrap_or_default();
-    // What the caller's "could not download" is followed by: the .part that stays, when one does.
-    let kept =
-        || part.as_ref().map_or_else(|| "nothing saved".to_owned(), |p| format!("{} kept{RESUME_GET}", p.display()));
-    let finished = match finished {
-        // The server refused the data connection's TLS session (vsftpd's 522 when it did not
-        // resume the control connection's): that refusal is why bytes are missing, and what the
-        // user must see, with its exit code.
-        Err(e) if e.downcast_ref::<ftp::Error>().is_some_and(ftp::Error::is_tls) => return Err(e.context(kept())),
-        other => other,
-    };
-    if let Some(size) = size
-        && offset + received != size
-    {
-        let reply = finished.err().map(|e| format!(" ({e})")).unwrap_or_default();
-        return Err(AppError::Incomplete(format!(
-            "'{shown}': received {} of {size} bytes{reply}{keep}",
-            offset + received
-        ))
-        .into());
     }
-    finished.with_context(kept)?;
+    // The data is in: a signal while the server's final reply is awaited has nothing to abort,
+    // and must not wait for that reply (a server may never send it).
+    let complete = size.map(|s| offset + received == s);
+    if let Err(e) = session.finish_data(data).await {
+        let err = finish_failed(e, complete, broken);
+        // A refusal after the data (550, a TLS 522) keeps the .part all the same.
+        return Err(match &part {
+            Some(p) if !err.is::<Broken>() => err.context(format!("{} kept{RESUME_GET}", p.display())),
+            _ => err,
+        });
+    }
+    if complete == Some(false) {
+        return Err(broken(Cause::Short, None).into());
+    }
     if let (Some(part), Some(dest)) = (&part, dest) {
         std::fs::rename(part, dest).map_err(|e| AppError::local(dest, e))?;
     }
     bar.finish(received);
-    Ok(received)
+    Ok(Transferred { bytes: received, from: offset, mode: Some(mode), fallbacks })
 }
 
 /// `-c`: continue from `NAME.part`, else from `NAME` itself (moved to `NAME.part` first, so the
@@ -232,125 +442,252 @@ enum Copy {
 
 enum CopyError {
     Local(io::Error),
-    Data(anyhow::Error),
+    Data(ftp::Error),
+    /// The listing's consumer (or its line framing) failed.
+    Lines(anyhow::Error),
     /// Ctrl-C or SIGTERM.
     Interrupted,
 }
 
-/// The data connection failed under a transfer. A stall (idle timeout) gets ABOR. Otherwise the
-/// server closed or reset it, and its final reply, when it sends one, says why (vsftpd's 522 for a
-/// TLS session that did not resume, 426, 552 over quota): reported instead of a bare "broken pipe"
-/// or "connection reset" when it is a refusal.
-async fn data_failed(session: &mut Session, data: DataStream, e: anyhow::Error) -> anyhow::Error {
-    if e.downcast_ref::<ftp::Error>().is_some_and(ftp::Error::is_timeout) {
-        let _ = session.abort_data(data).await;
-        return e;
-    }
-    match session.close_broken_data(data).await {
-        Err(refused) if refused.reply().is_some() || refused.is_tls() => anyhow::Error::new(refused),
-        _ => e,
+/// The data connection failed under a transfer. A stall (idle timeout) gets ABOR, answered within
+/// a short grace so the whole stall costs about one timeout. Otherwise the server closed or reset
+/// it, and its final reply, when it sends one, says why: a 4xx (426, 451) is a break like the
+/// reset itself, a 5xx (552 over quota) a refusal, vsftpd's 522 a TLS refusal.
+async fn data_failed(
+    session: &mut Session,
+    data: DataStream,
+    e: ftp::Error,
+    broken: impl FnOnce(Cause, Option<Reply>) -> Broken,
+) -> anyhow::Error {
+    match e {
+        ftp::Error::Timeout { after, .. } => {
+            let grace = (after / 10).clamp(Duration::from_millis(200), Duration::from_secs(3));
+            abort_within(session, data, grace).await;
+            broken(Cause::Stalled(after), None).into()
+        }
+        ftp::Error::DataIo(io) => {
+            let cause = Cause::Data(io.kind(), io.to_string());
+            match session.close_broken_data(data).await {
+                Err(refused) if refused.is_tls() => anyhow::Error::new(refused),
+                Err(refused) if refused.reply().is_some_and(is_transient) => {
+                    broken(cause, refused.reply().cloned()).into()
+                }
+                Err(refused) if refused.reply().is_some() => anyhow::Error::new(refused),
+                _ => broken(cause, None).into(),
+            }
+        }
+        other => {
+            let _ = session.abort_data(data).await;
+            other.into()
+        }
     }
 }
 
-/// ABOR with a short bound: after a signal the user is waiting. A session whose ABOR was not
-/// answered in time is out of step and marked unusable (the shell then offers to reconnect).
-async fn abort_briefly(session: &mut Session, data: DataStream) {
-    let aborted = tokio::time::timeout(std::time::Duration::from_secs(3), session.abort_data(data)).await;
-    if aborted.is_err() {
+/// The transfer's final reply did not come, or said no. A 4xx is a break; a lost control
+/// connection after the data is a break that a reconnection can confirm; anything else (a 5xx,
+/// a TLS refusal) is what the server said.
+fn finish_failed(
+    e: ftp::Error,
+    complete: Option<bool>,
+    broken: impl FnOnce(Cause, Option<Reply>) -> Broken,
+) -> anyhow::Error {
+    if e.reply().is_some_and(is_transient) && !e.is_tls() {
+        return broken(Cause::Server(e.reply().cloned().expect("checked above")), None).into();
+    }
+    if e.is_control_lost() {
+        let why = match &e {
+            ftp::Error::Timeout { after, .. } => format!("no reply within {}s", after.as_secs_f64()),
+            other => other.to_string(),
+        };
+        return broken(Cause::ReplyLost { why, complete }, None).into();
+    }
+    e.into()
+}
+
+/// A 4xx reply (RFC 959 §4.2: "transient negative completion"): 426 connection closed, 451
+/// local error, 450 busy; the same command may succeed later.
+fn is_transient(reply: &Reply) -> bool {
+    (400..500).contains(&reply.code)
+}
+
+/// ABOR with a bound: after a signal the user is waiting, after a stall the timeout has already
+/// run. A session whose ABOR was not answered in time is out of step and marked unusable (the
+/// shell then offers to reconnect, a retry logs in again).
+async fn abort_within(session: &mut Session, data: DataStream, wait: Duration) {
+    let aborted = tokio::time::timeout(wait, session.abort_data(data)).await;
+    if !matches!(aborted, Ok(Ok(()))) {
         session.mark_broken();
     }
 }
 
-/// Reads the next chunk, or learns of Ctrl-C/SIGTERM.
-async fn next_chunk(data: &mut DataStream, buf: &mut [u8]) -> Result<usize, CopyError> {
-    tokio::select! {
-        r = data.read(buf) => r.map_err(|e| CopyError::Data(e.into())),
-        () = interrupt::fired() => Err(CopyError::Interrupted),
-    }
+async fn abort_briefly(session: &mut Session, data: DataStream) {
+    abort_within(session, data, Duration::from_secs(3)).await;
 }
 
-/// Network to file, each chunk written as it arrives (see the module doc for why on this thread).
-/// Every byte received is in the file when this returns, error or not.
-async fn copy_to_file(
-    data: &mut DataStream,
-    mut file: File,
-    expected: Option<u64>,
-    bar: &Progress,
-    base: u64,
-) -> Result<Copy, CopyError> {
-    let mut buf = vec![0u8; CHUNK];
-    let mut total = 0u64;
-    loop {
-        let n = next_chunk(data, &mut buf).await?;
-        if n == 0 {
-            return Ok(Copy::Complete);
-        }
-        file.write_all(&buf[..n]).map_err(CopyError::Local)?;
-        total += n as u64;
-        bar.set(base + total);
-        if expected.is_some_and(|e| total > e) {
-            return Ok(Copy::Overrun);
-        }
-    }
-}
-
-/// Where downloaded bytes go: a regular file written on this thread, or a pipe, terminal or
-/// device written on the blocking pool.
-enum Output {
+/// Where received bytes go: a regular file written on this thread, a pipe, terminal or device
+/// written on the blocking pool, or a listing's lines.
+enum Output<'a> {
     File(File),
-    Pipe(Box<dyn Write + Send>),
+    Pipe { out: Option<Box<dyn Write + Send>>, pending: Option<WriteJob>, spare: Vec<u8> },
+    Lines { framer: LineFramer, on_line: &'a mut dyn FnMut(&[u8]) -> Result<()> },
 }
 
 type WriteJob = tokio::task::JoinHandle<(Box<dyn Write + Send>, Vec<u8>, io::Result<()>)>;
 
-/// Network to stdout or a device, the writes on the blocking pool (a stalled reader must not block the
-/// runtime), one chunk written while the next is read.
-async fn copy_to_pipe(
-    data: &mut DataStream,
-    out: Box<dyn Write + Send>,
-    expected: Option<u64>,
-    bar: &Progress,
-) -> Result<Copy, CopyError> {
-    let mut out = Some(out);
-    let mut buf = vec![0u8; CHUNK];
-    let mut spare = vec![0u8; CHUNK];
-    let mut pending: Option<WriteJob> = None;
-    let mut total = 0u64;
-    let outcome = loop {
-        let n = match next_chunk(data, &mut buf).await {
-            Ok(n) => n,
-            Err(e) => break Err(e),
-        };
-        if let Some(job) = pending.take() {
-            let (o, b, r) = job.await.map_err(|e| CopyError::Local(io::Error::other(e)))?;
-            r.map_err(CopyError::Local)?;
-            out = Some(o);
-            spare = b;
+impl<'a> Output<'a> {
+    fn pipe(out: Box<dyn Write + Send>) -> Output<'a> {
+        Output::Pipe { out: Some(out), pending: None, spare: vec![0u8; CHUNK] }
+    }
+
+    /// Takes `buf[..n]`. A pipe keeps `buf` for its writer and hands back another buffer of the
+    /// same size: one chunk is written while the next is read.
+    async fn take(&mut self, buf: &mut Vec<u8>, n: usize) -> Result<(), CopyError> {
+        match self {
+            Output::File(file) => file.write_all(&buf[..n]).map_err(CopyError::Local),
+            Output::Pipe { out, pending, spare } => {
+                if let Some(job) = pending.take() {
+                    let (o, b, r) = job.await.map_err(|e| CopyError::Local(io::Error::other(e)))?;
+                    r.map_err(CopyError::Local)?;
+                    *out = Some(o);
+                    *spare = b;
+                }
+                let mut o = out.take().expect("the writer is back after each job");
+                let chunk = std::mem::replace(buf, std::mem::take(spare));
+                *pending = Some(spawn_blocking(move || {
+                    let r = o.write_all(&chunk[..n]).and_then(|()| o.flush());
+                    (o, chunk, r)
+                }));
+                Ok(())
+            }
+            Output::Lines { framer, on_line } => {
+                framer.push(&buf[..n]);
+                while let Some(line) = framer.next_line().map_err(|_| too_long())? {
+                    on_line(&line).map_err(CopyError::Lines)?;
+                }
+                Ok(())
+            }
         }
+    }
+
+    /// Waits for the last write; a listing's last line may lack its line end.
+    async fn finish(&mut self, at_end: bool) -> Result<(), CopyError> {
+        match self {
+            Output::File(_) => Ok(()),
+            Output::Pipe { pending, .. } => match pending.take() {
+                Some(job) => {
+                    let (_, _, r) = job.await.map_err(|e| CopyError::Local(io::Error::other(e)))?;
+                    r.map_err(CopyError::Local)
+                }
+                None => Ok(()),
+            },
+            Output::Lines { framer, on_line } if at_end && framer.pending() > 0 => {
+                framer.push(b"\n");
+                match framer.next_line().map_err(|_| too_long())? {
+                    Some(line) => on_line(&line).map_err(CopyError::Lines),
+                    None => Ok(()),
+                }
+            }
+            Output::Lines { .. } => Ok(()),
+        }
+    }
+}
+
+fn too_long() -> CopyError {
+    CopyError::Lines(anyhow::anyhow!("a listing line is longer than {MAX_LIST_LINE} bytes: refusing it"))
+}
+
+/// Keeps a transfer under `--limit-rate`: sleeps whenever it is ahead of the rate.
+struct Pace {
+    rate: Option<u64>,
+    started: Instant,
+}
+
+impl Pace {
+    fn new(rate: Option<u64>) -> Pace {
+        Pace { rate: rate.filter(|r| *r > 0), started: Instant::now() }
+    }
+
+    async fn after(&self, total: u64) {
+        if let Some(rate) = self.rate {
+            let due = Duration::from_secs_f64(total as f64 / rate as f64);
+            if let Some(ahead) = due.checked_sub(self.started.elapsed()) {
+                tokio::time::sleep(ahead).await;
+            }
+        }
+    }
+}
+
+/// Network to `output`, chunk by chunk, until the end of the data, a failure or Ctrl-C. Every
+/// byte received is in the output when this returns, error or not.
+async fn receive(
+    data: &mut DataStream,
+    output: &mut Output<'_>,
+    expected: Option<u64>,
+    bar: Option<&Progress>,
+    base: u64,
+    limit: Option<u64>,
+) -> Result<Copy, CopyError> {
+    let mut buf = vec![0u8; CHUNK];
+    let mut total = 0u64;
+    let pace = Pace::new(limit);
+    let outcome = loop {
+        let n = tokio::select! {
+            r = data.read(&mut buf) => match r {
+                Ok(n) => n,
+                Err(e) => break Err(CopyError::Data(e)),
+            },
+            () = interrupt::fired() => break Err(CopyError::Interrupted),
+        };
         if n == 0 {
             break Ok(Copy::Complete);
         }
-        let mut o = out.take().expect("the writer is back after each job");
-        let chunk = std::mem::replace(&mut buf, std::mem::take(&mut spare));
-        pending = Some(spawn_blocking(move || {
-            let r = o.write_all(&chunk[..n]).and_then(|()| o.flush());
-            (o, chunk, r)
-        }));
+        if let Err(e) = output.take(&mut buf, n).await {
+            break Err(e);
+        }
         total += n as u64;
-        bar.set(total);
+        if let Some(bar) = bar {
+            bar.set(base + total);
+        }
         if expected.is_some_and(|e| total > e) {
             break Ok(Copy::Overrun);
         }
+        pace.after(total).await;
     };
-    if let Some(job) = pending.take() {
-        let (_, _, r) = job.await.map_err(|e| CopyError::Local(io::Error::other(e)))?;
-        r.map_err(CopyError::Local)?;
+    let finished = output.finish(matches!(outcome, Ok(Copy::Complete))).await;
+    outcome.and_then(|o| finished.map(|()| o))
+}
+
+/// File to network. The file is read on this thread, chunk by chunk (page-cache reads are short,
+/// and a reader thread would only compete for the cores).
+async fn send(
+    mut file: File,
+    data: &mut DataStream,
+    bar: &Progress,
+    base: u64,
+    limit: Option<u64>,
+) -> Result<(), CopyError> {
+    let mut buf = vec![0u8; CHUNK];
+    let mut total = 0u64;
+    let pace = Pace::new(limit);
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(CopyError::Local(e)),
+        };
+        tokio::select! {
+            r = data.write_all(&buf[..n]) => r.map_err(CopyError::Data)?,
+            () = interrupt::fired() => return Err(CopyError::Interrupted),
+        }
+        total += n as u64;
+        bar.set(base + total);
+        pace.after(total).await;
     }
-    outcome
 }
 
 /// Uploads `local` to `remote`; with `resume`, appends what the server lacks (SIZE, then APPE).
-/// Returns the bytes sent.
+/// Returns the bytes sent. (The shell's entry point.)
 pub async fn upload(
     session: &mut Session,
     local: &Path,
@@ -359,8 +696,19 @@ pub async fn upload(
     ascii: bool,
     progress: ProgressMode,
 ) -> Result<u64> {
+    put(session, local, remote, resume, &Options::new(ascii, progress)).await.map(|t| t.bytes)
+}
+
+/// Uploads `local` to `remote`; with `resume`, appends what the server lacks (SIZE, then APPE).
+pub async fn put(
+    session: &mut Session,
+    local: &Path,
+    remote: &[u8],
+    resume: bool,
+    opts: &Options,
+) -> Result<Transferred> {
     let how = if resume { Upload::Resume } else { Upload::Store };
-    send_file(session, local, remote, how, ascii, progress).await
+    send_file(session, local, remote, how, opts).await
 }
 
 /// Appends the whole of `local` to `remote` (APPE, RFC 959 §4.1.3), creating it if it does not
@@ -372,7 +720,12 @@ pub async fn append(
     ascii: bool,
     progress: ProgressMode,
 ) -> Result<u64> {
-    send_file(session, local, remote, Upload::Append, ascii, progress).await
+    send_file(session, local, remote, Upload::Append, &Options::new(ascii, progress)).await.map(|t| t.bytes)
+}
+
+/// [`append`] with all the options.
+pub async fn append_with(session: &mut Session, local: &Path, remote: &[u8], opts: &Options) -> Result<Transferred> {
+    send_file(session, local, remote, Upload::Append, opts).await
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -387,16 +740,16 @@ async fn send_file(
     local: &Path,
     remote: &[u8],
     how: Upload,
-    ascii: bool,
-    progress: ProgressMode,
-) -> Result<u64> {
+    opts: &Options,
+) -> Result<Transferred> {
     let shown = escape(remote);
+    let progress = opts.progress();
     let mut file = File::open(local).map_err(|e| AppError::local(local, e))?;
     let len = file.metadata().map_err(|e| AppError::local(local, e))?.len();
     let mut offset = 0;
     // What the server has before an append, to check the size after it.
     let mut before = 0;
-    if how == Upload::Append && !ascii && session.features().size {
+    if how == Upload::Append && !opts.ascii && session.features().size {
         before = session.size(remote).await?.unwrap_or(0);
     }
     if how == Upload::Resume
@@ -406,7 +759,7 @@ async fn send_file(
             if !progress.quiet {
                 eprintln!("ftpx: '{shown}' is already complete on the server ({len} bytes)");
             }
-            return Ok(0);
+            return Ok(Transferred { from: len, ..Transferred::default() });
         }
         if remote_len > len {
             return Err(AppError::Incomplete(format!(
@@ -417,13 +770,27 @@ async fn send_file(
         offset = remote_len;
         io::Seek::seek(&mut file, io::SeekFrom::Start(offset)).map_err(|e| AppError::local(local, e))?;
     }
-    session.set_type(ascii).await?;
+    session.set_type(opts.ascii).await?;
     let verb = if offset > 0 || how == Upload::Append { "APPE" } else { "STOR" };
-    let mut data = session.open_data(&Command::path(verb, remote)?, None).await?;
+    let (mut data, fallbacks) = open(session, &Command::path(verb, remote)?, None).await?;
+    let mode = data.mode;
     let guard = TransferGuard::new();
     let bar = Progress::start(progress, "put", shown.clone(), Some(len), offset);
-    let copied = copy_from_file(file, &mut data, &bar, offset).await;
+    let copied = send(file, &mut data, &bar, offset, opts.limit_rate).await;
     bar.clear();
+    let broken = |sent: u64| {
+        move |cause, reply| Broken {
+            direction: Direction::Put,
+            cause,
+            reply,
+            done: offset + sent,
+            total: Some(len),
+            kept: None,
+            // An append cannot be resumed: what the server had before is not known after.
+            resumable: how != Upload::Append,
+            resume_with: opts.resume_with.clone(),
+        }
+    };
     match copied {
         // As for a download: nothing left to abort once the data is sent.
         Ok(()) => drop(guard),
@@ -431,15 +798,21 @@ async fn send_file(
             let _ = session.abort_data(data).await;
             return Err(AppError::local(local, e).into());
         }
-        Err(CopyError::Data(e)) => return Err(data_failed(session, data, e).await),
+        Err(CopyError::Data(e)) => {
+            let sent = data.bytes();
+            return Err(data_failed(session, data, e, broken(sent)).await);
+        }
+        Err(CopyError::Lines(e)) => return Err(e),
         Err(CopyError::Interrupted) => {
             abort_briefly(session, data).await;
             return Err(AppError::Interrupted(format!("interrupted; {RESUME_PUT}")).into());
         }
     }
     let sent = data.bytes();
-    session.finish_data(data).await?;
-    if !ascii && session.features().size {
+    if let Err(e) = session.finish_data(data).await {
+        return Err(finish_failed(e, Some(offset + sent == len), broken(sent)));
+    }
+    if !opts.ascii && session.features().size {
         // The server's count is the proof that every byte landed.
         let expected = before + len;
         if let Some(remote_len) = session.size(remote).await?
@@ -457,28 +830,7 @@ async fn send_file(
         }
     }
     bar.finish(sent);
-    Ok(sent)
-}
-
-/// File to network. The file is read on this thread, chunk by chunk (page-cache reads are short,
-/// and a reader thread would only compete for the cores).
-async fn copy_from_file(mut file: File, data: &mut DataStream, bar: &Progress, base: u64) -> Result<(), CopyError> {
-    let mut buf = vec![0u8; CHUNK];
-    let mut total = base;
-    loop {
-        let n = match file.read(&mut buf) {
-            Ok(0) => return Ok(()),
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(CopyError::Local(e)),
-        };
-        tokio::select! {
-            r = data.write_all(&buf[..n]) => r.map_err(|e: ftp::Error| CopyError::Data(e.into()))?,
-            () = interrupt::fired() => return Err(CopyError::Interrupted),
-        }
-        total += n as u64;
-        bar.set(total);
-    }
+    Ok(Transferred { bytes: sent, from: offset, mode: Some(mode), fallbacks })
 }
 
 /// Streams a listing (`LIST`, `NLST`, `MLSD`) of `path`, or of the current directory, to
@@ -501,93 +853,27 @@ pub async fn list(
         Err(e) => return Err(e.into()),
     };
     let _guard = TransferGuard::new();
-    let mut framer = LineSplitter::default();
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        let read = tokio::select! {
-            r = data.read(&mut buf) => Some(r),
-            () = interrupt::fired() => None,
-        };
-        let n = match read {
-            Some(Ok(n)) => n,
-            Some(Err(e)) => {
-                let _ = session.abort_data(data).await;
-                return Err(e.into());
-            }
-            None => {
-                abort_briefly(session, data).await;
-                return Err(AppError::Interrupted("interrupted".into()).into());
-            }
-        };
-        if n == 0 {
-            break;
+    // Listing lines are framed like replies, under the same 64 KiB bound.
+    const _: () = assert!(MAX_LIST_LINE == ftp::reply::MAX_LINE);
+    let mut output = Output::Lines { framer: LineFramer::default(), on_line: &mut on_line };
+    match receive(&mut data, &mut output, None, None, 0, None).await {
+        Ok(_) => {}
+        Err(CopyError::Interrupted) => {
+            abort_briefly(session, data).await;
+            return Err(AppError::Interrupted("interrupted".into()).into());
         }
-        framer.push(&buf[..n]);
-        let mut emitted = Ok(());
-        loop {
-            match framer.next_line() {
-                Ok(Some(line)) => {
-                    emitted = on_line(&line);
-                    if emitted.is_err() {
-                        break;
-                    }
-                }
-                Ok(None) => break,
-                Err(e) => {
-                    emitted = Err(e);
-                    break;
-                }
-            }
-        }
-        if let Err(e) = emitted {
+        Err(e) => {
             let _ = session.abort_data(data).await;
-            return Err(e);
+            return Err(match e {
+                CopyError::Data(e) => e.into(),
+                CopyError::Lines(e) => e,
+                CopyError::Local(e) => e.into(),
+                CopyError::Interrupted => unreachable!("handled above"),
+            });
         }
-    }
-    if let Some(line) = framer.rest() {
-        on_line(&line)?;
     }
     session.finish_data(data).await?;
     Ok(())
-}
-
-/// Splits a listing into lines, each bounded by [`MAX_LIST_LINE`].
-#[derive(Default)]
-struct LineSplitter {
-    buf: Vec<u8>,
-}
-
-impl LineSplitter {
-    fn push(&mut self, bytes: &[u8]) {
-        self.buf.extend_from_slice(bytes);
-    }
-
-    fn next_line(&mut self) -> Result<Option<Vec<u8>>> {
-        match self.buf.iter().position(|&b| b == b'\n') {
-            // The line end may come in a later read than the line's first 64 KiB: the limit is
-            // on the line, not on what one read brought.
-            Some(i) if i > MAX_LIST_LINE => {
-                anyhow::bail!("a listing line is longer than {MAX_LIST_LINE} bytes: refusing it")
-            }
-            Some(i) => {
-                let mut line: Vec<u8> = self.buf.drain(..=i).collect();
-                line.pop();
-                if line.last() == Some(&b'\r') {
-                    line.pop();
-                }
-                Ok(Some(line))
-            }
-            None if self.buf.len() > MAX_LIST_LINE => {
-                anyhow::bail!("a listing line is longer than {MAX_LIST_LINE} bytes: refusing it")
-            }
-            None => Ok(None),
-        }
-    }
-
-    fn rest(&mut self) -> Option<Vec<u8>> {
-        let line = std::mem::take(&mut self.buf);
-        (!line.is_empty()).then_some(line)
-    }
 }
 
 #[cfg(test)]
@@ -595,15 +881,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn listing_lines_are_bounded_however_they_arrive() {
-        let mut lines = LineSplitter::default();
-        lines.push(&vec![b'x'; MAX_LIST_LINE]);
-        assert!(lines.next_line().unwrap().is_none());
-        lines.push(b"x\r\n");
-        assert!(lines.next_line().is_err(), "a line of {} bytes got through", MAX_LIST_LINE + 2);
-        let mut lines = LineSplitter::default();
-        lines.push(&[vec![b'y'; MAX_LIST_LINE - 1], b"\r\nz".to_vec()].concat());
-        assert_eq!(lines.next_line().unwrap().map(|l| l.len()), Some(MAX_LIST_LINE - 1));
-        assert_eq!(lines.rest(), Some(b"z".to_vec()));
+    fn byte_counts_are_grouped_by_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(20_185_088), "20,185,088");
+        assert_eq!(grouped(67_108_864), "67,108,864");
+    }
+
+    #[test]
+    fn breaks_say_what_broke_and_how_far_it_got() {
+        let broken = |cause| Broken {
+            direction: Direction::Get,
+            cause,
+            reply: None,
+            done: 20_185_088,
+            total: Some(67_108_864),
+            kept: Some("big.bin.part".into()),
+            resumable: true,
+            resume_with: Some("ftpx get -c ftp://h/big.bin".into()),
+        };
+        let reset = broken(Cause::Data(io::ErrorKind::ConnectionReset, "connection reset by peer".into()));
+        assert_eq!(
+            reset.to_string(),
+            "the data connection was reset after 20,185,088 of 67,108,864 bytes; big.bin.part kept"
+        );
+        let stalled = broken(Cause::Stalled(Duration::from_secs(60))).to_string();
+        assert!(stalled.contains("stalled after 20,185,088 of 67,108,864 bytes: nothing moved for 60s"), "{stalled}");
+        let lost = broken(Cause::ReplyLost { why: "no reply within 60s".into(), complete: Some(true) });
+        assert!(lost.data_complete());
+        assert!(lost.to_string().starts_with("all 20,185,088 of 67,108,864 bytes arrived"), "{lost}");
+        assert_eq!(
+            lost.happened(),
+            "all 20,185,088 of 67,108,864 bytes arrived, but the server's final reply never came (no reply within 60s)"
+        );
     }
 }

@@ -79,16 +79,23 @@ impl Command {
         let IpAddr::V4(ip) = addr.ip() else { return None };
         let [a, b, c, d] = ip.octets();
         let p = addr.port();
-        Some(Command::bare(&format!("PORT {a},{b},{c},{d},{},{}", p >> 8, p & 0xff)))
+        let arg = format!("{a},{b},{c},{d},{},{}", p >> 8, p & 0xff);
+        Some(Command { verb: "PORT".to_owned(), arg: Some(arg.into_bytes()), secret: false })
     }
 
     pub fn eprt(addr: SocketAddr) -> Command {
         let af = if addr.is_ipv4() { 1 } else { 2 };
-        Command::bare(&format!("EPRT |{af}|{}|{}|", addr.ip(), addr.port()))
+        let arg = format!("|{af}|{}|{}|", addr.ip(), addr.port());
+        Command { verb: "EPRT".to_owned(), arg: Some(arg.into_bytes()), secret: false }
     }
 
     pub fn verb(&self) -> &str {
         &self.verb
+    }
+
+    /// The argument, when there is one (after the verb and one space).
+    pub fn argument(&self) -> Option<&[u8]> {
+        self.arg.as_deref()
     }
 
     /// The bytes to write: `VERB arg\r\n`.

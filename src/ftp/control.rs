@@ -145,9 +145,16 @@ impl Session {
         label: String,
     ) -> Result<Session, Error> {
         tcp.set_nodelay(true).map_err(Error::Io)?;
-        // Keepalive stops a NAT or firewall from forgetting an idle control connection while a
-        // long transfer runs on the data connection.
-        let keepalive = TcpKeepalive::new().with_time(Duration::from_secs(60)).with_interval(Duration::from_secs(15));
+        // The control connection sits idle while a long transfer runs on the data connection, and
+        // NAT gateways and stateful firewalls forget idle TCP connections (AWS NAT gateway after
+        // 350 s, Azure's load balancer after 4 min, many home routers sooner): the transfer then
+        // ends with a final reply that never arrives. TCP keepalive (no FTP command: servers do
+        // not take NOOP during a transfer) refreshes that state every 30 s, and a path that
+        // dropped it anyway is noticed (a reset, or silence after 4 probes) instead of waited on.
+        let keepalive = TcpKeepalive::new()
+            .with_time(Duration::from_secs(30))
+            .with_interval(Duration::from_secs(10))
+            .with_retries(4);
         let _ = SockRef::from(&tcp).set_tcp_keepalive(&keepalive);
         let mut modes = config.modes.modes();
         if peer.is_ipv6() && modes.len() > 1 {
@@ -248,7 +255,7 @@ impl Session {
         loop {
             let reply = match self.read_reply_until(Phase::Banner, deadline).await {
                 Ok(reply) => reply,
-                Err(Error::ServiceClosing(reply)) => return Err(Error::Greeting(reply)),
+                Err(Error::ServiceClosing(reply)) => return Err(Error::Busy(reply)),
                 Err(Error::Protocol(e)) => return Err(Error::NotFtp(e)),
                 Err(e) => return Err(e),
             };
@@ -518,6 +525,20 @@ impl Session {
         let reply = self.expect(&cmd, &[]).await?;
         // Not "PWD refused": the server answered, with a path that cannot be read.
         parse_257(&reply.message()).ok_or_else(|| Error::Protocol(ReplyError::No257Path(reply.to_string())))
+    }
+
+    /// ABOR (RFC 959 §4.1.3), then replies until the one for ABOR (a 2xx; a 426 for the transfer
+    /// may come first), all by `deadline`, so the next command's reply is its own. A server that
+    /// does not get back in step in time leaves the session unusable rather than out of step.
+    pub(super) async fn abort_by(&mut self, deadline: Instant) -> Result<(), Error> {
+        self.send(&Command::bare("ABOR")).await?;
+        for _ in 0..3 {
+            if self.read_reply_until(Phase::Reply, deadline).await?.is_success() {
+                return Ok(());
+            }
+        }
+        self.broken = true;
+        Err(Error::Unusable)
     }
 
     /// Sends QUIT and waits briefly for the reply; errors are of no interest any more.

@@ -941,18 +941,21 @@ impl Session {
     pub async fn close_broken_data(&mut self, data: DataStream) -> Result<(), Error> {
         let DataStream { command, tls_resumed, stream, .. } = data;
         drop(stream);
+        let deadline = tokio::time::Instant::now() + self.config.timeout;
         let wait = self.config.timeout.min(Duration::from_secs(3));
         match self.reply_within(wait).await? {
             Some(reply) if reply.is_preliminary() || reply.is_success() => Ok(()),
             Some(reply) => Err(self.transfer_refused(command, reply, tls_resumed)),
-            None => self.abort().await,
+            // ABOR and its replies within what is left of one timeout, not a fresh one each.
+            None => self.abort_by(deadline).await,
         }
     }
 
     /// Abandons a transfer: closes the data connection and sends ABOR (RFC 959 §4.1.3).
     pub async fn abort_data(&mut self, data: DataStream) -> Result<(), Error> {
         drop(data);
-        self.abort().await
+        // One deadline for ABOR's reply and the transfer's 426 before it.
+        self.abort_by(tokio::time::Instant::now() + self.config.timeout).await
     }
 
     /// ABOR, then replies until the one for ABOR (a 2xx; a 426 for the transfer may come first),

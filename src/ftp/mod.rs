@@ -240,6 +240,10 @@ pub enum Error {
     /// connection's handshake resumed the control connection's session (`None`: no handshake).
     #[error("the server refused the data connection's TLS session ({}): {reply}", resumption(*resumed))]
     TlsData { reply: Reply, resumed: Option<bool> },
+    /// 421 instead of the greeting (RFC 959 §5.4): too many users, or too many connections from
+    /// this address; another try later may well get in.
+    #[error("the server is busy and turned the connection away: {0}")]
+    Busy(Reply),
 }
 
 impl Error {
@@ -252,6 +256,19 @@ impl Error {
     /// connection brings new tickets.
     pub fn is_tls_not_resumed(&self) -> bool {
         matches!(self, Error::TlsData { resumed: Some(false), .. })
+    }
+
+    /// The control connection is gone or out of step (closed, reset, silent past the timeout, a
+    /// 421): nothing more can be sent on it, and a new login is needed to go on.
+    pub fn is_control_lost(&self) -> bool {
+        matches!(
+            self,
+            Error::Timeout { phase: Phase::Reply | Phase::Send, .. }
+                | Error::Closed
+                | Error::Io(_)
+                | Error::Unusable
+                | Error::ServiceClosing(_)
+        )
     }
 
     pub fn is_timeout(&self) -> bool {
@@ -291,9 +308,11 @@ impl Error {
     /// The server's reply, when the failure is one.
     pub fn reply(&self) -> Option<&Reply> {
         match self {
-            Error::ServiceClosing(r) | Error::Greeting(r) | Error::Login(r) | Error::Refused { reply: r, .. } => {
-                Some(r)
-            }
+            Error::ServiceClosing(r)
+            | Error::Greeting(r)
+            | Error::Login(r)
+            | Error::Refused { reply: r, .. }
+            | Error::Busy(r) => Some(r),
             _ => None,
         }
     }

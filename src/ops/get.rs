@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 
-use super::Transfer;
+use super::{SessionSource, Transfer, ready, say};
 use crate::error::AppError;
-use crate::ftp::Session;
+use crate::retry::{self, Done};
 use crate::text::escape;
-use crate::transfer::{self, Sink};
+use crate::transfer::{self, Sink, Transferred};
 
 /// Where the user asked a download to go.
 #[derive(Debug, Clone, Copy)]
@@ -71,14 +71,26 @@ pub fn safe_local_name(name: &[u8]) -> Result<PathBuf, AppError> {
     Ok(PathBuf::from(OsStr::from_bytes(name)))
 }
 
-/// Downloads `remote` to `sink`, resuming a `.part` with `resume`; returns the bytes received.
-pub async fn get(session: &mut Session, remote: &[u8], sink: &Sink, resume: bool, how: Transfer) -> Result<u64> {
+/// Downloads `remote` to `sink`, resuming a `.part` with `resume`, and after a transient failure
+/// again as `how.retry` allows, resuming from the `.part` (see [`crate::retry`]). `resume_with`
+/// is the command that resumes it by hand, for the hint after a break.
+pub async fn get(
+    src: &mut impl SessionSource,
+    remote: &[u8],
+    sink: &Sink,
+    resume: bool,
+    how: Transfer,
+    resume_with: Option<String>,
+) -> Result<Done<Transferred>> {
     if resume && matches!(sink, Sink::Stdout) {
         return Err(AppError::Usage("a download to stdout cannot be resumed".into()).into());
     }
-    transfer::download(session, remote, sink, resume, how.ascii, how.progress)
-        .await
-        .with_context(|| format!("could not download '{}'", escape(remote)))
+    let opts = how.options(resume_with);
+    retry::run(&how.retry, say, src, ready, async |src, t| {
+        transfer::get(src.session().await?, remote, sink, resume || t.resume, &opts).await
+    })
+    .await
+    .with_context(|| format!("could not download '{}'", escape(remote)))
 }
 
 #[cfg(test)]

@@ -37,6 +37,7 @@ use crate::ftp::{Command, Session};
 use crate::glob;
 use crate::interrupt;
 use crate::progress::ProgressMode;
+use crate::retry;
 use crate::text::escape;
 use crate::transfer::{self, Sink, part_path};
 
@@ -65,6 +66,8 @@ pub struct Settings {
     pub resume: bool,
     /// Check each downloaded file against the server's hash command.
     pub verify: bool,
+    /// Each file is tried again after a transient failure, resuming (see [`crate::retry`]).
+    pub retry: retry::Policy,
 }
 
 /// `--include` and `--exclude` globs. A pattern with a `/` is matched against the whole path
@@ -138,6 +141,8 @@ pub trait Reporter {
     fn outcome(&self, outcome: &FileOutcome);
     /// Something to say once (a smaller pool).
     fn note(&self, text: &str);
+    /// A file is tried again (or confirmed after a reconnection): one line (see [`crate::retry`]).
+    fn retry(&self, line: &str);
 }
 
 /// A modification time from a listing, with its precision in seconds: MLSD and MDTM give
@@ -162,6 +167,16 @@ impl Stamp {
 fn time_val(secs: i64) -> String {
     let t = time::OffsetDateTime::from_unix_timestamp(secs).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     format!("{:04}{:02}{:02}{:02}{:02}{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute(), t.second())
+}
+
+/// MDTM's `YYYYMMDDHHMMSS[.sss]` (UTC, RFC 3659 §2.3) as Unix seconds.
+fn mdtm_secs(t: &str) -> Option<i64> {
+    let d = t.get(..14).filter(|d| d.bytes().all(|b| b.is_ascii_digit()))?;
+    let n = |from: usize, len: usize| d[from..from + len].parse::<u16>().ok();
+    let month = time::Month::try_from(u8::try_from(n(4, 2)?).ok()?).ok()?;
+    let date = time::Date::from_calendar_date(i32::from(n(0, 4)?), month, n(6, 2)? as u8).ok()?;
+    let at = time::Time::from_hms(n(8, 2)? as u8, n(10, 2)? as u8, n(12, 2)? as u8).ok()?;
+    Some(time::PrimitiveDateTime::new(date, at).assume_utc().unix_timestamp())
 }
 
 /// A listing's time as a [`Stamp`]: to the second from MLSD (UTC, RFC 3659 §2.3), to the minute
@@ -361,10 +376,6 @@ struct Run<'a, 'o, O> {
     mfmt: bool,
     hash: Option<verify::HashCommand>,
     relogin_noted: std::sync::atomic::AtomicBool,
-}
-
-fn tls_not_resumed(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<crate::ftp::Error>().is_some_and(crate::ftp::Error::is_tls_not_resumed))
 }
 
 const QUIET: ProgressMode = ProgressMode { quiet: true, bars: false, hash: None };
@@ -574,33 +585,7 @@ where
             if interrupt::has_fired() {
                 continue;
             }
-            let mut session = match self.pool.get().await {
-                Ok(s) => s,
-                Err(e) => {
-                    self.record(&job.rel, Action::Failed, 0, format!("{e:#}"));
-                    continue;
-                }
-            };
-            let mut result = self.copy(&mut session, &job).await;
-            if result.as_ref().is_err_and(tls_not_resumed) {
-                // The server has no TLS 1.3 ticket left for this session (ProFTPD 1.3.8 issues
-                // none on upload connections): a new login brings new ones. The pool replaces
-                // the session; the file is tried once more on the new one.
-                if !self.relogin_noted.swap(true, std::sync::atomic::Ordering::Relaxed) {
-                    self.reporter.note("the server refused a TLS data session that could not resume; logging in again where that happens");
-                }
-                session.mark_broken();
-                self.pool.put(session);
-                session = match self.pool.get().await {
-                    Ok(s) => s,
-                    Err(e) => {
-                        self.record(&job.rel, Action::Failed, 0, format!("{e:#}"));
-                        continue;
-                    }
-                };
-                result = self.copy(&mut session, &job).await;
-            }
-            self.pool.put(session);
+            let result = self.copy_retried(&job).await;
             match result {
                 Ok(bytes) => self.record(&job.rel, Action::Copied, bytes, ""),
                 Err(e) => self.record(&job.rel, Action::Failed, 0, format!("{e:#}")),
@@ -608,13 +593,42 @@ where
         }
     }
 
-    async fn copy(&self, session: &mut Session, job: &Job) -> Result<u64> {
-        if self.s.reverse { self.upload(session, job).await } else { self.download(session, job).await }
+    /// One file on a session from the pool, tried again as `--retry` allows: a session that died
+    /// goes back to the pool (which drops it) and a new one is taken; a later attempt resumes from
+    /// the `.part` (download) or the server's size (upload). A server that refuses a TLS data
+    /// session that could not resume (ProFTPD 1.3.8 issues no TLS 1.3 tickets on upload
+    /// connections) gets a new login once, which brings new tickets.
+    async fn copy_retried(&self, job: &Job) -> Result<u64> {
+        let say = |_: &mut Option<Session>, line: &str| {
+            let relogin = line.starts_with("the server refused a TLS data session");
+            if !relogin || !self.relogin_noted.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                self.reporter.retry(&format!("{}: {line}", escape(&job.rel)));
+            }
+        };
+        let mut slot: Option<Session> = None;
+        let connect = async |slot: &mut Option<Session>, fresh: bool| self.pool.ready(slot, fresh).await;
+        let attempt = async |slot: &mut Option<Session>, t: retry::Try| {
+            let session = slot.as_mut().expect("connected before each attempt");
+            if self.s.reverse {
+                self.upload(session, job, t.resume).await
+            } else {
+                self.download(session, job, t.resume).await
+            }
+        };
+        let result = retry::run(&self.s.retry, say, &mut slot, connect, attempt).await;
+        if let Some(session) = slot {
+            self.pool.put(session);
+        }
+        result.map(|done| done.value)
     }
 
-    async fn download(&self, session: &mut Session, job: &Job) -> Result<u64> {
-        // `-c` continues a .part only: a complete older file is replaced, not appended to.
-        let resume = self.s.resume && part_path(&job.local).exists();
+    async fn download(&self, session: &mut Session, job: &Job, again: bool) -> Result<u64> {
+        // `-c` continues a .part only: a complete older file is replaced, not appended to. A
+        // retry goes on from the .part its first attempt left.
+        let resume = (self.s.resume || again) && part_path(&job.local).exists();
+        if again && resume {
+            self.unchanged_since_listed(session, job).await?;
+        }
         let sink = Sink::File(job.local.clone());
         let bytes = transfer::download_sized(session, &job.remote, &sink, resume, false, job.size, QUIET).await?;
         if let Some(hash) = &self.hash {
@@ -628,8 +642,31 @@ where
         Ok(bytes)
     }
 
-    async fn upload(&self, session: &mut Session, job: &Job) -> Result<u64> {
-        let resume = self.s.resume && job.remote_size.is_some_and(|r| job.size.is_some_and(|l| r < l));
+    /// Before a retry resumes (or confirms) a `.part`: where the listing gave the time to the
+    /// second (MLSD, UTC by RFC 3659 §2.3) and the server offers MDTM, the file must still have
+    /// it. One that changed between attempts would leave a `.part` of two versions; it is removed
+    /// and the file reported failed, for the next run to fetch anew. (SIZE alone cannot tell a
+    /// file rewritten with the same length.)
+    async fn unchanged_since_listed(&self, session: &mut Session, job: &Job) -> Result<()> {
+        let Some(stamp) = job.stamp.filter(|s| s.precision == 1 && session.features().mdtm) else { return Ok(()) };
+        let Some(now) = session.mdtm(&job.remote).await?.as_deref().and_then(mdtm_secs) else { return Ok(()) };
+        if stamp.same(now) {
+            return Ok(());
+        }
+        let part = part_path(&job.local);
+        fs::remove_file(&part).map_err(|e| AppError::local(&part, e))?;
+        Err(AppError::Incomplete(format!(
+            "'{}' changed on the server during the mirror (MDTM {} since the listing's {}): its .part was removed; \
+             the next mirror fetches it anew",
+            escape(&job.rel),
+            time_val(now),
+            time_val(stamp.secs)
+        ))
+        .into())
+    }
+
+    async fn upload(&self, session: &mut Session, job: &Job, again: bool) -> Result<u64> {
+        let resume = again || (self.s.resume && job.remote_size.is_some_and(|r| job.size.is_some_and(|l| r < l)));
         let bytes = transfer::upload(session, &job.local, &job.remote, resume, false, QUIET).await?;
         if self.mfmt
             && !self.s.ignore_time
@@ -917,6 +954,16 @@ mod tests {
         assert_eq!(stamp(&offset).secs, jan31 + 36_900 - 7200);
         assert_eq!(time_val(jan31 + 36_900), "20240131101500");
         assert_eq!(time_val(0), "19700101000000");
+    }
+
+    #[test]
+    fn mdtm_times_are_utc_seconds() {
+        assert_eq!(mdtm_secs("20240301123456"), Some(1_709_296_496));
+        assert_eq!(mdtm_secs("20240301123456.789"), Some(1_709_296_496));
+        assert_eq!(time_val(1_709_296_496), "20240301123456");
+        for bad in ["2024030112345", "20241301123456", "2024030112345x", ""] {
+            assert_eq!(mdtm_secs(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -28,6 +28,7 @@ use anyhow::Result;
 use crate::error::AppError;
 use crate::ftp::Session;
 use crate::progress::ProgressMode;
+use crate::{retry, transfer};
 
 /// Where an operation gets its logged-in session: the one-shot commands' pool (one session per
 /// server and user) or the shell's connection.
@@ -42,27 +43,55 @@ pub trait SessionSource {
 }
 
 /// What an operation tells the user on the way.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
-    /// An upload's TLS data session could not resume: logging in again for a new one.
-    ReloginForTls,
+    /// A transfer is tried again, or confirmed after a reconnection (see [`crate::retry`]): the
+    /// line to show, also a `retry` event in the transcript.
+    Retry(String),
 }
 
 impl std::fmt::Display for Notice {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Notice::ReloginForTls => {
-                f.write_str("the server refused a TLS data session that could not resume; logging in again to continue")
-            }
+            Notice::Retry(line) => f.write_str(line),
         }
     }
 }
 
-/// How files move: the type and the progress display.
+/// How files move: the type, the progress display, retries and the rate cap.
 #[derive(Debug, Clone, Copy)]
 pub struct Transfer {
     pub ascii: bool,
     pub progress: ProgressMode,
+    pub retry: retry::Policy,
+    /// Bytes per second at most (`--limit-rate`).
+    pub limit_rate: Option<u64>,
+}
+
+impl Transfer {
+    /// No retries, no rate cap.
+    pub fn new(ascii: bool, progress: ProgressMode) -> Transfer {
+        Transfer { ascii, progress, retry: retry::Policy::default(), limit_rate: None }
+    }
+
+    /// The transfer layer's options; `resume_with` is the command that resumes it, for the hint.
+    fn options(&self, resume_with: Option<String>) -> transfer::Options {
+        transfer::Options { ascii: self.ascii, progress: Some(self.progress), limit_rate: self.limit_rate, resume_with }
+    }
+}
+
+/// Makes `src`'s session usable before an attempt: a new login when `fresh` asks for one or the
+/// last one is gone (closed, timed out, out of step).
+async fn ready(src: &mut impl SessionSource, fresh: bool) -> Result<()> {
+    if fresh || !src.session().await?.is_usable() {
+        src.relogin().await?;
+    }
+    Ok(())
+}
+
+/// Where [`retry::run`] says what it does: the source's notices.
+fn say(src: &mut impl SessionSource, line: &str) {
+    src.notice(Notice::Retry(line.to_owned()));
 }
 
 /// Whether `e` is Ctrl-C or SIGTERM, which stops a multi-file command rather than skipping a file.

@@ -85,12 +85,12 @@ pub async fn each(host: &mut impl Each, action: Action, patterns: Vec<String>) -
             let result = match action {
                 // Into the current directory, under a name made safe (never outside it).
                 Action::Get(t) => match Dest::Here.sink(Some(&name), "") {
-                    Ok(sink) => get::get(host.session().await?, &path, &sink, false, t).await.map(drop),
+                    Ok(sink) => get::get(host, &path, &sink, false, t, None).await.map(drop),
                     Err(e) => Err(e),
                 },
                 Action::Put(t) => {
                     let local = PathBuf::from(OsString::from_vec(path.clone()));
-                    put(host, &local, &name, Upload::Store, t).await.map(drop)
+                    put(host, &local, &name, Upload::Store, t, None).await.map(drop)
                 }
                 Action::Delete => file::delete(host.session().await?, &path).await,
             };

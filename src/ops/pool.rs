@@ -113,6 +113,20 @@ where
         }
     }
 
+    /// Makes `slot` hold a usable session before an attempt ([`crate::retry::run`]'s connect
+    /// step): a session that died, or any when `fresh` asks for a new one, is given back (and so
+    /// dropped, freeing its place) and another taken.
+    pub async fn ready(&self, slot: &mut Option<Session>, fresh: bool) -> Result<()> {
+        if let Some(mut old) = slot.take_if(|s| fresh || !s.is_usable()) {
+            old.mark_broken();
+            self.put(old);
+        }
+        if slot.is_none() {
+            *slot = Some(self.get().await?);
+        }
+        Ok(())
+    }
+
     /// Gives a session back for the next file; one that is no longer usable is dropped, and its
     /// slot freed for a new one.
     pub fn put(&self, session: Session) {

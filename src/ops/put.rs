@@ -5,10 +5,10 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result};
 
-use super::{Notice, SessionSource, Transfer};
-use crate::ftp;
+use super::{SessionSource, Transfer, ready, say};
+use crate::retry::{self, Done};
 use crate::text::escape;
-use crate::transfer;
+use crate::transfer::{self, Transferred};
 
 /// How an upload treats the remote file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,39 +21,28 @@ pub enum Upload {
     Append,
 }
 
-/// What an upload came to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Sent {
-    pub bytes: u64,
-    /// A new login was needed for a TLS data session (see [`put`]).
-    pub relogged: bool,
-}
-
-/// Uploads `local` to `remote`.
-///
-/// When the server refuses a TLS data connection whose session could not resume (ProFTPD 1.3.8
-/// issues no TLS 1.3 tickets on upload connections, so a session allows two uploads), a new
-/// login brings new tickets: the upload is tried once more on a new session, as FileZilla does.
-pub async fn put(src: &mut impl SessionSource, local: &Path, remote: &[u8], how: Upload, t: Transfer) -> Result<Sent> {
-    let mut relogged = false;
-    let mut result = send(src.session().await?, local, remote, how, t).await;
-    if result.as_ref().is_err_and(tls_not_resumed) {
-        src.notice(Notice::ReloginForTls);
-        relogged = true;
-        result = send(src.relogin().await?, local, remote, how, t).await;
-    }
-    let bytes = result.with_context(|| format!("could not upload {} to '{}'", local.display(), escape(remote)))?;
-    Ok(Sent { bytes, relogged })
-}
-
-async fn send(session: &mut ftp::Session, local: &Path, remote: &[u8], how: Upload, t: Transfer) -> Result<u64> {
-    match how {
-        Upload::Store => transfer::upload(session, local, remote, false, t.ascii, t.progress).await,
-        Upload::Resume => transfer::upload(session, local, remote, true, t.ascii, t.progress).await,
-        Upload::Append => transfer::append(session, local, remote, t.ascii, t.progress).await,
-    }
-}
-
-fn tls_not_resumed(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<ftp::Error>().is_some_and(ftp::Error::is_tls_not_resumed))
+/// Uploads `local` to `remote`, and after a transient failure again as `how.retry` allows,
+/// resuming with SIZE and APPE (see [`crate::retry`]). A server that refuses a TLS data
+/// connection whose session could not resume (ProFTPD 1.3.8 issues no TLS 1.3 tickets on upload
+/// connections, so a session allows two uploads) gets one new login, which brings new tickets,
+/// as FileZilla does. `resume_with` is the command that resumes it by hand, for the hint.
+pub async fn put(
+    src: &mut impl SessionSource,
+    local: &Path,
+    remote: &[u8],
+    how: Upload,
+    t: Transfer,
+    resume_with: Option<String>,
+) -> Result<Done<Transferred>> {
+    let opts = t.options(resume_with);
+    retry::run(&t.retry, say, src, ready, async |src, attempt| {
+        let session = src.session().await?;
+        match how {
+            // An append cannot resume: what the server had before is not known after a break.
+            Upload::Append => transfer::append_with(session, local, remote, &opts).await,
+            _ => transfer::put(session, local, remote, how == Upload::Resume || attempt.resume, &opts).await,
+        }
+    })
+    .await
+    .with_context(|| format!("could not upload {} to '{}'", local.display(), escape(remote)))
 }

@@ -25,6 +25,7 @@ use crate::error::AppError;
 use crate::ftp::{self, Command, Session};
 use crate::interrupt::{self, TransferGuard};
 use crate::progress::ProgressMode;
+use crate::retry;
 use crate::text::escape;
 use crate::transfer::{self, Sink, part_path};
 
@@ -43,12 +44,17 @@ pub struct Settings {
     pub resume: bool,
     /// For the single-stream fallback, which shows its own progress.
     pub progress: ProgressMode,
+    /// Each range (or the single stream) is tried again after a transient failure, from where it
+    /// got to (see [`crate::retry`]).
+    pub retry: retry::Policy,
 }
 
 /// What the caller shows while the download runs.
 pub trait Reporter {
     /// Something the user should know once (a fallback, a smaller pool).
     fn note(&self, text: &str);
+    /// A range is tried again (or confirmed after a reconnection): one line (see [`crate::retry`]).
+    fn retry(&self, line: &str);
     /// `done` of `total` bytes are in the `.part`.
     fn progress(&self, done: u64, total: u64);
 }
@@ -193,9 +199,22 @@ where
     if let Some(why) = single {
         reporter.note(&format!("downloading '{shown}' as one stream: {why}"));
         let sink = Sink::File(settings.dest.clone());
-        let bytes = transfer::download(&mut first, remote, &sink, settings.resume, false, settings.progress).await;
-        pool.put(first);
-        return Ok(Outcome { bytes: bytes?, size, segments: 1, single_stream: Some(why) });
+        let mut slot = Some(first);
+        let result = retry::run(
+            &settings.retry,
+            |_, line: &str| reporter.retry(line),
+            &mut slot,
+            async |slot, fresh| pool.ready(slot, fresh).await,
+            async |slot, t| {
+                let session = slot.as_mut().expect("connected before each attempt");
+                transfer::download(session, remote, &sink, settings.resume || t.resume, false, settings.progress).await
+            },
+        )
+        .await;
+        if let Some(session) = slot {
+            pool.put(session);
+        }
+        return Ok(Outcome { bytes: result?.value, size, segments: 1, single_stream: Some(why) });
     }
     let size = size.expect("checked above");
     let mut fresh = false;
@@ -229,7 +248,7 @@ where
     };
     let before: u64 = ranges.iter().map(|r| r.done).sum();
     reporter.progress(before, size);
-    let workers = (0..ranges.len()).map(|_| worker(&shared, pool));
+    let workers = (0..ranges.len()).map(|_| worker(&shared, pool, &settings.retry));
     let results = futures_util::future::join_all(workers).await;
     let ranges = shared.ranges.into_inner().unwrap_or_else(|e| e.into_inner());
     let after: u64 = ranges.iter().map(|r| r.done).sum();
@@ -293,15 +312,27 @@ impl Shared<'_> {
     }
 }
 
-/// Takes ranges until none is left, each on a session from the pool.
-async fn worker<O>(shared: &Shared<'_>, pool: &Pool<'_, O>) -> Result<()>
+/// Takes ranges until none is left, each on a session from the pool, and tries a range again
+/// as `policy` allows after a transient failure: from where it got to, on a new session when its
+/// own died.
+async fn worker<O>(shared: &Shared<'_>, pool: &Pool<'_, O>, policy: &retry::Policy) -> Result<()>
 where
     O: AsyncFn(&str) -> Result<Session>,
 {
     while let Some(i) = shared.take_range() {
-        let mut session = pool.get().await?;
-        let result = fetch_range(&mut session, shared, i).await;
-        pool.put(session);
+        let r = shared.range(i);
+        let mut slot = None;
+        let result = retry::run(
+            policy,
+            |_, line: &str| shared.reporter.retry(&format!("bytes {}-{}: {line}", r.start, r.end - 1)),
+            &mut slot,
+            async |slot, fresh| pool.ready(slot, fresh).await,
+            async |slot, _| fetch_range(slot.as_mut().expect("connected before each attempt"), shared, i).await,
+        )
+        .await;
+        if let Some(session) = slot {
+            pool.put(session);
+        }
         result?;
     }
     Ok(())
@@ -340,11 +371,9 @@ async fn fetch_range(session: &mut Session, shared: &Shared<'_>, i: usize) -> Re
         if n == 0 {
             let _ = session.finish_data(data).await;
             shared.advance(i, 0, true)?;
-            return Err(AppError::Incomplete(format!(
-                "the data ended at byte {at}, before the range's end at {}",
-                range.end
-            ))
-            .into());
+            // A data connection closed early is a break like a reset: worth another try.
+            let why = format!("the data connection closed at byte {at}, before the range's end at {}", range.end);
+            return Err(ftp::Error::DataIo(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, why)).into());
         }
         let take = (n as u64).min(range.end - at) as usize;
         shared.file.write_all_at(&buf[..take], at).map_err(|e| AppError::local(shared.part, e))?;

@@ -6,7 +6,8 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use crate::ftp::{self, DataMode, Refusal, Reply};
+use crate::ftp::echo::Echo;
+use crate::ftp::{self, Command, DataMode, Refusal, Reply};
 
 /// Where an attempt stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +98,9 @@ pub struct Attempt {
     pub connected_after: Option<Duration>,
     /// The control connection or login failed once and was tried again.
     pub retried: bool,
+    /// What the server saw of this session, asked after the transfer (`SITE FTPX-ECHO`, when the
+    /// server's FEAT offers it: `ftpx serve`); `None` from any other server.
+    pub echo: Option<Echo>,
 }
 
 impl Attempt {
@@ -122,6 +126,7 @@ impl Attempt {
             mode_reply_after: None,
             connected_after: None,
             retried: false,
+            echo: None,
         }
     }
 
@@ -142,6 +147,31 @@ impl Attempt {
     /// Active: the IP address announced in EPRT/PORT, canonical (IPv4-mapped shown as IPv4).
     pub fn announced_ip(&self) -> Option<IpAddr> {
         self.announced.map(|a| a.ip()).or(self.announced_ip).map(|ip| ip.to_canonical())
+    }
+
+    /// Active: the argument of the EPRT/PORT this machine sent, when the server accepted it.
+    pub fn sent_argument(&self) -> Option<Vec<u8>> {
+        let to = self.announced?;
+        let cmd = if self.mode == DataMode::Eprt { Some(Command::eprt(to)) } else { Command::port(to) };
+        cmd.and_then(|c| c.argument().map(<[u8]>::to_vec))
+    }
+
+    /// Active, from the server's echo: the argument as it arrived and the address it names,
+    /// when it differs from the one sent (something on the path rewrote it). When the server
+    /// refused the command (the port sent is not recorded then), the IP addresses are compared.
+    pub fn rewritten(&self) -> Option<(&[u8], Option<SocketAddr>)> {
+        let active = self.echo.as_ref()?.active.as_ref()?;
+        if active.command != self.mode {
+            return None;
+        }
+        let changed = match self.sent_argument() {
+            Some(sent) => active.argument.trim_ascii() != sent.as_slice(),
+            None => {
+                let (sent, got) = (self.announced_ip()?, active.target?.ip().to_canonical());
+                sent != got
+            }
+        };
+        changed.then_some((active.argument.as_slice(), active.target))
     }
 
     /// Whether the plain-FTP comparison worked; `None` when it was not run, or got no control
@@ -210,6 +240,12 @@ impl Observations {
     /// The control connection's peer, as any attempt saw it.
     pub fn server_address(&self) -> Option<SocketAddr> {
         self.attempts.iter().find_map(|a| a.peer)
+    }
+
+    /// What the server saw (`SITE FTPX-ECHO`), from the first session that asked; `None` when
+    /// the server does not offer it.
+    pub fn echo(&self) -> Option<&Echo> {
+        self.attempts.iter().find_map(|a| a.echo.as_ref())
     }
 
     /// Our end of the control connection, as any attempt saw it.

@@ -8,7 +8,8 @@
 //!
 //! The order of work on each connection never depends on a server reading ahead: the mode's one
 //! real transfer (the mode command, the data connection, LIST, the listing and the final reply),
-//! then SYST on one session, then QUIT. Every passive listener the probe causes is the one its
+//! then, when the server's FEAT offers it (`ftpx serve`), `SITE FTPX-ECHO` (what the server saw
+//! of this session), then SYST on one session, then QUIT. Every passive listener the probe causes is the one its
 //! transfer uses, so a probe leaves nothing open on the server. (It no longer sends extra
 //! EPSV/PASV to sample the passive range: a server that reads commands in sequence never answers
 //! one sent before the data connection, and each one is a listener on the server that some
@@ -188,7 +189,7 @@ fn worth_retrying(e: &anyhow::Error) -> bool {
         ftp::Error::Connect { .. } | ftp::Error::Closed | ftp::Error::Io(_) | ftp::Error::Tls(_) => {
             !e.is_untrusted_certificate()
         }
-        ftp::Error::ServiceClosing(_) | ftp::Error::Greeting(_) => true,
+        ftp::Error::ServiceClosing(_) | ftp::Error::Greeting(_) | ftp::Error::Busy(_) => true,
         ftp::Error::Login(_) => e.refusal() == Some(Refusal::TooManyConnections),
         _ => false,
     }
@@ -261,7 +262,14 @@ where
     record_into(&mut att, &record, job.aim);
     att.elapsed = started.elapsed();
 
-    // After it, and never changing it: SYST, QUIT.
+    // After it, and never changing it: the server's echo (only when its FEAT offers one), SYST,
+    // QUIT.
+    if session.is_usable() && ftp::echo::advertised(session.features()) {
+        match tokio::time::timeout_at(job.end, ftp::echo::query(&mut session)).await {
+            Ok(echo) => att.echo = echo.ok().flatten(),
+            Err(_) => session.mark_broken(),
+        }
+    }
     if job.syst && session.is_usable() {
         match tokio::time::timeout_at(job.end, session.command(&Command::bare("SYST"))).await {
             Ok(reply) => facts.syst = reply.ok().filter(|r| r.is_success()),
@@ -410,6 +418,7 @@ mod tests {
         assert!(worth_retrying(&e(ftp::Error::Tls("TLS handshake failed: connection reset".into()))));
         assert!(worth_retrying(&e(ftp::Error::Closed)));
         assert!(worth_retrying(&e(ftp::Error::Greeting(reply("421 Too many connections from your IP")))));
+        assert!(worth_retrying(&e(ftp::Error::Busy(reply("421 Too many connections from your IP")))));
         assert!(worth_retrying(&e(ftp::Error::Login(reply("530 Too many connections from this host")))));
         assert!(!worth_retrying(&e(ftp::Error::Login(reply("530 Login incorrect.")))));
         assert!(!worth_retrying(&e(ftp::Error::TlsRefused(reply("500 AUTH not understood")))));

@@ -10,7 +10,9 @@ use serde_json::{Value, json};
 
 use super::diagnose::{Diagnosis, Severity};
 use super::model::{Attempt, Observations};
+use crate::ftp::echo::Connect;
 use crate::ftp::{DataMode, Reply};
+use crate::text::escape;
 
 /// The JSON object described in the issue: `host`, `port`, `server_address`, `local_address`,
 /// `modes` (four, each with `tls_resumed`, and `plain_ok` for the active ones), `passive_ports`,
@@ -37,6 +39,8 @@ pub fn json(obs: &Observations, diag: &Diagnosis) -> Value {
         "server_address": obs.server_address().map(|a| a.to_string()),
         "local_address": obs.local_address().map(|a| a.to_string()),
         "client_public_address": diag.client_public_address.map(|a| a.to_string()),
+        "behind_nat": diag.behind_nat,
+        "server_echo": obs.echo().is_some(),
         "server_software": diag.server_software,
         "syst": obs.syst.as_ref().map(Reply::to_string),
         "greeting": obs.greeting.as_ref().map(Reply::to_string),
@@ -70,6 +74,7 @@ fn mode_json(a: &Attempt) -> Value {
         "transfer_reply": a.transfer_reply.as_ref().map(Reply::to_string),
         "bytes": a.bytes,
         "tls_resumed": a.tls_resumed,
+        "echo": echo_json(a),
     });
     let map = v.as_object_mut().expect("an object");
     if a.mode.is_passive() {
@@ -80,6 +85,7 @@ fn mode_json(a: &Attempt) -> Value {
         let strays: Vec<String> = a.strays.iter().map(|s| s.to_string()).collect();
         map.insert("refused_connections".into(), json!(strays));
         map.insert("plain_ok".into(), json!(a.plain_ok()));
+        map.insert("plain_echo".into(), a.plain.as_deref().map_or(Value::Null, echo_json));
     }
     if a.mode == DataMode::Pasv {
         // Whether a data connection to the advertised address worked: the same as `ok` when it
@@ -103,6 +109,28 @@ fn mode_json(a: &Attempt) -> Value {
             })
         });
         map.insert("advertised_check".into(), json!(check));
+    }
+    v
+}
+
+/// What the server saw of the attempt's session (`SITE FTPX-ECHO`); null when it does not say.
+fn echo_json(a: &Attempt) -> Value {
+    let Some(e) = &a.echo else { return Value::Null };
+    let passive: Vec<String> = e.passive.iter().map(|p| p.from.to_string()).collect();
+    let mut v = json!({ "control_peer": e.control_peer.to_string(), "passive_from": passive });
+    if let Some(active) = &e.active {
+        let map = v.as_object_mut().expect("an object");
+        map.insert("sent".into(), json!(a.sent_argument().map(|s| escape(&s))));
+        map.insert("received".into(), json!(escape(&active.argument)));
+        map.insert("received_target".into(), json!(active.target.map(|t| t.to_string())));
+        map.insert("rewritten".into(), json!(a.rewritten().is_some()));
+        let connect = match &active.connect {
+            Connect::NotTried => "not-tried",
+            Connect::Ok => "ok",
+            Connect::Failed(_) => "failed",
+            Connect::Refused(_) => "refused",
+        };
+        map.insert("connect".into(), json!(connect));
     }
     v
 }
@@ -162,7 +190,16 @@ pub fn terminal(obs: &Observations, diag: &Diagnosis, color: bool, width: usize)
         about.push("over TLS".to_owned());
     }
     about.push(format!("{}s per attempt", obs.deadline.as_secs_f64()));
-    let _ = writeln!(out, "  {}\n", about.join(", "));
+    let _ = writeln!(out, "  {}", about.join(", "));
+    if let Some(e) = obs.echo() {
+        let nat = match diag.behind_nat {
+            Some(true) => ": behind NAT",
+            Some(false) => ": no NAT",
+            None => "",
+        };
+        let _ = writeln!(out, "  the server sees this machine at {}{nat} (SITE FTPX-ECHO)", e.control_peer);
+    }
+    out.push('\n');
 
     let header = format!("{:<4}  {:<6}  {:<15}  {:>8}  DETAIL", "MODE", "RESULT", "STAGE", "TIME");
     let _ = writeln!(out, "  {}", p.apply(&header, |s| s.dimmed()));
@@ -189,6 +226,14 @@ pub fn terminal(obs: &Observations, diag: &Diagnosis, color: bool, width: usize)
             // Only the probe connects there, as a diagnostic: transfers use the server's address
             // unless told --pasv-address trust.
             let line = format!("diagnostic only: PASV to the advertised address {}: {result}", c.address);
+            out.push_str(&" ".repeat(indent));
+            out.push_str(&wrap(&line, indent, indent, width));
+            out.push('\n');
+        }
+        for (b, how) in std::iter::once((a, "")).chain(a.plain.as_deref().map(|p| (p, " in plain FTP"))) {
+            let Some(active) = b.echo.as_ref().and_then(|e| e.active.as_ref()) else { continue };
+            let verdict = if b.rewritten().is_some() { "rewritten on the way" } else { "as sent" };
+            let line = format!("server received{how}: {} {} ({verdict})", active.command, escape(&active.argument));
             out.push_str(&" ".repeat(indent));
             out.push_str(&wrap(&line, indent, indent, width));
             out.push('\n');

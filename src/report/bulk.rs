@@ -4,7 +4,7 @@
 //! 100,000 files holds none of them).
 
 use std::io::Write;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -13,6 +13,7 @@ use crate::ops::mirror::{self, Action, FileOutcome, Outcome};
 use crate::ops::segments;
 use crate::options::Output;
 use crate::progress::Progress;
+use crate::transcript::Transcript;
 
 /// `mirror`'s display: progress on a terminal, a line per file with `-v`, the plan with `--dry-run`, failures and
 /// skipped unsafe entries always, or the JSON object streamed to stdout (one entry per file as it
@@ -24,6 +25,7 @@ pub struct MirrorReporter {
     json: Option<Mutex<JsonOut>>,
     bar: Option<ProgressBar>,
     counts: Mutex<(u64, u64)>,
+    transcript: Option<Arc<Transcript>>,
 }
 
 struct JsonOut {
@@ -47,7 +49,20 @@ impl MirrorReporter {
             bar.enable_steady_tick(std::time::Duration::from_millis(200));
             bar
         });
-        MirrorReporter { verbose, quiet: output.quiet, dry_run, json, bar, counts: Mutex::new((0, 0)) }
+        MirrorReporter {
+            verbose,
+            quiet: output.quiet,
+            dry_run,
+            json,
+            bar,
+            counts: Mutex::new((0, 0)),
+            transcript: None,
+        }
+    }
+
+    /// Retry lines also go to `transcript`, as a `retry` event.
+    pub fn with_transcript(self, transcript: Arc<Transcript>) -> MirrorReporter {
+        MirrorReporter { transcript: Some(transcript), ..self }
     }
 
     fn line(&self, text: &str) {
@@ -142,6 +157,13 @@ impl mirror::Reporter for MirrorReporter {
     fn note(&self, text: &str) {
         self.line(&format!("ftpx: {text}"));
     }
+
+    fn retry(&self, line: &str) {
+        if let Some(t) = &self.transcript {
+            crate::report::retry_event(t, line);
+        }
+        self.note(line);
+    }
 }
 
 /// `get --segments`: the notes, and one progress bar for the whole file once its size is known.
@@ -149,12 +171,24 @@ pub struct SegmentReporter<'a> {
     pub output: &'a Output,
     pub name: String,
     pub bar: OnceLock<Progress>,
+    /// Where retry lines also go, as `retry` events.
+    pub transcript: Option<&'a Transcript>,
 }
 
 impl segments::Reporter for SegmentReporter<'_> {
     fn note(&self, text: &str) {
         if !self.output.progress.quiet {
             eprintln!("ftpx: {text}");
+        }
+    }
+
+    fn retry(&self, line: &str) {
+        if let Some(t) = self.transcript {
+            crate::report::retry_event(t, line);
+        }
+        match self.bar.get() {
+            Some(bar) => bar.println(&format!("ftpx: {line}")),
+            None => eprintln!("ftpx: {line}"),
         }
     }
 

@@ -130,6 +130,7 @@ impl State {
             | Cmd::Trace { .. }
             | Cmd::Hash { .. }
             | Cmd::Progress(_)
+            | Cmd::Retry { .. }
             | Cmd::Verbose(_)) => self.setting(cmd).await?,
             Cmd::Probe { path, json } => self.probe(input, path, json).await?,
             Cmd::Help { command } => help(command.as_deref())?,
@@ -274,7 +275,7 @@ impl State {
 
     /// The type and progress display the transfers use now.
     fn transfer(&self) -> Transfer {
-        Transfer { ascii: self.settings.ascii, progress: self.progress() }
+        Transfer { retry: self.settings.retry, ..Transfer::new(self.settings.ascii, self.progress()) }
     }
 
     async fn get(&mut self, input: &mut Input, args: GetArgs, reget: bool) -> Result<()> {
@@ -303,10 +304,11 @@ impl State {
             }
             let dest = crate::bulk::segment_dest(local.as_deref(), name, &shown)?;
             let (target, creds) = self.remote_place(input, remote.as_bytes()).await?;
-            return crate::bulk::segments(&self.opts, &target, &creds, dest, n, resume).await;
+            let retry = self.settings.retry;
+            return crate::bulk::segments(&self.opts, &target, &creds, dest, n, resume, retry).await;
         }
         let how = self.transfer();
-        ops::get::get(self.session(input).await?, remote.as_bytes(), &sink, resume, how).await?;
+        ops::get::get(&mut Here::new(self, input), remote.as_bytes(), &sink, resume, how, None).await?;
         Ok(())
     }
 
@@ -354,7 +356,7 @@ impl State {
         let remote = remote.filter(|r| r != ".").unwrap_or_default();
         check_path(&remote)?;
         let (place, creds) = self.remote_place(input, remote.as_bytes()).await?;
-        let settings = flags.settings();
+        let settings = flags.settings()?;
         let local = local.as_deref().map(Path::new);
         let code = crate::bulk::mirror(&self.opts, &place, &creds, local, settings, flags.verbose, flags.json).await?;
         if code != exit::OK {
@@ -374,7 +376,7 @@ impl State {
                 .to_vec(),
         };
         let t = self.transfer();
-        ops::put::put(&mut Here::new(self, input), &local, &remote, how, t).await?;
+        ops::put::put(&mut Here::new(self, input), &local, &remote, how, t, None).await?;
         Ok(())
     }
 

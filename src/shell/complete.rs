@@ -303,7 +303,10 @@ mod tests {
 
     #[test]
     fn command_names_and_aliases() {
-        assert_eq!(complete("re"), (0, vec!["recv ".into(), "reget ".into(), "rename ".into(), "reput ".into()]));
+        assert_eq!(
+            complete("re"),
+            (0, vec!["recv ".into(), "reget ".into(), "rename ".into(), "reput ".into(), "retry ".into()])
+        );
         assert_eq!(complete("  disc").1, vec!["disconnect ".to_owned()]);
         assert_eq!(complete("help mg").1, vec!["mget ".to_owned()]);
     }

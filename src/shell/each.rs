@@ -89,7 +89,7 @@ impl SessionSource for Here<'_> {
     }
 
     fn notice(&mut self, notice: Notice) {
-        report::notice(notice);
+        report::notice(notice, &self.state.opts.transcript);
     }
 }
 

@@ -230,6 +230,14 @@ pub enum Cmd {
     },
     /// Toggle progress bars
     Progress(ToggleArg),
+    /// Try a transfer again up to N times after a transient failure, resuming where it stopped
+    /// (as --retry; 0: never); DELAY is the first wait in seconds (default 1)
+    Retry {
+        #[arg(value_name = "N")]
+        count: Option<u32>,
+        #[arg(value_name = "DELAY")]
+        delay: Option<f64>,
+    },
     /// Toggle showing the server's replies
     Verbose(ToggleArg),
     /// Try EPSV, PASV, EPRT and PORT against this server at once, and explain what gets through

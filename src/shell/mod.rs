@@ -67,6 +67,7 @@ pub async fn run(opts: Options, start: Start) -> Result<u8> {
         ascii: false,
         prompt: interactive,
         hash: None,
+        retry: crate::retry::Policy::default(),
         bars: opts.output.progress.bars || (interactive && !opts.output.quiet && std::io::stderr().is_terminal()),
     };
     let state = State { opts, replies, conn: Conn::Closed, settings, cache: HashMap::new(), interactive };
@@ -265,6 +266,8 @@ struct Settings {
     prompt: bool,
     hash: Option<u64>,
     bars: bool,
+    /// `retry N [DELAY]`: how get, put, mget and mput try again (as --retry).
+    retry: crate::retry::Policy,
 }
 
 /// Where the session is, or was: enough to reconnect.

@@ -107,6 +107,18 @@ impl State {
                 self.settings.bars = t.apply(self.settings.bars);
                 println!("Progress bar {}.", on_off(self.settings.bars));
             }
+            Cmd::Retry { count, delay } => {
+                if let Some(n) = count {
+                    self.settings.retry.retries = n;
+                }
+                if let Some(d) = delay {
+                    if !(d.is_finite() && (0.0..1e9).contains(&d)) {
+                        bail!(AppError::Usage("retry: DELAY must be a number of seconds, 0 or more".into()));
+                    }
+                    self.settings.retry.delay = std::time::Duration::from_secs_f64(d);
+                }
+                println!("Retries: {}.", retry_text(&self.settings.retry));
+            }
             Cmd::Verbose(t) => {
                 let on = t.apply(self.replies.verbose());
                 self.replies.set_verbose(on);
@@ -178,6 +190,7 @@ impl State {
             on_off(self.settings.bars),
             on_off(self.settings.prompt),
         );
+        println!("Retries: {}.", retry_text(&self.settings.retry));
         if let Ok(dir) = std::env::current_dir() {
             println!("Local directory: {}", dir.display());
         }
@@ -193,6 +206,14 @@ fn parse_size(s: &str) -> Result<u64> {
     match digits.parse::<u64>() {
         Ok(n) if n > 0 => Ok(n * unit),
         _ => bail!(AppError::Usage(format!("hash: '{s}' is not on, off or a size like 1024, 64k or 1m"))),
+    }
+}
+
+/// `retry`'s setting as `status` shows it.
+fn retry_text(p: &crate::retry::Policy) -> String {
+    match p.retries {
+        0 => "off (retry N to try a failed transfer again)".to_owned(),
+        n => format!("up to {n}, the first after {:.1}s, resuming where a transfer stopped", p.delay.as_secs_f64()),
     }
 }
 

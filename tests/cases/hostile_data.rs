@@ -245,7 +245,7 @@ fn data_connection_reset_before_any_byte_exits_11_and_keeps_the_empty_part() {
         .data_reset()
         .answer("ABOR", "426 Connection closed; transfer aborted.\r\n226 ABOR successful.\r\n");
     let mut case = get(script, "epsv").bound(secs(5)).run();
-    case.code(11).error("received 0 of 5000 bytes").error("data connection").files(&["f.bin.part"]);
+    case.code(11).error("the data connection was reset after 0 of 5,000 bytes").files(&["f.bin.part"]);
     assert!(case.file("f.bin.part").is_empty());
     case.script_played();
 }
@@ -262,7 +262,10 @@ fn data_connection_reset_halfway_exits_11_and_keeps_what_arrived() {
         .answer("ABOR", "426 Connection closed; transfer aborted.\r\n226 ABOR successful.\r\n");
     let mut case = get(script, "epsv").bound(secs(5)).run();
     // Without SIZE the reset is the only sign the file is incomplete: it must not look complete.
-    case.code(11).error("data connection").error("f.bin.part kept for -c").files(&["f.bin.part"]);
+    case.code(11)
+        .error("the data connection was reset after 1,000 bytes")
+        .error("f.bin.part kept")
+        .files(&["f.bin.part"]);
     assert_eq!(case.file("f.bin.part"), &content()[..1000]);
     case.script_played();
 }

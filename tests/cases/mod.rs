@@ -2,6 +2,8 @@
 //!
 //! - `transfer`, `files`, `errors`, `data_connection`, `safety`, `tls`: the CLI contract of the
 //!   one-shot commands, run against the real binary.
+//! - `faults`: transfers through a broken network (resets, a lost control connection, a busy
+//!   server, stalls), with and without `--retry`.
 //! - `explain`: `--explain` notes under the transcript's lines.
 //! - `listings`: `ls --json` over the listing formats, SYST and the NLST fallback.
 //! - `mirror`, `segments`: `ftpx mirror` and `get --segments` over a session pool.
@@ -15,6 +17,7 @@
 mod data_connection;
 mod errors;
 mod explain;
+mod faults;
 mod files;
 mod hostile;
 mod hostile_data;

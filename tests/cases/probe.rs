@@ -97,6 +97,50 @@ fn probe_open_path_every_mode_works() {
     let verbs = server.verbs();
     assert_eq!(verbs.iter().filter(|v| *v == "LIST").count(), 4, "{verbs:?}");
     assert_eq!(verbs.iter().filter(|v| *v == "USER").count(), 4, "{verbs:?}");
+    // A server whose FEAT does not offer the echo is never asked: no extra command.
+    assert!(!verbs.iter().any(|v| v == "SITE"), "{verbs:?}");
+    assert_eq!((&json["server_echo"], &json["behind_nat"]), (&json!(false), &Value::Null));
+    assert!(json["modes"].as_array().unwrap().iter().all(|m| m["echo"].is_null()), "{json:#}");
+}
+
+/// Against `ftpx serve`, which says what it saw (SITE FTPX-ECHO), the loopback path is known to
+/// have no NAT and no helper: the public address is our own, every PORT/EPRT arrived as sent, and
+/// every passive data connection came from our address.
+#[test]
+fn probe_against_ftpx_serve_states_the_path_as_facts() {
+    let served = super::serve::Served::start(&["--pasv-ports", "42100-42115"]);
+    let (out, json) = run_probe_json(ftpx().args(["probe", "--json", "--timeout", "2"]).arg(served.url("")));
+    out.assert_success();
+    assert_eq!(verdicts(&json), [ok("EPSV"), ok("PASV"), ok("EPRT"), ok("PORT")]);
+    let local = json["local_address"].as_str().unwrap();
+    let local_ip = local.rsplit_once(':').unwrap().0;
+    assert_eq!(json["server_echo"], true);
+    assert_eq!(json["client_public_address"], local_ip);
+    assert_eq!(json["behind_nat"], false);
+    assert_eq!(codes(&json), Vec::<String>::new(), "no NAT, no rewrite, no foreign address: {json:#}");
+    for name in ["EPSV", "PASV", "EPRT", "PORT"] {
+        let m = mode(&json, name);
+        let echo = &m["echo"];
+        assert!(echo["control_peer"].as_str().unwrap().starts_with(&format!("{local_ip}:")), "{m:#}");
+        if ["EPSV", "PASV"].contains(&name) {
+            let from = echo["passive_from"].as_array().unwrap();
+            assert_eq!(from.len(), 1, "{m:#}");
+            assert!(from[0].as_str().unwrap().starts_with(&format!("{local_ip}:")), "{m:#}");
+        } else {
+            // The argument as sent, the same bytes as received, naming the address announced.
+            assert_eq!(echo["rewritten"], false, "{m:#}");
+            assert_eq!(echo["sent"], echo["received"], "{m:#}");
+            assert_eq!(echo["received_target"], m["announced"], "{m:#}");
+            assert_eq!(echo["connect"], "ok", "{m:#}");
+        }
+    }
+    // The terminal report says it in words.
+    let text = ftpx().args(["probe", "--timeout", "2"]).arg(served.url("")).timeout(Duration::from_secs(20)).run();
+    text.assert_success();
+    let report = text.stdout_str();
+    assert!(report.contains(&format!("the server sees this machine at {local_ip}:")), "{report}");
+    assert!(report.contains(": no NAT (SITE FTPX-ECHO)"), "{report}");
+    assert!(report.contains("server received: PORT ") && report.contains("(as sent)"), "{report}");
 }
 
 #[test]

@@ -19,8 +19,8 @@ use crate::support::{Output, ftpx, random_bytes, write_random};
 
 const MODES: [&str; 4] = ["epsv", "pasv", "eprt", "port"];
 
-/// A running `ftpx serve` over a fresh tree; killed on drop.
-struct Served {
+/// A running `ftpx serve` over a fresh tree; killed on drop. (The probe's cases use it too.)
+pub(super) struct Served {
     child: Child,
     addr: String,
     stdout: String,
@@ -28,7 +28,7 @@ struct Served {
 }
 
 impl Served {
-    fn start(args: &[&str]) -> Served {
+    pub(super) fn start(args: &[&str]) -> Served {
         Served::start_env(args, &[])
     }
 
@@ -86,7 +86,7 @@ impl Served {
         self.dir.path().join("root")
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(super) fn url(&self, path: &str) -> String {
         format!("ftp://{}/{path}", self.addr)
     }
 

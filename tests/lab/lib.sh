@@ -28,7 +28,7 @@ LAB_ROOTS=$LAB_CACHE/servers
 # mapped onto it. The password has no character that needs percent-encoding in a URL.
 LAB_USER=ftpxlab
 LAB_PASS=lab-Secret-42
-LAB_PAM_SERVICE=ftpx-lab
+LAB_PAM_SERVICE="ftpx-lab"
 
 # The Debian servers, then the registry ones (see LAB_QUIRKS for what sets each apart).
 LAB_SERVERS=(vsftpd proftpd pure-ftpd twisted pyftpdlib ftp-srv)
@@ -553,4 +553,54 @@ finish() {
     fi
     ((failed == 0))
     exit
+}
+
+# What every lab script does before its checks, each step recording a failure and finishing when
+# it cannot be done.
+# lab_need_root NAME WHY: root is needed (WHY says for what).
+lab_need_root() {
+    if [[ $(id -u) -ne 0 ]]; then
+        echo "$1: needs root ($2)" >&2
+        fail setup "not root"
+        finish
+    fi
+}
+# lab_tools NAME COMMAND:PACKAGE...: installs the packages whose command is missing.
+lab_tools() {
+    local name=$1 spec need=()
+    shift
+    for spec in "$@"; do
+        command -v "${spec%%:*}" >/dev/null || need+=("${spec#*:}")
+    done
+    ((${#need[@]} > 0)) || return 0
+    echo "$name: installing ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; }; then
+        fail setup "cannot install ${need[*]}"
+        finish
+    fi
+}
+# lab_setup: runs setup.sh (servers, clients, the lab user) unless LAB_SKIP_SETUP=1.
+lab_setup() {
+    if [[ ${LAB_SKIP_SETUP:-} != 1 ]] && ! "$LAB_DIR/setup.sh" </dev/null; then
+        fail setup "tests/lab/setup.sh failed"
+        finish
+    fi
+}
+# lab_ftpx NAME: sets ftpx to $FTPX, or builds the release binary (its last lines shown if it
+# fails).
+lab_ftpx() {
+    ftpx=${FTPX:-}
+    [[ -z $ftpx ]] || return 0
+    echo "$1: cargo build --release"
+    local log
+    log=$(mktemp)
+    if ! (cd "$LAB_DIR/../.." && cargo build --release) >"$log" 2>&1; then
+        tail -n 30 "$log"
+        rm -f "$log"
+        fail build "cargo build --release failed"
+        finish
+    fi
+    rm -f "$log"
+    ftpx=$(cd "$LAB_DIR/../.." && pwd)/target/release/ftpx
 }

@@ -24,30 +24,14 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 
 read -ra servers <<<"${LAB_ONLY:-${LAB_SERVERS[*]}}"
 
-if [[ $(id -u) -ne 0 ]]; then
-    echo "lab: needs root (it starts servers that switch users)" >&2
-    fail setup "not root"
-    finish
-fi
-if [[ ${LAB_SKIP_SETUP:-} != 1 ]] && ! "$here/setup.sh" </dev/null; then
-    fail setup "tests/lab/setup.sh failed"
-    finish
-fi
-ftpx=${FTPX:-}
-if [[ -z $ftpx ]]; then
-    echo "lab: cargo build --release"
-    if ! (cd "$repo" && cargo build --release) >/dev/null 2>&1; then
-        fail build "cargo build --release failed"
-        finish
-    fi
-    ftpx=$repo/target/release/ftpx
-fi
+lab_need_root mirror.sh "it starts servers that switch users"
+lab_setup
+lab_ftpx mirror.sh
 
 lab_init
 trap lab_cleanup EXIT

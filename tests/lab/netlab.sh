@@ -12,6 +12,10 @@
 # verdict of each mode, the finding codes, the recommended mode, the exit status, and that the probe
 # answered within its timeout plus one second. Then it removes the namespaces.
 #
+# The serve-* scenarios run `ftpx serve` (this binary) as the server: it says what it saw
+# (SITE FTPX-ECHO), so the probe states the client's public address, NAT and the helper's rewrite
+# of PORT/EPRT as facts, and the checks name them exactly.
+#
 # Addresses are private and documentation ranges only: client LAN 10.0.1.0/24 (behind NAT) or
 # 192.0.2.0/24 (public), the "internet" 198.51.100.0/24, server LAN 203.0.113.0/24 (public) or
 # 10.0.2.0/24 (behind NAT), and 2001:db8::/32 for IPv6. Routes name those ranges only (no default
@@ -28,11 +32,11 @@
 #   FTPX=PATH                 an ftpx binary instead of building target/release/ftpx
 #   NETLAB_TIMEOUT=SECS       the probe's --timeout (default 5, the probe's own default)
 #   NETLAB_SHOW=1             also print the probe's terminal report for each scenario
+#   NETLAB_KEEP_JSON=DIR      also copy each scenario's probe JSON to DIR/NAME.json
 #   LAB_SKIP_SETUP=1          do not run setup.sh
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 
@@ -48,42 +52,20 @@ all_scenarios=(
     server-firewall-only-21
     everything-blocked
     ipv6
+    serve-client-nat
+    serve-client-nat-ftp-helper
+    serve-client-nat-ftp-helper-ftps
+    serve-server-nat
 )
 if (($# > 0)); then scenarios=("$@"); else scenarios=("${all_scenarios[@]}"); fi
 
 
-if [[ $(id -u) -ne 0 ]]; then
-    echo "netlab: needs root (network namespaces, iptables, servers that switch users)" >&2
-    fail setup "not root"
-    finish
-fi
+lab_need_root netlab "network namespaces, iptables, servers that switch users"
 
 # --- tools, servers, the binary ---------------------------------------------------------------
-need=()
-command -v iptables >/dev/null || need+=(iptables)
-command -v jq >/dev/null || need+=(jq)
-command -v ip >/dev/null || need+=(iproute2)
-if ((${#need[@]} > 0)); then
-    echo "netlab: installing ${need[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; }; then
-        fail setup "cannot install ${need[*]}"
-        finish
-    fi
-fi
-if [[ ${LAB_SKIP_SETUP:-} != 1 ]] && ! "$here/setup.sh" </dev/null >/dev/null; then
-    fail setup "tests/lab/setup.sh failed"
-    finish
-fi
-ftpx=${FTPX:-}
-if [[ -z $ftpx ]]; then
-    echo "netlab: cargo build --release"
-    if ! (cd "$repo" && cargo build --release) >/dev/null 2>&1; then
-        fail build "cargo build --release failed"
-        finish
-    fi
-    ftpx=$repo/target/release/ftpx
-fi
+lab_tools netlab iptables:iptables jq:jq ip:iproute2
+lab_setup >/dev/null
+lab_ftpx netlab
 
 # --- namespaces -------------------------------------------------------------------------------
 prefix="ftpxnet$$"
@@ -240,10 +222,13 @@ server_nat() {
 }
 
 # --- servers ----------------------------------------------------------------------------------
-# start_server NAME KIND: vsftpd, vsftpd-tls (FTPS required) or pure-ftpd on listen_ip port 21
-# in the server namespace.
+# start_server NAME KIND: vsftpd, vsftpd-tls (FTPS required), pure-ftpd, or ftpx serve (ftpx-serve,
+# ftpx-serve-tls with a certificate the probe is given; TLS optional, as ftpx serve offers it) on
+# listen_ip port 21 in the server namespace. For ftpx serve, serve_public (when set) is the address
+# PASV advertises (--public-address: the server is behind NAT).
 start_server() {
     local name=$1 kind=$2 d i
+    local -a serve_args
     lab_init
     d=$LAB_TMP/netlab-$name
     rm -rf "$d"
@@ -272,6 +257,20 @@ start_server() {
             _lab_pureftpd_conf "$d" 21 40000 40015 || return 1
             sed -i "s/^127\.0\.0\.1,21\$/$listen_ip,21/" "$d/cmd"
             ;;
+        ftpx-serve | ftpx-serve-tls)
+            # Anonymous, read-only (its defaults): under TLS the probe compares active mode with
+            # plain FTP only for anonymous logins, never sending a password in the clear.
+            serve_args=("$d/files" --listen "$listen_ip:21" --pasv-ports 40000-40015)
+            server_anonymous=1
+            [[ -n ${serve_public:-} ]] && serve_args+=(--public-address "$serve_public")
+            if [[ $kind == ftpx-serve-tls ]]; then
+                openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=$listen_ip" \
+                    -addext "subjectAltName=IP:$listen_ip" -keyout "$d/key.pem" -out "$d/cert.pem" 2>/dev/null ||
+                    return 1
+                serve_args+=(--cert "$d/cert.pem" --key "$d/key.pem")
+            fi
+            printf '%s\n' "$ftpx" serve "${serve_args[@]}" >"$d/cmd"
+            ;;
     esac
     local -a cmd
     mapfile -t cmd <"$d/cmd"
@@ -296,11 +295,13 @@ probe() {
     local host=$server_ip start
     [[ $host == *:* ]] && host="[$host]"
     local url="ftp://$LAB_USER:$LAB_PASS@$host/"
+    [[ -n ${server_anonymous:-} ]] && url="ftp://$host/"
     start=$(date +%s%N)
     in_ns "$C" "$ftpx" probe --json --timeout "$timeout_s" "${probe_flags[@]}" "$url" \
         >"$scratch/$1.json" 2>"$scratch/$1.err"
     code=$?
     ms=$((($(date +%s%N) - start) / 1000000))
+    [[ -n ${NETLAB_KEEP_JSON:-} ]] && cp "$scratch/$1.json" "$NETLAB_KEEP_JSON/$1.json"
     if [[ ${NETLAB_SHOW:-} == 1 ]]; then
         echo "----- $1: ftpx probe $host"
         in_ns "$C" "$ftpx" probe --timeout "$timeout_s" "${probe_flags[@]}" "$url"
@@ -412,6 +413,70 @@ scenario() {
             check "$name" "EPSV=ok PASV=unusable-reply EPRT=ok PORT=unusable-reply" "ipv6-extended-only" EPSV 0 \
                 '.server_address == "[2001:db8:2::10]:21"'
             ;;
+        serve-client-nat)
+            # Behind NAT, no helper: ftpx serve refuses PORT/EPRT naming the private address (no
+            # FTP bounce) and says where it saw the client: the public address is a fact.
+            topology private public && client_nat && start_server "$name" ftpx-serve || return 1
+            probe "$name"
+            check "$name" "EPSV=ok PASV=ok EPRT=refused PORT=refused" \
+                "client-behind-nat client-private-address server-refused-port" EPSV 0 \
+                '.server_echo == true' '.client_public_address == "198.51.100.1"' '.behind_nat == true' \
+                '.modes[0].echo.control_peer | startswith("198.51.100.1:")' \
+                '.modes[0].echo.passive_from[0] | startswith("198.51.100.1:")' \
+                '.modes[3].echo.received | startswith("10,0,1,10,")' '.modes[3].echo.rewritten == false' \
+                '.modes[2].echo.received | startswith("|1|10.0.1.10|")'
+            ;;
+        serve-client-nat-ftp-helper)
+            # The kernel's helper rewrites PORT/EPRT to the router's address: the server's echo
+            # shows the argument as received, so the rewrite is a fact naming both addresses.
+            topology private public && client_nat && start_server "$name" ftpx-serve || return 1
+            if ! client_ftp_helper 2>"$scratch/helper.err"; then
+                skip "$name" "the kernel's FTP helper is not available: $(head -c 200 "$scratch/helper.err")"
+                return 0
+            fi
+            probe "$name"
+            check "$name" "EPSV=ok PASV=ok EPRT=ok PORT=ok" \
+                "active-needs-alg client-behind-nat client-private-address port-rewritten" EPSV 0 \
+                '.client_public_address == "198.51.100.1"' '.behind_nat == true' \
+                '.modes[3].echo.sent | startswith("10,0,1,10,")' \
+                '.modes[3].echo.received | startswith("198,51,100,1,")' \
+                '.modes[3].echo.received_target | startswith("198.51.100.1:")' '.modes[3].echo.rewritten' \
+                '.modes[2].echo.sent | startswith("|1|10.0.1.10|")' \
+                '.modes[2].echo.received | startswith("|1|198.51.100.1|")' '.modes[2].echo.rewritten' \
+                '.findings[] | select(.code == "port-rewritten") | .message |
+                    test("PORT: this machine sent PORT 10,0,1,10,[0-9,]+ \\(10\\.0\\.1\\.10:[0-9]+\\), and the server received PORT 198,51,100,1,[0-9,]+ \\(198\\.51\\.100\\.1:[0-9]+\\)")'
+            ;;
+        serve-client-nat-ftp-helper-ftps)
+            # The same under TLS: the helper cannot read the encrypted PORT/EPRT, which arrive as
+            # sent and are refused; the plain-FTP comparison shows the rewrite.
+            topology private public && client_nat && start_server "$name" ftpx-serve-tls || return 1
+            if ! client_ftp_helper 2>"$scratch/helper.err"; then
+                skip "$name" "the kernel's FTP helper is not available: $(head -c 200 "$scratch/helper.err")"
+                return 0
+            fi
+            probe_flags=(--tls --cacert "$server_dir/cert.pem")
+            probe "$name"
+            probe_flags=()
+            check "$name" "EPSV=ok PASV=ok EPRT=refused PORT=refused" \
+                "active-needs-alg client-behind-nat client-private-address port-rewritten server-refused-port" \
+                EPSV 0 '.tls == true' '.client_public_address == "198.51.100.1"' '.behind_nat == true' \
+                '.modes[3].echo.received | startswith("10,0,1,10,")' '.modes[3].echo.rewritten == false' \
+                '.modes[3].plain_ok == true' '.modes[3].plain_echo.received | startswith("198,51,100,1,")' \
+                '.modes[3].plain_echo.rewritten' '.modes[2].plain_echo.received | startswith("|1|198.51.100.1|")' \
+                '.findings[] | select(.code == "port-rewritten") | .message |
+                    test("PORT in plain FTP: this machine sent PORT 10,0,1,10,[0-9,]+ \\(10\\.0\\.1\\.10:[0-9]+\\), and the server received PORT 198,51,100,1,")'
+            ;;
+        serve-server-nat)
+            # ftpx serve behind NAT, advertising its public address; the client is public: no NAT
+            # on the client's side, every mode works, and the echo says so.
+            topology public private && server_nat && serve_public=198.51.100.2 start_server "$name" ftpx-serve ||
+                return 1
+            probe "$name"
+            check "$name" "EPSV=ok PASV=ok EPRT=ok PORT=ok" "" EPSV 0 \
+                '.server_address == "198.51.100.2:21"' '.modes[1].advertised | startswith("198.51.100.2:")' \
+                '.client_public_address == "192.0.2.10"' '.behind_nat == false' \
+                '.modes[3].echo.rewritten == false' '.modes[3].echo.connect == "ok"'
+            ;;
         *)
             fail "$name" "no such scenario (known: ${all_scenarios[*]})"
             ;;
@@ -424,6 +489,7 @@ for name in "${scenarios[@]}"; do
         if [[ -n ${server_dir:-} ]]; then lab_show_logs "${server_dir##*/}" >&2; fi
     fi
     server_dir=
+    server_anonymous=
     teardown
 done
 finish

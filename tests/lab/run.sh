@@ -52,7 +52,6 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 
@@ -63,11 +62,7 @@ read -ra groups <<<"${LAB_GROUPS:-plain tls probe}"
 size_mb=${LAB_SIZE_MB:-10}
 
 
-if [[ $(id -u) -ne 0 ]]; then
-    echo "lab: needs root (it installs packages, adds a user and starts servers that switch users)" >&2
-    fail setup "not root"
-    finish
-fi
+lab_need_root lab "it installs packages, adds a user and starts servers that switch users"
 case $client in
     ftpx | curl | lftp) ;;
     *)
@@ -77,26 +72,9 @@ case $client in
 esac
 
 started=$(date +%s)
-if [[ ${LAB_SKIP_SETUP:-} != 1 ]]; then
-    if ! "$here/setup.sh" </dev/null; then
-        fail setup "tests/lab/setup.sh failed"
-        finish
-    fi
-fi
-
+lab_setup
 ftpx=${FTPX:-}
-if [[ $client == ftpx && -z $ftpx ]]; then
-    echo "lab: cargo build --release"
-    build_log=$(mktemp)
-    if ! (cd "$repo" && cargo build --release) >"$build_log" 2>&1; then
-        tail -n 30 "$build_log"
-        rm -f "$build_log"
-        fail build "cargo build --release failed"
-        finish
-    fi
-    rm -f "$build_log"
-    ftpx=$repo/target/release/ftpx
-fi
+[[ $client == ftpx ]] && lab_ftpx lab
 
 lab_init
 trap lab_cleanup EXIT

@@ -21,7 +21,6 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 
@@ -35,10 +34,7 @@ if [[ ${LAB_SKIP_SETUP:-} != 1 ]]; then
         fail setup "not root"
         finish
     fi
-    if ! "$here/setup.sh" </dev/null; then
-        fail setup "tests/lab/setup.sh failed"
-        finish
-    fi
+    lab_setup
 fi
 for tool in curl lftp openssl; do
     command -v "$tool" >/dev/null || {
@@ -47,15 +43,7 @@ for tool in curl lftp openssl; do
     }
 done
 
-ftpx=${FTPX:-}
-if [[ -z $ftpx ]]; then
-    echo "serve.sh: cargo build --release"
-    if ! (cd "$repo" && cargo build --release) >/dev/null 2>&1; then
-        fail build "cargo build --release failed"
-        finish
-    fi
-    ftpx=$repo/target/release/ftpx
-fi
+lab_ftpx serve.sh
 
 lab_init
 serve_pids=()

@@ -28,7 +28,7 @@ mod listing;
 mod session;
 mod tls;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -102,6 +102,28 @@ pub struct ServerConfig {
     data_resumes_per_login: Option<usize>,
     inject_listing: Vec<Vec<u8>>,
     xsha256: Option<bool>,
+    faults: Vec<Fault>,
+}
+
+/// One failure of the network or the server, played once, in the order given: `Busy` on the next
+/// connection, the others on the next file transfer (RETR, STOR, APPE; listings are spared).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// The greeting is `421 Too many connections` and the connection closes, like vsftpd at
+    /// `max_clients` or `max_per_ip`.
+    Busy,
+    /// The data connection is reset (RST) after this many bytes, then `426` on the control
+    /// connection: a router rejecting with tcp-reset, or a server process killed.
+    ResetAt(u64),
+    /// All the data moves, then the control connection closes without the final reply: a NAT
+    /// that forgot the idle control connection (the client sees the close when the server's
+    /// reply, or a keepalive, meets the new state).
+    CloseAfterData,
+    /// All the data moves, then nothing more comes on the control connection: the same NAT when
+    /// it drops packets instead.
+    SilentAfterData,
+    /// This many bytes move, then nothing more on either connection: a path that stalls.
+    StallAt(u64),
 }
 
 #[derive(Debug)]
@@ -142,6 +164,7 @@ impl Default for ServerConfig {
             require_session_reuse: true,
             refuse_auth: None,
             data_never_resumes: false,
+            faults: Vec::new(),
             sequential: false,
             hold_passive: None,
             flaky_control_tls: 0,
@@ -360,6 +383,12 @@ impl ServerConfig {
         self
     }
 
+    /// Adds a fault to play once, after the ones added before (see [`Fault`]).
+    pub fn fault(mut self, fault: Fault) -> Self {
+        self.faults.push(fault);
+        self
+    }
+
     /// Data connections are accepted with a TLS configuration that shares no session store or
     /// ticket keys with the control connection's (a misconfigured server, or a client that never
     /// resumes, seen from the server): no data handshake resumes, so under
@@ -482,12 +511,14 @@ impl TestServer {
         let log = Arc::new(Mutex::new(Vec::new()));
         let server_tls = config.tls.map(|_| ServerTls::new(&config));
         let tls = server_tls.as_ref().map(|t| (t.trust_pem.clone(), t.handshakes.clone()));
+        let config_faults = config.faults.iter().copied().collect();
         let shared = Arc::new(Shared {
             config,
             root: root.clone(),
             log: log.clone(),
             tls: server_tls,
             counters: Counters::default(),
+            faults: Mutex::new(config_faults),
         });
         let counters = shared.clone();
         let (shutdown, stop) = oneshot::channel();
@@ -578,6 +609,16 @@ struct Shared {
     log: Arc<Mutex<Vec<String>>>,
     tls: Option<ServerTls>,
     counters: Counters,
+    /// The faults not played yet.
+    faults: Mutex<VecDeque<Fault>>,
+}
+
+impl Shared {
+    /// The next fault, if it is one `wanted` takes.
+    fn take_fault(&self, wanted: impl Fn(&Fault) -> bool) -> Option<Fault> {
+        let mut faults = self.faults.lock().unwrap();
+        faults.front().is_some_and(wanted).then(|| faults.pop_front()).flatten()
+    }
 }
 
 /// What the behaviour switches count across sessions.

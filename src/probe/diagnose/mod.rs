@@ -9,15 +9,18 @@
 //! The findings live by area: `passive` (the 227 address, blocked or refused passive ports),
 //! `active` (NAT on the client's side, refused PORT/EPRT, no connection back, NAT helpers),
 //! `tls` (data connections whose TLS session the server refuses), `general` (control
-//! connections, IPv6, unknown commands, transfers, nothing working); `verdict` sums up.
+//! connections, IPv6, unknown commands, transfers, nothing working), `echo` (facts the server
+//! itself reports, when it answers `SITE FTPX-ECHO`: NAT, a rewritten PORT/EPRT, data connections
+//! from another address); `verdict` sums up.
 
 mod active;
+mod echo;
 mod general;
 mod passive;
 mod tls;
 mod verdict;
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use super::address::{addresses_in, classify};
 use super::model::{Attempt, Observations, Stage};
@@ -120,8 +123,12 @@ pub struct Diagnosis {
     pub recommended: Option<DataMode>,
     /// One line: what to use and why the rest does not work.
     pub verdict: String,
-    /// This machine's public address, when a server reply revealed it.
+    /// This machine's public address: where the server saw the control connection come from,
+    /// when it says so (`SITE FTPX-ECHO`), else when a server reply revealed it.
     pub client_public_address: Option<IpAddr>,
+    /// Whether this machine is behind NAT, as a fact: the server saw the control connection come
+    /// from another address than ours. `None` when the server does not say.
+    pub behind_nat: Option<bool>,
     /// The server software, when the greeting, SYST or FEAT names it.
     pub server_software: Option<&'static str>,
     /// The one whose settings the advice names.
@@ -143,6 +150,8 @@ struct Facts<'a> {
     /// The client's address is not public while the server's is.
     client_natted: bool,
     public: Option<IpAddr>,
+    /// Where the server saw the control connection come from, when it says (`SITE FTPX-ECHO`).
+    seen_at: Option<SocketAddr>,
     passive_works: bool,
     active_works: bool,
 }
@@ -171,6 +180,7 @@ pub fn diagnose(obs: &Observations) -> Diagnosis {
         matches!((local, server), (Some(l), Some(s)) if !classify(l).is_public() && classify(s).is_public());
     let server_software = server_software(obs);
     let software = server_software.and_then(Software::from_name);
+    let seen_at = obs.echo().map(|e| e.control_peer);
     let works = |passive: bool| obs.attempts.iter().any(|a| a.ok() && a.mode.is_passive() == passive);
     let facts = Facts {
         obs,
@@ -178,7 +188,8 @@ pub fn diagnose(obs: &Observations) -> Diagnosis {
         local,
         software,
         client_natted,
-        public: revealed_public_address(obs, server, local),
+        public: seen_at.map(|s| s.ip().to_canonical()).or_else(|| revealed_public_address(obs, server, local)),
+        seen_at,
         passive_works: works(true),
         active_works: works(false),
     };
@@ -199,6 +210,9 @@ pub fn diagnose(obs: &Observations) -> Diagnosis {
     active::active_needs_alg(&facts, &mut findings);
     active::active_listen_failed(&facts, &mut findings);
     tls::session_not_resumed(&facts, &mut findings);
+    echo::client_behind_nat(&facts, &mut findings);
+    echo::port_rewritten(&facts, &mut findings);
+    echo::data_from_other_address(&facts, &mut findings);
     general::transfer_failed(&facts, &mut findings);
     general::no_mode_works(&facts, &mut findings);
     findings.sort_by_key(|f| f.severity);
@@ -209,6 +223,7 @@ pub fn diagnose(obs: &Observations) -> Diagnosis {
         recommended,
         verdict: verdict::verdict(obs, recommended),
         client_public_address: facts.public,
+        behind_nat: seen_at.zip(local).map(|(s, l)| s.ip().to_canonical() != l),
         server_software,
         software,
     }

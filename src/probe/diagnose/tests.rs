@@ -554,3 +554,115 @@ fn without_a_plain_comparison_active_failing_under_tls_is_not_blamed_on_a_helper
     obs.attempts[2].plain = Some(Box::new(Attempt::new(DataMode::Eprt)));
     assert_eq!(codes(&diagnose(&obs)), ["client-private-address"]);
 }
+
+/// What `ftpx serve` would report of an attempt's session: seen from `peer`, an active command's
+/// argument as received (`argument`, naming `target`), a passive data connection from `from`.
+fn echo_of(a: &mut Attempt, peer: &str, received: Option<(&str, &str)>, from: Option<&str>) {
+    use crate::ftp::echo::{Active, Connect, Echo, Passive};
+    a.echo = Some(Echo {
+        control_peer: addr(peer),
+        control_local: a.peer,
+        active: received.map(|(argument, target)| Active {
+            command: a.mode,
+            argument: argument.as_bytes().to_vec(),
+            target: Some(addr(target)),
+            connect: Connect::Ok,
+        }),
+        passive: from.map(|f| Passive { mode: a.mode, from: addr(f) }).into_iter().collect(),
+    });
+}
+
+/// Behind NAT with a helper that rewrites PORT/EPRT: the server's echo shows another public
+/// address than ours and the argument changed on the way; both become facts, naming both ends.
+#[test]
+fn echo_shows_nat_and_a_rewritten_port() {
+    let mut obs = open_path("10.0.1.2:50000", "203.0.113.10:21");
+    for a in &mut obs.attempts {
+        match a.mode {
+            DataMode::Port => {
+                echo_of(a, "198.51.100.2:61000", Some(("198,51,100,2,175,200", "198.51.100.2:45000")), None)
+            }
+            DataMode::Eprt => {
+                echo_of(a, "198.51.100.2:61001", Some(("|1|198.51.100.2|45000|", "198.51.100.2:45000")), None)
+            }
+            _ => echo_of(a, "198.51.100.2:61002", None, Some("198.51.100.2:61003")),
+        }
+    }
+    let d = diagnose(&obs);
+    assert_eq!(d.client_public_address, Some("198.51.100.2".parse().unwrap()));
+    assert_eq!(d.behind_nat, Some(true));
+    // The inferences of today stay; the facts are added.
+    assert_eq!(codes(&d), ["active-needs-alg", "client-behind-nat", "client-private-address", "port-rewritten"]);
+    let nat = &finding(&d, "client-behind-nat").message;
+    assert!(nat.contains("from 198.51.100.2:61002") && nat.contains("10.0.1.2:50000"), "{nat}");
+    let m = &finding(&d, "port-rewritten").message;
+    for part in [
+        "PORT: this machine sent PORT 10,0,1,2,175,200 (10.0.1.2:45000), and the server received PORT \
+         198,51,100,2,175,200 (198.51.100.2:45000)",
+        "EPRT: this machine sent EPRT |1|10.0.1.2|45000| (10.0.1.2:45000)",
+        "with FTPS (encrypted) it cannot",
+    ] {
+        assert!(m.contains(part), "{part} not in {m}");
+    }
+    assert!(!d.has("data-from-other-address"));
+}
+
+/// Under TLS the helper cannot read PORT: the TLS attempt's argument arrives as sent, the plain
+/// comparison's rewritten, and the finding names the plain one.
+#[test]
+fn echo_under_tls_shows_the_rewrite_only_in_plain_ftp() {
+    let mut obs = open_path("10.0.1.2:50000", "203.0.113.10:21");
+    obs.tls = true;
+    let port = obs.attempts.iter_mut().find(|a| a.mode == DataMode::Port).unwrap();
+    let mut plain = port.clone();
+    echo_of(&mut plain, "198.51.100.2:61010", Some(("198,51,100,2,175,200", "198.51.100.2:45000")), None);
+    echo_of(port, "198.51.100.2:61011", Some(("10,0,1,2,175,200", "10.0.1.2:45000")), None);
+    port.plain = Some(Box::new(plain));
+    let d = diagnose(&obs);
+    let m = &finding(&d, "port-rewritten").message;
+    assert!(m.starts_with("PORT in plain FTP: this machine sent PORT 10,0,1,2,175,200"), "{m}");
+    assert!(m.contains("Under TLS it cannot read the command"), "{m}");
+    assert_eq!(obs.attempt(DataMode::Port).rewritten(), None);
+}
+
+/// The server saw a data connection from another address than the control connection's: a NAT
+/// with a pool of addresses, or a load balancer. Without NAT and rewrites, only that is said.
+#[test]
+fn echo_shows_data_connections_from_another_address() {
+    let mut obs = open_path("192.0.2.7:50000", "203.0.113.10:21");
+    for a in &mut obs.attempts {
+        match a.mode {
+            DataMode::Epsv => echo_of(a, "192.0.2.7:50000", None, Some("192.0.2.8:50001")),
+            DataMode::Pasv => echo_of(a, "192.0.2.7:50000", None, Some("192.0.2.7:50002")),
+            _ => {
+                let sent = a.sent_argument().unwrap();
+                let sent = String::from_utf8(sent).unwrap();
+                echo_of(a, "192.0.2.7:50000", Some((&sent, "192.0.2.7:45000")), None)
+            }
+        }
+    }
+    let d = diagnose(&obs);
+    assert_eq!((d.behind_nat, d.client_public_address), (Some(false), Some("192.0.2.7".parse().unwrap())));
+    assert_eq!(codes(&d), ["data-from-other-address"]);
+    let m = &finding(&d, "data-from-other-address").message;
+    assert!(m.contains("EPSV from 192.0.2.8:50001 (control connection from 192.0.2.7:50000)"), "{m}");
+    assert!(!m.contains("PASV"), "{m}");
+}
+
+/// A refused PORT (the port sent is not recorded then) is still known as rewritten when the
+/// address the server received is not the one announced.
+#[test]
+fn echo_shows_a_rewritten_port_the_server_refused() {
+    let mut obs = open_path("10.0.1.2:50000", "203.0.113.10:21");
+    let a = fail(&mut obs, DataMode::Port, DataStage::Refused, "PORT refused");
+    a.reply = Some(reply("500 PORT refused: 198.51.100.9 is not this connection's address"));
+    a.announced = None;
+    a.announced_ip = Some("10.0.1.2".parse().unwrap());
+    echo_of(a, "198.51.100.2:61000", Some(("198,51,100,9,175,200", "198.51.100.9:45000")), None);
+    let d = diagnose(&obs);
+    let m = &finding(&d, "port-rewritten").message;
+    assert!(
+        m.starts_with("PORT: this machine sent PORT naming 10.0.1.2, and the server received PORT 198,51,100,9,175,200 (198.51.100.9:45000)"),
+        "{m}"
+    );
+}

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 
+use super::Fault;
 use super::listing::ListKind;
 use super::session::{Session, base_name, split_command};
 use super::tls::{Conn, HANDSHAKE_TIMEOUT};
@@ -352,6 +353,11 @@ impl Session {
             }
         };
         let _ = data.set_nodelay(true);
+        let file_transfer = !matches!(payload, Payload::Listing(_));
+        // A listing neither plays nor uses up a fault: a mirror lists before it fetches.
+        if file_transfer && let Some(fault) = self.shared.take_fault(|f| *f != Fault::Busy) {
+            return self.faulty(data, payload, fault).await;
+        }
         let data = match self.secure_data(data).await? {
             Ok(data) => data,
             Err(Refusal::Reply(reply)) => return self.reply(reply).await,
@@ -399,6 +405,71 @@ impl Session {
             return Ok(Err(Refusal::Reply("522 SSL connection failed: session reuse required")));
         }
         Ok(Ok(Conn::Tls(Box::new(stream))))
+    }
+
+    /// Plays a transfer [`Fault`] (plain data connections only). An `Err` ends the session, which
+    /// closes the control connection without a reply.
+    async fn faulty(&mut self, mut data: TcpStream, payload: Payload, fault: Fault) -> io::Result<()> {
+        let cut = match fault {
+            Fault::ResetAt(n) | Fault::StallAt(n) => n,
+            _ => u64::MAX,
+        };
+        let mut moved = 0u64;
+        let mut buf = vec![0u8; DATA_BUFFER];
+        match payload {
+            Payload::Send { mut file, offset, .. } => {
+                file.seek(SeekFrom::Start(offset))?;
+                while moved < cut {
+                    let want = buf.len().min(usize::try_from(cut - moved).unwrap_or(usize::MAX));
+                    let n = file.read(&mut buf[..want])?;
+                    if n == 0 {
+                        break;
+                    }
+                    data.write_all(&buf[..n]).await?;
+                    moved += n as u64;
+                }
+            }
+            Payload::Receive(mut file) => {
+                while moved < cut {
+                    let want = buf.len().min(usize::try_from(cut - moved).unwrap_or(usize::MAX));
+                    let n = data.read(&mut buf[..want]).await?;
+                    if n == 0 {
+                        break;
+                    }
+                    file.write_all(&buf[..n])?;
+                    moved += n as u64;
+                }
+                file.flush()?;
+            }
+            Payload::Listing(_) => unreachable!("listings are spared"),
+        }
+        match fault {
+            Fault::ResetAt(_) => {
+                // Time for the client to read what was sent: a reset discards unread data.
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                socket2::SockRef::from(&data).set_linger(Some(Duration::ZERO))?;
+                drop(data);
+                self.reply("426 Connection closed; transfer aborted.").await
+            }
+            Fault::CloseAfterData => {
+                let _ = data.shutdown().await;
+                drop(data);
+                Err(io::Error::other("fault: the control connection closes after the data"))
+            }
+            Fault::SilentAfterData | Fault::StallAt(_) => {
+                if fault == Fault::SilentAfterData {
+                    let _ = data.shutdown().await;
+                    drop(data);
+                    tokio::time::sleep(Duration::from_secs(60)).await;
+                } else {
+                    // Hold the data connection open with nothing on it.
+                    tokio::time::sleep(Duration::from_secs(60)).await;
+                    drop(data);
+                }
+                Err(io::Error::other("fault: silence"))
+            }
+            Fault::Busy => unreachable!("taken at connect"),
+        }
     }
 
     /// RFC 959 section 4.1.3 (ABOR): 426 for the interrupted transfer, then 226 for the ABOR.

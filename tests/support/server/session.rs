@@ -166,6 +166,9 @@ impl Session {
     }
 
     async fn serve(&mut self) -> io::Result<()> {
+        if self.shared.take_fault(|f| *f == super::Fault::Busy).is_some() {
+            return self.reply("421 Too many connections (2) from this IP").await;
+        }
         let banner = format!("220 {}", self.config().banner);
         self.reply(banner).await?;
         loop {
