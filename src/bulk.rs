@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 
+use crate::cli::MirrorFlags;
 use crate::error::{AppError, exit};
 use crate::ops;
 use crate::ops::get::Dest;
@@ -23,10 +24,9 @@ pub async fn mirror(
     target: &Target,
     creds: &Credentials,
     local: Option<&Path>,
-    mut settings: ops::mirror::Settings,
-    verbose: bool,
-    json: bool,
+    flags: &MirrorFlags,
 ) -> Result<u8> {
+    let (mut settings, verbose, json) = (mirror_settings(flags)?, flags.verbose, flags.json);
     let remote_root = target.path.clone();
     let local_root = match local {
         Some(l) => l.to_path_buf(),
@@ -97,4 +97,25 @@ pub async fn segments(
         bar.finish(outcome.bytes);
     }
     Ok(())
+}
+
+/// The mirror's settings from its flags, less the two roots, which each front end resolves its
+/// own way.
+fn mirror_settings(flags: &MirrorFlags) -> Result<ops::mirror::Settings, AppError> {
+    Ok(ops::mirror::Settings {
+        remote_root: Vec::new(),
+        local_root: PathBuf::new(),
+        reverse: flags.reverse,
+        parallel: usize::from(flags.parallel),
+        only_newer: flags.only_newer,
+        size_only: flags.size_only,
+        ignore_time: flags.ignore_time,
+        delete: flags.delete,
+        filters: ops::mirror::Filters { include: flags.include.clone(), exclude: flags.exclude.clone() },
+        max_depth: flags.max_depth,
+        dry_run: flags.dry_run,
+        resume: flags.resume,
+        verify: flags.verify,
+        retry: crate::options::retry_policy(&flags.retry)?,
+    })
 }

@@ -476,28 +476,6 @@ pub struct ProbeArgs {
     pub json: bool,
 }
 
-impl MirrorFlags {
-    /// The mirror's settings, less the two roots, which each front end resolves its own way.
-    pub fn settings(&self) -> Result<crate::ops::mirror::Settings, crate::error::AppError> {
-        Ok(crate::ops::mirror::Settings {
-            remote_root: Vec::new(),
-            local_root: PathBuf::new(),
-            reverse: self.reverse,
-            parallel: usize::from(self.parallel),
-            only_newer: self.only_newer,
-            size_only: self.size_only,
-            ignore_time: self.ignore_time,
-            delete: self.delete,
-            filters: crate::ops::mirror::Filters { include: self.include.clone(), exclude: self.exclude.clone() },
-            max_depth: self.max_depth,
-            dry_run: self.dry_run,
-            resume: self.resume,
-            verify: self.verify,
-            retry: crate::options::retry_policy(&self.retry)?,
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     //! The committed completions/ and man/ must be what the definition generates today. Run with

@@ -306,16 +306,7 @@ async fn mirror(opts: &Options, args: MirrorArgs, rep: &mut Reporting) -> Result
     let remote_root = target.path.strip_suffix(b"/").unwrap_or(&target.path).to_vec();
     target.path.clone_from(&remote_root);
     let creds = opts.credentials(&target)?;
-    crate::bulk::mirror(
-        opts,
-        &target,
-        &creds,
-        local.map(Path::new),
-        args.flags.settings()?,
-        args.flags.verbose,
-        args.flags.json,
-    )
-    .await
+    crate::bulk::mirror(opts, &target, &creds, local.map(Path::new), &args.flags).await
 }
 
 /// `ftpx get --segments N URL`.

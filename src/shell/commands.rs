@@ -356,9 +356,8 @@ impl State {
         let remote = remote.filter(|r| r != ".").unwrap_or_default();
         check_path(&remote)?;
         let (place, creds) = self.remote_place(input, remote.as_bytes()).await?;
-        let settings = flags.settings()?;
         let local = local.as_deref().map(Path::new);
-        let code = crate::bulk::mirror(&self.opts, &place, &creds, local, settings, flags.verbose, flags.json).await?;
+        let code = crate::bulk::mirror(&self.opts, &place, &creds, local, &flags).await?;
         if code != exit::OK {
             return Err(Reported(code).into());
         }
