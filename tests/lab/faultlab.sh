@@ -62,45 +62,25 @@ prefix="ftpxflt$$"
 C=${prefix}c
 R=${prefix}r
 S=${prefix}s
-NS=()
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/ftpx-faultlab.XXXXXX")
 chmod 755 "$scratch"
 
-teardown() {
-    local ns pids
-    for ns in "${NS[@]}"; do
-        pids=$(ip netns pids "$ns" 2>/dev/null)
-        # shellcheck disable=SC2086 # one pid per word
-        [[ -n $pids ]] && kill -KILL $pids 2>/dev/null
-        ip netns del "$ns" 2>/dev/null
-    done
-    NS=()
-}
-
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
-    teardown
+    lab_ns_teardown
     lab_cleanup
     [[ ${FAULTLAB_KEEP:-} == 1 ]] || rm -rf "$scratch"
-    if ip netns list | grep -q "^$prefix"; then
-        echo "faultlab: namespaces left behind: $(ip netns list | grep "^$prefix" | tr '\n' ' ')" >&2
-    fi
+    lab_ns_left faultlab "$prefix"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-in_ns() {
-    local ns=$1
-    shift
-    ip netns exec "$ns" "$@"
-}
-
 topology() {
     local ns
-    teardown
+    lab_ns_teardown
     for ns in "$C" "$R" "$S"; do
         ip netns add "$ns" || return 1
-        NS+=("$ns")
+        LAB_NS+=("$ns")
         ip -n "$ns" link set lo up
     done
     ip -n "$C" link add c0 type veth peer name r0 netns "$R" &&
@@ -362,6 +342,6 @@ for name in "${scenarios[@]}"; do
         if [[ -n ${server_dir:-} ]]; then lab_show_logs "${server_dir##*/}" >&2; fi
     fi
     server_dir=
-    teardown
+    lab_ns_teardown
 done
 finish

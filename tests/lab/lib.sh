@@ -604,3 +604,36 @@ lab_ftpx() {
     rm -f "$log"
     ftpx=$(cd "$LAB_DIR/../.." && pwd)/target/release/ftpx
 }
+
+# The network namespaces a lab script made (netlab.sh, faultlab.sh), for lab_ns_teardown.
+LAB_NS=()
+# lab_ns_teardown: ends the processes in those namespaces (TERM, then KILL: deleting a namespace
+# does not end them) and deletes the namespaces.
+lab_ns_teardown() {
+    local ns pids
+    for ns in "${LAB_NS[@]}"; do
+        pids=$(ip netns pids "$ns" 2>/dev/null)
+        # shellcheck disable=SC2086 # one pid per word
+        [[ -n $pids ]] && kill -TERM $pids 2>/dev/null
+    done
+    ((${#LAB_NS[@]} > 0)) && sleep 0.2
+    for ns in "${LAB_NS[@]}"; do
+        pids=$(ip netns pids "$ns" 2>/dev/null)
+        # shellcheck disable=SC2086 # one pid per word
+        [[ -n $pids ]] && kill -KILL $pids 2>/dev/null
+        ip netns del "$ns" 2>/dev/null
+    done
+    LAB_NS=()
+}
+# lab_ns_left NAME PREFIX: says so on stderr when namespaces named PREFIX* are still there.
+lab_ns_left() {
+    if ip netns list | grep -q "^$2"; then
+        echo "$1: namespaces left behind: $(ip netns list | grep "^$2" | tr '\n' ' ')" >&2
+    fi
+}
+# in_ns NS COMMAND...: runs COMMAND in network namespace NS.
+in_ns() {
+    local ns=$1
+    shift
+    ip netns exec "$ns" "$@"
+}

@@ -73,48 +73,21 @@ C=${prefix}c
 RC=${prefix}rc
 RS=${prefix}rs
 S=${prefix}s
-NS=()
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/ftpx-netlab.XXXXXX")
-
-teardown() {
-    local ns pids
-    for ns in "${NS[@]}"; do
-        # Deleting a namespace does not end the processes in it: the servers go first.
-        pids=$(ip netns pids "$ns" 2>/dev/null)
-        # shellcheck disable=SC2086 # one pid per word
-        [[ -n $pids ]] && kill -TERM $pids 2>/dev/null
-    done
-    sleep 0.2
-    for ns in "${NS[@]}"; do
-        pids=$(ip netns pids "$ns" 2>/dev/null)
-        # shellcheck disable=SC2086
-        [[ -n $pids ]] && kill -KILL $pids 2>/dev/null
-        ip netns del "$ns" 2>/dev/null
-    done
-    NS=()
-}
 
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
-    teardown
+    lab_ns_teardown
     lab_cleanup
     rm -rf "$scratch"
-    if ip netns list | grep -q "^$prefix"; then
-        echo "netlab: namespaces left behind: $(ip netns list | grep "^$prefix" | tr '\n' ' ')" >&2
-    fi
+    lab_ns_left netlab "$prefix"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-in_ns() {
-    local ns=$1
-    shift
-    ip netns exec "$ns" "$@"
-}
-
 ns_add() {
     ip netns add "$1" || return 1
-    NS+=("$1")
+    LAB_NS+=("$1")
     ip -n "$1" link set lo up
     # No duplicate address detection: a fresh link-local address would hold IPv6 back for a
     # second or two, which the probe's timing would count.
@@ -132,7 +105,7 @@ veth() {
 # Sets server_ip (what the client dials) and listen_ip (what the server binds).
 topology() {
     local client=$1 server=$2 ns
-    teardown
+    lab_ns_teardown
     for ns in "$C" "$RC" "$RS" "$S"; do
         ns_add "$ns" || return 1
     done
@@ -490,6 +463,6 @@ for name in "${scenarios[@]}"; do
     fi
     server_dir=
     server_anonymous=
-    teardown
+    lab_ns_teardown
 done
 finish
