@@ -110,61 +110,46 @@ start_server() {
     _lab_vsftpd_conf "$d" 21 40000 40015 || return 1
     sed -i "s/^listen_address=.*/listen_address=198.51.100.10/" "$d/vsftpd.conf"
     printf '%s\n' "local_max_rate=$RATE" "$@" >>"$d/vsftpd.conf"
-    local -a cmd
-    mapfile -t cmd <"$d/cmd"
-    in_ns "$S" setsid "${cmd[@]}" </dev/null >"$d/stderr.log" 2>&1 &
-    for ((i = 0; i < 100; i++)); do
-        if in_ns "$S" ss -Hltn "( sport = :21 )" | grep -q .; then
-            server_dir=$d
-            return 0
-        fi
-        sleep 0.1
-    done
-    echo "faultlab: vsftpd did not listen on port 21:" >&2
-    lab_show_logs "faultlab-$name" >&2
-    return 1
+    lab_ns_listen "$S" "$d" "faultlab: vsftpd" "faultlab-$name"
 }
 
 url="ftp://$LAB_USER@198.51.100.10"
 
-# client NAME ARGS...: ftpx ARGS in the client namespace, in a fresh directory $work (its HOME
-# too); the password from FTPX_PASSWORD. Sets code, ms, out (stderr) and json (stdout).
-client() {
-    local name=$1 start
+# in_client TRACE ARGS...: ftpx ARGS in the client namespace, in $work (its HOME too), with a
+# --trace to $work/TRACE unless TRACE is empty; the password from FTPX_PASSWORD. Sets code, ms and
+# out (stderr); stdout goes to $work/stdout.
+in_client() {
+    local trace=$1 start
     shift
-    work=$scratch/$name
-    rm -rf "$work"
-    mkdir -p "$work"
+    local -a traced=()
+    [[ -n $trace ]] && traced=(--trace "$work/$trace")
     start=$(date +%s%N)
     (cd "$work" && in_ns "$C" env -i HOME="$work" PATH="$PATH" NO_COLOR=1 FTPX_PASSWORD="$LAB_PASS" \
-        "$ftpx" --trace "$work/trace.1" "$@" >"$work/stdout" 2>"$work/stderr")
+        "$ftpx" "${traced[@]}" "$@" >"$work/stdout" 2>"$work/stderr")
     code=$?
     ms=$((($(date +%s%N) - start) / 1000000))
     out=$(cat "$work/stderr")
 }
 
-# again NAME ARGS...: like client, in the same $work (to resume what is there).
-again() {
-    local start
+# client NAME ARGS...: in_client in a fresh directory $work, traced to trace.1.
+client() {
+    work=$scratch/$1
     shift
-    start=$(date +%s%N)
-    (cd "$work" && in_ns "$C" env -i HOME="$work" PATH="$PATH" NO_COLOR=1 FTPX_PASSWORD="$LAB_PASS" \
-        "$ftpx" --trace "$work/trace.2" "$@" >"$work/stdout" 2>"$work/stderr")
-    code=$?
-    ms=$((($(date +%s%N) - start) / 1000000))
-    out=$(cat "$work/stderr")
+    rm -rf "$work"
+    mkdir -p "$work"
+    in_client trace.1 "$@"
+}
+
+# again NAME ARGS...: like client, in the same $work (to resume what is there), traced to trace.2.
+again() {
+    shift
+    in_client trace.2 "$@"
 }
 
 # again_as_printed NAME ARGS...: like again, without adding a --trace.
 again_as_printed() {
-    local start
     shift
-    start=$(date +%s%N)
-    (cd "$work" && in_ns "$C" env -i HOME="$work" PATH="$PATH" NO_COLOR=1 FTPX_PASSWORD="$LAB_PASS" \
-        "$ftpx" "$@" >"$work/stdout" 2>"$work/stderr")
-    code=$?
-    ms=$((($(date +%s%N) - start) / 1000000))
-    out=$(cat "$work/stderr")
+    in_client "" "$@"
 }
 
 # expect NAME CONDITION-TEXT TEST...: ok when the test command succeeds.

@@ -637,3 +637,23 @@ in_ns() {
     shift
     ip netns exec "$ns" "$@"
 }
+
+# lab_ns_listen NS DIR WHAT LOG: starts the command listed in DIR/cmd (one word a line) in
+# namespace NS and waits up to 10 s for it to listen on port 21; sets server_dir=DIR, or shows
+# the logs of lab server LOG and fails.
+lab_ns_listen() {
+    local ns=$1 d=$2 what=$3 log=$4 i
+    local -a cmd
+    mapfile -t cmd <"$d/cmd"
+    in_ns "$ns" setsid "${cmd[@]}" </dev/null >"$d/stderr.log" 2>&1 &
+    for ((i = 0; i < 100; i++)); do
+        if in_ns "$ns" ss -Hltn "( sport = :21 )" | grep -q .; then
+            server_dir=$d
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "$what did not listen on port 21:" >&2
+    lab_show_logs "$log" >&2
+    return 1
+}

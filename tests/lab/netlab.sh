@@ -245,19 +245,7 @@ start_server() {
             printf '%s\n' "$ftpx" serve "${serve_args[@]}" >"$d/cmd"
             ;;
     esac
-    local -a cmd
-    mapfile -t cmd <"$d/cmd"
-    in_ns "$S" setsid "${cmd[@]}" </dev/null >"$d/stderr.log" 2>&1 &
-    for ((i = 0; i < 100; i++)); do
-        if in_ns "$S" ss -Hltn "( sport = :21 )" | grep -q .; then
-            server_dir=$d
-            return 0
-        fi
-        sleep 0.1
-    done
-    echo "netlab: $kind did not listen on port 21:" >&2
-    lab_show_logs "netlab-$name" >&2
-    return 1
+    lab_ns_listen "$S" "$d" "netlab: $kind" "netlab-$name"
 }
 
 # --- the probe and its checks -----------------------------------------------------------------
