@@ -70,10 +70,12 @@ pub struct Settings {
     pub retry: retry::Policy,
 }
 
-/// `--include` and `--exclude` globs. A pattern with a `/` is matched against the whole path
-/// relative to the root; one without, against the name at any depth. A file is copied when it
-/// matches an include (or there are none) and no exclude; a directory is entered unless excluded.
-/// Excluded entries are left alone by `--delete`.
+/// `--include` and `--exclude` globs, as rsync, rclone and lftp read them: `*`, `?` and `[...]`
+/// never match `/`, `**` matches across directories (see [`glob::path_matches`]). A pattern
+/// without a `/` is matched against the name at any depth; one with a `/` against the whole path
+/// relative to the root (a leading `/` only anchors); one ending in `/` matches directories only.
+/// A file is copied when it matches an include (or there are none) and no exclude; a directory is
+/// entered unless excluded. Excluded entries are left alone by `--delete`.
 #[derive(Debug, Clone, Default)]
 pub struct Filters {
     pub include: Vec<String>,
@@ -81,22 +83,31 @@ pub struct Filters {
 }
 
 impl Filters {
-    fn hit(pattern: &str, rel: &str, name: &str) -> bool {
+    fn hit(pattern: &str, rel: &str, name: &str, dir: bool) -> bool {
+        let (pattern, dirs_only) = match pattern.strip_suffix('/') {
+            Some(p) => (p, true),
+            None => (pattern, false),
+        };
+        if dirs_only && !dir {
+            return false;
+        }
         match pattern.strip_prefix('/') {
-            Some(p) => glob::matches(p, rel),
-            None if pattern.contains('/') => glob::matches(pattern, rel),
-            None => glob::matches(pattern, name),
+            Some(p) => glob::path_matches(p, rel),
+            None if pattern.contains('/') => glob::path_matches(pattern, rel),
+            None => glob::path_matches(pattern, name),
         }
     }
 
-    fn excluded(&self, rel: &[u8], name: &[u8]) -> bool {
+    /// Whether the entry at `rel` (named `name`; a directory when `dir`) is excluded.
+    fn excluded(&self, rel: &[u8], name: &[u8], dir: bool) -> bool {
         let (rel, name) = (String::from_utf8_lossy(rel), String::from_utf8_lossy(name));
-        self.exclude.iter().any(|p| Filters::hit(p, &rel, &name))
+        self.exclude.iter().any(|p| Filters::hit(p, &rel, &name, dir))
     }
 
+    /// Whether the file at `rel` is included.
     fn included(&self, rel: &[u8], name: &[u8]) -> bool {
         let (rel, name) = (String::from_utf8_lossy(rel), String::from_utf8_lossy(name));
-        self.include.is_empty() || self.include.iter().any(|p| Filters::hit(p, &rel, &name))
+        self.include.is_empty() || self.include.iter().any(|p| Filters::hit(p, &rel, &name, false))
     }
 }
 
@@ -439,7 +450,7 @@ where
                     continue;
                 }
                 let name = entry.name.clone();
-                if s.filters.excluded(&entry_rel, &name) {
+                if s.filters.excluded(&entry_rel, &name, entry.kind == Kind::Dir) {
                     seen.insert(name);
                     continue;
                 }
@@ -557,7 +568,7 @@ where
             if name.strip_suffix(b".part").is_some_and(|base| seen.contains(base)) {
                 continue;
             }
-            if self.s.filters.excluded(&entry_rel, name) {
+            if self.s.filters.excluded(&entry_rel, name, local[name].kind == LocalKind::Dir) {
                 continue;
             }
             if self.s.dry_run {
@@ -725,7 +736,7 @@ where
                     self.record(&entry_rel, Action::Skipped, 0, format!("unsafe name: {e}"));
                     continue;
                 }
-                if s.filters.excluded(&entry_rel, &name) {
+                if s.filters.excluded(&entry_rel, &name, here.kind == LocalKind::Dir) {
                     seen.insert(name);
                     continue;
                 }
@@ -803,7 +814,7 @@ where
                 gone.sort_by(|a, b| a.name.cmp(&b.name));
                 for entry in gone {
                     let entry_rel = join(&rel, &entry.name);
-                    if s.filters.excluded(&entry_rel, &entry.name) {
+                    if s.filters.excluded(&entry_rel, &entry.name, entry.kind == Kind::Dir) {
                         continue;
                     }
                     if s.dry_run {
@@ -997,11 +1008,18 @@ mod tests {
 
     #[test]
     fn filters_match_names_anywhere_and_paths_from_the_root() {
-        let f = Filters { include: vec![], exclude: vec!["*.tmp".into(), "cache/*".into()] };
-        assert!(f.excluded(b"a/b/x.tmp", b"x.tmp"));
-        assert!(f.excluded(b"cache/y", b"y"));
-        assert!(!f.excluded(b"a/cache/y", b"y"));
-        assert!(!f.excluded(b"a/x.txt", b"x.txt"));
+        let f = Filters { include: vec![], exclude: vec!["*.tmp".into(), "cache/*".into(), "build/".into()] };
+        assert!(f.excluded(b"a/b/x.tmp", b"x.tmp", false));
+        assert!(f.excluded(b"a/.x.tmp", b".x.tmp", false), "a leading dot is not special");
+        assert!(f.excluded(b"cache/y", b"y", false));
+        assert!(!f.excluded(b"cache/y/z", b"z", false), "* does not cross a /");
+        assert!(!f.excluded(b"a/cache/y", b"y", false));
+        assert!(!f.excluded(b"a/x.txt", b"x.txt", false));
+        assert!(f.excluded(b"a/build", b"build", true));
+        assert!(!f.excluded(b"a/build", b"build", false), "a trailing / matches directories only");
+        let deep = Filters { include: vec![], exclude: vec!["/src/**/*.o".into()] };
+        assert!(deep.excluded(b"src/x.o", b"x.o", false) && deep.excluded(b"src/a/b/x.o", b"x.o", false));
+        assert!(!deep.excluded(b"lib/src/x.o", b"x.o", false));
         let i = Filters { include: vec!["*.txt".into()], exclude: vec![] };
         assert!(i.included(b"d/a.txt", b"a.txt"));
         assert!(!i.included(b"d/a.bin", b"a.bin"));

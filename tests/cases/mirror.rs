@@ -209,6 +209,39 @@ fn excludes_includes_and_max_depth_choose_what_is_copied() {
 }
 
 #[test]
+fn globs_stars_stay_within_a_directory_and_double_stars_cross() {
+    let server = server_with(ServerConfig::new());
+    tree(server.root());
+    write_random(server.root().join("tree/sub/z.bin"), 10, 9);
+    write_random(server.root().join("tree/sub/deep/.hidden.tmp"), 10, 10);
+    let work = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], dir: &str| {
+        let mut all = vec!["-q", "mirror"];
+        all.extend_from_slice(args);
+        let u = url(&server, "tree");
+        all.push(&u);
+        all.push(dir);
+        ftpx().current_dir(work.path()).args(&all).run().assert_success();
+        work.path().join(dir)
+    };
+    // `*` does not cross the `/` between deep and x.bin.
+    let d = run(&["--include", "sub/*.bin"], "one");
+    assert!(d.join("sub/z.bin").exists(), "sub/*.bin missed sub/z.bin");
+    assert!(!d.join("sub/deep/x.bin").exists(), "sub/*.bin matched sub/deep/x.bin");
+    assert!(!d.join("with space.bin").exists() && !d.join("a.txt").exists());
+    // `**/` crosses any number of directories, none included.
+    let d = run(&["--include", "sub/**/*.bin"], "all");
+    assert!(d.join("sub/z.bin").exists() && d.join("sub/deep/x.bin").exists());
+    assert!(!d.join("with space.bin").exists());
+    // A name pattern matches at any depth, dot files too; a trailing `/` means directories only.
+    let d = run(&["--exclude", "*.tmp", "--exclude", "y/", "--exclude", "deep/"], "names");
+    assert!(d.join("sub/y").exists(), "y/ excluded the file y");
+    assert!(!d.join("sub/deep").exists() && d.join("sub/z.bin").exists());
+    let d = run(&["--exclude", "*.tmp"], "dots");
+    assert!(d.join("sub/deep/x.bin").exists() && !d.join("sub/deep/.hidden.tmp").exists());
+}
+
+#[test]
 fn an_interrupted_mirror_resumes_with_continue() {
     let served = tempfile::tempdir().unwrap();
     fs::create_dir(served.path().join("d")).unwrap();
