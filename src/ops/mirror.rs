@@ -129,6 +129,8 @@ pub struct FileOutcome {
     pub bytes: u64,
     /// Why it was copied, skipped, deleted or failed.
     pub reason: String,
+    /// How many times the copy was tried again (`--retry`) before it succeeded or failed.
+    pub retries: u32,
 }
 
 /// The mirror's totals.
@@ -139,6 +141,8 @@ pub struct Outcome {
     pub deleted: u64,
     pub failed: u64,
     pub bytes: u64,
+    /// Retries over all files (`--retry`).
+    pub retries: u64,
     pub seconds: f64,
     pub dry_run: bool,
     /// Sessions used at most (fewer than asked when the server refused some).
@@ -396,7 +400,12 @@ where
     O: AsyncFn(&str) -> Result<Session>,
 {
     fn record(&self, rel: &[u8], action: Action, bytes: u64, reason: impl Into<String>) {
-        let outcome = FileOutcome { path: escape(rel), action, bytes, reason: reason.into() };
+        self.record_retried(rel, action, bytes, reason, 0);
+    }
+
+    /// [`Run::record`] for a copy that took `retries` retries.
+    fn record_retried(&self, rel: &[u8], action: Action, bytes: u64, reason: impl Into<String>, retries: u32) {
+        let outcome = FileOutcome { path: escape(rel), action, bytes, reason: reason.into(), retries };
         {
             let mut t = self.tally.lock().unwrap_or_else(|e| e.into_inner());
             match action {
@@ -406,6 +415,7 @@ where
                 Action::Failed => t.failed += 1,
             }
             t.bytes += bytes;
+            t.retries += u64::from(retries);
         }
         self.reporter.outcome(&outcome);
         if let Some(n) = self.pool.take_notice() {
@@ -598,8 +608,8 @@ where
             }
             let result = self.copy_retried(&job).await;
             match result {
-                Ok(bytes) => self.record(&job.rel, Action::Copied, bytes, ""),
-                Err(e) => self.record(&job.rel, Action::Failed, 0, format!("{e:#}")),
+                Ok(done) => self.record_retried(&job.rel, Action::Copied, done.value, "", done.retries),
+                Err(e) => self.record_retried(&job.rel, Action::Failed, 0, format!("{e:#}"), retry::retries_of(&e)),
             }
         }
     }
@@ -609,7 +619,7 @@ where
     /// the `.part` (download) or the server's size (upload). A server that refuses a TLS data
     /// session that could not resume (ProFTPD 1.3.8 issues no TLS 1.3 tickets on upload
     /// connections) gets a new login once, which brings new tickets.
-    async fn copy_retried(&self, job: &Job) -> Result<u64> {
+    async fn copy_retried(&self, job: &Job) -> Result<retry::Done<u64>> {
         let say = |_: &mut Option<Session>, line: &str| {
             let relogin = line.starts_with("the server refused a TLS data session");
             if !relogin || !self.relogin_noted.swap(true, std::sync::atomic::Ordering::Relaxed) {
@@ -630,7 +640,7 @@ where
         if let Some(session) = slot {
             self.pool.put(session);
         }
-        result.map(|done| done.value)
+        result
     }
 
     async fn download(&self, session: &mut Session, job: &Job, again: bool) -> Result<u64> {
