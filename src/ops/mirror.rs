@@ -161,7 +161,8 @@ pub trait Reporter {
 }
 
 /// A modification time from a listing, with its precision in seconds: MLSD and MDTM give
-/// seconds, a LIST line minutes (this year's files) or days (older ones).
+/// seconds, a LIST line minutes (this year's files) or days (older ones). The time is somewhere in
+/// `[secs, secs + precision)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamp {
     pub secs: i64,
@@ -169,12 +170,20 @@ pub struct Stamp {
 }
 
 impl Stamp {
-    fn same(self, secs: i64) -> bool {
-        secs.div_euclid(self.precision) == self.secs.div_euclid(self.precision)
+    /// A local file's time, to the second.
+    fn exact(secs: i64) -> Stamp {
+        Stamp { secs, precision: 1 }
     }
 
-    fn after(self, secs: i64) -> bool {
-        self.secs.div_euclid(self.precision) > secs.div_euclid(self.precision)
+    /// Whether the two may be the same time: their intervals meet (a LIST minute holds each of
+    /// its local seconds).
+    fn same(self, other: Stamp) -> bool {
+        self.secs < other.secs + other.precision && other.secs < self.secs + self.precision
+    }
+
+    /// Whether this is surely later than `other`: it starts after `other` ends.
+    fn after(self, other: Stamp) -> bool {
+        self.secs >= other.secs + other.precision
     }
 }
 
@@ -196,9 +205,8 @@ fn mdtm_secs(t: &str) -> Option<i64> {
 
 /// A listing's time as a [`Stamp`]: to the second from MLSD (UTC, RFC 3659 §2.3), to the minute
 /// from a LIST date with a time, to the day from one with a year. A LIST time is the server's
-/// local time in an unknown zone: taken as UTC, as vsftpd, ProFTPD and pure-ftpd write it by
-/// default; what matters is that the same listing gives the same stamp on the next run, which
-/// it does whatever the zone, since the local file gets this stamp.
+/// local time in a zone it does not give: here taken as UTC, as vsftpd, ProFTPD and pure-ftpd
+/// write it by default; the mirror corrects it by the offset it learns ([`Clock`]).
 pub fn stamp(m: &Modified) -> Stamp {
     let time = m.time.unwrap_or(time::Time::MIDNIGHT);
     let mut secs = time::PrimitiveDateTime::new(m.date, time).assume_utc().unix_timestamp();
@@ -212,6 +220,29 @@ pub fn stamp(m: &Modified) -> Stamp {
         (Some(_), _) => 60,
     };
     Stamp { secs, precision }
+}
+
+/// How far ahead of UTC the server's LIST times are. Learned once per mirror from the first
+/// listed file whose LIST time has minutes: MDTM gives its time in UTC (RFC 3659 §2.3), and the
+/// difference, rounded to the quarter hour every zone is a multiple of, is the server's offset
+/// (vsftpd writes local time with `use_localtime=YES`, ProFTPD and pure-ftpd in the zone they run
+/// in). Without MDTM (or with an answer that does not fit) LIST times stay taken as UTC: still
+/// consistent from run to run, since the local file gets the listing's time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Clock {
+    NotYet,
+    Ahead(i64),
+    Unknown,
+}
+
+/// The offset of a LIST time (`listed`, read as UTC, at most a minute short of the truth) from
+/// the same file's MDTM (`utc`): a whole number of quarter hours, within UTC-12..UTC+14, or
+/// `None` when the difference is no such thing (the file changed in between).
+fn list_offset(listed: i64, utc: i64) -> Option<i64> {
+    let d = listed - utc;
+    let offset = (d + 450).div_euclid(900) * 900;
+    let residue = d - offset;
+    ((-12 * 3600..=14 * 3600).contains(&offset) && (-61..=1).contains(&residue)).then_some(offset)
 }
 
 fn unix_secs(t: SystemTime) -> i64 {
@@ -241,14 +272,9 @@ enum TimeRule {
 fn why_copy(src: Side, dst: Option<Side>, s: &Settings, rule: TimeRule) -> Option<&'static str> {
     let Some(dst) = dst else { return Some("missing") };
     let times = (!s.size_only && !s.ignore_time).then_some(()).and(src.stamp.zip(dst.stamp));
-    // The coarser of the two precisions decides (a LIST minute against a local second).
-    let newer = |a: Stamp, b: Stamp| {
-        let p = a.precision.max(b.precision);
-        Stamp { secs: a.secs, precision: p }.after(b.secs)
-    };
     if s.only_newer {
         return match times {
-            Some((a, b)) if newer(a, b) => Some("newer"),
+            Some((a, b)) if a.after(b) => Some("newer"),
             Some(_) => None,
             None if src.size != dst.size => Some("size differs"),
             None => None,
@@ -258,11 +284,8 @@ fn why_copy(src: Side, dst: Option<Side>, s: &Settings, rule: TimeRule) -> Optio
         return Some("size differs");
     }
     match (times, rule) {
-        (Some((a, b)), TimeRule::Exact) => {
-            let p = a.precision.max(b.precision);
-            (!Stamp { secs: a.secs, precision: p }.same(b.secs)).then_some("time differs")
-        }
-        (Some((a, b)), TimeRule::SourceNewer) => newer(a, b).then_some("newer"),
+        (Some((a, b)), TimeRule::Exact) => (!a.same(b)).then_some("time differs"),
+        (Some((a, b)), TimeRule::SourceNewer) => a.after(b).then_some("newer"),
         (None, _) => None,
     }
 }
@@ -391,6 +414,7 @@ struct Run<'a, 'o, O> {
     mfmt: bool,
     hash: Option<verify::HashCommand>,
     relogin_noted: std::sync::atomic::AtomicBool,
+    clock: Mutex<Clock>,
 }
 
 const QUIET: ProgressMode = ProgressMode { quiet: true, bars: false, hash: None };
@@ -423,11 +447,56 @@ where
         }
     }
 
+    /// The listing of `path`, and the server's LIST clock learned from it if not yet known.
     async fn list(&self, path: &[u8]) -> Result<Vec<Entry>> {
         let mut session = self.pool.get().await?;
         let listing = list_dir(&mut session, path).await;
         self.pool.put(session);
-        listing.with_context(|| format!("could not list '{}'", escape(path)))
+        let listing = listing.with_context(|| format!("could not list '{}'", escape(path)))?;
+        self.learn_clock(path, &listing).await;
+        Ok(listing)
+    }
+
+    /// One MDTM, of the first file in `listing` with a server-local LIST time to the minute,
+    /// tells how far ahead of UTC LIST times are ([`Clock`]).
+    async fn learn_clock(&self, dir: &[u8], listing: &[Entry]) {
+        if *self.clock.lock().unwrap_or_else(|e| e.into_inner()) != Clock::NotYet {
+            return;
+        }
+        let local = |e: &&Entry| {
+            e.kind == Kind::File
+                && e.plain_name().is_some()
+                && e.modified.is_some_and(|m| m.zone == Zone::ServerLocal && m.time.is_some())
+        };
+        let Some((entry, listed)) = listing.iter().find(local).and_then(|e| Some((e, stamp(e.modified.as_ref()?))))
+        else {
+            return;
+        };
+        let utc = match self.pool.get().await {
+            Ok(mut session) => {
+                let utc = if session.features().mdtm {
+                    session.mdtm(&join(dir, &entry.name)).await.ok().flatten().as_deref().and_then(mdtm_secs)
+                } else {
+                    None
+                };
+                self.pool.put(session);
+                utc
+            }
+            Err(_) => None,
+        };
+        let clock = utc.and_then(|utc| list_offset(listed.secs, utc)).map_or(Clock::Unknown, Clock::Ahead);
+        *self.clock.lock().unwrap_or_else(|e| e.into_inner()) = clock;
+    }
+
+    /// A listing's time as a [`Stamp`] in UTC: [`stamp`], less the server's LIST offset.
+    fn stamp_of(&self, m: &Modified) -> Stamp {
+        let mut st = stamp(m);
+        if let (Zone::ServerLocal, Clock::Ahead(offset)) =
+            (m.zone, *self.clock.lock().unwrap_or_else(|e| e.into_inner()))
+        {
+            st.secs -= offset;
+        }
+        st
     }
 
     /// Walks the remote tree, comparing each directory with its local copy.
@@ -498,7 +567,7 @@ where
                             );
                             continue;
                         }
-                        let stamp = entry.modified.as_ref().map(stamp);
+                        let stamp = entry.modified.as_ref().map(|m| self.stamp_of(m));
                         let src = Side { size: entry.size, stamp };
                         match why_copy(src, here.map(|h| h.side()), s, TimeRule::Exact) {
                             None => self.record(&entry_rel, Action::Skipped, 0, "up to date"),
@@ -671,7 +740,7 @@ where
     async fn unchanged_since_listed(&self, session: &mut Session, job: &Job) -> Result<()> {
         let Some(stamp) = job.stamp.filter(|s| s.precision == 1 && session.features().mdtm) else { return Ok(()) };
         let Some(now) = session.mdtm(&job.remote).await?.as_deref().and_then(mdtm_secs) else { return Ok(()) };
-        if stamp.same(now) {
+        if stamp.same(Stamp::exact(now)) {
             return Ok(());
         }
         let part = part_path(&job.local);
@@ -791,7 +860,8 @@ where
                             );
                             continue;
                         }
-                        let dst = there.map(|e| Side { size: e.size, stamp: e.modified.as_ref().map(stamp) });
+                        let dst =
+                            there.map(|e| Side { size: e.size, stamp: e.modified.as_ref().map(|m| self.stamp_of(m)) });
                         let src = here.side();
                         match why_copy(src, dst, s, rule) {
                             None => self.record(&entry_rel, Action::Skipped, 0, "up to date"),
@@ -925,6 +995,7 @@ where
         mfmt,
         hash,
         relogin_noted: Default::default(),
+        clock: Mutex::new(Clock::NotYet),
     };
     let (tx, rx) = mpsc::channel(settings.parallel.max(1) * 4);
     let rx = tokio::sync::Mutex::new(rx);
@@ -985,6 +1056,30 @@ mod tests {
         for bad in ["2024030112345", "20241301123456", "2024030112345x", ""] {
             assert_eq!(mdtm_secs(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn list_offsets_are_whole_quarter_hours_from_mdtm() {
+        let utc = 1_709_296_496; // 12:34:56
+        let listed = |ahead: i64| (utc + ahead).div_euclid(60) * 60; // the minute LIST shows
+        assert_eq!(list_offset(listed(0), utc), Some(0));
+        assert_eq!(list_offset(listed(7200), utc), Some(7200));
+        assert_eq!(list_offset(listed(-5 * 3600), utc), Some(-5 * 3600));
+        assert_eq!(list_offset(listed(5 * 3600 + 2700), utc), Some(5 * 3600 + 2700)); // UTC+05:45
+        assert_eq!(list_offset(listed(7200 + 420), utc), None, "7 minutes off: the file changed");
+        assert_eq!(list_offset(listed(20 * 3600), utc), None);
+    }
+
+    #[test]
+    fn stamps_are_intervals() {
+        let minute = Stamp { secs: 6000, precision: 60 };
+        assert!(minute.same(Stamp::exact(6000)) && minute.same(Stamp::exact(6059)));
+        assert!(!minute.same(Stamp::exact(5999)) && !minute.same(Stamp::exact(6060)));
+        // A day that starts at 22:00 UTC (a server at UTC+02:00) holds the next morning.
+        let day = Stamp { secs: 86_400 - 7200, precision: 86_400 };
+        assert!(day.same(Stamp::exact(86_400 + 3600)));
+        assert!(minute.after(Stamp::exact(5999)) && !minute.after(Stamp::exact(6000)));
+        assert!(Stamp::exact(6060).after(minute) && !Stamp::exact(6059).after(minute));
     }
 
     #[test]

@@ -78,6 +78,49 @@ fn mirror_gives_local_files_the_servers_modification_time() {
 }
 
 #[test]
+fn list_times_in_the_servers_zone_are_corrected_by_the_offset_mdtm_shows() {
+    // LIST times two hours ahead of UTC (MDTM stays UTC): the mirror learns the offset with one
+    // MDTM, so local files get the server's real time, and the minute of LIST copies nothing again.
+    let server = server_with(ServerConfig::new().no_mlsd().list_time_shift(7200));
+    fs::create_dir(server.root().join("d")).unwrap();
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+    let when = |ago: u64| UNIX_EPOCH + Duration::from_secs((now - ago) / 60 * 60 + 37);
+    for (name, ago) in [("a.bin", 3600), ("b.bin", 7200)] {
+        write_random(server.root().join("d").join(name), 1000, 3);
+        fs::File::options()
+            .write(true)
+            .open(server.root().join("d").join(name))
+            .unwrap()
+            .set_modified(when(ago))
+            .unwrap();
+    }
+    let work = tempfile::tempdir().unwrap();
+    let mirror = || ftpx().current_dir(work.path()).args(["mirror", "--json", &url(&server, "d")]).run();
+    let out = mirror();
+    out.assert_success();
+    assert_eq!(json(&out)["copied"], 2, "{}", out.stdout_str());
+    assert_eq!(count(&server, "MDTM"), 1, "{:?}", server.commands());
+    for (name, ago) in [("a.bin", 3600), ("b.bin", 7200)] {
+        let got = fs::metadata(work.path().join("d").join(name)).unwrap().modified().unwrap();
+        assert_eq!(got, when(ago) - Duration::from_secs(37), "{name}: not the server's time to the minute");
+    }
+
+    let out = mirror();
+    out.assert_success();
+    assert_eq!(json(&out)["copied"], 0, "{}", out.stdout_str());
+    assert_eq!(count(&server, "RETR"), 2);
+
+    // Changed on the server (same size, a later time): copied again, alone.
+    let b = write_random(server.root().join("d/b.bin"), 1000, 4);
+    fs::File::options().write(true).open(server.root().join("d/b.bin")).unwrap().set_modified(when(60)).unwrap();
+    let out = mirror();
+    out.assert_success();
+    let j = json(&out);
+    assert_eq!(j["copied"], 1, "{j}");
+    assert_eq!(fs::read(work.path().join("d/b.bin")).unwrap(), b);
+}
+
+#[test]
 fn each_file_costs_epsv_and_retr_only() {
     // One session: the listing gave sizes and times, the path is absolute (no CWD), TYPE is kept.
     let server = server_with(ServerConfig::new());
