@@ -294,19 +294,36 @@ fn why_copy(src: Side, dst: Option<Side>, s: &Settings, rule: TimeRule) -> Optio
 /// offers it (RFC 3659 §7, exact sizes and UTC times), else LIST in the directory (CWD first: a
 /// path argument to LIST is globbed by some servers, and names with `[` would list something
 /// else).
+///
+/// MLSD may say an entry is a link without saying where it leads (ProFTPD 1.3.8's
+/// `type=OS.unix=symlink`, pure-ftpd 1.0.50's `type=OS.unix=slink:`): then one LIST of the same
+/// directory gives the targets (`name -> target`), so such a link meets the same rules as one read
+/// from LIST. A server that describes a link as what it points to (`type=dir`) gives no way to tell.
 async fn list_dir(session: &mut Session, path: &[u8]) -> Result<Vec<Entry>> {
     let mut entries = Vec::new();
-    let arg = if session.features().mlsd {
-        Some(path)
-    } else {
+    let mlsd = session.features().mlsd;
+    if !mlsd {
         session.expect(&Command::path("CWD", path)?, &[]).await?;
-        None
-    };
-    super::list::entries(session, arg, true, |e| {
+    }
+    super::list::entries(session, mlsd.then_some(path), true, |e| {
         entries.push(e.clone());
         Ok(())
     })
     .await?;
+    if mlsd && entries.iter().any(|e| e.kind == Kind::Link && e.target.is_none()) {
+        let mut targets = HashMap::new();
+        session.expect(&Command::path("CWD", path)?, &[]).await?;
+        super::list::entries(session, None, false, |e| {
+            if let (Kind::Link, Some(t)) = (e.kind, &e.target) {
+                targets.insert(e.name.clone(), t.clone());
+            }
+            Ok(())
+        })
+        .await?;
+        for e in entries.iter_mut().filter(|e| e.kind == Kind::Link && e.target.is_none()) {
+            e.target = targets.remove(&e.name);
+        }
+    }
     Ok(entries)
 }
 
@@ -503,6 +520,9 @@ where
     async fn walk_down(&self, jobs: mpsc::Sender<Job>) -> Result<()> {
         let s = self.s;
         let mut stack: Vec<(Vec<u8>, usize)> = vec![(Vec::new(), 0)];
+        // MLSD `unique` facts of the directories entered: a directory met again under another
+        // name is a link the server showed as a directory (a loop, with `up -> ..`).
+        let mut entered: HashSet<String> = HashSet::new();
         while let Some((rel, depth)) = stack.pop() {
             if interrupt::has_fired() {
                 break;
@@ -539,6 +559,14 @@ where
                     Kind::Dir => {
                         seen.insert(name);
                         if s.max_depth.is_some_and(|m| depth >= m) {
+                            continue;
+                        }
+                        if let Some(unique) = &entry.unique
+                            && !entered.insert(unique.clone())
+                        {
+                            let why =
+                                "the same directory as one already mirrored (MLSD unique fact): a link, not followed";
+                            self.record(&entry_rel, Action::Skipped, 0, why);
                             continue;
                         }
                         if here.is_some_and(|h| h.kind != LocalKind::Dir) {

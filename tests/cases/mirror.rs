@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::{server_with, url};
-use crate::support::{ServerConfig, TestServer, dir_names, ftpx, write_random};
+use crate::support::{MlsdLinks, ServerConfig, TestServer, dir_names, ftpx, write_random};
 
 /// A tree with nested and empty directories, spaces and UTF-8 in names.
 fn tree(root: &Path) -> Vec<(&'static str, Vec<u8>)> {
@@ -187,6 +187,68 @@ fn hostile_names_and_links_are_skipped_and_the_rest_is_mirrored() {
         for verb in server.commands() {
             assert!(!verb.contains("etc") && !verb.contains(".."), "asked the server for {verb}");
         }
+    }
+}
+
+/// The skipped entries of a mirror's JSON: (path, reason).
+fn skipped(j: &serde_json::Value) -> Vec<(String, String)> {
+    let files = j["files"].as_array().unwrap().iter().filter(|f| f["action"] == "skipped");
+    files.map(|f| (f["path"].as_str().unwrap().to_owned(), f["reason"].as_str().unwrap().to_owned())).collect()
+}
+
+#[test]
+fn mlsd_links_without_targets_get_them_from_list_and_stay_inside_the_tree() {
+    // ProFTPD 1.3.8 (`type=OS.unix=symlink`) and pure-ftpd 1.0.50 (`type=OS.unix=slink:`) say an
+    // entry is a link but not where it leads: one LIST of that directory does.
+    for style in [MlsdLinks::Symlink, MlsdLinks::EmptySlink] {
+        let server = server_with(ServerConfig::new().mlsd_links(style));
+        let t = server.root().join("t");
+        fs::create_dir_all(t.join("realdir")).unwrap();
+        let x = write_random(t.join("realdir/x"), 100, 1);
+        write_random(t.join("file"), 10, 2);
+        for (target, link) in [("realdir", "linkdir"), ("file", "linkfile"), ("/", "root"), ("..", "up")] {
+            std::os::unix::fs::symlink(target, t.join(link)).unwrap();
+        }
+        let work = tempfile::tempdir().unwrap();
+        let out = ftpx().current_dir(work.path()).args(["mirror", "--json", &url(&server, "t"), "c"]).run();
+        out.assert_success();
+        let j = json(&out);
+        assert_eq!((j["failed"].as_u64(), j["copied"].as_u64()), (Some(0), Some(4)), "{style:?}: {j}");
+        let c = work.path().join("c");
+        assert_eq!(fs::read_link(c.join("linkdir")).unwrap(), Path::new("realdir"), "{style:?}");
+        assert_eq!(fs::read_link(c.join("linkfile")).unwrap(), Path::new("file"));
+        assert_eq!(fs::read(c.join("realdir/x")).unwrap(), x);
+        for name in ["root", "up"] {
+            assert!(fs::symlink_metadata(c.join(name)).is_err(), "{style:?}: {name} was made");
+            let why = skipped(&j).into_iter().find(|(p, _)| p == name).map(|(_, r)| r).unwrap_or_default();
+            assert!(why.contains("leads outside the tree"), "{style:?}: {name}: {why:?}");
+        }
+        let commands = server.commands();
+        assert!(!commands.iter().any(|c| c.contains("linkdir")), "followed a link: {commands:?}");
+        assert_eq!(count(&server, "LIST"), 1, "one LIST, of the directory with links: {commands:?}");
+    }
+}
+
+#[test]
+fn a_link_shown_as_a_directory_is_not_entered_twice() {
+    // This server describes a link as what it points to (`type=dir`): only MLSD's `unique` fact
+    // shows `loop` is a directory already being mirrored.
+    let server = server_with(ServerConfig::new());
+    let t = server.root().join("t");
+    fs::create_dir_all(t.join("realdir")).unwrap();
+    write_random(t.join("realdir/x"), 100, 1);
+    std::os::unix::fs::symlink(".", t.join("loop")).unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let out = ftpx().current_dir(work.path()).args(["mirror", "--json", &url(&server, "t"), "c"]).run();
+    out.assert_success();
+    let j = json(&out);
+    assert_eq!(j["failed"], 0, "{j}");
+    let c = work.path().join("c");
+    assert!(c.join("realdir/x").exists());
+    assert!(!c.join("loop/loop").exists() && !c.join("loop/realdir").exists(), "{}", out.stderr);
+    let skipped = skipped(&j);
+    for p in ["loop/loop", "loop/realdir"] {
+        assert!(skipped.iter().any(|(path, why)| path == p && why.contains("same directory")), "{p}: {skipped:?}");
     }
 }
 

@@ -126,12 +126,14 @@ pub fn ls_line(name: &[u8], meta: &Metadata, link_target: Option<&[u8]>, now: Sy
 pub fn facts(meta: &Metadata, kind: Option<&str>) -> String {
     let modify = Utc::from_system_time(modified(meta)).time_val();
     let unix_mode = meta.mode() & 0o7777;
+    // RFC 3659 §7.5.2: device and inode, as ProFTPD writes them.
+    let unique = format!("{:X}U{:X}", meta.dev(), meta.ino());
     if meta.is_dir() {
         let kind = kind.unwrap_or("dir");
-        format!("type={kind};modify={modify};perm=flcdmpe;UNIX.mode={unix_mode:04o}; ")
+        format!("type={kind};modify={modify};perm=flcdmpe;unique={unique};UNIX.mode={unix_mode:04o}; ")
     } else {
         let size = meta.len();
-        format!("type=file;size={size};modify={modify};perm=adfrw;UNIX.mode={unix_mode:04o}; ")
+        format!("type=file;size={size};modify={modify};perm=adfrw;unique={unique};UNIX.mode={unix_mode:04o}; ")
     }
 }
 
