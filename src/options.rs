@@ -115,6 +115,7 @@ impl Options {
             connect_timeout: secs("--connect-timeout", global.connect_timeout)?,
             timeout: secs("--timeout", global.timeout.unwrap_or(DEFAULT_TIMEOUT))?,
             modes: mode_policy(global.mode),
+            extended_on_ipv4: true,
             pasv_address: match global.pasv_address {
                 PasvAddressArg::Peer => PasvAddress::Peer,
                 PasvAddressArg::Trust => PasvAddress::Trust,

@@ -144,7 +144,7 @@ impl State {
     fn modes_text(&self) -> String {
         let modes: Vec<DataMode> = match &self.conn {
             Conn::Up { session, .. } => session.modes().to_vec(),
-            _ => self.wanted_modes(false),
+            _ => self.settings.policy.modes_for(false, self.settings.epsv4),
         };
         let names: Vec<&str> = modes.iter().map(|m| m.name()).collect();
         format!("trying {}", names.join(", then "))
