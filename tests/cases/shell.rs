@@ -476,3 +476,15 @@ fn mirror_and_segments_sessions_use_the_shells_modes_not_the_command_lines() {
         }
     }
 }
+
+#[test]
+fn mirror_in_the_shell_retries_as_the_shells_retry_setting_says() {
+    let server = server_with(ServerConfig::new().fault(crate::support::Fault::ResetAt(1 << 20)));
+    fs::create_dir(server.root().join("tree")).unwrap();
+    let big = write_random(server.root().join("tree/big.bin"), 3 << 20, 5);
+    let work = tempfile::tempdir().unwrap();
+    let out = ftpx().current_dir(work.path()).arg(url(&server, "")).stdin("retry 2 0\nmirror tree copy\n").run();
+    out.assert_success();
+    assert!(out.stderr.contains("ftpx: big.bin: retry 1 of 2 in 0.0s"), "{}", out.stderr);
+    assert!(fs::read(work.path().join("copy/big.bin")).unwrap() == big, "not byte-exact");
+}
