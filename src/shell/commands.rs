@@ -80,9 +80,9 @@ impl State {
                 check_path(&path)?;
                 ops::file::delete(self.session(input).await?, path.as_bytes()).await?;
             }
-            Cmd::Mkdir { dir } => {
+            Cmd::Mkdir { dir, parents } => {
                 check_path(&dir)?;
-                ops::file::mkdir(self.session(input).await?, dir.as_bytes(), false).await?;
+                ops::file::mkdir(self.session(input).await?, dir.as_bytes(), parents).await?;
             }
             Cmd::Rmdir { dir } => {
                 check_path(&dir)?;

@@ -144,10 +144,13 @@ pub enum Cmd {
         #[arg(required = true, value_name = "REMOTE-PATTERN")]
         patterns: Vec<String>,
     },
-    /// Create a remote directory
+    /// Create a remote directory (-p: and its missing parents)
     Mkdir {
         #[arg(value_name = "REMOTE-DIR")]
         dir: String,
+        /// Create missing parents too, and succeed if the directory exists
+        #[arg(short = 'p', long)]
+        parents: bool,
     },
     /// Remove an empty remote directory
     Rmdir {
@@ -432,6 +435,8 @@ mod tests {
         assert!(matches!(cmd("mode eprt"), Cmd::Mode { mode: Some(ModeArg::Eprt) }));
         assert!(matches!(cmd("verbose off"), Cmd::Verbose(ToggleArg { setting: Some(OnOff::Off) })));
         assert!(matches!(cmd("quote SITE CHMOD 644 -x"), Cmd::Quote { ref args } if args.len() == 4));
+        assert!(matches!(cmd("mkdir -p a/b"), Cmd::Mkdir { ref dir, parents: true } if dir == "a/b"));
+        assert!(matches!(cmd("mkdir a"), Cmd::Mkdir { parents: false, .. }));
     }
 
     #[test]

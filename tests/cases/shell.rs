@@ -246,6 +246,8 @@ fn pty_help_comes_from_the_grammar() {
     let get = run(&mut p, "? get");
     assert!(get.contains("Usage: get [OPTIONS] <REMOTE> [LOCAL]"), "{get}");
     assert!(get.contains("--segments <N>"), "{get}");
+    let mkdir = run(&mut p, "help mkdir");
+    assert!(mkdir.contains("Usage: mkdir [OPTIONS] <REMOTE-DIR>") && mkdir.contains("-p, --parents"), "{mkdir}");
     let usage = run(&mut p, "get");
     assert!(usage.contains("required arguments were not provided"), "{usage}");
     let out = run(&mut p, "ls");
