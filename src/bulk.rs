@@ -12,7 +12,7 @@ use crate::error::{AppError, exit};
 use crate::ftp::Config;
 use crate::ops;
 use crate::ops::get::Dest;
-use crate::options::Options;
+use crate::options::{Options, Output};
 use crate::report;
 use crate::retry;
 use crate::target::{Credentials, Target};
@@ -36,10 +36,12 @@ impl Remote {
 }
 
 /// A mirror of `remote.target.path` (the remote root) and `local` (default: the remote
-/// directory's name), with `flags` and `retry` (as resolved by the front end): the one runner
-/// `ftpx mirror` and the shell's `mirror` share.
+/// directory's name), with `flags`, and `retry` and `output` as the front end has them (the
+/// shell's `retry`, `progress` and `debug` settings): the one runner `ftpx mirror` and the
+/// shell's `mirror` share.
 pub async fn mirror(
     opts: &Options,
+    output: &Output,
     remote: &Remote,
     local: Option<&Path>,
     flags: &MirrorFlags,
@@ -65,8 +67,8 @@ pub async fn mirror(
     settings.local_root = local_root;
     let dry_run = settings.dry_run;
     let open = async |label: &str| remote.open(opts, label).await;
-    let reporter = report::bulk::MirrorReporter::new(&opts.output, verbose, json, dry_run)
-        .with_transcript(opts.transcript.clone());
+    let reporter =
+        report::bulk::MirrorReporter::new(output, verbose, json, dry_run).with_transcript(opts.transcript.clone());
     let result = ops::mirror::mirror(&settings, &open, &reporter).await;
     reporter.finish(result.as_ref().ok(), result.as_ref().err())?;
     let outcome = result.with_context(|| format!("could not mirror '{}'", escape(&target.path)))?;
@@ -83,10 +85,11 @@ pub fn segment_dest(output: Option<&Path>, name: Option<&[u8]>, shown: impl std:
 }
 
 /// `remote.target.path` downloaded to `dest` in up to `segments` ranges (or, with `resume`,
-/// continued from its saved state): the one runner `ftpx get --segments` and the shell's `get`
-/// share.
+/// continued from its saved state), with `retry` and `output` as the front end has them: the one
+/// runner `ftpx get --segments` and the shell's `get` share.
 pub async fn segments(
     opts: &Options,
+    output: &Output,
     remote: &Remote,
     dest: PathBuf,
     segments: usize,
@@ -99,12 +102,12 @@ pub async fn segments(
         dest,
         segments,
         resume,
-        progress: opts.output.progress,
+        progress: output.progress,
         retry,
     };
     let open = async |label: &str| remote.open(opts, label).await;
     let reporter = report::bulk::SegmentReporter {
-        output: &opts.output,
+        output,
         name: escape(&target.path),
         bar: Default::default(),
         transcript: Some(&opts.transcript),

@@ -309,7 +309,7 @@ async fn mirror(opts: &Options, args: MirrorArgs, rep: &mut Reporting) -> Result
     let config = opts.session_config(&target)?;
     let retry = options::retry_policy(&args.flags.retry)?;
     let remote = crate::bulk::Remote { target, creds, config };
-    crate::bulk::mirror(opts, &remote, local.map(Path::new), &args.flags, retry).await
+    crate::bulk::mirror(opts, &opts.output, &remote, local.map(Path::new), &args.flags, retry).await
 }
 
 /// `ftpx get --segments N URL`.
@@ -330,7 +330,7 @@ async fn segmented_get(opts: &Options, args: GetArgs, rep: &mut Reporting, segme
     let retry = options::retry_policy(&args.transfer.retry)?;
     let config = opts.session_config(&target)?;
     let remote = crate::bulk::Remote { target, creds, config };
-    crate::bulk::segments(opts, &remote, dest, segments, args.resume, retry).await?;
+    crate::bulk::segments(opts, &opts.output, &remote, dest, segments, args.resume, retry).await?;
     Ok(exit::OK)
 }
 

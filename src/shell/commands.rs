@@ -304,7 +304,8 @@ impl State {
             }
             let dest = crate::bulk::segment_dest(local.as_deref(), name, &shown)?;
             let place = self.remote_place(input, remote.as_bytes()).await?;
-            return crate::bulk::segments(&self.opts, &place, dest, n, resume, self.settings.retry).await;
+            let output = self.output();
+            return crate::bulk::segments(&self.opts, &output, &place, dest, n, resume, self.settings.retry).await;
         }
         let how = self.transfer();
         ops::get::get(&mut Here::new(self, input), remote.as_bytes(), &sink, resume, how, None).await?;
@@ -364,7 +365,7 @@ impl State {
             0 => self.settings.retry,
             _ => options::retry_policy(&flags.retry)?,
         };
-        let code = crate::bulk::mirror(&self.opts, &place, local, &flags, retry).await?;
+        let code = crate::bulk::mirror(&self.opts, &self.output(), &place, local, &flags, retry).await?;
         if code != exit::OK {
             return Err(Reported(code).into());
         }

@@ -312,6 +312,12 @@ impl State {
         }
     }
 
+    /// The output style of the runners that report for themselves (mirror, get --segments):
+    /// the command line's, with the progress display the shell's settings give now.
+    fn output(&self) -> crate::options::Output {
+        crate::options::Output { progress: self.progress(), ..self.opts.output }
+    }
+
     /// The engine config for a session to `target`: the command line's (timeouts, TLS, the PASV
     /// address policy, active address and ports) with the data-connection modes the shell has
     /// now (`mode`, `passive`, `epsv4`). The one source for the shell's own session (open,
