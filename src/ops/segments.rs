@@ -538,8 +538,11 @@ where
             let i = match shared.claim()? {
                 Claim::Range(i) => i,
                 Claim::Later => {
-                    tokio::time::sleep(RATE_WINDOW).await;
-                    continue;
+                    // Not past the file's end: the process ends no later than its last byte.
+                    tokio::select! {
+                        () = tokio::time::sleep(RATE_WINDOW) => continue,
+                        () = shared.all_in() => return Ok(()),
+                    }
                 }
                 Claim::Nothing => return Ok(()),
             };
