@@ -86,6 +86,7 @@ pub struct ServerConfig {
     ignore_rest: bool,
     truncate_data: Option<u64>,
     throttle: Option<u64>,
+    throttle_session: Option<(usize, u64)>,
     passive_ports: Option<(u16, u16)>,
     tls: Option<TlsMode>,
     tls_versions: Vec<&'static SupportedProtocolVersion>,
@@ -159,6 +160,7 @@ impl Default for ServerConfig {
             ignore_rest: false,
             truncate_data: None,
             throttle: None,
+            throttle_session: None,
             passive_ports: None,
             tls: None,
             tls_versions: vec![&rustls::version::TLS13, &rustls::version::TLS12],
@@ -332,6 +334,14 @@ impl ServerConfig {
     /// second: a slow link, for progress, timeout and abort tests.
     pub fn throttle(mut self, bytes_per_sec: u64) -> Self {
         self.throttle = Some(bytes_per_sec.max(1));
+        self
+    }
+
+    /// The data connections of the `n`th session to connect (counting from 1) move at most this
+    /// many bytes per second, the others as `throttle` says: one slow session among several, as
+    /// a segmented download meets on a server capping each session.
+    pub fn throttle_session(mut self, n: usize, bytes_per_sec: u64) -> Self {
+        self.throttle_session = Some((n, bytes_per_sec.max(1)));
         self
     }
 

@@ -105,6 +105,8 @@ pub(super) struct Session {
     pub(super) prot_private: bool,
     /// TLS data handshakes on this control connection so far.
     pub(super) data_handshakes: usize,
+    /// This session's place among all the server's sessions, from 1.
+    pub(super) number: usize,
 }
 
 impl Session {
@@ -143,10 +145,12 @@ impl Session {
             pbsz: implicit,
             prot_private: implicit,
             data_handshakes: 0,
+            number: 0,
         };
         let counters = &session.shared.counters;
         let live = counters.live.fetch_add(1, Ordering::SeqCst) + 1;
         let total = counters.total.fetch_add(1, Ordering::SeqCst) + 1;
+        session.number = total;
         let config = &session.shared.config;
         let over =
             config.max_sessions.is_some_and(|n| live > n) || config.refuse_sessions_after.is_some_and(|n| total > n);
