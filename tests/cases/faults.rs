@@ -326,6 +326,32 @@ fn mirror_with_retry_resumes_a_file_reset_mid_transfer_from_its_part() {
 }
 
 #[test]
+fn mirror_json_counts_each_files_retries_and_the_summary_the_total() {
+    let (server, _) = faulty(&[Fault::ResetAt(MIB)]);
+    mirror_tree(&server);
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(
+        dir.path(),
+        &["mirror", "--json", "-P", "1", "--retry", "2", "--retry-delay", "0", &url(&server, ""), "c"],
+    );
+    out.assert_success();
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut retries: Vec<u64> = j["files"].as_array().unwrap().iter().map(|f| f["retries"].as_u64().unwrap()).collect();
+    retries.sort();
+    assert_eq!(retries, [0, 1], "{j}");
+    assert_eq!(j["retries"], 1, "{j}");
+
+    // A file that fails for good keeps the count of the retries it had; the text summary says them.
+    let (server, _) = faulty(&[Fault::ResetAt(MIB), Fault::ResetAt(MIB)]);
+    mirror_tree(&server);
+    let out = run_in(dir.path(), &["mirror", "-P", "1", "--retry", "1", "--retry-delay", "0", &url(&server, ""), "d"]);
+    out.assert_code(12);
+    assert!(out.stderr.contains("1 failed, 1 retry,"), "{}", out.stderr);
+    let out = run_in(dir.path(), &["mirror", "-P", "1", &url(&server, ""), "d"]);
+    assert!(!out.stderr.contains("retr"), "no retries, none said: {}", out.stderr);
+}
+
+#[test]
 fn an_interrupted_mirror_run_again_fetches_only_what_it_lacks() {
     let (server, content) = faulty(&[Fault::ResetAt(MIB)]);
     let other = mirror_tree(&server);

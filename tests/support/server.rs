@@ -41,6 +41,7 @@ use tempfile::TempDir;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+pub use listing::MlsdLinks;
 use session::Session;
 pub use tls::DataHandshake;
 use tls::ServerTls;
@@ -102,6 +103,7 @@ pub struct ServerConfig {
     data_resumes_per_login: Option<usize>,
     inject_listing: Vec<Vec<u8>>,
     xsha256: Option<bool>,
+    style: listing::Style,
     faults: Vec<Fault>,
 }
 
@@ -175,6 +177,7 @@ impl Default for ServerConfig {
             data_resumes_per_login: None,
             inject_listing: Vec::new(),
             xsha256: None,
+            style: listing::Style::default(),
         }
     }
 }
@@ -462,6 +465,19 @@ impl ServerConfig {
     /// hostile server's names (`../x`, `/etc/x`, links to `/`).
     pub fn inject_listing(mut self, line: &[u8]) -> Self {
         self.inject_listing.push(line.to_vec());
+        self
+    }
+
+    /// LIST times `secs` ahead of UTC, as from a server whose `ls` clock is local time at that
+    /// offset; MLSD and MDTM stay UTC (RFC 3659 §2.3).
+    pub fn list_time_shift(mut self, secs: i64) -> Self {
+        self.style.list_shift = secs;
+        self
+    }
+
+    /// How MLSD describes a symbolic link (by default as what it points to).
+    pub fn mlsd_links(mut self, links: MlsdLinks) -> Self {
+        self.style.mlsd_links = links;
         self
     }
 

@@ -659,7 +659,7 @@ impl Session {
         };
         if !fs::metadata(&path).ok()?.is_dir() {
             let name = path.file_name().map(OsStrExt::as_bytes).unwrap_or(b"");
-            line(&listing::entry_line(kind, name, &path, &meta, now));
+            line(&listing::entry_line(kind, name, &path, &meta, now, self.shared.config.style));
             return Some(out);
         }
         if kind == ListKind::Machine {
@@ -675,7 +675,7 @@ impl Session {
             let Ok(meta) = fs::symlink_metadata(&full) else {
                 continue;
             };
-            line(&listing::entry_line(kind, name.as_bytes(), &full, &meta, now));
+            line(&listing::entry_line(kind, name.as_bytes(), &full, &meta, now, self.shared.config.style));
         }
         if path == self.shared.root && kind != ListKind::Names {
             for extra in &self.shared.config.inject_listing {
