@@ -197,6 +197,28 @@ fn a_stall_ends_within_one_timeout_and_a_retry_resumes_it() {
 }
 
 #[test]
+fn put_stalled_mid_transfer_exits_11_within_one_timeout_with_the_bytes_sent() {
+    // Larger than what loopback's socket buffers hold once the server stops reading.
+    const BIG: usize = 32 << 20;
+    let server = server_with(ServerConfig::new().fault(Fault::StallAt(MIB)));
+    let dir = tempfile::tempdir().unwrap();
+    write_random(dir.path().join("up.bin"), BIG, 16);
+    let out = run_in(dir.path(), &["put", "up.bin", &url(&server, "up.bin")]);
+    out.assert_code(11).assert_one_error_line();
+    let line = out.stderr.lines().find(|l| l.contains("stalled")).unwrap_or_else(|| panic!("{}", out.stderr));
+    // "the data connection stalled with N of 33,554,432 bytes sent: nothing moved for 2s"
+    let of = format!(" of {} bytes sent: nothing moved for 2s", grouped(BIG as u64));
+    let sent = line
+        .split_once("stalled with ")
+        .and_then(|(_, rest)| rest.split_once(&of))
+        .map(|(n, _)| n.replace(',', "").parse::<u64>().unwrap())
+        .unwrap_or_else(|| panic!("{line}"));
+    assert!((MIB..BIG as u64).contains(&sent), "{line}");
+    assert!(out.stderr.contains("put -c up.bin"), "{}", out.stderr);
+    assert!(out.elapsed < Duration::from_millis(3200), "took {:?}", out.elapsed);
+}
+
+#[test]
 fn permanent_failures_are_not_retried() {
     let (server, _) = faulty(&[]);
     let dir = tempfile::tempdir().unwrap();
