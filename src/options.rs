@@ -19,13 +19,24 @@ use anyhow::Result;
 use crate::cli::{GlobalArgs, ModeArg, PasvAddressArg, RetryArgs, TlsDataArg, TlsMaxArg, TransferArgs};
 use crate::error::AppError;
 use crate::ftp::tls::{TlsConfig, TlsOptions, TlsSetup};
-use crate::ftp::{self, Config, DataMode, ModePolicy, PasvAddress, Session};
+use crate::ftp::{self, Config, DataMode, ModePolicy, PasvAddress, SendFile, Session};
 use crate::netrc::Netrc;
 use crate::progress::ProgressMode;
 use crate::retry;
 use crate::secret::Secret;
 use crate::target::{self, CredentialSources, Credentials, Scheme, Target};
 use crate::transcript::Transcript;
+
+/// When uploads go by sendfile(2), from `FTPX_SENDFILE` (`auto`, the default: to another host
+/// only; `always`; `never`): see [`SendFile`].
+fn send_file_policy() -> Result<SendFile, AppError> {
+    match std::env::var("FTPX_SENDFILE").as_deref() {
+        Err(_) | Ok("auto") => Ok(SendFile::Auto),
+        Ok("always") => Ok(SendFile::Always),
+        Ok("never") => Ok(SendFile::Never),
+        Ok(other) => Err(AppError::Usage(format!("FTPX_SENDFILE: '{other}' is not auto, always or never"))),
+    }
+}
 
 /// Without --timeout: how long any one step may wait.
 const DEFAULT_TIMEOUT: f64 = 60.0;
@@ -123,6 +134,7 @@ impl Options {
             active_address,
             active_ports: global.active_ports.as_deref().map(parse_port_range).transpose()?,
             tls: None,
+            send_file: send_file_policy()?,
         };
         let probe_timeout = secs("--timeout", global.timeout.unwrap_or(PROBE_DEFAULT_TIMEOUT))?;
         // --explain annotates the transcript, so it shows the transcript.

@@ -691,15 +691,15 @@ async fn send(
 /// asks only mean fewer calls when it has room (loopback's buffers grow to several MiB).
 const SENDFILE_STEP: usize = 4 << 20;
 
-/// Where an upload's bytes come from. A regular file over a plain TCP data connection (Linux)
-/// goes by sendfile(2): the kernel sends the file's pages, and the client spends about a seventh
-/// of the CPU of reading each chunk in and writing it out (bench/transfer.sh, 1 GiB to vsftpd:
-/// 0.23 s against 1.6 s; curl reads and writes too). On loopback the wall time grows (3.2 s
-/// against 2.2 s on 2 cores): the receiving server now makes the one copy out of the page cache
-/// that the client's read made before, on its own core instead of beside it; over a network the
-/// card reads the pages and nobody copies them. Otherwise (TLS, a pipe or device, other systems) each chunk is read on this thread
-/// (page-cache reads are short, and a reader thread would only compete for the cores) and
-/// written.
+/// Where an upload's bytes come from. A regular file over a plain TCP data connection to another
+/// host (Linux; see [`ftp::SendFile`]) goes by sendfile(2): the kernel sends the file's pages, and
+/// the client spends about a seventh of the CPU of reading each chunk in and writing it out
+/// (curl reads and writes too). On one host the receiving server would then make the one copy out
+/// of the page cache that the client's read made before, on its own core after ftpx instead of
+/// beside it: on loopback 1.3x the wall time for a seventh of the CPU (bench/transfer.sh), so
+/// there the default reads and writes. Otherwise (TLS, a pipe or device, other systems) each chunk
+/// is read on this thread (page-cache reads are short, and a reader thread would only compete for
+/// the cores) and written.
 struct Source {
     file: File,
     by_kernel: bool,

@@ -26,7 +26,7 @@ use rustls::pki_types::ServerName;
 use super::refusal::Refusal;
 use super::reply::{parse_227, parse_229};
 use super::tls::TlsConfig;
-use super::{Command, Error, Event, Notifier, PasvAddress, Phase, Reply, Session, Stream, canonical};
+use super::{Command, Error, Event, Notifier, PasvAddress, Phase, Reply, SendFile, Session, Stream, canonical};
 use crate::ftp::DataMode;
 
 /// An open data connection, readable and writable with the idle timeout applied.
@@ -44,6 +44,8 @@ pub struct DataStream {
     early_final: Option<Reply>,
     /// Under PROT P: whether the TLS session resumed the control connection's.
     pub tls_resumed: Option<bool>,
+    /// Whether [`DataStream::send_file`] may be used (see [`super::SendFile`]).
+    kernel_may_send: bool,
     /// Whether bytes went out by sendfile(2) (said in the closing note).
     sent_by_kernel: bool,
 }
@@ -77,10 +79,11 @@ impl DataStream {
         }
     }
 
-    /// Whether [`DataStream::send_file`] can send on this connection: a plain TCP one on Linux.
-    /// TLS encrypts in this process, so its bytes must pass through it.
+    /// Whether [`DataStream::send_file`] is to send on this connection: a plain TCP one on
+    /// Linux, as the session's [`super::SendFile`] says. TLS encrypts in this process, so its bytes
+    /// must pass through it.
     pub fn can_send_file(&self) -> bool {
-        cfg!(target_os = "linux") && matches!(self.stream, Some(Stream::Tcp(_)))
+        self.kernel_may_send
     }
 
     /// Sends up to `count` bytes of `file` from its current position (which moves on by what was
@@ -707,7 +710,16 @@ impl Session {
         cmd: &Command,
         early_final: Option<Reply>,
     ) -> DataStream {
+        let kernel_may_send = match (&stream, self.config.send_file) {
+            (Some(Stream::Tcp(_)), SendFile::Always) => cfg!(target_os = "linux"),
+            (Some(Stream::Tcp(tcp)), SendFile::Auto) => {
+                let same_host = peer.ip().is_loopback() || tcp.local_addr().is_ok_and(|l| l.ip() == peer.ip());
+                cfg!(target_os = "linux") && !same_host
+            }
+            _ => false,
+        };
         DataStream {
+            kernel_may_send,
             stream,
             mode,
             peer,

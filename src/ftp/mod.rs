@@ -141,6 +141,21 @@ pub struct Config {
     pub active_ports: Option<RangeInclusive<u16>>,
     /// FTPS, when wanted.
     pub tls: Option<tls::TlsSetup>,
+    /// When an upload over a plain TCP data connection goes by sendfile(2).
+    pub send_file: SendFile,
+}
+
+/// When an upload of a regular file over a plain TCP data connection (Linux) goes by
+/// sendfile(2), the kernel sending the file's pages so that they never pass through ftpx.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SendFile {
+    /// To another host only. On one host (loopback, or the server at one of our own addresses)
+    /// the receiving server must then make the one copy out of the page cache itself, after ftpx
+    /// instead of beside it: less CPU in all, but a slower upload (bench/transfer.sh).
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
 impl Default for Config {
@@ -154,6 +169,7 @@ impl Default for Config {
             active_address: None,
             active_ports: None,
             tls: None,
+            send_file: SendFile::Auto,
         }
     }
 }

@@ -40,7 +40,8 @@ fn put_is_byte_exact_in_each_mode() {
 }
 
 /// `put -c` sends from the server's size on, at an offset that is no multiple of a page; on
-/// Linux over plain TCP the bytes go by sendfile(2), which `-d` names in the closing note.
+/// Linux over plain TCP with `FTPX_SENDFILE=always` the bytes go by sendfile(2), which `-d` names
+/// in the closing note (by default only to another host, which a loopback test cannot reach).
 #[test]
 fn put_continue_sends_the_rest_from_an_unaligned_offset_byte_exact_in_each_mode() {
     in_each_mode(|mode| {
@@ -51,6 +52,7 @@ fn put_continue_sends_the_rest_from_an_unaligned_offset_byte_exact_in_each_mode(
         fs::write(server.root().join("a.bin"), &content[..have]).unwrap();
         let out = ftpx()
             .current_dir(local.path())
+            .env("FTPX_SENDFILE", "always")
             .args(["-d", "--mode", mode, "put", "-c", "a.bin", &url(&server, "a.bin")])
             .run();
         out.assert_success();
@@ -65,6 +67,30 @@ fn put_continue_sends_the_rest_from_an_unaligned_offset_byte_exact_in_each_mode(
         }
         assert_used_only(&server, mode);
     });
+}
+
+/// On one host sendfile(2) only moves the copy out of the page cache to the server, after ftpx
+/// instead of beside it (slower): by default an upload to loopback reads and writes; `never`
+/// holds everywhere, and a value that is none of the three is a usage error.
+#[test]
+fn put_to_loopback_reads_and_writes_unless_sendfile_is_asked_for() {
+    let server = server();
+    let local = tempfile::tempdir().unwrap();
+    let content = write_random(local.path().join("b.bin"), MIB + 1, 10);
+    for policy in [None, Some("never"), Some("auto")] {
+        let mut run = ftpx().current_dir(local.path());
+        if let Some(p) = policy {
+            run = run.env("FTPX_SENDFILE", p);
+        }
+        let out = run.args(["-d", "put", "b.bin", &url(&server, "b.bin")]).run();
+        out.assert_success();
+        assert!(fs::read(server.root().join("b.bin")).unwrap() == content);
+        assert!(out.stderr.contains(&format!("closed after {} bytes", MIB + 1)), "{policy:?}: {}", out.stderr);
+        assert!(!out.stderr.contains("by sendfile"), "{policy:?}: {}", out.stderr);
+    }
+    let out = ftpx().env("FTPX_SENDFILE", "sometimes").args(["put", "b.bin", &url(&server, "b.bin")]).run();
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(out.stderr.contains("FTPX_SENDFILE: 'sometimes' is not auto, always or never"), "{}", out.stderr);
 }
 
 /// `--limit-rate` holds an upload to the rate, sendfile or not: 1 MiB at 2 MiB/s takes half a

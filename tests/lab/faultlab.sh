@@ -231,7 +231,9 @@ scenario() {
             want "exit $code" test "$code" = 0
             want "not byte-exact on the server" same "$server_dir/files/up.bin" "$scratch/big.bin"
             want "no APPE" eval 'server_log | grep -q "^APPE "'
-            verdict "$name: put -c --retry appends the rest, byte-exact"
+            # To another host, an upload of a file goes by sendfile(2) (FTPX_SENDFILE=auto).
+            want "not by sendfile" grep -q "by sendfile" "$work/trace.2"
+            verdict "$name: put -c --retry appends the rest by sendfile, byte-exact"
             ;;
         reset-mirror)
             topology && start_server "$name" && reset_after_bytes || return 1
