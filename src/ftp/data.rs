@@ -139,7 +139,9 @@ pub struct PassiveOffer {
 /// trip per transfer. Only downloads and listings, only in a mode that already gave a data
 /// connection on this session, never with REST (a refused REST must not be followed by a RETR from byte 0), and a
 /// server that answers the pipelined command 425 before the connection arrives has pipelining
-/// turned off for the session, the same transfer tried again the plain way.
+/// turned off for the session, the same transfer tried again the plain way. A pipelining session
+/// can also send a download's commands before the last download's final reply has come (see
+/// [`Session::open_data_after`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) enum Pipeline {
     /// No passive data connection made yet on this session.
