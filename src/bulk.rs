@@ -3,30 +3,52 @@
 //! commands and the shell only parse and call these.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context as _, Result, bail};
 
 use crate::cli::MirrorFlags;
 use crate::error::{AppError, exit};
+use crate::ftp::Config;
 use crate::ops;
 use crate::ops::get::Dest;
-use crate::options::Options;
+use crate::options::{Options, Output};
 use crate::report;
+use crate::retry;
 use crate::target::{Credentials, Target};
 use crate::text::escape;
 
-/// A mirror of `target.path` (the remote root) and `local` (default: the remote directory's
-/// name), with `settings`: the one runner `ftpx mirror` and the shell's `mirror` share. The
-/// credentials are asked once (a password prompt, the --insecure warning) and used for every
-/// session of the pool.
+/// Where a pool's sessions go and how each is made: the server and remote path, the login
+/// (asked once: a password prompt, the --insecure warning), and the engine config every session
+/// of the pool gets. The one-shot commands take the config from the command line; the shell
+/// takes the one its own session has, with the modes, TLS and timeouts it has now.
+pub struct Remote {
+    pub target: Target,
+    pub creds: Credentials,
+    pub config: Arc<Config>,
+}
+
+impl Remote {
+    /// One session of the pool, logged in, its events labelled `label`.
+    async fn open(&self, opts: &Options, label: &str) -> Result<crate::ftp::Session> {
+        opts.login(&self.target, &self.creds, self.config.clone(), label, opts.transcript.clone()).await
+    }
+}
+
+/// A mirror of `remote.target.path` (the remote root) and `local` (default: the remote
+/// directory's name), with `flags`, and `retry` and `output` as the front end has them (the
+/// shell's `retry`, `progress` and `debug` settings): the one runner `ftpx mirror` and the
+/// shell's `mirror` share.
 pub async fn mirror(
     opts: &Options,
-    target: &Target,
-    creds: &Credentials,
+    output: &Output,
+    remote: &Remote,
     local: Option<&Path>,
     flags: &MirrorFlags,
+    retry: retry::Policy,
 ) -> Result<u8> {
-    let (mut settings, verbose, json) = (mirror_settings(flags)?, flags.verbose, flags.json);
+    let target = &remote.target;
+    let (mut settings, verbose, json) = (mirror_settings(flags, retry), flags.verbose, flags.json);
     let remote_root = target.path.clone();
     let local_root = match local {
         Some(l) => l.to_path_buf(),
@@ -44,10 +66,9 @@ pub async fn mirror(
     settings.remote_root = remote_root;
     settings.local_root = local_root;
     let dry_run = settings.dry_run;
-    let config = opts.session_config(target)?;
-    let open = async |label: &str| opts.login(target, creds, config.clone(), label, opts.transcript.clone()).await;
-    let reporter = report::bulk::MirrorReporter::new(&opts.output, verbose, json, dry_run)
-        .with_transcript(opts.transcript.clone());
+    let open = async |label: &str| remote.open(opts, label).await;
+    let reporter =
+        report::bulk::MirrorReporter::new(output, verbose, json, dry_run).with_transcript(opts.transcript.clone());
     let result = ops::mirror::mirror(&settings, &open, &reporter).await;
     reporter.finish(result.as_ref().ok(), result.as_ref().err())?;
     let outcome = result.with_context(|| format!("could not mirror '{}'", escape(&target.path)))?;
@@ -63,29 +84,30 @@ pub fn segment_dest(output: Option<&Path>, name: Option<&[u8]>, shown: impl std:
     }
 }
 
-/// `target.path` downloaded to `dest` in up to `segments` ranges (or, with `resume`, continued
-/// from its saved state): the one runner `ftpx get --segments` and the shell's `get` share.
+/// `remote.target.path` downloaded to `dest` in up to `segments` ranges (or, with `resume`,
+/// continued from its saved state), with `retry` and `output` as the front end has them: the one
+/// runner `ftpx get --segments` and the shell's `get` share.
 pub async fn segments(
     opts: &Options,
-    target: &Target,
-    creds: &Credentials,
+    output: &Output,
+    remote: &Remote,
     dest: PathBuf,
     segments: usize,
     resume: bool,
-    retry: crate::retry::Policy,
+    retry: retry::Policy,
 ) -> Result<()> {
+    let target = &remote.target;
     let settings = ops::segments::Settings {
         remote: target.path.clone(),
         dest,
         segments,
         resume,
-        progress: opts.output.progress,
+        progress: output.progress,
         retry,
     };
-    let config = opts.session_config(target)?;
-    let open = async |label: &str| opts.login(target, creds, config.clone(), label, opts.transcript.clone()).await;
+    let open = async |label: &str| remote.open(opts, label).await;
     let reporter = report::bulk::SegmentReporter {
-        output: &opts.output,
+        output,
         name: escape(&target.path),
         bar: Default::default(),
         transcript: Some(&opts.transcript),
@@ -101,8 +123,8 @@ pub async fn segments(
 
 /// The mirror's settings from its flags, less the two roots, which each front end resolves its
 /// own way.
-fn mirror_settings(flags: &MirrorFlags) -> Result<ops::mirror::Settings, AppError> {
-    Ok(ops::mirror::Settings {
+fn mirror_settings(flags: &MirrorFlags, retry: retry::Policy) -> ops::mirror::Settings {
+    ops::mirror::Settings {
         remote_root: Vec::new(),
         local_root: PathBuf::new(),
         reverse: flags.reverse,
@@ -116,6 +138,6 @@ fn mirror_settings(flags: &MirrorFlags) -> Result<ops::mirror::Settings, AppErro
         dry_run: flags.dry_run,
         resume: flags.resume,
         verify: flags.verify,
-        retry: crate::options::retry_policy(&flags.retry)?,
-    })
+        retry,
+    }
 }

@@ -306,7 +306,10 @@ async fn mirror(opts: &Options, args: MirrorArgs, rep: &mut Reporting) -> Result
     let remote_root = target.path.strip_suffix(b"/").unwrap_or(&target.path).to_vec();
     target.path.clone_from(&remote_root);
     let creds = opts.credentials(&target)?;
-    crate::bulk::mirror(opts, &target, &creds, local.map(Path::new), &args.flags).await
+    let config = opts.session_config(&target)?;
+    let retry = options::retry_policy(&args.flags.retry)?;
+    let remote = crate::bulk::Remote { target, creds, config };
+    crate::bulk::mirror(opts, &opts.output, &remote, local.map(Path::new), &args.flags, retry).await
 }
 
 /// `ftpx get --segments N URL`.
@@ -325,7 +328,9 @@ async fn segmented_get(opts: &Options, args: GetArgs, rep: &mut Reporting, segme
     }
     let creds = opts.credentials(&target)?;
     let retry = options::retry_policy(&args.transfer.retry)?;
-    crate::bulk::segments(opts, &target, &creds, dest, segments, args.resume, retry).await?;
+    let config = opts.session_config(&target)?;
+    let remote = crate::bulk::Remote { target, creds, config };
+    crate::bulk::segments(opts, &opts.output, &remote, dest, segments, args.resume, retry).await?;
     Ok(exit::OK)
 }
 

@@ -115,6 +115,7 @@ impl Options {
             connect_timeout: secs("--connect-timeout", global.connect_timeout)?,
             timeout: secs("--timeout", global.timeout.unwrap_or(DEFAULT_TIMEOUT))?,
             modes: mode_policy(global.mode),
+            extended_on_ipv4: true,
             pasv_address: match global.pasv_address {
                 PasvAddressArg::Peer => PasvAddress::Peer,
                 PasvAddressArg::Trust => PasvAddress::Trust,
@@ -220,12 +221,14 @@ impl Options {
         if !implicit && target.scheme != Scheme::Ftpes && !self.tls.explicit {
             return Ok(self.config.clone());
         }
-        if self.tls.options.insecure {
-            eprintln!("ftpx: warning: --insecure: the server's certificate is not verified");
-        }
         let tls = match self.tls.config.get() {
             Some(c) => c.clone(),
             None => {
+                // Once, when TLS is first set up: the shell's reconnections and pool sessions
+                // (mirror, get --segments) share the setting and need not repeat it.
+                if self.tls.options.insecure {
+                    eprintln!("ftpx: warning: --insecure: the server's certificate is not verified");
+                }
                 let built = Arc::new(TlsConfig::new(&self.tls.options)?);
                 self.tls.config.get_or_init(|| built).clone()
             }

@@ -11,7 +11,7 @@ use tokio::net::TcpStream;
 use tokio::time::{Instant, timeout, timeout_at};
 
 use super::reply::{LineFramer, ReplyError, ReplyParser};
-use super::{Command, Config, DataMode, Error, Event, Notifier, Observer, Phase, Reply, Stream};
+use super::{Command, Config, DataMode, Error, Event, ModePolicy, Notifier, Observer, Phase, Reply, Stream};
 use crate::secret::Secret;
 
 /// What the server said it supports in its FEAT reply (RFC 2389).
@@ -156,11 +156,7 @@ impl Session {
             .with_interval(Duration::from_secs(10))
             .with_retries(4);
         let _ = SockRef::from(&tcp).set_tcp_keepalive(&keepalive);
-        let mut modes = config.modes.modes();
-        if peer.is_ipv6() && modes.len() > 1 {
-            // PASV and PORT carry only IPv4 addresses (RFC 2428 §1).
-            modes.retain(|m| matches!(m, DataMode::Epsv | DataMode::Eprt));
-        }
+        let modes = config.modes.modes_for(peer.is_ipv6(), config.extended_on_ipv4);
         let tls = config.tls.clone();
         let server_name = match &tls {
             Some(_) => Some(super::tls::server_name(host).map_err(Error::Tls)?),
@@ -574,19 +570,16 @@ impl Session {
     }
 
     /// Replaces the modes this session tries, in order, for the rest of the session (the shell's
-    /// `passive`, `mode` and `epsv4`). The same limits apply as at connect: PASV and PORT only
-    /// on IPv4, and no EPSV when FEAT did not list it, unless it is the only mode asked for.
-    pub fn set_modes(&mut self, wanted: &[DataMode]) -> &[DataMode] {
-        let mut modes = wanted.to_vec();
-        if self.peer.is_ipv6() && modes.len() > 1 {
-            modes.retain(|m| matches!(m, DataMode::Epsv | DataMode::Eprt));
-        }
+    /// `passive`, `mode` and `epsv4`), and its config with them. The same limits apply as at
+    /// connect ([`ModePolicy::modes_for`]), and no EPSV when FEAT did not list it, unless it is
+    /// the only mode asked for.
+    pub fn set_modes(&mut self, policy: ModePolicy, extended_on_ipv4: bool) -> &[DataMode] {
+        self.config = Arc::new(Config { modes: policy, extended_on_ipv4, ..(*self.config).clone() });
+        let mut modes = policy.modes_for(self.peer.is_ipv6(), extended_on_ipv4);
         if self.features.known && !self.features.epsv && modes.len() > 1 {
             modes.retain(|m| *m != DataMode::Epsv);
         }
-        if !modes.is_empty() {
-            self.modes = modes;
-        }
+        self.modes = modes;
         &self.modes
     }
 

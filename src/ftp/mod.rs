@@ -91,6 +91,25 @@ impl ModePolicy {
             ModePolicy::Only(m) => vec![m],
         }
     }
+
+    /// The modes to try on a connection to an IPv6 peer (`ipv6`) or an IPv4 one: PASV and PORT
+    /// carry only IPv4 addresses (RFC 2428 §1), and without `extended_on_ipv4` EPSV and EPRT are
+    /// left out on IPv4 (tnftp's `epsv4 off`), unless the policy names nothing else.
+    pub fn modes_for(self, ipv6: bool, extended_on_ipv4: bool) -> Vec<DataMode> {
+        let mut modes = self.modes();
+        if modes.len() > 1 {
+            let extended = |m: &DataMode| matches!(m, DataMode::Epsv | DataMode::Eprt);
+            let kept: Vec<DataMode> = match (ipv6, extended_on_ipv4) {
+                (true, _) => modes.iter().copied().filter(extended).collect(),
+                (false, false) => modes.iter().copied().filter(|m| !extended(m)).collect(),
+                (false, true) => Vec::new(),
+            };
+            if !kept.is_empty() {
+                modes = kept;
+            }
+        }
+        modes
+    }
 }
 
 /// Where a PASV data connection goes when the 227 reply names another address than the
@@ -113,6 +132,8 @@ pub struct Config {
     /// Bounds every other wait: banner, each reply, data accept, an idle data stream.
     pub timeout: Duration,
     pub modes: ModePolicy,
+    /// EPSV and EPRT on an IPv4 connection too (see [`ModePolicy::modes_for`]).
+    pub extended_on_ipv4: bool,
     pub pasv_address: PasvAddress,
     /// Advertised in PORT/EPRT instead of the control connection's local address.
     pub active_address: Option<IpAddr>,
@@ -128,6 +149,7 @@ impl Default for Config {
             connect_timeout: Duration::from_secs(15),
             timeout: Duration::from_secs(60),
             modes: ModePolicy::Auto,
+            extended_on_ipv4: true,
             pasv_address: PasvAddress::Peer,
             active_address: None,
             active_ports: None,
@@ -339,4 +361,22 @@ fn list_modes(attempts: &[(DataMode, DataFailure)]) -> String {
 /// `addr` as the control connection sees it: an IPv4-mapped IPv6 address is its IPv4 form.
 pub(crate) fn canonical(ip: IpAddr) -> IpAddr {
     ip.to_canonical()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DataMode::*;
+    use super::ModePolicy;
+
+    #[test]
+    fn modes_for_ipv6_and_for_ipv4_without_the_extended_modes() {
+        assert_eq!(ModePolicy::Auto.modes_for(false, true), [Epsv, Pasv, Eprt, Port]);
+        assert_eq!(ModePolicy::Auto.modes_for(true, true), [Epsv, Eprt]);
+        assert_eq!(ModePolicy::Auto.modes_for(false, false), [Pasv, Port]);
+        // IPv6 has no plain modes to fall back on: epsv4 concerns IPv4 only.
+        assert_eq!(ModePolicy::Active.modes_for(true, false), [Eprt]);
+        // A mode asked for by name is tried whatever the toggle says.
+        assert_eq!(ModePolicy::Only(Epsv).modes_for(false, false), [Epsv]);
+        assert_eq!(ModePolicy::Only(Pasv).modes_for(true, true), [Pasv]);
+    }
 }

@@ -12,8 +12,8 @@ use anyhow::{Context as _, Result};
 
 use super::tls::Identity;
 use super::{Limits, Options, Server};
-use crate::ftp::DataMode;
 use crate::ftp::echo::{self, Echo};
+use crate::ftp::{DataMode, ModePolicy};
 use crate::ops;
 use crate::options::Options as ClientOptions;
 use crate::progress::ProgressMode;
@@ -148,7 +148,7 @@ async fn transfers(
         "In active mode ftpx listens and names its address in PORT (as six numbers: four for the address, two for the port); the server connects to it:\n"
     );
     std::io::stdout().flush()?;
-    session.set_modes(&[DataMode::Port]);
+    session.set_modes(ModePolicy::Only(DataMode::Port), true);
     let hello = local.join("hello.txt");
     transfer::upload(&mut session, &hello, b"/incoming/hello.txt", false, false, progress).await?;
     let same = std::fs::read(&hello)? == std::fs::read(root.join("incoming/hello.txt"))?;

@@ -14,6 +14,7 @@ use super::each::Here;
 use super::grammar::{Cmd, GetArgs, Line, PutArgs};
 use super::input::Input;
 use super::{Conn, Place, State};
+use crate::bulk::Remote;
 use crate::error::{AppError, exit};
 use crate::ftp::{self, Command};
 use crate::interrupt::TransferGuard;
@@ -79,9 +80,9 @@ impl State {
                 check_path(&path)?;
                 ops::file::delete(self.session(input).await?, path.as_bytes()).await?;
             }
-            Cmd::Mkdir { dir } => {
+            Cmd::Mkdir { dir, parents } => {
                 check_path(&dir)?;
-                ops::file::mkdir(self.session(input).await?, dir.as_bytes(), false).await?;
+                ops::file::mkdir(self.session(input).await?, dir.as_bytes(), parents).await?;
             }
             Cmd::Rmdir { dir } => {
                 check_path(&dir)?;
@@ -147,7 +148,7 @@ impl State {
         let creds = self.opts.credentials(&target)?;
         let observer: Arc<dyn ftp::Observer> = self.replies.clone();
         // With TLS for ftps://, ftpes:// and --tls, as for the one-shot commands.
-        let config = self.opts.session_config(&target)?;
+        let config = self.session_config(&target)?;
         let mut session = self.opts.connect(&target, config, "", observer).await?;
         // Only now that the new server answered is the old session closed (quietly): a mistyped
         // host leaves the user where they were.
@@ -167,7 +168,6 @@ impl State {
             return Err(e.into());
         }
         self.conn = Conn::Up { session: Box::new(session), place };
-        self.apply_modes();
         if !path.is_empty() {
             let shown = escape(&path);
             let session = self.current().expect("connected above");
@@ -303,18 +303,19 @@ impl State {
                 ));
             }
             let dest = crate::bulk::segment_dest(local.as_deref(), name, &shown)?;
-            let (target, creds) = self.remote_place(input, remote.as_bytes()).await?;
-            let retry = self.settings.retry;
-            return crate::bulk::segments(&self.opts, &target, &creds, dest, n, resume, retry).await;
+            let place = self.remote_place(input, remote.as_bytes()).await?;
+            let output = self.output();
+            return crate::bulk::segments(&self.opts, &output, &place, dest, n, resume, self.settings.retry).await;
         }
         let how = self.transfer();
         ops::get::get(&mut Here::new(self, input), remote.as_bytes(), &sink, resume, how, None).await?;
         Ok(())
     }
 
-    /// The server, login and absolute path of `path` (relative to the current remote
-    /// directory), for operations that open sessions of their own (mirror, segmented get).
-    async fn remote_place(&mut self, input: &mut Input, path: &[u8]) -> Result<(Target, Credentials)> {
+    /// The server, login, absolute path of `path` (relative to the current remote directory)
+    /// and the shell's session settings, for operations that open sessions of their own (mirror,
+    /// segmented get).
+    async fn remote_place(&mut self, input: &mut Input, path: &[u8]) -> Result<Remote> {
         self.session(input).await?;
         let Conn::Up { place, .. } = &self.conn else { unreachable!("session() connected") };
         let mut target = place.target.clone();
@@ -333,7 +334,9 @@ impl State {
             target.path.pop();
         }
         target.is_dir = false;
-        Ok((target, place.creds.clone()))
+        let creds = place.creds.clone();
+        let config = self.session_config(&target)?;
+        Ok(Remote { target, creds, config })
     }
 
     /// `mirror`: `ftpx mirror` with paths relative to the current remote and local directories.
@@ -355,9 +358,14 @@ impl State {
         // `.` is the current remote directory, as the default is.
         let remote = remote.filter(|r| r != ".").unwrap_or_default();
         check_path(&remote)?;
-        let (place, creds) = self.remote_place(input, remote.as_bytes()).await?;
+        let place = self.remote_place(input, remote.as_bytes()).await?;
         let local = local.as_deref().map(Path::new);
-        let code = crate::bulk::mirror(&self.opts, &place, &creds, local, &flags).await?;
+        // The shell's `retry` setting, unless this line gives --retry.
+        let retry = match flags.retry.retry {
+            0 => self.settings.retry,
+            _ => options::retry_policy(&flags.retry)?,
+        };
+        let code = crate::bulk::mirror(&self.opts, &self.output(), &place, local, &flags, retry).await?;
         if code != exit::OK {
             return Err(Reported(code).into());
         }

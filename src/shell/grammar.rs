@@ -9,9 +9,12 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{EnumValueParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::cli::ModeArg;
+use crate::ftp::ModePolicy;
+use crate::options::mode_policy;
 
 const ROOT_HELP: &str = "\
 Commands (`help COMMAND` or `COMMAND --help` for details; Tab completes commands, options and paths):
@@ -144,10 +147,13 @@ pub enum Cmd {
         #[arg(required = true, value_name = "REMOTE-PATTERN")]
         patterns: Vec<String>,
     },
-    /// Create a remote directory
+    /// Create a remote directory (-p: and its missing parents)
     Mkdir {
         #[arg(value_name = "REMOTE-DIR")]
         dir: String,
+        /// Create missing parents too, and succeed if the directory exists
+        #[arg(short = 'p', long)]
+        parents: bool,
     },
     /// Remove an empty remote directory
     Rmdir {
@@ -211,7 +217,11 @@ pub enum Cmd {
     /// Toggle passive (EPSV, then PASV) and active (EPRT, then PORT); `auto` is passive then active
     Passive { setting: Option<PassiveArg> },
     /// Set the data-connection modes to try
-    Mode { mode: Option<ModeArg> },
+    Mode {
+        // The values of --mode, resolved as it is, so the command holds no clap type.
+        #[arg(value_name = "MODE", value_parser = EnumValueParser::<ModeArg>::new().map(mode_policy))]
+        mode: Option<ModePolicy>,
+    },
     /// Toggle the extended modes (EPSV, EPRT) on IPv4
     Epsv4(ToggleArg),
     /// Toggle showing the control conversation and data-connection events (like -d)
@@ -429,9 +439,12 @@ mod tests {
         assert!(matches!(cmd("quit"), Cmd::Bye));
         assert!(matches!(cmd("exit"), Cmd::Bye));
         assert!(matches!(cmd("passive auto"), Cmd::Passive { setting: Some(PassiveArg::Auto) }));
-        assert!(matches!(cmd("mode eprt"), Cmd::Mode { mode: Some(ModeArg::Eprt) }));
+        assert!(matches!(cmd("mode eprt"), Cmd::Mode { mode: Some(ModePolicy::Only(crate::ftp::DataMode::Eprt)) }));
+        assert!(matches!(cmd("mode active"), Cmd::Mode { mode: Some(ModePolicy::Active) }));
         assert!(matches!(cmd("verbose off"), Cmd::Verbose(ToggleArg { setting: Some(OnOff::Off) })));
         assert!(matches!(cmd("quote SITE CHMOD 644 -x"), Cmd::Quote { ref args } if args.len() == 4));
+        assert!(matches!(cmd("mkdir -p a/b"), Cmd::Mkdir { ref dir, parents: true } if dir == "a/b"));
+        assert!(matches!(cmd("mkdir a"), Cmd::Mkdir { parents: false, .. }));
     }
 
     #[test]

@@ -33,7 +33,7 @@ use std::sync::Arc;
 use anyhow::Result;
 
 use crate::error::{AppError, exit};
-use crate::ftp::{self, DataMode, ModePolicy, Session};
+use crate::ftp::{self, ModePolicy, Session};
 use crate::interrupt;
 use crate::options::Options;
 use crate::progress::ProgressMode;
@@ -266,7 +266,7 @@ struct Settings {
     prompt: bool,
     hash: Option<u64>,
     bars: bool,
-    /// `retry N [DELAY]`: how get, put, mget and mput try again (as --retry).
+    /// `retry N [DELAY]`: how get, put, mget, mput and mirror (without --retry) try again.
     retry: crate::retry::Policy,
 }
 
@@ -312,23 +312,26 @@ impl State {
         }
     }
 
-    /// The modes to ask the session for: the policy, less EPSV and EPRT on IPv4 when `epsv4` is
-    /// off (as in tnftp).
-    fn wanted_modes(&self, peer_is_ipv6: bool) -> Vec<DataMode> {
-        let modes = self.settings.policy.modes();
-        if self.settings.epsv4 || peer_is_ipv6 {
-            return modes;
-        }
-        let plain: Vec<DataMode> =
-            modes.iter().copied().filter(|m| matches!(m, DataMode::Pasv | DataMode::Port)).collect();
-        if plain.is_empty() { modes } else { plain }
+    /// The output style of the runners that report for themselves (mirror, get --segments):
+    /// the command line's, with the progress display the shell's settings give now.
+    fn output(&self) -> crate::options::Output {
+        crate::options::Output { progress: self.progress(), ..self.opts.output }
     }
 
+    /// The engine config for a session to `target`: the command line's (timeouts, TLS, the PASV
+    /// address policy, active address and ports) with the data-connection modes the shell has
+    /// now (`mode`, `passive`, `epsv4`). The one source for the shell's own session (open,
+    /// reconnect) and every session a pool opens from the shell (mirror, get --segments).
+    fn session_config(&self, target: &Target) -> Result<Arc<ftp::Config>> {
+        let base = self.opts.session_config(target)?;
+        let (modes, extended_on_ipv4) = (self.settings.policy, self.settings.epsv4);
+        Ok(Arc::new(ftp::Config { modes, extended_on_ipv4, ..(*base).clone() }))
+    }
+
+    /// The shell's modes on the session it has, after `mode`, `passive` or `epsv4`.
     fn apply_modes(&mut self) {
-        let Conn::Up { session, .. } = &self.conn else { return };
-        let wanted = self.wanted_modes(session.peer_addr().is_ipv6());
         if let Conn::Up { session, .. } = &mut self.conn {
-            session.set_modes(&wanted);
+            session.set_modes(self.settings.policy, self.settings.epsv4);
         }
     }
 
@@ -405,7 +408,7 @@ impl State {
     async fn reconnect(&mut self) -> Result<()> {
         let Conn::Lost(place) = std::mem::replace(&mut self.conn, Conn::Closed) else { return Ok(()) };
         let observer: Arc<dyn ftp::Observer> = self.replies.clone();
-        let result = match self.opts.session_config(&place.target) {
+        let result = match self.session_config(&place.target) {
             Ok(config) => self.opts.login(&place.target, &place.creds, config, "", observer).await,
             Err(e) => Err(e),
         };
@@ -423,12 +426,11 @@ impl State {
             }
         }
         self.conn = Conn::Up { session: Box::new(session), place };
-        self.apply_modes();
         Ok(())
     }
 
     /// Quits the session and logs in again to the same place: the same user, directory and
-    /// modes (for an upload whose TLS data session could not resume).
+    /// settings (for an upload whose TLS data session could not resume).
     async fn relogin(&mut self) -> Result<&mut Session> {
         if let Conn::Up { session, place } = std::mem::replace(&mut self.conn, Conn::Closed) {
             session.quit().await;

@@ -11,7 +11,6 @@ use super::grammar::{Cmd, PassiveArg, TypeArg};
 use super::place_name;
 use crate::error::AppError;
 use crate::ftp::{DataMode, ModePolicy};
-use crate::options::mode_policy;
 use crate::text::escape;
 
 impl State {
@@ -55,7 +54,7 @@ impl State {
             }
             Cmd::Mode { mode } => {
                 if let Some(mode) = mode {
-                    self.settings.policy = mode_policy(mode);
+                    self.settings.policy = mode;
                     self.apply_modes();
                 }
                 println!("Mode {}: {}.", policy_name(self.settings.policy), self.modes_text());
@@ -144,7 +143,7 @@ impl State {
     fn modes_text(&self) -> String {
         let modes: Vec<DataMode> = match &self.conn {
             Conn::Up { session, .. } => session.modes().to_vec(),
-            _ => self.wanted_modes(false),
+            _ => self.settings.policy.modes_for(false, self.settings.epsv4),
         };
         let names: Vec<&str> = modes.iter().map(|m| m.name()).collect();
         format!("trying {}", names.join(", then "))

@@ -129,6 +129,11 @@ fn delete_mkdir_rmdir_and_rename_leave_the_same_server() {
     };
     same(ServerConfig::new, setup, &[], &["rm", "{}gone.txt"], "delete gone.txt\n").0.out.assert_success();
     same(ServerConfig::new, setup, &[], &["mkdir", "{}new"], "mkdir new\n").0.out.assert_success();
+    let (oneshot, _) = same(ServerConfig::new, setup, &[], &["mkdir", "-p", "{}a/b/c"], "mkdir -p a/b/c\n");
+    oneshot.out.assert_success();
+    assert!(oneshot.remote.iter().any(|(name, _)| name == "a/b/c/"), "{:?}", oneshot.remote);
+    // An existing directory is success with -p, for both.
+    same(ServerConfig::new, setup, &[], &["mkdir", "-p", "{}empty"], "mkdir -p empty\n").0.out.assert_success();
     same(ServerConfig::new, setup, &[], &["rmdir", "{}empty"], "rmdir empty\n").0.out.assert_success();
     same(ServerConfig::new, setup, &[], &["mv", "{}old.txt", "new.txt"], "rename old.txt new.txt\n")
         .0

@@ -246,6 +246,8 @@ fn pty_help_comes_from_the_grammar() {
     let get = run(&mut p, "? get");
     assert!(get.contains("Usage: get [OPTIONS] <REMOTE> [LOCAL]"), "{get}");
     assert!(get.contains("--segments <N>"), "{get}");
+    let mkdir = run(&mut p, "help mkdir");
+    assert!(mkdir.contains("Usage: mkdir [OPTIONS] <REMOTE-DIR>") && mkdir.contains("-p, --parents"), "{mkdir}");
     let usage = run(&mut p, "get");
     assert!(usage.contains("required arguments were not provided"), "{usage}");
     let out = run(&mut p, "ls");
@@ -433,4 +435,58 @@ fn probe_runs_against_the_current_server_and_directory() {
     // Each attempt listed the shell's directory, on connections of its own.
     let lists = server.commands().iter().filter(|c| c.starts_with("LIST /pub") || c.starts_with("MLSD /pub")).count();
     assert!(lists >= 2, "{:?}", server.commands());
+}
+
+/// The server's commands between the `quote NOOP` markers of a script, one slice per phase.
+fn phases(server: &crate::support::TestServer) -> Vec<Vec<String>> {
+    let verbs = server.verbs();
+    verbs.split(|v| v == "NOOP").map(<[String]>::to_vec).collect()
+}
+
+fn count(verbs: &[String], verb: &str) -> usize {
+    verbs.iter().filter(|v| *v == verb).count()
+}
+
+#[test]
+fn mirror_and_segments_sessions_use_the_shells_modes_not_the_command_lines() {
+    let server = server();
+    let tree = server.root().join("tree");
+    fs::create_dir_all(tree.join("sub")).unwrap();
+    for (i, name) in ["a.txt", "b.txt", "c.txt", "sub/d.txt"].into_iter().enumerate() {
+        fs::write(tree.join(name), name.repeat(i + 1)).unwrap();
+    }
+    let big = write_random(server.root().join("big.bin"), 3 << 20, 7);
+    let work = tempfile::tempdir().unwrap();
+    // The command line says passive only; the shell's settings must win for every session.
+    let script = "quote NOOP\nmode active\nmirror -P 3 tree active\nquote NOOP\nepsv4 off\n\
+                  get --segments 3 big.bin\nquote NOOP\nepsv4 on\nmode passive\nmirror -P 3 tree passive\n";
+    let out = ftpx().current_dir(work.path()).args(["-q", "--mode", "passive", &url(&server, "")]).stdin(script).run();
+    out.assert_success();
+    for dir in ["active", "passive"] {
+        assert_eq!(fs::read(work.path().join(dir).join("sub/d.txt")).unwrap(), b"sub/d.txtsub/d.txtsub/d.txtsub/d.txt");
+    }
+    assert!(fs::read(work.path().join("big.bin")).unwrap() == big);
+    let [_, active, port, passive] = phases(&server).try_into().expect("four phases");
+    // Each phase logs in sessions of its own (the pool), besides the shell's.
+    for (name, phase, data) in [("active", &active, "EPRT"), ("port", &port, "PORT"), ("passive", &passive, "EPSV")] {
+        assert!(count(phase, "USER") >= 2, "{name}: one session or none: {phase:?}");
+        let transfers = count(phase, "RETR") + count(phase, "MLSD") + count(phase, "LIST");
+        assert!(transfers >= 3, "{name}: {phase:?}");
+        assert_eq!(count(phase, data), transfers, "{name}: not every data connection by {data}: {phase:?}");
+        for other in ["EPSV", "PASV", "EPRT", "PORT"].into_iter().filter(|o| *o != data) {
+            assert_eq!(count(phase, other), 0, "{name}: a session sent {other}: {phase:?}");
+        }
+    }
+}
+
+#[test]
+fn mirror_in_the_shell_retries_as_the_shells_retry_setting_says() {
+    let server = server_with(ServerConfig::new().fault(crate::support::Fault::ResetAt(1 << 20)));
+    fs::create_dir(server.root().join("tree")).unwrap();
+    let big = write_random(server.root().join("tree/big.bin"), 3 << 20, 5);
+    let work = tempfile::tempdir().unwrap();
+    let out = ftpx().current_dir(work.path()).arg(url(&server, "")).stdin("retry 2 0\nmirror tree copy\n").run();
+    out.assert_success();
+    assert!(out.stderr.contains("ftpx: big.bin: retry 1 of 2 in 0.0s"), "{}", out.stderr);
+    assert!(fs::read(work.path().join("copy/big.bin")).unwrap() == big, "not byte-exact");
 }

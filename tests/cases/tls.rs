@@ -407,3 +407,23 @@ fn put_over_tls_ends_the_upload_with_close_notify_before_reading_226() {
     assert_eq!(server.join(), Vec::<String>::new());
     assert!(server.data_received() == content, "{} bytes received", server.data_received().len());
 }
+
+#[test]
+fn the_shells_pool_sessions_use_its_tls_and_modes_and_insecure_warns_once() {
+    let server = server_with(ServerConfig::new().tls().certificate(Cert::Expired));
+    let content = write_random(server.root().join("big.bin"), 3 << 20, 88);
+    let local = tempfile::tempdir().unwrap();
+    let script = "mode eprt\nget --segments 2 big.bin\nopen ".to_owned() + &url(&server, "") + "\n";
+    let out = ftpx().current_dir(local.path()).args(["--tls", "-k", &url(&server, "")]).stdin(script).run();
+    out.assert_success();
+    assert!(fs::read(local.path().join("big.bin")).unwrap() == content, "not byte-exact");
+    let warnings = out.stderr.lines().filter(|l| l.starts_with("ftpx: warning:") && l.contains("--insecure")).count();
+    assert_eq!(warnings, 1, "{}", out.stderr);
+    let verbs = server.verbs();
+    let count = |verb: &str| verbs.iter().filter(|v| *v == verb).count();
+    // The shell's session, two pool sessions and the second `open`: each in TLS, data protected.
+    assert_eq!((count("USER"), count("AUTH"), count("PROT")), (4, 4, 4), "{verbs:?}");
+    assert_eq!(count("EPRT"), count("RETR"), "{verbs:?}");
+    assert!(["EPSV", "PASV", "PORT"].iter().all(|v| count(v) == 0), "{verbs:?}");
+    assert!(server.data_handshakes().len() >= 2);
+}
