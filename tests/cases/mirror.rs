@@ -401,7 +401,7 @@ fn a_451_for_the_last_file_while_the_next_is_asked_for_fails_only_the_last() {
         .send("226 b.bin sent.\r\n")
         .answer("QUIT", "221 Bye.\r\n");
     let mut case = overlap_mirror(script);
-    assert_eq!(dir_names(&case.work().join("d")), [&b"a.bin.part"[..], b"b.bin"], "{}", case.out.stderr);
+    assert_eq!(dir_names(case.work().join("d")), [&b"a.bin.part"[..], b"b.bin"], "{}", case.out.stderr);
     assert_eq!(case.file("d/a.bin.part"), a);
     assert_eq!(case.file("d/b.bin"), b);
     let failed: Vec<&str> = case.out.stderr.lines().filter(|l| l.contains("451 Local error")).collect();
