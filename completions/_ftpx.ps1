@@ -496,8 +496,8 @@ Register-ArgumentCompleter -Native -CommandName 'ftpx' -ScriptBlock {
         'ftpx;mirror' {
             [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Transfer N files at once over N sessions')
             [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, 'Transfer N files at once over N sessions')
-            [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Skip paths matching GLOB (a name anywhere, or a path from the root when it has a ''/''); repeatable')
-            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Copy only files matching GLOB (same matching as --exclude); repeatable')
+            [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Skip paths matching GLOB; repeatable. As in rsync and rclone: ''*'', ''?'' and ''[...]'' never match ''/'', ''**'' matches across directories (''**/'' also matches none); a GLOB without ''/'' matches a name at any depth, one with ''/'' the path from the mirror''s root (''docs/*.tmp'', ''/build/**''); a trailing ''/'' matches directories only (''cache/'')')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Copy only files matching GLOB (matched as --exclude; directories are still entered); repeatable')
             [CompletionResult]::new('--max-depth', '--max-depth', [CompletionResultType]::ParameterName, 'Descend at most N directory levels below the root (0: the root''s files only)')
             [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'After a transient failure (connection reset or closed, timeout, 421 busy, 4xx), try again up to N times, resuming where the transfer stopped; 5xx refusals, bad credentials and missing files are not retried. Default 0, as in curl: in CI use e.g. --retry 5')
             [CompletionResult]::new('--retry-delay', '--retry-delay', [CompletionResultType]::ParameterName, 'Seconds before the first retry; each next wait doubles (up to 60 s), with jitter')

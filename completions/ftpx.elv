@@ -477,8 +477,8 @@ set edit:completion:arg-completer[ftpx] = {|@words|
         &'ftpx;mirror'= {
             cand -P 'Transfer N files at once over N sessions'
             cand --parallel 'Transfer N files at once over N sessions'
-            cand --exclude 'Skip paths matching GLOB (a name anywhere, or a path from the root when it has a ''/''); repeatable'
-            cand --include 'Copy only files matching GLOB (same matching as --exclude); repeatable'
+            cand --exclude 'Skip paths matching GLOB; repeatable. As in rsync and rclone: ''*'', ''?'' and ''[...]'' never match ''/'', ''**'' matches across directories (''**/'' also matches none); a GLOB without ''/'' matches a name at any depth, one with ''/'' the path from the mirror''s root (''docs/*.tmp'', ''/build/**''); a trailing ''/'' matches directories only (''cache/'')'
+            cand --include 'Copy only files matching GLOB (matched as --exclude; directories are still entered); repeatable'
             cand --max-depth 'Descend at most N directory levels below the root (0: the root''s files only)'
             cand --retry 'After a transient failure (connection reset or closed, timeout, 421 busy, 4xx), try again up to N times, resuming where the transfer stopped; 5xx refusals, bad credentials and missing files are not retried. Default 0, as in curl: in CI use e.g. --retry 5'
             cand --retry-delay 'Seconds before the first retry; each next wait doubles (up to 60 s), with jitter'

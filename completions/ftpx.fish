@@ -509,8 +509,8 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -l tls -d 'Explicit FTPS
 complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -s P -l parallel -d 'Transfer N files at once over N sessions' -r
-complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l exclude -d 'Skip paths matching GLOB (a name anywhere, or a path from the root when it has a \'/\'); repeatable' -r
-complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l include -d 'Copy only files matching GLOB (same matching as --exclude); repeatable' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l exclude -d 'Skip paths matching GLOB; repeatable. As in rsync and rclone: \'*\', \'?\' and \'[...]\' never match \'/\', \'**\' matches across directories (\'**/\' also matches none); a GLOB without \'/\' matches a name at any depth, one with \'/\' the path from the mirror\'s root (\'docs/*.tmp\', \'/build/**\'); a trailing \'/\' matches directories only (\'cache/\')' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l include -d 'Copy only files matching GLOB (matched as --exclude; directories are still entered); repeatable' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l max-depth -d 'Descend at most N directory levels below the root (0: the root\'s files only)' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l retry -d 'After a transient failure (connection reset or closed, timeout, 421 busy, 4xx), try again up to N times, resuming where the transfer stopped; 5xx refusals, bad credentials and missing files are not retried. Default 0, as in curl: in CI use e.g. --retry 5' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand mirror" -l retry-delay -d 'Seconds before the first retry; each next wait doubles (up to 60 s), with jitter' -r

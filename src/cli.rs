@@ -387,10 +387,14 @@ pub struct MirrorFlags {
     /// Delete what the source no longer has (only inside the target; excluded entries stay)
     #[arg(long)]
     pub delete: bool,
-    /// Skip paths matching GLOB (a name anywhere, or a path from the root when it has a '/'); repeatable
+    /// Skip paths matching GLOB; repeatable. As in rsync and rclone: '*', '?' and '[...]' never
+    /// match '/', '**' matches across directories ('**/' also matches none); a GLOB without '/'
+    /// matches a name at any depth, one with '/' the path from the mirror's root ('docs/*.tmp',
+    /// '/build/**'); a trailing '/' matches directories only ('cache/')
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
-    /// Copy only files matching GLOB (same matching as --exclude); repeatable
+    /// Copy only files matching GLOB (matched as --exclude; directories are still entered);
+    /// repeatable
     #[arg(long, value_name = "GLOB")]
     pub include: Vec<String>,
     /// Descend at most N directory levels below the root (0: the root's files only)

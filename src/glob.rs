@@ -1,7 +1,11 @@
-//! Shell patterns for mget, mput and mdelete: `*`, `?`, `[abc]`, `[a-z]`, `[!x]`, and `\` to
-//! take the next character literally. Matched here, against a listing, rather than sent to the
-//! server: servers disagree on globbing in NLST, and a pattern must never reach the server as a
-//! file name.
+//! Shell patterns: `*`, `?`, `[abc]`, `[a-z]`, `[!x]`, `\` to take the next character literally,
+//! and `**`. Matched here, against a listing, rather than sent to the server: servers disagree on
+//! globbing in NLST, and a pattern must never reach the server as a file name.
+//!
+//! Two uses: mget, mput and mdelete match one name ([`matches`], with the shell's rule for a
+//! leading `.`); mirror's `--include` and `--exclude` match a path ([`path_matches`]), as rsync,
+//! rclone and lftp do: `*`, `?` and a class never match `/`, `**` matches anything including
+//! `/`, and `**/` also matches no directory at all (`a/**/b` matches `a/b`).
 
 /// Whether `pattern` has any glob character (else it names one file).
 pub fn is_pattern(pattern: &str) -> bool {
@@ -22,67 +26,117 @@ pub fn matches(pattern: &str, name: &str) -> bool {
     if name.starts_with('.') && !pattern.starts_with('.') {
         return false;
     }
-    let p: Vec<char> = pattern.chars().collect();
-    let n: Vec<char> = name.chars().collect();
-    match_from(&p, &n)
+    path_matches(pattern, name)
 }
 
-fn match_from(p: &[char], n: &[char]) -> bool {
-    // Iterative with one backtrack point for the last `*`: linear in practice, never exponential.
-    let (mut pi, mut ni) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ni < n.len() {
-        if pi < p.len() {
-            match p[pi] {
-                '*' => {
-                    star = Some((pi, ni));
-                    pi += 1;
-                    continue;
+/// Whether the path `path` (components joined by `/`) matches `pattern` as a whole: `*`, `?` and
+/// classes stay within one component, `**` crosses them. A leading `.` is not special.
+pub fn path_matches(pattern: &str, path: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let tokens = tokens(&p);
+    // The set of pattern positions reached so far, advanced one character at a time (a
+    // Thompson NFA): linear in the path for a given pattern, never exponential.
+    let mut now = vec![0u8; tokens.len() + 1];
+    now[0] = ARRIVED;
+    close(&tokens, &mut now);
+    for c in path.chars() {
+        let mut next = vec![0u8; tokens.len() + 1];
+        for (i, t) in tokens.iter().enumerate().filter(|&(i, _)| now[i] != 0) {
+            match *t {
+                Token::Char(x) if x == c => next[i + 1] |= ARRIVED,
+                Token::One if c != '/' => next[i + 1] |= ARRIVED,
+                Token::Class(at) if c != '/' && class(&p[at..], c).is_some_and(|(hit, _)| hit) => {
+                    next[i + 1] |= ARRIVED
                 }
-                '?' => {
-                    pi += 1;
-                    ni += 1;
-                    continue;
-                }
-                '[' => match class(&p[pi..], n[ni]) {
-                    Some((true, len)) => {
-                        pi += len;
-                        ni += 1;
-                        continue;
-                    }
-                    // An unclosed `[` is a literal.
-                    None if n[ni] == '[' => {
-                        pi += 1;
-                        ni += 1;
-                        continue;
-                    }
-                    _ => {}
-                },
-                '\\' if pi + 1 < p.len() && p[pi + 1] == n[ni] => {
-                    pi += 2;
-                    ni += 1;
-                    continue;
-                }
-                // A backslash before a character that does not match: no match here.
-                '\\' if pi + 1 < p.len() => {}
-                c if c == n[ni] => {
-                    pi += 1;
-                    ni += 1;
-                    continue;
-                }
+                Token::Star if c != '/' => next[i] |= STAYED,
+                Token::Stars { .. } => next[i] |= STAYED,
                 _ => {}
             }
         }
-        match star {
-            Some((sp, sn)) => {
-                pi = sp + 1;
-                ni = sn + 1;
-                star = Some((sp, sn + 1));
+        if next.iter().all(|&s| s == 0) {
+            return false;
+        }
+        close(&tokens, &mut next);
+        now = next;
+    }
+    now[tokens.len()] != 0
+}
+
+/// How a pattern position was reached: from the token before it, or by a star that went on
+/// matching (which must not then skip the `/` of `**/`).
+const ARRIVED: u8 = 1;
+const STAYED: u8 = 2;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Token {
+    Char(char),
+    /// `?`
+    One,
+    /// `[...]` starting at this index of the pattern.
+    Class(usize),
+    /// `*`
+    Star,
+    /// `**`; `skip_slash` when it is a whole component followed by `/` (`**/`), which may then
+    /// match no directory at all.
+    Stars {
+        skip_slash: bool,
+    },
+}
+
+fn tokens(p: &[char]) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < p.len() {
+        match p[i] {
+            '*' => {
+                let mut end = i;
+                while p.get(end) == Some(&'*') {
+                    end += 1;
+                }
+                if end - i == 1 {
+                    out.push(Token::Star);
+                } else {
+                    let whole = i == 0 || p[i - 1] == '/';
+                    out.push(Token::Stars { skip_slash: whole && p.get(end) == Some(&'/') });
+                }
+                i = end;
+                continue;
             }
-            None => return false,
+            '?' => out.push(Token::One),
+            // An unclosed `[` is a literal.
+            '[' => match class(&p[i..], '\0') {
+                Some((_, len)) => {
+                    out.push(Token::Class(i));
+                    i += len;
+                    continue;
+                }
+                None => out.push(Token::Char('[')),
+            },
+            // A trailing backslash is itself.
+            '\\' if i + 1 < p.len() => {
+                out.push(Token::Char(p[i + 1]));
+                i += 2;
+                continue;
+            }
+            c => out.push(Token::Char(c)),
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Adds the positions reachable without reading a character: past a `*` or `**` (matching
+/// nothing), and past a whole `**/` that matched nothing.
+fn close(tokens: &[Token], set: &mut [u8]) {
+    for i in 0..tokens.len() {
+        match tokens[i] {
+            Token::Star | Token::Stars { .. } if set[i] != 0 => set[i + 1] |= ARRIVED,
+            _ => {}
+        }
+        if tokens[i] == (Token::Stars { skip_slash: true }) && set[i] & ARRIVED != 0 {
+            set[i + 2] |= ARRIVED;
         }
     }
-    p[pi..].iter().all(|&c| c == '*')
 }
 
 /// Matches `c` against the class at the start of `p` (`[...]`): whether it matched, and the
@@ -148,5 +202,34 @@ mod tests {
         assert_eq!(split("pub/*.txt"), ("pub/", "*.txt"));
         assert_eq!(split("*.txt"), ("", "*.txt"));
         assert!(is_pattern("a[12]") && is_pattern("*") && !is_pattern("plain.txt"));
+    }
+
+    #[test]
+    fn in_paths_stars_stay_within_a_component_and_double_stars_cross() {
+        assert!(path_matches("*.txt", "a.txt"));
+        assert!(!path_matches("*.txt", "d/a.txt"));
+        assert!(!path_matches("a?b", "a/b"));
+        assert!(!path_matches("a[/]b", "a/b"));
+        assert!(path_matches("cache/*", "cache/x"));
+        assert!(!path_matches("cache/*", "cache/x/y"));
+        assert!(path_matches("cache/**", "cache/x/y"));
+        assert!(!path_matches("cache/**", "cache"));
+        assert!(path_matches("**/*.o", "a/b/c.o"));
+        assert!(path_matches("**/*.o", "c.o"), "**/ matches no directory too");
+        assert!(path_matches("a/**/b", "a/b"));
+        assert!(path_matches("a/**/b", "a/x/y/b"));
+        assert!(!path_matches("a/**/b", "a/xb"));
+        assert!(path_matches("a/**.jpg", "a/x/y.jpg"), "** inside a component crosses too");
+        assert!(path_matches("**", "any/thing"));
+        assert!(path_matches("*", ".hidden"), "no dot rule for paths");
+        assert!(path_matches("d/\\*", "d/*"));
+        assert!(!path_matches("d/\\*", "d/x"));
+    }
+
+    #[test]
+    fn double_stars_stay_fast() {
+        let path = "a/".repeat(2000) + "b";
+        assert!(!path_matches(&"**a".repeat(40), &path));
+        assert!(path_matches(&"**/a".repeat(40), &format!("{}a", "a/".repeat(39))));
     }
 }

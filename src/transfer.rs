@@ -16,6 +16,8 @@
 //! server's) fights for the cores and every buffer is cold by the time it is written. Memory is
 //! constant whatever the file size. Stdout and devices are the exception: a pipe whose reader
 //! stalls must not block the runtime (and with it Ctrl-C), so their writes go to the blocking pool.
+//! An upload of a regular file over a plain TCP data connection goes by sendfile(2) on Linux
+//! (see [`Source`]).
 
 use std::fmt;
 use std::fs::{File, OpenOptions};
@@ -787,32 +789,82 @@ async fn receive(
     outcome.and_then(|o| finished.map(|()| o))
 }
 
-/// File to network. The file is read on this thread, chunk by chunk (page-cache reads are short,
-/// and a reader thread would only compete for the cores).
+/// File to network, from the file's current position (a resume's offset) to its end, until a
+/// failure or Ctrl-C.
 async fn send(
-    mut file: File,
+    file: File,
     data: &mut DataStream,
     bar: &Progress,
     base: u64,
     limit: Option<u64>,
 ) -> Result<(), CopyError> {
-    let mut buf = vec![0u8; CHUNK];
+    let mut source = Source::new(file, data);
+    // Under --limit-rate, steps of a buffered chunk, so the pace stays as smooth as it was.
+    let step = if limit.is_some() { CHUNK } else { SENDFILE_STEP };
     let mut total = 0u64;
     let pace = Pace::new(limit);
     loop {
-        let n = match file.read(&mut buf) {
-            Ok(0) => return Ok(()),
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(CopyError::Local(e)),
-        };
-        tokio::select! {
-            r = data.write_all(&buf[..n]) => r.map_err(CopyError::Data)?,
+        let n = tokio::select! {
+            r = source.send(data, step) => r?,
             () = interrupt::fired() => return Err(CopyError::Interrupted),
+        };
+        if n == 0 {
+            return Ok(());
         }
         total += n as u64;
         bar.set(base + total);
         pace.after(total).await;
+    }
+}
+
+/// The most one sendfile(2) call is asked for. The socket takes what fits in its buffer; larger
+/// asks only mean fewer calls when it has room (loopback's buffers grow to several MiB).
+const SENDFILE_STEP: usize = 4 << 20;
+
+/// Where an upload's bytes come from. A regular file over a plain TCP data connection (Linux)
+/// goes by sendfile(2): the kernel sends the file's pages, and the client spends about a seventh
+/// of the CPU of reading each chunk in and writing it out (bench/transfer.sh, 1 GiB to vsftpd:
+/// 0.23 s against 1.6 s; curl reads and writes too). On loopback the wall time grows (3.2 s
+/// against 2.2 s on 2 cores): the receiving server now makes the one copy out of the page cache
+/// that the client's read made before, on its own core instead of beside it; over a network the
+/// card reads the pages and nobody copies them. Otherwise (TLS, a pipe or device, other systems) each chunk is read on this thread
+/// (page-cache reads are short, and a reader thread would only compete for the cores) and
+/// written.
+struct Source {
+    file: File,
+    by_kernel: bool,
+    /// For the buffered loop, made when first needed.
+    buf: Option<Vec<u8>>,
+}
+
+impl Source {
+    fn new(file: File, data: &DataStream) -> Source {
+        let by_kernel = data.can_send_file() && file.metadata().is_ok_and(|m| m.is_file());
+        Source { file, by_kernel, buf: None }
+    }
+
+    /// Sends the next bytes, at most `step`; 0 at the end of the file.
+    async fn send(&mut self, data: &mut DataStream, step: usize) -> Result<usize, CopyError> {
+        if self.by_kernel {
+            match data.send_file(&self.file, step).await {
+                // A file system that cannot feed sendfile (EINVAL): that call sent nothing, so
+                // the buffered loop goes on from the same position.
+                Err(ftp::Error::DataIo(e)) if e.kind() == io::ErrorKind::InvalidInput => self.by_kernel = false,
+                r => return r.map_err(CopyError::Data),
+            }
+        }
+        let buf = self.buf.get_or_insert_with(|| vec![0u8; CHUNK]);
+        let n = loop {
+            match self.file.read(buf) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(CopyError::Local(e)),
+            }
+        };
+        if n > 0 {
+            data.write_all(&buf[..n]).await.map_err(CopyError::Data)?;
+        }
+        Ok(n)
     }
 }
 

@@ -16,7 +16,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncReadExt, AsyncWriteExt, Interest};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::oneshot;
 use tokio::time::timeout;
@@ -44,6 +44,8 @@ pub struct DataStream {
     early_final: Option<Reply>,
     /// Under PROT P: whether the TLS session resumed the control connection's.
     pub tls_resumed: Option<bool>,
+    /// Whether bytes went out by sendfile(2) (said in the closing note).
+    sent_by_kernel: bool,
 }
 
 impl DataStream {
@@ -73,6 +75,50 @@ impl DataStream {
                 Ok(())
             }
         }
+    }
+
+    /// Whether [`DataStream::send_file`] can send on this connection: a plain TCP one on Linux.
+    /// TLS encrypts in this process, so its bytes must pass through it.
+    pub fn can_send_file(&self) -> bool {
+        cfg!(target_os = "linux") && matches!(self.stream, Some(Stream::Tcp(_)))
+    }
+
+    /// Sends up to `count` bytes of `file` from its current position (which moves on by what was
+    /// sent) with sendfile(2): the kernel copies from the page cache to the socket, and the bytes
+    /// never pass through this process. Waits for the socket as [`DataStream::write_all`] does,
+    /// under the idle timeout; returns the bytes sent (at least one), or 0 at the end of the file.
+    #[cfg(target_os = "linux")]
+    pub async fn send_file(&mut self, file: &std::fs::File, count: usize) -> Result<usize, Error> {
+        let Some(Stream::Tcp(tcp)) = &self.stream else {
+            return Err(data_io(io::Error::new(io::ErrorKind::Unsupported, "sendfile needs a plain TCP connection")));
+        };
+        let send = async {
+            loop {
+                tcp.writable().await?;
+                // The socket is non-blocking: sendfile takes what fits in its buffer, or fails with
+                // EAGAIN, which clears the readiness so the next `writable` waits for room.
+                let sent = tcp.try_io(Interest::WRITABLE, || {
+                    rustix::fs::sendfile(tcp, file, None, count).map_err(io::Error::from)
+                });
+                match sent {
+                    Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted) => {}
+                    r => return r,
+                }
+            }
+        };
+        let n = match timeout(self.idle, send).await {
+            Err(_) => return Err(Error::Timeout { phase: Phase::Idle, after: self.idle }),
+            Ok(r) => r.map_err(data_io)?,
+        };
+        self.bytes += n as u64;
+        self.sent_by_kernel = true;
+        Ok(n)
+    }
+
+    /// Never called: [`DataStream::can_send_file`] is false on other systems.
+    #[cfg(not(target_os = "linux"))]
+    pub async fn send_file(&mut self, _file: &std::fs::File, _count: usize) -> Result<usize, Error> {
+        Err(data_io(io::Error::new(io::ErrorKind::Unsupported, "sendfile is used on Linux only")))
     }
 
     pub fn bytes(&self) -> u64 {
@@ -700,6 +746,7 @@ impl Session {
             bytes: 0,
             early_final,
             tls_resumed: None,
+            sent_by_kernel: false,
         }
     }
 
@@ -911,7 +958,9 @@ impl Session {
     /// Closes the data connection and reads the transfer's final reply: 2xx is success, anything
     /// else `Refused` with the reply.
     pub async fn finish_data(&mut self, data: DataStream) -> Result<Reply, Error> {
-        let DataStream { stream, mode, name, command, started, bytes, early_final, tls_resumed, .. } = data;
+        let DataStream {
+            stream, mode, name, command, started, bytes, early_final, tls_resumed, sent_by_kernel, ..
+        } = data;
         let mut reply = early_final;
         if let Some(mut stream) = stream {
             // Our half closes first so an upload's end is seen (the server answers 226 only then);
@@ -936,7 +985,7 @@ impl Session {
                 }
             }
         }
-        self.note_closed(&name, mode, started, bytes);
+        self.note_closed(&name, mode, started, bytes, sent_by_kernel);
         let reply = match reply {
             Some(r) => r,
             None => self.final_reply().await?,
@@ -944,10 +993,11 @@ impl Session {
         self.conclude(command, reply, tls_resumed)
     }
 
-    fn note_closed(&self, name: &str, mode: DataMode, started: Instant, bytes: u64) {
+    fn note_closed(&self, name: &str, mode: DataMode, started: Instant, bytes: u64, sent_by_kernel: bool) {
         let secs = started.elapsed().as_secs_f64();
         let rate = if secs > 0.0 { bytes as f64 / secs / 1e6 } else { 0.0 };
-        self.note(name, &format!("{mode}: closed after {bytes} bytes in {secs:.3} s ({rate:.1} MB/s)"));
+        let how = if sent_by_kernel { ", by sendfile" } else { "" };
+        self.note(name, &format!("{mode}: closed after {bytes} bytes in {secs:.3} s ({rate:.1} MB/s{how})"));
     }
 
     /// A transfer's final reply: 2xx is success, anything else `Refused` with the reply.
@@ -973,7 +1023,7 @@ impl Session {
             // vsftpd sends its 226 only once it has read our FIN.
             let _ = timeout(self.config.timeout, stream.shutdown()).await;
         }
-        self.note_closed(&name, mode, started, bytes);
+        self.note_closed(&name, mode, started, bytes, false);
         Ok(OwedReply { command, tls_resumed, known: early_final })
     }
 

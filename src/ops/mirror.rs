@@ -70,10 +70,12 @@ pub struct Settings {
     pub retry: retry::Policy,
 }
 
-/// `--include` and `--exclude` globs. A pattern with a `/` is matched against the whole path
-/// relative to the root; one without, against the name at any depth. A file is copied when it
-/// matches an include (or there are none) and no exclude; a directory is entered unless excluded.
-/// Excluded entries are left alone by `--delete`.
+/// `--include` and `--exclude` globs, as rsync, rclone and lftp read them: `*`, `?` and `[...]`
+/// never match `/`, `**` matches across directories (see [`glob::path_matches`]). A pattern
+/// without a `/` is matched against the name at any depth; one with a `/` against the whole path
+/// relative to the root (a leading `/` only anchors); one ending in `/` matches directories only.
+/// A file is copied when it matches an include (or there are none) and no exclude; a directory is
+/// entered unless excluded. Excluded entries are left alone by `--delete`.
 #[derive(Debug, Clone, Default)]
 pub struct Filters {
     pub include: Vec<String>,
@@ -81,22 +83,31 @@ pub struct Filters {
 }
 
 impl Filters {
-    fn hit(pattern: &str, rel: &str, name: &str) -> bool {
+    fn hit(pattern: &str, rel: &str, name: &str, dir: bool) -> bool {
+        let (pattern, dirs_only) = match pattern.strip_suffix('/') {
+            Some(p) => (p, true),
+            None => (pattern, false),
+        };
+        if dirs_only && !dir {
+            return false;
+        }
         match pattern.strip_prefix('/') {
-            Some(p) => glob::matches(p, rel),
-            None if pattern.contains('/') => glob::matches(pattern, rel),
-            None => glob::matches(pattern, name),
+            Some(p) => glob::path_matches(p, rel),
+            None if pattern.contains('/') => glob::path_matches(pattern, rel),
+            None => glob::path_matches(pattern, name),
         }
     }
 
-    fn excluded(&self, rel: &[u8], name: &[u8]) -> bool {
+    /// Whether the entry at `rel` (named `name`; a directory when `dir`) is excluded.
+    fn excluded(&self, rel: &[u8], name: &[u8], dir: bool) -> bool {
         let (rel, name) = (String::from_utf8_lossy(rel), String::from_utf8_lossy(name));
-        self.exclude.iter().any(|p| Filters::hit(p, &rel, &name))
+        self.exclude.iter().any(|p| Filters::hit(p, &rel, &name, dir))
     }
 
+    /// Whether the file at `rel` is included.
     fn included(&self, rel: &[u8], name: &[u8]) -> bool {
         let (rel, name) = (String::from_utf8_lossy(rel), String::from_utf8_lossy(name));
-        self.include.is_empty() || self.include.iter().any(|p| Filters::hit(p, &rel, &name))
+        self.include.is_empty() || self.include.iter().any(|p| Filters::hit(p, &rel, &name, false))
     }
 }
 
@@ -118,6 +129,8 @@ pub struct FileOutcome {
     pub bytes: u64,
     /// Why it was copied, skipped, deleted or failed.
     pub reason: String,
+    /// How many times the copy was tried again (`--retry`) before it succeeded or failed.
+    pub retries: u32,
 }
 
 /// The mirror's totals.
@@ -128,6 +141,8 @@ pub struct Outcome {
     pub deleted: u64,
     pub failed: u64,
     pub bytes: u64,
+    /// Retries over all files (`--retry`).
+    pub retries: u64,
     pub seconds: f64,
     pub dry_run: bool,
     /// Sessions used at most (fewer than asked when the server refused some).
@@ -146,7 +161,8 @@ pub trait Reporter {
 }
 
 /// A modification time from a listing, with its precision in seconds: MLSD and MDTM give
-/// seconds, a LIST line minutes (this year's files) or days (older ones).
+/// seconds, a LIST line minutes (this year's files) or days (older ones). The time is somewhere in
+/// `[secs, secs + precision)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamp {
     pub secs: i64,
@@ -154,12 +170,20 @@ pub struct Stamp {
 }
 
 impl Stamp {
-    fn same(self, secs: i64) -> bool {
-        secs.div_euclid(self.precision) == self.secs.div_euclid(self.precision)
+    /// A local file's time, to the second.
+    fn exact(secs: i64) -> Stamp {
+        Stamp { secs, precision: 1 }
     }
 
-    fn after(self, secs: i64) -> bool {
-        self.secs.div_euclid(self.precision) > secs.div_euclid(self.precision)
+    /// Whether the two may be the same time: their intervals meet (a LIST minute holds each of
+    /// its local seconds).
+    fn same(self, other: Stamp) -> bool {
+        self.secs < other.secs + other.precision && other.secs < self.secs + self.precision
+    }
+
+    /// Whether this is surely later than `other`: it starts after `other` ends.
+    fn after(self, other: Stamp) -> bool {
+        self.secs >= other.secs + other.precision
     }
 }
 
@@ -181,9 +205,8 @@ fn mdtm_secs(t: &str) -> Option<i64> {
 
 /// A listing's time as a [`Stamp`]: to the second from MLSD (UTC, RFC 3659 §2.3), to the minute
 /// from a LIST date with a time, to the day from one with a year. A LIST time is the server's
-/// local time in an unknown zone: taken as UTC, as vsftpd, ProFTPD and pure-ftpd write it by
-/// default; what matters is that the same listing gives the same stamp on the next run, which
-/// it does whatever the zone, since the local file gets this stamp.
+/// local time in a zone it does not give: here taken as UTC, as vsftpd, ProFTPD and pure-ftpd
+/// write it by default; the mirror corrects it by the offset it learns ([`Clock`]).
 pub fn stamp(m: &Modified) -> Stamp {
     let time = m.time.unwrap_or(time::Time::MIDNIGHT);
     let mut secs = time::PrimitiveDateTime::new(m.date, time).assume_utc().unix_timestamp();
@@ -197,6 +220,29 @@ pub fn stamp(m: &Modified) -> Stamp {
         (Some(_), _) => 60,
     };
     Stamp { secs, precision }
+}
+
+/// How far ahead of UTC the server's LIST times are. Learned once per mirror from the first
+/// listed file whose LIST time has minutes: MDTM gives its time in UTC (RFC 3659 §2.3), and the
+/// difference, rounded to the quarter hour every zone is a multiple of, is the server's offset
+/// (vsftpd writes local time with `use_localtime=YES`, ProFTPD and pure-ftpd in the zone they run
+/// in). Without MDTM (or with an answer that does not fit) LIST times stay taken as UTC: still
+/// consistent from run to run, since the local file gets the listing's time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Clock {
+    NotYet,
+    Ahead(i64),
+    Unknown,
+}
+
+/// The offset of a LIST time (`listed`, read as UTC, at most a minute short of the truth) from
+/// the same file's MDTM (`utc`): a whole number of quarter hours, within UTC-12..UTC+14, or
+/// `None` when the difference is no such thing (the file changed in between).
+fn list_offset(listed: i64, utc: i64) -> Option<i64> {
+    let d = listed - utc;
+    let offset = (d + 450).div_euclid(900) * 900;
+    let residue = d - offset;
+    ((-12 * 3600..=14 * 3600).contains(&offset) && (-61..=1).contains(&residue)).then_some(offset)
 }
 
 fn unix_secs(t: SystemTime) -> i64 {
@@ -226,14 +272,9 @@ enum TimeRule {
 fn why_copy(src: Side, dst: Option<Side>, s: &Settings, rule: TimeRule) -> Option<&'static str> {
     let Some(dst) = dst else { return Some("missing") };
     let times = (!s.size_only && !s.ignore_time).then_some(()).and(src.stamp.zip(dst.stamp));
-    // The coarser of the two precisions decides (a LIST minute against a local second).
-    let newer = |a: Stamp, b: Stamp| {
-        let p = a.precision.max(b.precision);
-        Stamp { secs: a.secs, precision: p }.after(b.secs)
-    };
     if s.only_newer {
         return match times {
-            Some((a, b)) if newer(a, b) => Some("newer"),
+            Some((a, b)) if a.after(b) => Some("newer"),
             Some(_) => None,
             None if src.size != dst.size => Some("size differs"),
             None => None,
@@ -243,11 +284,8 @@ fn why_copy(src: Side, dst: Option<Side>, s: &Settings, rule: TimeRule) -> Optio
         return Some("size differs");
     }
     match (times, rule) {
-        (Some((a, b)), TimeRule::Exact) => {
-            let p = a.precision.max(b.precision);
-            (!Stamp { secs: a.secs, precision: p }.same(b.secs)).then_some("time differs")
-        }
-        (Some((a, b)), TimeRule::SourceNewer) => newer(a, b).then_some("newer"),
+        (Some((a, b)), TimeRule::Exact) => (!a.same(b)).then_some("time differs"),
+        (Some((a, b)), TimeRule::SourceNewer) => a.after(b).then_some("newer"),
         (None, _) => None,
     }
 }
@@ -256,19 +294,36 @@ fn why_copy(src: Side, dst: Option<Side>, s: &Settings, rule: TimeRule) -> Optio
 /// offers it (RFC 3659 §7, exact sizes and UTC times), else LIST in the directory (CWD first: a
 /// path argument to LIST is globbed by some servers, and names with `[` would list something
 /// else).
+///
+/// MLSD may say an entry is a link without saying where it leads (ProFTPD 1.3.8's
+/// `type=OS.unix=symlink`, pure-ftpd 1.0.50's `type=OS.unix=slink:`): then one LIST of the same
+/// directory gives the targets (`name -> target`), so such a link meets the same rules as one read
+/// from LIST. A server that describes a link as what it points to (`type=dir`) gives no way to tell.
 async fn list_dir(session: &mut Session, path: &[u8]) -> Result<Vec<Entry>> {
     let mut entries = Vec::new();
-    let arg = if session.features().mlsd {
-        Some(path)
-    } else {
+    let mlsd = session.features().mlsd;
+    if !mlsd {
         session.expect(&Command::path("CWD", path)?, &[]).await?;
-        None
-    };
-    super::list::entries(session, arg, true, |e| {
+    }
+    super::list::entries(session, mlsd.then_some(path), true, |e| {
         entries.push(e.clone());
         Ok(())
     })
     .await?;
+    if mlsd && entries.iter().any(|e| e.kind == Kind::Link && e.target.is_none()) {
+        let mut targets = HashMap::new();
+        session.expect(&Command::path("CWD", path)?, &[]).await?;
+        super::list::entries(session, None, false, |e| {
+            if let (Kind::Link, Some(t)) = (e.kind, &e.target) {
+                targets.insert(e.name.clone(), t.clone());
+            }
+            Ok(())
+        })
+        .await?;
+        for e in entries.iter_mut().filter(|e| e.kind == Kind::Link && e.target.is_none()) {
+            e.target = targets.remove(&e.name);
+        }
+    }
     Ok(entries)
 }
 
@@ -370,6 +425,7 @@ struct Carried {
     session: Session,
     job: Job,
     owing: Box<transfer::Owing>,
+    retries: u32,
 }
 
 struct Run<'a, 'o, O> {
@@ -383,6 +439,7 @@ struct Run<'a, 'o, O> {
     mfmt: bool,
     hash: Option<verify::HashCommand>,
     relogin_noted: std::sync::atomic::AtomicBool,
+    clock: Mutex<Clock>,
 }
 
 const QUIET: ProgressMode = ProgressMode { quiet: true, bars: false, hash: None };
@@ -392,7 +449,12 @@ where
     O: AsyncFn(&str) -> Result<Session>,
 {
     fn record(&self, rel: &[u8], action: Action, bytes: u64, reason: impl Into<String>) {
-        let outcome = FileOutcome { path: escape(rel), action, bytes, reason: reason.into() };
+        self.record_retried(rel, action, bytes, reason, 0);
+    }
+
+    /// [`Run::record`] for a copy that took `retries` retries.
+    fn record_retried(&self, rel: &[u8], action: Action, bytes: u64, reason: impl Into<String>, retries: u32) {
+        let outcome = FileOutcome { path: escape(rel), action, bytes, reason: reason.into(), retries };
         {
             let mut t = self.tally.lock().unwrap_or_else(|e| e.into_inner());
             match action {
@@ -402,6 +464,7 @@ where
                 Action::Failed => t.failed += 1,
             }
             t.bytes += bytes;
+            t.retries += u64::from(retries);
         }
         self.reporter.outcome(&outcome);
         if let Some(n) = self.pool.take_notice() {
@@ -409,17 +472,65 @@ where
         }
     }
 
+    /// The listing of `path`, and the server's LIST clock learned from it if not yet known.
     async fn list(&self, path: &[u8]) -> Result<Vec<Entry>> {
         let mut session = self.pool.get().await?;
         let listing = list_dir(&mut session, path).await;
         self.pool.put(session);
-        listing.with_context(|| format!("could not list '{}'", escape(path)))
+        let listing = listing.with_context(|| format!("could not list '{}'", escape(path)))?;
+        self.learn_clock(path, &listing).await;
+        Ok(listing)
+    }
+
+    /// One MDTM, of the first file in `listing` with a server-local LIST time to the minute,
+    /// tells how far ahead of UTC LIST times are ([`Clock`]).
+    async fn learn_clock(&self, dir: &[u8], listing: &[Entry]) {
+        if *self.clock.lock().unwrap_or_else(|e| e.into_inner()) != Clock::NotYet {
+            return;
+        }
+        let local = |e: &&Entry| {
+            e.kind == Kind::File
+                && e.plain_name().is_some()
+                && e.modified.is_some_and(|m| m.zone == Zone::ServerLocal && m.time.is_some())
+        };
+        let Some((entry, listed)) = listing.iter().find(local).and_then(|e| Some((e, stamp(e.modified.as_ref()?))))
+        else {
+            return;
+        };
+        let utc = match self.pool.get().await {
+            Ok(mut session) => {
+                let utc = if session.features().mdtm {
+                    session.mdtm(&join(dir, &entry.name)).await.ok().flatten().as_deref().and_then(mdtm_secs)
+                } else {
+                    None
+                };
+                self.pool.put(session);
+                utc
+            }
+            Err(_) => None,
+        };
+        let clock = utc.and_then(|utc| list_offset(listed.secs, utc)).map_or(Clock::Unknown, Clock::Ahead);
+        *self.clock.lock().unwrap_or_else(|e| e.into_inner()) = clock;
+    }
+
+    /// A listing's time as a [`Stamp`] in UTC: [`stamp`], less the server's LIST offset.
+    fn stamp_of(&self, m: &Modified) -> Stamp {
+        let mut st = stamp(m);
+        if let (Zone::ServerLocal, Clock::Ahead(offset)) =
+            (m.zone, *self.clock.lock().unwrap_or_else(|e| e.into_inner()))
+        {
+            st.secs -= offset;
+        }
+        st
     }
 
     /// Walks the remote tree, comparing each directory with its local copy.
     async fn walk_down(&self, jobs: mpsc::Sender<Job>) -> Result<()> {
         let s = self.s;
         let mut stack: Vec<(Vec<u8>, usize)> = vec![(Vec::new(), 0)];
+        // MLSD `unique` facts of the directories entered: a directory met again under another
+        // name is a link the server showed as a directory (a loop, with `up -> ..`).
+        let mut entered: HashSet<String> = HashSet::new();
         while let Some((rel, depth)) = stack.pop() {
             if interrupt::has_fired() {
                 break;
@@ -446,7 +557,7 @@ where
                     continue;
                 }
                 let name = entry.name.clone();
-                if s.filters.excluded(&entry_rel, &name) {
+                if s.filters.excluded(&entry_rel, &name, entry.kind == Kind::Dir) {
                     seen.insert(name);
                     continue;
                 }
@@ -456,6 +567,14 @@ where
                     Kind::Dir => {
                         seen.insert(name);
                         if s.max_depth.is_some_and(|m| depth >= m) {
+                            continue;
+                        }
+                        if let Some(unique) = &entry.unique
+                            && !entered.insert(unique.clone())
+                        {
+                            let why =
+                                "the same directory as one already mirrored (MLSD unique fact): a link, not followed";
+                            self.record(&entry_rel, Action::Skipped, 0, why);
                             continue;
                         }
                         if here.is_some_and(|h| h.kind != LocalKind::Dir) {
@@ -484,7 +603,7 @@ where
                             );
                             continue;
                         }
-                        let stamp = entry.modified.as_ref().map(stamp);
+                        let stamp = entry.modified.as_ref().map(|m| self.stamp_of(m));
                         let src = Side { size: entry.size, stamp };
                         match why_copy(src, here.map(|h| h.side()), s, TimeRule::Exact) {
                             None => self.record(&entry_rel, Action::Skipped, 0, "up to date"),
@@ -564,7 +683,7 @@ where
             if name.strip_suffix(b".part").is_some_and(|base| seen.contains(base)) {
                 continue;
             }
-            if self.s.filters.excluded(&entry_rel, name) {
+            if self.s.filters.excluded(&entry_rel, name, local[name].kind == LocalKind::Dir) {
                 continue;
             }
             if self.s.dry_run {
@@ -591,6 +710,8 @@ where
     /// it. With no next file at hand, the owed reply is read at once.
     async fn worker(&self, jobs: &tokio::sync::Mutex<mpsc::Receiver<Job>>) {
         let mut carried: Option<Carried> = None;
+        // The retries the carried file took before its data was all in.
+        let mut carried_retries = 0;
         loop {
             let next = jobs.lock().await.try_recv();
             if (next.is_err() || interrupt::has_fired())
@@ -609,32 +730,37 @@ where
             if interrupt::has_fired() {
                 continue;
             }
-            let mut slot = carried.take().map(|c| (c.session, (c.job, c.owing)));
-            if slot.as_ref().is_some_and(|(s, _)| !s.is_usable()) {
+            if let Some(c) = carried.take_if(|c| !c.session.is_usable()) {
                 // Cannot happen after a clean close; if it did, the owed reply is lost with the
                 // session and its file is tried again.
-                let (session, (job, owing)) = slot.take().expect("checked above");
-                self.settle(Carried { session, job, owing }).await;
+                self.settle(c).await;
             }
+            let slot = carried.take().map(|c| (c.session, (c.job, c.owing)));
             let (mut session, previous) = match slot {
                 Some((s, p)) => (Some(s), Some(p)),
                 None => (None, None),
             };
             let owe = !self.s.reverse && self.hash.is_none();
             let mut before = None;
+            let prev_retries = carried_retries;
             let result = self.retried(&job, &mut session, None, previous, &mut before, owe).await;
             let mut owing = None;
             match result {
-                Ok(transfer::Got::Owing(o)) => owing = Some(o),
-                Ok(transfer::Got::Done(t)) => self.record(&job.rel, Action::Copied, t.bytes, ""),
-                Err(e) => self.record(&job.rel, Action::Failed, 0, format!("{e:#}")),
+                Ok(retry::Done { value: transfer::Got::Owing(o), retries }) => owing = Some((o, retries)),
+                Ok(retry::Done { value: transfer::Got::Done(t), retries }) => {
+                    self.record_retried(&job.rel, Action::Copied, t.bytes, "", retries)
+                }
+                Err(e) => self.record_retried(&job.rel, Action::Failed, 0, format!("{e:#}"), retry::retries_of(&e)),
             }
             if let Some((prev, outcome)) = before {
                 // The previous file's own final reply: its outcome, and its retry, are its own.
-                self.conclude(prev, outcome, &mut session).await;
+                self.conclude(prev, outcome, prev_retries, &mut session).await;
             }
             match (owing, session) {
-                (Some(owing), Some(session)) => carried = Some(Carried { session, job, owing }),
+                (Some((owing, retries)), Some(session)) => {
+                    carried_retries = retries;
+                    carried = Some(Carried { session, job, owing, retries });
+                }
                 (_, session) => {
                     if let Some(s) = session {
                         self.pool.put(s);
@@ -646,10 +772,10 @@ where
 
     /// Reads a carried download's owed final reply and records the file.
     async fn settle(&self, c: Carried) {
-        let Carried { session, job, owing } = c;
+        let Carried { session, job, owing, retries } = c;
         let mut slot = Some(session);
         let outcome = owing.settle(slot.as_mut().expect("just put")).await;
-        self.conclude(job, outcome, &mut slot).await;
+        self.conclude(job, outcome, retries, &mut slot).await;
         if let Some(s) = slot {
             self.pool.put(s);
         }
@@ -658,15 +784,23 @@ where
     /// A download whose final reply came after its data (and maybe beside the next file's
     /// request): on a 2xx the file gets its time and is counted; otherwise it is tried again as
     /// `--retry` allows, that failure counting as its first attempt, on `slot`.
-    async fn conclude(&self, job: Job, outcome: Result<transfer::Transferred>, slot: &mut Option<Session>) {
+    async fn conclude(
+        &self,
+        job: Job,
+        outcome: Result<transfer::Transferred>,
+        retries: u32,
+        slot: &mut Option<Session>,
+    ) {
         let result = match outcome {
-            Ok(t) => self.set_time(&job).map(|()| transfer::Got::Done(t)),
+            Ok(t) => self.set_time(&job).map(|()| retry::Done { value: transfer::Got::Done(t), retries }),
             Err(e) => self.retried(&job, slot, Some(e), None, &mut None, false).await,
         };
         match result {
-            Ok(transfer::Got::Done(t)) => self.record(&job.rel, Action::Copied, t.bytes, ""),
-            Ok(transfer::Got::Owing(_)) => unreachable!("asked for no owed reply"),
-            Err(e) => self.record(&job.rel, Action::Failed, 0, format!("{e:#}")),
+            Ok(retry::Done { value: transfer::Got::Done(t), retries }) => {
+                self.record_retried(&job.rel, Action::Copied, t.bytes, "", retries)
+            }
+            Ok(retry::Done { value: transfer::Got::Owing(_), .. }) => unreachable!("asked for no owed reply"),
+            Err(e) => self.record_retried(&job.rel, Action::Failed, 0, format!("{e:#}"), retry::retries_of(&e)),
         }
     }
 
@@ -688,7 +822,7 @@ where
         previous: Option<(Job, Box<transfer::Owing>)>,
         before: &mut Option<(Job, Result<transfer::Transferred>)>,
         owe: bool,
-    ) -> Result<transfer::Got> {
+    ) -> Result<retry::Done<transfer::Got>> {
         let say = |_: &mut Option<Session>, line: &str| {
             let relogin = line.starts_with("the server refused a TLS data session");
             if !relogin || !self.relogin_noted.swap(true, std::sync::atomic::Ordering::Relaxed) {
@@ -723,8 +857,7 @@ where
                 got => Ok(got),
             }
         };
-        let result = retry::run(&self.s.retry, say, slot, connect, attempt).await;
-        result.map(|done| done.value)
+        retry::run(&self.s.retry, say, slot, connect, attempt).await
     }
 
     /// Downloads one file; with `previous` (the last download's owed reply on this session),
@@ -789,7 +922,7 @@ where
     async fn unchanged_since_listed(&self, session: &mut Session, job: &Job) -> Result<()> {
         let Some(stamp) = job.stamp.filter(|s| s.precision == 1 && session.features().mdtm) else { return Ok(()) };
         let Some(now) = session.mdtm(&job.remote).await?.as_deref().and_then(mdtm_secs) else { return Ok(()) };
-        if stamp.same(now) {
+        if stamp.same(Stamp::exact(now)) {
             return Ok(());
         }
         let part = part_path(&job.local);
@@ -864,7 +997,7 @@ where
                     self.record(&entry_rel, Action::Skipped, 0, format!("unsafe name: {e}"));
                     continue;
                 }
-                if s.filters.excluded(&entry_rel, &name) {
+                if s.filters.excluded(&entry_rel, &name, here.kind == LocalKind::Dir) {
                     seen.insert(name);
                     continue;
                 }
@@ -909,7 +1042,8 @@ where
                             );
                             continue;
                         }
-                        let dst = there.map(|e| Side { size: e.size, stamp: e.modified.as_ref().map(stamp) });
+                        let dst =
+                            there.map(|e| Side { size: e.size, stamp: e.modified.as_ref().map(|m| self.stamp_of(m)) });
                         let src = here.side();
                         match why_copy(src, dst, s, rule) {
                             None => self.record(&entry_rel, Action::Skipped, 0, "up to date"),
@@ -942,7 +1076,7 @@ where
                 gone.sort_by(|a, b| a.name.cmp(&b.name));
                 for entry in gone {
                     let entry_rel = join(&rel, &entry.name);
-                    if s.filters.excluded(&entry_rel, &entry.name) {
+                    if s.filters.excluded(&entry_rel, &entry.name, entry.kind == Kind::Dir) {
                         continue;
                     }
                     if s.dry_run {
@@ -1043,6 +1177,7 @@ where
         mfmt,
         hash,
         relogin_noted: Default::default(),
+        clock: Mutex::new(Clock::NotYet),
     };
     let (tx, rx) = mpsc::channel(settings.parallel.max(1) * 4);
     let rx = tokio::sync::Mutex::new(rx);
@@ -1106,6 +1241,30 @@ mod tests {
     }
 
     #[test]
+    fn list_offsets_are_whole_quarter_hours_from_mdtm() {
+        let utc = 1_709_296_496; // 12:34:56
+        let listed = |ahead: i64| (utc + ahead).div_euclid(60) * 60; // the minute LIST shows
+        assert_eq!(list_offset(listed(0), utc), Some(0));
+        assert_eq!(list_offset(listed(7200), utc), Some(7200));
+        assert_eq!(list_offset(listed(-5 * 3600), utc), Some(-5 * 3600));
+        assert_eq!(list_offset(listed(5 * 3600 + 2700), utc), Some(5 * 3600 + 2700)); // UTC+05:45
+        assert_eq!(list_offset(listed(7200 + 420), utc), None, "7 minutes off: the file changed");
+        assert_eq!(list_offset(listed(20 * 3600), utc), None);
+    }
+
+    #[test]
+    fn stamps_are_intervals() {
+        let minute = Stamp { secs: 6000, precision: 60 };
+        assert!(minute.same(Stamp::exact(6000)) && minute.same(Stamp::exact(6059)));
+        assert!(!minute.same(Stamp::exact(5999)) && !minute.same(Stamp::exact(6060)));
+        // A day that starts at 22:00 UTC (a server at UTC+02:00) holds the next morning.
+        let day = Stamp { secs: 86_400 - 7200, precision: 86_400 };
+        assert!(day.same(Stamp::exact(86_400 + 3600)));
+        assert!(minute.after(Stamp::exact(5999)) && !minute.after(Stamp::exact(6000)));
+        assert!(Stamp::exact(6060).after(minute) && !Stamp::exact(6059).after(minute));
+    }
+
+    #[test]
     fn what_is_copied() {
         let s = Settings::default();
         let at = |secs, precision| Some(Stamp { secs, precision });
@@ -1136,11 +1295,18 @@ mod tests {
 
     #[test]
     fn filters_match_names_anywhere_and_paths_from_the_root() {
-        let f = Filters { include: vec![], exclude: vec!["*.tmp".into(), "cache/*".into()] };
-        assert!(f.excluded(b"a/b/x.tmp", b"x.tmp"));
-        assert!(f.excluded(b"cache/y", b"y"));
-        assert!(!f.excluded(b"a/cache/y", b"y"));
-        assert!(!f.excluded(b"a/x.txt", b"x.txt"));
+        let f = Filters { include: vec![], exclude: vec!["*.tmp".into(), "cache/*".into(), "build/".into()] };
+        assert!(f.excluded(b"a/b/x.tmp", b"x.tmp", false));
+        assert!(f.excluded(b"a/.x.tmp", b".x.tmp", false), "a leading dot is not special");
+        assert!(f.excluded(b"cache/y", b"y", false));
+        assert!(!f.excluded(b"cache/y/z", b"z", false), "* does not cross a /");
+        assert!(!f.excluded(b"a/cache/y", b"y", false));
+        assert!(!f.excluded(b"a/x.txt", b"x.txt", false));
+        assert!(f.excluded(b"a/build", b"build", true));
+        assert!(!f.excluded(b"a/build", b"build", false), "a trailing / matches directories only");
+        let deep = Filters { include: vec![], exclude: vec!["/src/**/*.o".into()] };
+        assert!(deep.excluded(b"src/x.o", b"x.o", false) && deep.excluded(b"src/a/b/x.o", b"x.o", false));
+        assert!(!deep.excluded(b"lib/src/x.o", b"x.o", false));
         let i = Filters { include: vec!["*.txt".into()], exclude: vec![] };
         assert!(i.included(b"d/a.txt", b"a.txt"));
         assert!(!i.included(b"d/a.bin", b"a.bin"));

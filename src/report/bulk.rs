@@ -98,8 +98,13 @@ impl MirrorReporter {
         if let Some(o) = outcome.filter(|_| !self.quiet) {
             let rate = if o.seconds > 0.0 { o.bytes as f64 / o.seconds / 1e6 } else { 0.0 };
             let what = if o.dry_run { "mirror (dry run, nothing changed)" } else { "mirror" };
+            let retries = match o.retries {
+                0 => String::new(),
+                1 => ", 1 retry".to_owned(),
+                n => format!(", {n} retries"),
+            };
             eprintln!(
-                "ftpx: {what}: {} copied, {} skipped, {} deleted, {} failed, {} bytes in {:.2} s ({rate:.1} MB/s)",
+                "ftpx: {what}: {} copied, {} skipped, {} deleted, {} failed{retries}, {} bytes in {:.2} s ({rate:.1} MB/s)",
                 o.copied, o.skipped, o.deleted, o.failed, o.bytes, o.seconds
             );
         }

@@ -197,6 +197,28 @@ fn a_stall_ends_within_one_timeout_and_a_retry_resumes_it() {
 }
 
 #[test]
+fn put_stalled_mid_transfer_exits_11_within_one_timeout_with_the_bytes_sent() {
+    // Larger than what loopback's socket buffers hold once the server stops reading.
+    const BIG: usize = 32 << 20;
+    let server = server_with(ServerConfig::new().fault(Fault::StallAt(MIB)));
+    let dir = tempfile::tempdir().unwrap();
+    write_random(dir.path().join("up.bin"), BIG, 16);
+    let out = run_in(dir.path(), &["put", "up.bin", &url(&server, "up.bin")]);
+    out.assert_code(11).assert_one_error_line();
+    let line = out.stderr.lines().find(|l| l.contains("stalled")).unwrap_or_else(|| panic!("{}", out.stderr));
+    // "the data connection stalled with N of 33,554,432 bytes sent: nothing moved for 2s"
+    let of = format!(" of {} bytes sent: nothing moved for 2s", grouped(BIG as u64));
+    let sent = line
+        .split_once("stalled with ")
+        .and_then(|(_, rest)| rest.split_once(&of))
+        .map(|(n, _)| n.replace(',', "").parse::<u64>().unwrap())
+        .unwrap_or_else(|| panic!("{line}"));
+    assert!((MIB..BIG as u64).contains(&sent), "{line}");
+    assert!(out.stderr.contains("put -c up.bin"), "{}", out.stderr);
+    assert!(out.elapsed < Duration::from_millis(3200), "took {:?}", out.elapsed);
+}
+
+#[test]
 fn permanent_failures_are_not_retried() {
     let (server, _) = faulty(&[]);
     let dir = tempfile::tempdir().unwrap();
@@ -301,6 +323,32 @@ fn mirror_with_retry_resumes_a_file_reset_mid_transfer_from_its_part() {
     assert_eq!(server.verbs().iter().filter(|v| *v == "RETR").count(), 3, "{:?}", server.verbs());
     // The listing gave the time to the second (MLSD): the retry checks the file is unchanged.
     assert_eq!(server.verbs().iter().filter(|v| *v == "MDTM").count(), 1, "{:?}", server.verbs());
+}
+
+#[test]
+fn mirror_json_counts_each_files_retries_and_the_summary_the_total() {
+    let (server, _) = faulty(&[Fault::ResetAt(MIB)]);
+    mirror_tree(&server);
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(
+        dir.path(),
+        &["mirror", "--json", "-P", "1", "--retry", "2", "--retry-delay", "0", &url(&server, ""), "c"],
+    );
+    out.assert_success();
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut retries: Vec<u64> = j["files"].as_array().unwrap().iter().map(|f| f["retries"].as_u64().unwrap()).collect();
+    retries.sort();
+    assert_eq!(retries, [0, 1], "{j}");
+    assert_eq!(j["retries"], 1, "{j}");
+
+    // A file that fails for good keeps the count of the retries it had; the text summary says them.
+    let (server, _) = faulty(&[Fault::ResetAt(MIB), Fault::ResetAt(MIB)]);
+    mirror_tree(&server);
+    let out = run_in(dir.path(), &["mirror", "-P", "1", "--retry", "1", "--retry-delay", "0", &url(&server, ""), "d"]);
+    out.assert_code(12);
+    assert!(out.stderr.contains("1 failed, 1 retry,"), "{}", out.stderr);
+    let out = run_in(dir.path(), &["mirror", "-P", "1", &url(&server, ""), "d"]);
+    assert!(!out.stderr.contains("retr"), "no retries, none said: {}", out.stderr);
 }
 
 #[test]

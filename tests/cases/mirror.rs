@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use super::hostile::{Hostile, TIMEOUT, secs, session_with};
 use super::{server_with, url};
 use crate::support::script::Script;
-use crate::support::{ServerConfig, TestServer, dir_names, ftpx, random_bytes, write_random};
+use crate::support::{MlsdLinks, ServerConfig, TestServer, dir_names, ftpx, random_bytes, write_random};
 
 /// A tree with nested and empty directories, spaces and UTF-8 in names.
 fn tree(root: &Path) -> Vec<(&'static str, Vec<u8>)> {
@@ -77,6 +77,49 @@ fn mirror_gives_local_files_the_servers_modification_time() {
     ftpx().current_dir(work.path()).args(["-q", "mirror", &url(&server, "d")]).run().assert_success();
     let got = fs::metadata(work.path().join("d/old.bin")).unwrap().modified().unwrap();
     assert_eq!(got, when);
+}
+
+#[test]
+fn list_times_in_the_servers_zone_are_corrected_by_the_offset_mdtm_shows() {
+    // LIST times two hours ahead of UTC (MDTM stays UTC): the mirror learns the offset with one
+    // MDTM, so local files get the server's real time, and the minute of LIST copies nothing again.
+    let server = server_with(ServerConfig::new().no_mlsd().list_time_shift(7200));
+    fs::create_dir(server.root().join("d")).unwrap();
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+    let when = |ago: u64| UNIX_EPOCH + Duration::from_secs((now - ago) / 60 * 60 + 37);
+    for (name, ago) in [("a.bin", 3600), ("b.bin", 7200)] {
+        write_random(server.root().join("d").join(name), 1000, 3);
+        fs::File::options()
+            .write(true)
+            .open(server.root().join("d").join(name))
+            .unwrap()
+            .set_modified(when(ago))
+            .unwrap();
+    }
+    let work = tempfile::tempdir().unwrap();
+    let mirror = || ftpx().current_dir(work.path()).args(["mirror", "--json", &url(&server, "d")]).run();
+    let out = mirror();
+    out.assert_success();
+    assert_eq!(json(&out)["copied"], 2, "{}", out.stdout_str());
+    assert_eq!(count(&server, "MDTM"), 1, "{:?}", server.commands());
+    for (name, ago) in [("a.bin", 3600), ("b.bin", 7200)] {
+        let got = fs::metadata(work.path().join("d").join(name)).unwrap().modified().unwrap();
+        assert_eq!(got, when(ago) - Duration::from_secs(37), "{name}: not the server's time to the minute");
+    }
+
+    let out = mirror();
+    out.assert_success();
+    assert_eq!(json(&out)["copied"], 0, "{}", out.stdout_str());
+    assert_eq!(count(&server, "RETR"), 2);
+
+    // Changed on the server (same size, a later time): copied again, alone.
+    let b = write_random(server.root().join("d/b.bin"), 1000, 4);
+    fs::File::options().write(true).open(server.root().join("d/b.bin")).unwrap().set_modified(when(60)).unwrap();
+    let out = mirror();
+    out.assert_success();
+    let j = json(&out);
+    assert_eq!(j["copied"], 1, "{j}");
+    assert_eq!(fs::read(work.path().join("d/b.bin")).unwrap(), b);
 }
 
 #[test]
@@ -149,6 +192,68 @@ fn hostile_names_and_links_are_skipped_and_the_rest_is_mirrored() {
     }
 }
 
+/// The skipped entries of a mirror's JSON: (path, reason).
+fn skipped(j: &serde_json::Value) -> Vec<(String, String)> {
+    let files = j["files"].as_array().unwrap().iter().filter(|f| f["action"] == "skipped");
+    files.map(|f| (f["path"].as_str().unwrap().to_owned(), f["reason"].as_str().unwrap().to_owned())).collect()
+}
+
+#[test]
+fn mlsd_links_without_targets_get_them_from_list_and_stay_inside_the_tree() {
+    // ProFTPD 1.3.8 (`type=OS.unix=symlink`) and pure-ftpd 1.0.50 (`type=OS.unix=slink:`) say an
+    // entry is a link but not where it leads: one LIST of that directory does.
+    for style in [MlsdLinks::Symlink, MlsdLinks::EmptySlink] {
+        let server = server_with(ServerConfig::new().mlsd_links(style));
+        let t = server.root().join("t");
+        fs::create_dir_all(t.join("realdir")).unwrap();
+        let x = write_random(t.join("realdir/x"), 100, 1);
+        write_random(t.join("file"), 10, 2);
+        for (target, link) in [("realdir", "linkdir"), ("file", "linkfile"), ("/", "root"), ("..", "up")] {
+            std::os::unix::fs::symlink(target, t.join(link)).unwrap();
+        }
+        let work = tempfile::tempdir().unwrap();
+        let out = ftpx().current_dir(work.path()).args(["mirror", "--json", &url(&server, "t"), "c"]).run();
+        out.assert_success();
+        let j = json(&out);
+        assert_eq!((j["failed"].as_u64(), j["copied"].as_u64()), (Some(0), Some(4)), "{style:?}: {j}");
+        let c = work.path().join("c");
+        assert_eq!(fs::read_link(c.join("linkdir")).unwrap(), Path::new("realdir"), "{style:?}");
+        assert_eq!(fs::read_link(c.join("linkfile")).unwrap(), Path::new("file"));
+        assert_eq!(fs::read(c.join("realdir/x")).unwrap(), x);
+        for name in ["root", "up"] {
+            assert!(fs::symlink_metadata(c.join(name)).is_err(), "{style:?}: {name} was made");
+            let why = skipped(&j).into_iter().find(|(p, _)| p == name).map(|(_, r)| r).unwrap_or_default();
+            assert!(why.contains("leads outside the tree"), "{style:?}: {name}: {why:?}");
+        }
+        let commands = server.commands();
+        assert!(!commands.iter().any(|c| c.contains("linkdir")), "followed a link: {commands:?}");
+        assert_eq!(count(&server, "LIST"), 1, "one LIST, of the directory with links: {commands:?}");
+    }
+}
+
+#[test]
+fn a_link_shown_as_a_directory_is_not_entered_twice() {
+    // This server describes a link as what it points to (`type=dir`): only MLSD's `unique` fact
+    // shows `loop` is a directory already being mirrored.
+    let server = server_with(ServerConfig::new());
+    let t = server.root().join("t");
+    fs::create_dir_all(t.join("realdir")).unwrap();
+    write_random(t.join("realdir/x"), 100, 1);
+    std::os::unix::fs::symlink(".", t.join("loop")).unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let out = ftpx().current_dir(work.path()).args(["mirror", "--json", &url(&server, "t"), "c"]).run();
+    out.assert_success();
+    let j = json(&out);
+    assert_eq!(j["failed"], 0, "{j}");
+    let c = work.path().join("c");
+    assert!(c.join("realdir/x").exists());
+    assert!(!c.join("loop/loop").exists() && !c.join("loop/realdir").exists(), "{}", out.stderr);
+    let skipped = skipped(&j);
+    for p in ["loop/loop", "loop/realdir"] {
+        assert!(skipped.iter().any(|(path, why)| path == p && why.contains("same directory")), "{p}: {skipped:?}");
+    }
+}
+
 #[test]
 fn delete_removes_what_the_server_no_longer_has_and_keeps_excluded_files() {
     let server = server_with(ServerConfig::new());
@@ -208,6 +313,39 @@ fn excludes_includes_and_max_depth_choose_what_is_copied() {
     assert!(d.join("sub/deep/x.bin").exists() && !d.join("a.txt").exists() && !d.join("café/ü.txt").exists());
     let d = run(&["--max-depth", "1"], "depth");
     assert!(d.join("sub/y").exists() && !d.join("sub/deep").exists());
+}
+
+#[test]
+fn globs_stars_stay_within_a_directory_and_double_stars_cross() {
+    let server = server_with(ServerConfig::new());
+    tree(server.root());
+    write_random(server.root().join("tree/sub/z.bin"), 10, 9);
+    write_random(server.root().join("tree/sub/deep/.hidden.tmp"), 10, 10);
+    let work = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], dir: &str| {
+        let mut all = vec!["-q", "mirror"];
+        all.extend_from_slice(args);
+        let u = url(&server, "tree");
+        all.push(&u);
+        all.push(dir);
+        ftpx().current_dir(work.path()).args(&all).run().assert_success();
+        work.path().join(dir)
+    };
+    // `*` does not cross the `/` between deep and x.bin.
+    let d = run(&["--include", "sub/*.bin"], "one");
+    assert!(d.join("sub/z.bin").exists(), "sub/*.bin missed sub/z.bin");
+    assert!(!d.join("sub/deep/x.bin").exists(), "sub/*.bin matched sub/deep/x.bin");
+    assert!(!d.join("with space.bin").exists() && !d.join("a.txt").exists());
+    // `**/` crosses any number of directories, none included.
+    let d = run(&["--include", "sub/**/*.bin"], "all");
+    assert!(d.join("sub/z.bin").exists() && d.join("sub/deep/x.bin").exists());
+    assert!(!d.join("with space.bin").exists());
+    // A name pattern matches at any depth, dot files too; a trailing `/` means directories only.
+    let d = run(&["--exclude", "*.tmp", "--exclude", "y/", "--exclude", "deep/"], "names");
+    assert!(d.join("sub/y").exists(), "y/ excluded the file y");
+    assert!(!d.join("sub/deep").exists() && d.join("sub/z.bin").exists());
+    let d = run(&["--exclude", "*.tmp"], "dots");
+    assert!(d.join("sub/deep/x.bin").exists() && !d.join("sub/deep/.hidden.tmp").exists());
 }
 
 #[test]

@@ -110,6 +110,21 @@ fn tls12_get_put_ls_are_byte_exact_in_each_mode_with_session_reuse_required() {
     get_put_ls_in_each_mode(&TLS12);
 }
 
+/// TLS encrypts in this process: an upload over PROT P never goes by sendfile, which would put
+/// the file on the wire in the clear (the server's TLS would refuse it, and anyone could read it).
+#[test]
+fn put_over_tls_is_encrypted_in_process_not_sent_by_sendfile() {
+    let server = tls_server(&TLS13);
+    let local = tempfile::tempdir().unwrap();
+    let content = write_random(local.path().join("up.bin"), MIB, 93);
+    let out = ftpx_tls(&server).current_dir(local.path()).args(["-d", "put", "up.bin", &url(&server, "up.bin")]).run();
+    out.assert_success();
+    assert!(fs::read(server.root().join("up.bin")).unwrap() == content);
+    assert!(out.stderr.contains(&format!("closed after {MIB} bytes")), "{}", out.stderr);
+    assert!(!out.stderr.contains("sendfile"), "{}", out.stderr);
+    assert_data_resumed(&server, protocol(&TLS13), 1);
+}
+
 /// `get URL1 ... URL25 -o dir/`: one session, 25 data connections, each resuming.
 fn many_downloads_in_one_session(version: &'static SupportedProtocolVersion, mode: &str) {
     let server = tls_server(version);

@@ -39,6 +39,48 @@ fn put_is_byte_exact_in_each_mode() {
     });
 }
 
+/// `put -c` sends from the server's size on, at an offset that is no multiple of a page; on
+/// Linux over plain TCP the bytes go by sendfile(2), which `-d` names in the closing note.
+#[test]
+fn put_continue_sends_the_rest_from_an_unaligned_offset_byte_exact_in_each_mode() {
+    in_each_mode(|mode| {
+        let server = server();
+        let local = tempfile::tempdir().unwrap();
+        let content = write_random(local.path().join("a.bin"), 3 * MIB + 4097, 9);
+        let have = 300_001;
+        fs::write(server.root().join("a.bin"), &content[..have]).unwrap();
+        let out = ftpx()
+            .current_dir(local.path())
+            .args(["-d", "--mode", mode, "put", "-c", "a.bin", &url(&server, "a.bin")])
+            .run();
+        out.assert_success();
+        let stored = fs::read(server.root().join("a.bin")).unwrap();
+        assert!(stored == content, "mode {mode}: {} bytes stored", stored.len());
+        assert!(server.verbs().contains(&"APPE".to_owned()), "mode {mode}: {:?}", server.verbs());
+        let sent = content.len() - have;
+        let note = format!("closed after {sent} bytes");
+        assert!(out.stderr.contains(&note), "mode {mode}: no {note:?} in\n{}", out.stderr);
+        if cfg!(target_os = "linux") {
+            assert!(out.stderr.contains(", by sendfile)"), "mode {mode}: not by sendfile:\n{}", out.stderr);
+        }
+        assert_used_only(&server, mode);
+    });
+}
+
+/// `--limit-rate` holds an upload to the rate, sendfile or not: 1 MiB at 2 MiB/s takes half a
+/// second.
+#[test]
+fn put_with_limit_rate_takes_as_long_as_the_rate_says() {
+    let server = server();
+    let local = tempfile::tempdir().unwrap();
+    let content = write_random(local.path().join("a.bin"), MIB, 10);
+    let out =
+        ftpx().current_dir(local.path()).args(["put", "--limit-rate", "2M", "a.bin", &url(&server, "a.bin")]).run();
+    out.assert_success();
+    assert!(fs::read(server.root().join("a.bin")).unwrap() == content);
+    assert!(out.elapsed >= std::time::Duration::from_millis(480), "took {:?}", out.elapsed);
+}
+
 #[test]
 fn put_to_a_file_url_stores_under_that_name() {
     let server = server();

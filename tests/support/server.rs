@@ -41,6 +41,7 @@ use tempfile::TempDir;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+pub use listing::MlsdLinks;
 use session::Session;
 pub use tls::DataHandshake;
 use tls::ServerTls;
@@ -85,6 +86,7 @@ pub struct ServerConfig {
     ignore_rest: bool,
     truncate_data: Option<u64>,
     throttle: Option<u64>,
+    throttle_session: Option<(usize, u64)>,
     passive_ports: Option<(u16, u16)>,
     tls: Option<TlsMode>,
     tls_versions: Vec<&'static SupportedProtocolVersion>,
@@ -102,6 +104,7 @@ pub struct ServerConfig {
     data_resumes_per_login: Option<usize>,
     inject_listing: Vec<Vec<u8>>,
     xsha256: Option<bool>,
+    style: listing::Style,
     faults: Vec<Fault>,
 }
 
@@ -157,6 +160,7 @@ impl Default for ServerConfig {
             ignore_rest: false,
             truncate_data: None,
             throttle: None,
+            throttle_session: None,
             passive_ports: None,
             tls: None,
             tls_versions: vec![&rustls::version::TLS13, &rustls::version::TLS12],
@@ -175,6 +179,7 @@ impl Default for ServerConfig {
             data_resumes_per_login: None,
             inject_listing: Vec::new(),
             xsha256: None,
+            style: listing::Style::default(),
         }
     }
 }
@@ -332,6 +337,14 @@ impl ServerConfig {
         self
     }
 
+    /// The data connections of the `n`th session to connect (counting from 1) move at most this
+    /// many bytes per second, the others as `throttle` says: one slow session among several, as
+    /// a segmented download meets on a server capping each session.
+    pub fn throttle_session(mut self, n: usize, bytes_per_sec: u64) -> Self {
+        self.throttle_session = Some((n, bytes_per_sec.max(1)));
+        self
+    }
+
     /// Passive listeners use a port in `lo..=hi`, like `pasv_min_port`/`pasv_max_port` in vsftpd.
     pub fn passive_ports(mut self, lo: u16, hi: u16) -> Self {
         self.passive_ports = Some((lo, hi));
@@ -462,6 +475,19 @@ impl ServerConfig {
     /// hostile server's names (`../x`, `/etc/x`, links to `/`).
     pub fn inject_listing(mut self, line: &[u8]) -> Self {
         self.inject_listing.push(line.to_vec());
+        self
+    }
+
+    /// LIST times `secs` ahead of UTC, as from a server whose `ls` clock is local time at that
+    /// offset; MLSD and MDTM stay UTC (RFC 3659 §2.3).
+    pub fn list_time_shift(mut self, secs: i64) -> Self {
+        self.style.list_shift = secs;
+        self
+    }
+
+    /// How MLSD describes a symbolic link (by default as what it points to).
+    pub fn mlsd_links(mut self, links: MlsdLinks) -> Self {
+        self.style.mlsd_links = links;
         self
     }
 

@@ -32,8 +32,10 @@ pub(super) fn mlsd(line: &[u8]) -> Read {
                     "cdir" | "pdir" => return Read::Skip,
                     _ => match lower.strip_prefix("os.unix=") {
                         // `OS.unix=slink:/target` (and `symlink`): RFC 3659 §7.5.1's example.
+                        // pure-ftpd 1.0.50 sends `slink:` with nothing after it, ProFTPD 1.3.8
+                        // `symlink` alone: a link whose target this line does not give.
                         Some(t) if t.starts_with("slink") || t.starts_with("symlink") => {
-                            if let Some((_, target)) = value.split_once(':') {
+                            if let Some((_, target)) = value.split_once(':').filter(|(_, t)| !t.is_empty()) {
                                 e.target = Some(target.as_bytes().to_vec());
                             }
                             Kind::Link
@@ -48,6 +50,7 @@ pub(super) fn mlsd(line: &[u8]) -> Read {
                 e.modified_raw = Some(value);
             }
             "perm" => perm = Some(value),
+            "unique" => e.unique = Some(value),
             "unix.mode" => mode = Some(value),
             "unix.owner" | "unix.ownername" | "unix.user" => e.owner = Some(value),
             "unix.group" | "unix.groupname" => e.group = Some(value),

@@ -85,6 +85,8 @@ pub struct Entry {
     pub group: Option<String>,
     /// The target of a symbolic link, when the listing shows one.
     pub target: Option<Vec<u8>>,
+    /// MLSD's `unique` fact (RFC 3659 §7.5.2): two names with the same value are the same object.
+    pub unique: Option<String>,
     pub format: Format,
 }
 
@@ -101,6 +103,7 @@ impl Entry {
             owner: None,
             group: None,
             target: None,
+            unique: None,
             format,
         }
     }

@@ -62,6 +62,12 @@ fn mlsd_reads_every_fact_rfc_3659_defines() {
     // A symbolic link with its target (RFC 3659 §7.7.4's example), other OS types.
     let l = p(b"type=OS.unix=slink:/usr/bin;UNIX.mode=0777; bin");
     assert_eq!((l.kind, l.target.as_deref()), (Kind::Link, Some(&b"/usr/bin"[..])));
+    // pure-ftpd 1.0.50's empty slink and ProFTPD 1.3.8's bare symlink: links, target unknown.
+    let pure = p(b"type=OS.unix=slink:;size=7;modify=20261130094647;UNIX.mode=0777;unique=fe00g9c6449; linkdir");
+    assert_eq!((pure.kind, pure.target), (Kind::Link, None));
+    let pro =
+        p(b"modify=20261130094645;perm=adfrw;size=7;type=OS.unix=symlink;unique=FE00U9C6425;UNIX.mode=0777; linkdir");
+    assert_eq!((pro.kind, pro.target, pro.unique.as_deref()), (Kind::Link, None, Some("FE00U9C6425")));
     assert_eq!(p(b"type=OS.unix=chr-13/29; tty").kind, Kind::Other);
     // pure-ftpd's numeric owner.
     let u = p(b"type=file;size=3;unix.mode=0600;unix.uid=1000;unix.gid=100; f");

@@ -364,7 +364,11 @@ impl Session {
             Err(Refusal::Interrupted(Interrupt::Abort)) => return self.aborted().await,
             Err(Refusal::Interrupted(Interrupt::Closed)) => return Ok(()),
         };
-        let pace = Pace::new(self.config().throttle);
+        let throttle = match self.config().throttle_session {
+            Some((n, rate)) if n == self.number => Some(rate),
+            _ => self.config().throttle,
+        };
+        let pace = Pace::new(throttle);
         let ascii = self.ascii;
         let moved = match payload {
             Payload::Send { file, offset, limit } => {

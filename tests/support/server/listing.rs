@@ -95,8 +95,9 @@ fn mode_string(meta: &Metadata) -> String {
 /// One line of `ls -l` output as vsftpd writes it: mode, links, owner, group, size, date, name.
 /// The date shows the time for files changed in the last six months and the year otherwise, like
 /// `ls`; clients that parse LIST must cope with both. `link_target` is appended as `-> target`.
-pub fn ls_line(name: &[u8], meta: &Metadata, link_target: Option<&[u8]>, now: SystemTime) -> Vec<u8> {
-    let time = modified(meta);
+pub fn ls_line(name: &[u8], meta: &Metadata, link_target: Option<&[u8]>, now: SystemTime, shift: i64) -> Vec<u8> {
+    let by = std::time::Duration::from_secs(shift.unsigned_abs());
+    let time = if shift >= 0 { modified(meta) + by } else { modified(meta) - by };
     let utc = Utc::from_system_time(time);
     let month = MONTHS[(utc.month - 1) as usize];
     let six_months = std::time::Duration::from_secs(182 * 86_400);
@@ -125,12 +126,14 @@ pub fn ls_line(name: &[u8], meta: &Metadata, link_target: Option<&[u8]>, now: Sy
 pub fn facts(meta: &Metadata, kind: Option<&str>) -> String {
     let modify = Utc::from_system_time(modified(meta)).time_val();
     let unix_mode = meta.mode() & 0o7777;
+    // RFC 3659 §7.5.2: device and inode, as ProFTPD writes them.
+    let unique = format!("{:X}U{:X}", meta.dev(), meta.ino());
     if meta.is_dir() {
         let kind = kind.unwrap_or("dir");
-        format!("type={kind};modify={modify};perm=flcdmpe;UNIX.mode={unix_mode:04o}; ")
+        format!("type={kind};modify={modify};perm=flcdmpe;unique={unique};UNIX.mode={unix_mode:04o}; ")
     } else {
         let size = meta.len();
-        format!("type=file;size={size};modify={modify};perm=adfrw;UNIX.mode={unix_mode:04o}; ")
+        format!("type=file;size={size};modify={modify};perm=adfrw;unique={unique};UNIX.mode={unix_mode:04o}; ")
     }
 }
 
@@ -141,13 +144,51 @@ pub enum ListKind {
     Machine,
 }
 
-pub fn entry_line(kind: ListKind, name: &[u8], full: &Path, meta: &fs::Metadata, now: SystemTime) -> Vec<u8> {
+/// How MLSD describes a symbolic link: RFC 3659 leaves it to the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MlsdLinks {
+    /// As what it points to (`type=dir`, `type=file`): nothing says it is a link.
+    #[default]
+    AsTarget,
+    /// `type=OS.unix=symlink`, without the target, as ProFTPD 1.3.8 does.
+    Symlink,
+    /// `type=OS.unix=slink:` with nothing after the colon, as pure-ftpd 1.0.50 does.
+    EmptySlink,
+}
+
+/// How the server writes listings, beyond the defaults.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    /// Seconds added to LIST times: a server whose `ls` clock is local time east of UTC (MLSD and
+    /// MDTM stay UTC, as RFC 3659 says).
+    pub list_shift: i64,
+    pub mlsd_links: MlsdLinks,
+}
+
+pub fn entry_line(
+    kind: ListKind,
+    name: &[u8],
+    full: &Path,
+    meta: &fs::Metadata,
+    now: SystemTime,
+    style: Style,
+) -> Vec<u8> {
     match kind {
         ListKind::Names => name.to_vec(),
         ListKind::Long => {
             let target = fs::read_link(full).ok();
             let target = target.as_ref().map(|t| t.as_os_str().as_bytes());
-            ls_line(name, meta, target, now)
+            ls_line(name, meta, target, now, style.list_shift)
+        }
+        ListKind::Machine if meta.file_type().is_symlink() && style.mlsd_links != MlsdLinks::AsTarget => {
+            let kind = match style.mlsd_links {
+                MlsdLinks::Symlink => "OS.unix=symlink",
+                _ => "OS.unix=slink:",
+            };
+            let modify = Utc::from_system_time(modified(meta)).time_val();
+            let mut line = format!("type={kind};size={};modify={modify};UNIX.mode=0777; ", meta.len()).into_bytes();
+            line.extend_from_slice(name);
+            line
         }
         ListKind::Machine => {
             // MLSD describes what a link points to; a dangling link is described as itself.

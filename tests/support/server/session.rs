@@ -105,6 +105,8 @@ pub(super) struct Session {
     pub(super) prot_private: bool,
     /// TLS data handshakes on this control connection so far.
     pub(super) data_handshakes: usize,
+    /// This session's place among all the server's sessions, from 1.
+    pub(super) number: usize,
 }
 
 impl Session {
@@ -143,10 +145,12 @@ impl Session {
             pbsz: implicit,
             prot_private: implicit,
             data_handshakes: 0,
+            number: 0,
         };
         let counters = &session.shared.counters;
         let live = counters.live.fetch_add(1, Ordering::SeqCst) + 1;
         let total = counters.total.fetch_add(1, Ordering::SeqCst) + 1;
+        session.number = total;
         let config = &session.shared.config;
         let over =
             config.max_sessions.is_some_and(|n| live > n) || config.refuse_sessions_after.is_some_and(|n| total > n);
@@ -659,7 +663,7 @@ impl Session {
         };
         if !fs::metadata(&path).ok()?.is_dir() {
             let name = path.file_name().map(OsStrExt::as_bytes).unwrap_or(b"");
-            line(&listing::entry_line(kind, name, &path, &meta, now));
+            line(&listing::entry_line(kind, name, &path, &meta, now, self.shared.config.style));
             return Some(out);
         }
         if kind == ListKind::Machine {
@@ -675,7 +679,7 @@ impl Session {
             let Ok(meta) = fs::symlink_metadata(&full) else {
                 continue;
             };
-            line(&listing::entry_line(kind, name.as_bytes(), &full, &meta, now));
+            line(&listing::entry_line(kind, name.as_bytes(), &full, &meta, now, self.shared.config.style));
         }
         if path == self.shared.root && kind != ListKind::Names {
             for extra in &self.shared.config.inject_listing {
