@@ -286,6 +286,131 @@ pub async fn get_sized(
     size: Option<u64>,
     opts: &Options,
 ) -> Result<Transferred> {
+    let (mut previous, mut before) = (None, None);
+    match get_inner(session, remote, sink, resume, size, opts, &mut previous, &mut before, false).await? {
+        Got::Done(t) => Ok(t),
+        Got::Owing(_) => unreachable!("asked for no owed reply"),
+    }
+}
+
+/// A download whose data all arrived into its `.part`, its final reply still owed on the session
+/// (see [`ftp::Session::close_data_owing`]): the `.part` becomes the file only once that reply
+/// is a 2xx, read by [`Owing::settle`] or, while the next file is already asked for, by
+/// [`get_after`].
+pub struct Owing {
+    owed: ftp::OwedReply,
+    tail: Tail,
+}
+
+impl Owing {
+    /// Reads the owed final reply and finishes the download as [`get_sized`] would have.
+    pub async fn settle(self, session: &mut Session) -> Result<Transferred> {
+        let reply = session.settle(self.owed).await;
+        self.tail.conclude(reply)
+    }
+}
+
+/// What [`get_after`] did with a download.
+pub enum Got {
+    Done(Transferred),
+    Owing(Box<Owing>),
+}
+
+/// [`get_sized`] for one file of many on a session: `previous`, the last download's owed final
+/// reply, is read while this file is already asked for (see [`ftp::Session::open_data_after`]),
+/// and this file, once its data is all in, leaves its own final reply owed where it can. Returns
+/// the previous download's outcome (`None` without one) and this one's; each error belongs to its
+/// own file.
+pub async fn get_after(
+    session: &mut Session,
+    previous: Option<Box<Owing>>,
+    remote: &[u8],
+    dest: &Path,
+    resume: bool,
+    size: Option<u64>,
+    opts: &Options,
+) -> (Option<Result<Transferred>>, Result<Got>) {
+    let mut previous = previous;
+    let mut before = None;
+    let sink = Sink::File(dest.to_owned());
+    let got = get_inner(session, remote, &sink, resume, size, opts, &mut previous, &mut before, true).await;
+    if let Some(p) = previous.take() {
+        // This download stopped before its request went out (nothing was sent since).
+        before = Some(p.settle(session).await);
+    }
+    (before, got)
+}
+
+/// What is left of a download once its data is all in: the final reply's verdict, the size
+/// check, the rename.
+struct Tail {
+    part: Option<PathBuf>,
+    dest: Option<PathBuf>,
+    offset: u64,
+    received: u64,
+    size: Option<u64>,
+    mode: ftp::DataMode,
+    fallbacks: Vec<ftp::DataMode>,
+    resume_with: Option<String>,
+    bar: Progress,
+}
+
+impl Tail {
+    fn broken(&self, cause: Cause, reply: Option<Reply>) -> Broken {
+        Broken {
+            direction: Direction::Get,
+            cause,
+            reply,
+            done: self.offset + self.received,
+            total: self.size,
+            kept: self.part.clone(),
+            resumable: self.part.is_some(),
+            resume_with: self.resume_with.clone(),
+        }
+    }
+
+    fn conclude(self, reply: Result<Reply, ftp::Error>) -> Result<Transferred> {
+        let complete = self.size.map(|s| self.offset + self.received == s);
+        if let Err(e) = reply {
+            let err = finish_failed(e, complete, |c, r| self.broken(c, r));
+            // A refusal after the data (550, a TLS 522) keeps the .part all the same.
+            return Err(match &self.part {
+                Some(p) if !err.is::<Broken>() => err.context(format!("{} kept{RESUME_GET}", p.display())),
+                _ => err,
+            });
+        }
+        if complete == Some(false) {
+            return Err(self.broken(Cause::Short, None).into());
+        }
+        if let (Some(part), Some(dest)) = (&self.part, &self.dest) {
+            std::fs::rename(part, dest).map_err(|e| AppError::local(dest, e))?;
+        }
+        let Tail { offset, received, mode, fallbacks, bar, .. } = self;
+        bar.finish(received);
+        Ok(Transferred { bytes: received, from: offset, mode: Some(mode), fallbacks })
+    }
+}
+
+/// The download itself. `previous` is settled before any command of this one goes out: beside
+/// the transfer request where it can be, first otherwise; its outcome goes to `before`.
+#[allow(clippy::too_many_arguments)]
+async fn get_inner(
+    session: &mut Session,
+    remote: &[u8],
+    sink: &Sink,
+    resume: bool,
+    size: Option<u64>,
+    opts: &Options,
+    previous: &mut Option<Box<Owing>>,
+    before: &mut Option<Result<Transferred>>,
+    owe: bool,
+) -> Result<Got> {
+    if (resume || opts.ascii)
+        && let Some(p) = previous.take()
+    {
+        // REST, or a TYPE change: commands of their own, which must find the session in step.
+        *before = Some(p.settle(session).await);
+    }
     let shown = escape(remote);
     let progress = opts.progress();
     session.set_type(opts.ascii).await?;
@@ -308,7 +433,7 @@ pub async fn get_sized(
                 if !progress.quiet {
                     eprintln!("ftpx: {}: already complete ({size} bytes)", dest.display());
                 }
-                return Ok(Transferred { from: offset, ..Transferred::default() });
+                return Ok(Got::Done(Transferred { from: offset, ..Transferred::default() }));
             }
             Some(size) if offset > size => {
                 return Err(AppError::Incomplete(format!(
@@ -321,7 +446,17 @@ pub async fn get_sized(
         }
     }
     let rest = (offset > 0).then_some(offset);
-    let (mut data, fallbacks) = open(session, &Command::path("RETR", remote)?, rest).await?;
+    let cmd = Command::path("RETR", remote)?;
+    let (mut data, fallbacks) = match previous.take() {
+        Some(p) => {
+            let modes = session.modes().to_vec();
+            let (reply, data) = session.open_data_after(p.owed, &cmd, rest).await;
+            *before = Some(p.tail.conclude(reply));
+            let fallbacks = modes.into_iter().filter(|m| !session.modes().contains(m)).collect();
+            (data?, fallbacks)
+        }
+        None => open(session, &cmd, rest).await?,
+    };
     let mode = data.mode;
     // The local file is created only now that the server agreed to send: a missing remote file
     // leaves nothing behind.
@@ -347,16 +482,18 @@ pub async fn get_sized(
     let copied = receive(&mut data, &mut output, expected, Some(&bar), offset, opts.limit_rate).await;
     bar.clear();
     let received = data.bytes();
-    let broken = |cause, reply| Broken {
-        direction: Direction::Get,
-        cause,
-        reply,
-        done: offset + received,
-        total: size,
-        kept: part.clone(),
-        resumable: part.is_some(),
+    let tail = Tail {
+        part: part.clone(),
+        dest: dest.map(Path::to_owned),
+        offset,
+        received,
+        size,
+        mode,
+        fallbacks,
         resume_with: opts.resume_with.clone(),
+        bar,
     };
+    let broken = |cause, reply| tail.broken(cause, reply);
     match copied {
         Ok(Copy::Complete) => drop(guard),
         Ok(Copy::Overrun) => {
@@ -387,23 +524,16 @@ pub async fn get_sized(
     }
     // The data is in: a signal while the server's final reply is awaited has nothing to abort,
     // and must not wait for that reply (a server may never send it).
-    let complete = size.map(|s| offset + received == s);
-    if let Err(e) = session.finish_data(data).await {
-        let err = finish_failed(e, complete, broken);
-        // A refusal after the data (550, a TLS 522) keeps the .part all the same.
-        return Err(match &part {
-            Some(p) if !err.is::<Broken>() => err.context(format!("{} kept{RESUME_GET}", p.display())),
-            _ => err,
-        });
-    }
-    if complete == Some(false) {
-        return Err(broken(Cause::Short, None).into());
-    }
-    if let (Some(part), Some(dest)) = (&part, dest) {
-        std::fs::rename(part, dest).map_err(|e| AppError::local(dest, e))?;
-    }
-    bar.finish(received);
-    Ok(Transferred { bytes: received, from: offset, mode: Some(mode), fallbacks })
+    let data = if owe && tail.part.is_some() {
+        match session.close_data_owing(data).await {
+            Ok(owed) => return Ok(Got::Owing(Box::new(Owing { owed, tail }))),
+            Err(data) => data,
+        }
+    } else {
+        data
+    };
+    let reply = session.finish_data(data).await;
+    tail.conclude(reply).map(Got::Done)
 }
 
 /// `-c`: continue from `NAME.part`, else from `NAME` itself (moved to `NAME.part` first, so the

@@ -161,6 +161,18 @@ fn data_io(e: io::Error) -> Error {
     Error::DataIo(e)
 }
 
+/// A download whose data all arrived and whose data connection is closed, its final reply still
+/// to be read on the control connection (see [`Session::close_data_owing`]). Nothing else may be
+/// sent on the session until it is settled.
+#[derive(Debug)]
+#[must_use = "the session is out of step until the owed reply is read"]
+pub struct OwedReply {
+    command: String,
+    tls_resumed: Option<bool>,
+    /// The final reply, when it came before the data ended.
+    known: Option<Reply>,
+}
+
 /// What a 227 or 229 reply offered, and where the client will connect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PassiveOffer {
@@ -176,7 +188,9 @@ pub struct PassiveOffer {
 /// trip per transfer. Only downloads and listings, only in a mode that already gave a data
 /// connection on this session, never with REST (a refused REST must not be followed by a RETR from byte 0), and a
 /// server that answers the pipelined command 425 before the connection arrives has pipelining
-/// turned off for the session, the same transfer tried again the plain way.
+/// turned off for the session, the same transfer tried again the plain way. A pipelining session
+/// can also send a download's commands before the last download's final reply has come (see
+/// [`Session::open_data_after`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) enum Pipeline {
     /// No passive data connection made yet on this session.
@@ -267,6 +281,9 @@ pub struct DataRecord {
     /// The transfer command went out right behind the mode command (see [`Pipeline`]); only
     /// [`Session::open_data`] asks for it, so the probe sees every step on its own.
     pipelined: bool,
+    /// The mode and transfer commands already went out, ahead of the last download's final
+    /// reply (see [`Session::open_data_after`]).
+    sent: bool,
     live: Arc<Mutex<Live>>,
 }
 
@@ -286,6 +303,7 @@ impl DataRecord {
             failure: None,
             on_advertised: None,
             pipelined: false,
+            sent: false,
             live: Arc::default(),
         }
     }
@@ -468,6 +486,12 @@ impl Session {
     /// mode can get past (TLS required on the data channel) is the answer, not a reason to try
     /// the next mode.
     pub async fn open_data(&mut self, cmd: &Command, rest: Option<u64>) -> Result<DataStream, Error> {
+        self.open_data_sent(cmd, rest, false).await
+    }
+
+    /// [`Session::open_data`]; with `sent`, the mode command and `cmd` already went out
+    /// (pipelined) for the first try.
+    async fn open_data_sent(&mut self, cmd: &Command, rest: Option<u64>, mut sent: bool) -> Result<DataStream, Error> {
         let mut failures = Vec::new();
         loop {
             let mode = self.modes[0];
@@ -475,7 +499,8 @@ impl Session {
             // Downloads and listings only: an upload pipelined on Twisted stored wrong bytes in
             // the lab, and a server's files are not ours to risk.
             let reads = matches!(cmd.verb(), "RETR" | "LIST" | "NLST" | "MLSD");
-            record.pipelined = reads && rest.is_none() && self.pipeline == Pipeline::Proven(mode);
+            record.pipelined = sent || (reads && rest.is_none() && self.pipeline == Pipeline::Proven(mode));
+            record.sent = std::mem::take(&mut sent);
             if let Some(data) = self.attempt_data(cmd, rest, &mut record).await? {
                 if mode.is_passive() && data.is_connected() && self.pipeline == Pipeline::Untried {
                     self.pipeline = Pipeline::Proven(mode);
@@ -483,10 +508,13 @@ impl Session {
                 return Ok(data);
             }
             let reason = record.failure.take().expect("a failed attempt records why");
-            if record.pipelined && reason.reply.as_ref().is_some_and(|r| matches!(r.code, 425 | 503)) {
+            let refused_mode = reason.stage == Stage::Refused && reason.reply.is_some();
+            if record.pipelined && (refused_mode || reason.reply.as_ref().is_some_and(|r| matches!(r.code, 425 | 503)))
+            {
                 // A server that wants the data connection before the transfer command arrives
-                // (425), or that takes the command before it has finished the mode command
-                // (Twisted: 503 "must send PORT or PASV first"): the same mode, the plain way,
+                // (425), that takes the command before it has finished the mode command
+                // (Twisted: 503 "must send PORT or PASV first"), or that refuses a mode command
+                // sent ahead (it worked before on this session): the same mode, the plain way,
                 // from now on.
                 self.pipeline = Pipeline::Off;
                 self.note("control", &format!("{mode}: the server refused a pipelined {}: not pipelining", cmd.verb()));
@@ -551,7 +579,7 @@ impl Session {
         let name = record.name.clone();
         let pipelined = record.pipelined && mode.is_passive() && rest.is_none();
         let pending = if mode.is_passive() {
-            if pipelined {
+            if pipelined && !record.sent {
                 self.send(&Command::bare(mode.name())).await?;
                 self.send(cmd).await?;
             }
@@ -969,18 +997,100 @@ impl Session {
                 }
             }
         }
-        let secs = started.elapsed().as_secs_f64();
-        let rate = if secs > 0.0 { bytes as f64 / secs / 1e6 } else { 0.0 };
-        let how = if sent_by_kernel { ", by sendfile" } else { "" };
-        self.note(&name, &format!("{mode}: closed after {bytes} bytes in {secs:.3} s ({rate:.1} MB/s{how})"));
+        self.note_closed(&name, mode, started, bytes, sent_by_kernel);
         let reply = match reply {
             Some(r) => r,
             None => self.final_reply().await?,
         };
+        self.conclude(command, reply, tls_resumed)
+    }
+
+    fn note_closed(&self, name: &str, mode: DataMode, started: Instant, bytes: u64, sent_by_kernel: bool) {
+        let secs = started.elapsed().as_secs_f64();
+        let rate = if secs > 0.0 { bytes as f64 / secs / 1e6 } else { 0.0 };
+        let how = if sent_by_kernel { ", by sendfile" } else { "" };
+        self.note(name, &format!("{mode}: closed after {bytes} bytes in {secs:.3} s ({rate:.1} MB/s{how})"));
+    }
+
+    /// A transfer's final reply: 2xx is success, anything else `Refused` with the reply.
+    fn conclude(&self, command: String, reply: Reply, tls_resumed: Option<bool>) -> Result<Reply, Error> {
         if reply.is_success() {
             return Ok(reply);
         }
         Err(self.transfer_refused(command, reply, tls_resumed))
+    }
+
+    /// After the end of a download's data (the server closed the connection): closes our side and
+    /// leaves the transfer's final reply owed, to be read by [`Session::settle`] or, overlapping
+    /// the next download's request, by [`Session::open_data_after`]. The data stream comes back
+    /// (for [`Session::finish_data`]) when the reply cannot wait: not a RETR, or a TLS data
+    /// connection, whose close_notify and TLS 1.3 tickets (which later data connections resume
+    /// with) are read beside the final reply.
+    pub async fn close_data_owing(&mut self, data: DataStream) -> Result<OwedReply, DataStream> {
+        if data.command.split(' ').next() != Some("RETR") || data.stream.as_ref().is_some_and(Stream::is_tls) {
+            return Err(data);
+        }
+        let DataStream { stream, mode, name, command, started, bytes, early_final, tls_resumed, .. } = data;
+        if let Some(mut stream) = stream {
+            // vsftpd sends its 226 only once it has read our FIN.
+            let _ = timeout(self.config.timeout, stream.shutdown()).await;
+        }
+        self.note_closed(&name, mode, started, bytes, false);
+        Ok(OwedReply { command, tls_resumed, known: early_final })
+    }
+
+    /// Reads a download's owed final reply: what [`Session::finish_data`] would have returned.
+    pub async fn settle(&mut self, owed: OwedReply) -> Result<Reply, Error> {
+        let reply = match owed.known {
+            Some(r) => r,
+            None => self.final_reply().await?,
+        };
+        self.conclude(owed.command, reply, owed.tls_resumed)
+    }
+
+    /// Settles `owed` and opens the data connection for `cmd`, both as [`Session::settle`] and
+    /// [`Session::open_data`] would, but where the session pipelines (see [`Pipeline`]) and `cmd`
+    /// is a RETR without REST, the mode command and `cmd` go out before the owed reply is read:
+    /// the wait for the last file's final reply (vsftpd sends it a round trip after the data,
+    /// once it has read our FIN) overlaps the request for the next (RFC 959 §5.3.1: the server
+    /// reads commands in order). Returns the owed transfer's result, then the new data stream.
+    /// A server that cannot take it answers the mode command sent ahead with an error, which
+    /// turns pipelining off for the session and tries `cmd` again the plain way.
+    pub async fn open_data_after(
+        &mut self,
+        owed: OwedReply,
+        cmd: &Command,
+        rest: Option<u64>,
+    ) -> (Result<Reply, Error>, Result<DataStream, Error>) {
+        let mode = self.modes[0];
+        let ahead =
+            owed.known.is_none() && cmd.verb() == "RETR" && rest.is_none() && self.pipeline == Pipeline::Proven(mode);
+        if !ahead {
+            let previous = self.settle(owed).await;
+            return (previous, self.open_data(cmd, rest).await);
+        }
+        let sent = async {
+            self.send(&Command::bare(mode.name())).await?;
+            self.send(cmd).await
+        };
+        if let Err(e) = sent.await {
+            return (Err(e), Err(Error::Unusable));
+        }
+        let reply = match self.final_reply().await {
+            Ok(reply) => reply,
+            Err(e) => return (Err(e), Err(Error::Unusable)),
+        };
+        if matches!(reply.code, 227 | 229) {
+            // The mode command answered before the owed reply: the replies are out of step with
+            // the commands, so nothing more goes on this session (a new one does not overlap).
+            self.pipeline = Pipeline::Off;
+            self.mark_broken();
+            self.note("control", &format!("{mode}: answered before the last transfer's final reply: {reply}"));
+            // The owed reply is lost with the session: the caller confirms the file on another.
+            return (Err(Error::Unusable), Err(Error::Unusable));
+        }
+        let previous = self.conclude(owed.command, reply, owed.tls_resumed);
+        (previous, self.open_data_sent(cmd, rest, true).await)
     }
 
     /// A transfer's failure reply; under PROT P, a refusal of the data connection's TLS session

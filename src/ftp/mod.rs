@@ -28,7 +28,7 @@ use std::time::Duration;
 
 pub use command::{Command, UnsafeArgument, check_arg};
 pub use control::{Features, Session};
-pub use data::{DataFailure, DataRecord, DataStream, PassiveOffer, Stage, Step, refuses_tls_session};
+pub use data::{DataFailure, DataRecord, DataStream, OwedReply, PassiveOffer, Stage, Step, refuses_tls_session};
 pub use refusal::Refusal;
 pub use reply::{AddressError, Reply, ReplyError};
 pub use stream::Stream;

@@ -39,7 +39,7 @@ use crate::interrupt;
 use crate::progress::ProgressMode;
 use crate::retry;
 use crate::text::escape;
-use crate::transfer::{self, Sink, part_path};
+use crate::transfer::{self, part_path};
 
 /// What to mirror and how: resolved from the command line or the shell, no clap types.
 #[derive(Debug, Clone, Default)]
@@ -420,6 +420,14 @@ struct Job {
     remote_size: Option<u64>,
 }
 
+/// A download whose final reply is still owed, with the session that owes it.
+struct Carried {
+    session: Session,
+    job: Job,
+    owing: Box<transfer::Owing>,
+    retries: u32,
+}
+
 struct Run<'a, 'o, O> {
     s: &'a Settings,
     pool: &'a Pool<'o, O>,
@@ -695,69 +703,215 @@ where
         }
     }
 
-    /// Takes jobs until the walk ends, each on a session from the pool.
+    /// Takes jobs until the walk ends, each on a session from the pool. A download whose data is
+    /// all in keeps its session and leaves its final reply owed when another file is already
+    /// waiting: that reply is read while the next file is asked for (see
+    /// [`Session::open_data_after`]), which saves the round trip a server like vsftpd spends on
+    /// it. With no next file at hand, the owed reply is read at once.
     async fn worker(&self, jobs: &tokio::sync::Mutex<mpsc::Receiver<Job>>) {
+        let mut carried: Option<Carried> = None;
+        // The retries the carried file took before its data was all in.
+        let mut carried_retries = 0;
         loop {
-            let job = jobs.lock().await.recv().await;
-            let Some(job) = job else { return };
+            let next = jobs.lock().await.try_recv();
+            if (next.is_err() || interrupt::has_fired())
+                && let Some(c) = carried.take()
+            {
+                self.settle(c).await;
+            }
+            let job = match next {
+                Ok(job) => job,
+                Err(mpsc::error::TryRecvError::Empty) => match jobs.lock().await.recv().await {
+                    Some(job) => job,
+                    None => return,
+                },
+                Err(mpsc::error::TryRecvError::Disconnected) => return,
+            };
             if interrupt::has_fired() {
                 continue;
             }
-            let result = self.copy_retried(&job).await;
+            if let Some(c) = carried.take_if(|c| !c.session.is_usable()) {
+                // Cannot happen after a clean close; if it did, the owed reply is lost with the
+                // session and its file is tried again.
+                self.settle(c).await;
+            }
+            let slot = carried.take().map(|c| (c.session, (c.job, c.owing)));
+            let (mut session, previous) = match slot {
+                Some((s, p)) => (Some(s), Some(p)),
+                None => (None, None),
+            };
+            let owe = !self.s.reverse && self.hash.is_none();
+            let mut before = None;
+            let prev_retries = carried_retries;
+            let result = self.retried(&job, &mut session, None, previous, &mut before, owe).await;
+            let mut owing = None;
             match result {
-                Ok(done) => self.record_retried(&job.rel, Action::Copied, done.value, "", done.retries),
+                Ok(retry::Done { value: transfer::Got::Owing(o), retries }) => owing = Some((o, retries)),
+                Ok(retry::Done { value: transfer::Got::Done(t), retries }) => {
+                    self.record_retried(&job.rel, Action::Copied, t.bytes, "", retries)
+                }
                 Err(e) => self.record_retried(&job.rel, Action::Failed, 0, format!("{e:#}"), retry::retries_of(&e)),
+            }
+            if let Some((prev, outcome)) = before {
+                // The previous file's own final reply: its outcome, and its retry, are its own.
+                self.conclude(prev, outcome, prev_retries, &mut session).await;
+            }
+            match (owing, session) {
+                (Some((owing, retries)), Some(session)) => {
+                    carried_retries = retries;
+                    carried = Some(Carried { session, job, owing, retries });
+                }
+                (_, session) => {
+                    if let Some(s) = session {
+                        self.pool.put(s);
+                    }
+                }
             }
         }
     }
 
-    /// One file on a session from the pool, tried again as `--retry` allows: a session that died
-    /// goes back to the pool (which drops it) and a new one is taken; a later attempt resumes from
-    /// the `.part` (download) or the server's size (upload). A server that refuses a TLS data
-    /// session that could not resume (ProFTPD 1.3.8 issues no TLS 1.3 tickets on upload
-    /// connections) gets a new login once, which brings new tickets.
-    async fn copy_retried(&self, job: &Job) -> Result<retry::Done<u64>> {
+    /// Reads a carried download's owed final reply and records the file.
+    async fn settle(&self, c: Carried) {
+        let Carried { session, job, owing, retries } = c;
+        let mut slot = Some(session);
+        let outcome = owing.settle(slot.as_mut().expect("just put")).await;
+        self.conclude(job, outcome, retries, &mut slot).await;
+        if let Some(s) = slot {
+            self.pool.put(s);
+        }
+    }
+
+    /// A download whose final reply came after its data (and maybe beside the next file's
+    /// request): on a 2xx the file gets its time and is counted; otherwise it is tried again as
+    /// `--retry` allows, that failure counting as its first attempt, on `slot`.
+    async fn conclude(
+        &self,
+        job: Job,
+        outcome: Result<transfer::Transferred>,
+        retries: u32,
+        slot: &mut Option<Session>,
+    ) {
+        let result = match outcome {
+            Ok(t) => self.set_time(&job).map(|()| retry::Done { value: transfer::Got::Done(t), retries }),
+            Err(e) => self.retried(&job, slot, Some(e), None, &mut None, false).await,
+        };
+        match result {
+            Ok(retry::Done { value: transfer::Got::Done(t), retries }) => {
+                self.record_retried(&job.rel, Action::Copied, t.bytes, "", retries)
+            }
+            Ok(retry::Done { value: transfer::Got::Owing(_), .. }) => unreachable!("asked for no owed reply"),
+            Err(e) => self.record_retried(&job.rel, Action::Failed, 0, format!("{e:#}"), retry::retries_of(&e)),
+        }
+    }
+
+    /// One file on `slot` (a session from the pool when empty), tried again as `--retry` allows:
+    /// a session that died goes back to the pool (which drops it) and a new one is taken; a later
+    /// attempt resumes from the `.part` (download) or the server's size (upload). A server that
+    /// refuses a TLS data session that could not resume (ProFTPD 1.3.8 issues no TLS 1.3 tickets
+    /// on upload connections) gets a new login once, which brings new tickets.
+    ///
+    /// `failed`: the first attempt already failed so (its final reply said so after the fact).
+    /// `previous`: a download on the session in `slot` whose final reply is owed; the first
+    /// attempt reads it while asking for this file, and its outcome goes to `before`. With `owe`,
+    /// a download whose data is all in may leave its own final reply owed ([`transfer::Got`]).
+    async fn retried(
+        &self,
+        job: &Job,
+        slot: &mut Option<Session>,
+        failed: Option<anyhow::Error>,
+        previous: Option<(Job, Box<transfer::Owing>)>,
+        before: &mut Option<(Job, Result<transfer::Transferred>)>,
+        owe: bool,
+    ) -> Result<retry::Done<transfer::Got>> {
         let say = |_: &mut Option<Session>, line: &str| {
             let relogin = line.starts_with("the server refused a TLS data session");
             if !relogin || !self.relogin_noted.swap(true, std::sync::atomic::Ordering::Relaxed) {
                 self.reporter.retry(&format!("{}: {line}", escape(&job.rel)));
             }
         };
-        let mut slot: Option<Session> = None;
+        let mut failed = failed;
+        let mut previous = previous;
         let connect = async |slot: &mut Option<Session>, fresh: bool| self.pool.ready(slot, fresh).await;
         let attempt = async |slot: &mut Option<Session>, t: retry::Try| {
+            if let Some(e) = failed.take() {
+                return Err(e);
+            }
             let session = slot.as_mut().expect("connected before each attempt");
             if self.s.reverse {
-                self.upload(session, job, t.resume).await
-            } else {
-                self.download(session, job, t.resume).await
+                let bytes = self.upload(session, job, t.resume).await?;
+                return Ok(transfer::Got::Done(transfer::Transferred { bytes, ..Default::default() }));
+            }
+            let (prev, owing) = previous.take().unzip();
+            let (outcome, got) = self.download(session, job, t.resume, owing, owe).await;
+            let prev_failed = outcome.as_ref().is_some_and(|o| o.is_err());
+            if let (Some(prev), Some(outcome)) = (prev, outcome) {
+                *before = Some((prev, outcome));
+            }
+            match got? {
+                // The previous file is to be tried again on this session: nothing may stay owed.
+                transfer::Got::Owing(o) if prev_failed => {
+                    let t = o.settle(session).await?;
+                    self.set_time(job)?;
+                    Ok(transfer::Got::Done(t))
+                }
+                got => Ok(got),
             }
         };
-        let result = retry::run(&self.s.retry, say, &mut slot, connect, attempt).await;
-        if let Some(session) = slot {
-            self.pool.put(session);
-        }
-        result
+        retry::run(&self.s.retry, say, slot, connect, attempt).await
     }
 
-    async fn download(&self, session: &mut Session, job: &Job, again: bool) -> Result<u64> {
+    /// Downloads one file; with `previous` (the last download's owed reply on this session),
+    /// returns that download's outcome too. With `owe`, this download may leave its final reply
+    /// owed ([`transfer::Got::Owing`]); once done, the file has the server's time and, with
+    /// `--verify`, has been checked.
+    async fn download(
+        &self,
+        session: &mut Session,
+        job: &Job,
+        again: bool,
+        previous: Option<Box<transfer::Owing>>,
+        owe: bool,
+    ) -> (Option<Result<transfer::Transferred>>, Result<transfer::Got>) {
         // `-c` continues a .part only: a complete older file is replaced, not appended to. A
         // retry goes on from the .part its first attempt left.
         let resume = (self.s.resume || again) && part_path(&job.local).exists();
+        let mut before = None;
+        let mut previous = previous;
         if again && resume {
-            self.unchanged_since_listed(session, job).await?;
+            if let Some(p) = previous.take() {
+                before = Some(p.settle(session).await);
+            }
+            if let Err(e) = self.unchanged_since_listed(session, job).await {
+                return (before, Err(e));
+            }
         }
-        let sink = Sink::File(job.local.clone());
-        let bytes = transfer::download_sized(session, &job.remote, &sink, resume, false, job.size, QUIET).await?;
-        if let Some(hash) = &self.hash {
-            hash.verify(session, &job.remote, &job.local).await?;
-        }
+        let opts = transfer::Options::new(false, QUIET);
+        let (b, got) = transfer::get_after(session, previous, &job.remote, &job.local, resume, job.size, &opts).await;
+        let before = before.or(b);
+        let done = async {
+            let got = match got? {
+                transfer::Got::Owing(o) if !owe => transfer::Got::Done(o.settle(session).await?),
+                got => got,
+            };
+            if let transfer::Got::Done(_) = &got {
+                if let Some(hash) = &self.hash {
+                    hash.verify(session, &job.remote, &job.local).await?;
+                }
+                self.set_time(job)?;
+            }
+            Ok(got)
+        };
+        (before, done.await)
+    }
+
+    /// Gives a downloaded file the server's modification time, so the next run skips it.
+    fn set_time(&self, job: &Job) -> Result<()> {
         if let Some(stamp) = job.stamp.filter(|_| !self.s.ignore_time) {
             let time = UNIX_EPOCH + std::time::Duration::from_secs(stamp.secs.max(0) as u64);
             let file = fs::File::options().write(true).open(&job.local).map_err(|e| AppError::local(&job.local, e))?;
             file.set_modified(time).map_err(|e| AppError::local(&job.local, e))?;
         }
-        Ok(bytes)
+        Ok(())
     }
 
     /// Before a retry resumes (or confirms) a `.part`: where the listing gave the time to the

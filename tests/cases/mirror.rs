@@ -5,8 +5,10 @@ use std::fs;
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use super::hostile::{Hostile, TIMEOUT, secs, session_with};
 use super::{server_with, url};
-use crate::support::{MlsdLinks, ServerConfig, TestServer, dir_names, ftpx, write_random};
+use crate::support::script::Script;
+use crate::support::{MlsdLinks, ServerConfig, TestServer, dir_names, ftpx, random_bytes, write_random};
 
 /// A tree with nested and empty directories, spaces and UTF-8 in names.
 fn tree(root: &Path) -> Vec<(&'static str, Vec<u8>)> {
@@ -460,4 +462,134 @@ fn json_says_why_a_mirror_could_not_start() {
     let j = json(&out);
     assert_eq!(j["files"], serde_json::json!([]));
     assert!(j["error"].as_str().unwrap().contains("could not list"), "{j}");
+}
+
+/// A scripted server for `mirror -P 1 ftp://host/d` of the files `names`: the login, MLSD of
+/// `/d` (sizes from `sizes`), then `TYPE I`. Each file's transfer is for the case to script.
+fn overlap_prelude(files: &[(&str, usize)]) -> Script {
+    let listing: String =
+        files.iter().map(|(name, size)| format!("type=file;size={size};modify=20240101000000; {name}\r\n")).collect();
+    session_with(&["EPSV", "MLST type*;size*;modify*;"])
+        .answer("PWD", "257 \"/\" is the current directory\r\n")
+        .expect("EPSV")
+        .passive("229 Entering Extended Passive Mode (|||{port}|)")
+        .answer("MLSD /d", "150 Here it comes.\r\n")
+        .data_send(listing)
+        .data_close()
+        .send("226 Listing sent.\r\n")
+        .answer("TYPE I", "200 Binary.\r\n")
+}
+
+/// The first file's request (pipelined: the listing proved EPSV) and its data, up to the end of
+/// its data: its final reply is the case's to send.
+fn first_file(script: Script, name: &str, data: &[u8]) -> Script {
+    script
+        .expect("EPSV")
+        .expect(&format!("RETR /d/{name}"))
+        .passive("229 Entering Extended Passive Mode (|||{port}|)")
+        .send("150 Opening data connection.\r\n")
+        .data_send(data)
+        .data_close()
+}
+
+fn overlap_mirror(script: Script) -> super::hostile::Case {
+    Hostile::new(script).args(["-d", "--timeout", TIMEOUT, "mirror", "-P", "1"]).url("d").bound(secs(10)).run()
+}
+
+/// The next file's EPSV and RETR go out once the last file's data is in and its data connection
+/// closed, before that file's 226: the script sends the 226 only after it has read them, so a
+/// client that waited for it would stall here and time out.
+#[test]
+fn the_next_files_request_goes_out_before_the_last_files_final_reply() {
+    let (a, b) = (random_bytes(3000, 71), random_bytes(4000, 72));
+    let script = first_file(overlap_prelude(&[("a.bin", a.len()), ("b.bin", b.len())]), "a.bin", &a)
+        .expect("EPSV")
+        .expect("RETR /d/b.bin")
+        .send("226 a.bin sent.\r\n")
+        .passive("229 Entering Extended Passive Mode (|||{port}|)")
+        .send("150 Opening data connection.\r\n")
+        .data_send(&b)
+        .data_close()
+        .send("226 b.bin sent.\r\n")
+        .answer("QUIT", "221 Bye.\r\n");
+    let mut case = overlap_mirror(script);
+    case.code(0).files(&["d"]);
+    assert_eq!(case.file("d/a.bin"), a);
+    assert_eq!(case.file("d/b.bin"), b);
+    // The transcript shows the same order: b's RETR before a's 226.
+    let lines: Vec<&str> = case.out.stderr.lines().collect();
+    let at = |needle: &str| lines.iter().position(|l| l.contains(needle)).unwrap_or_else(|| panic!("no {needle:?}"));
+    assert!(at("---> RETR /d/b.bin") < at("<--- 226 a.bin sent."), "{}", case.out.stderr);
+    case.script_played();
+}
+
+/// A 451 for a file whose successor is already asked for fails that file (its `.part` kept, the
+/// error its own) and not the next one, which completes.
+#[test]
+fn a_451_for_the_last_file_while_the_next_is_asked_for_fails_only_the_last() {
+    let (a, b) = (random_bytes(3000, 73), random_bytes(4000, 74));
+    let script = first_file(overlap_prelude(&[("a.bin", a.len()), ("b.bin", b.len())]), "a.bin", &a)
+        .expect("EPSV")
+        .expect("RETR /d/b.bin")
+        .send("451 Local error in processing a.bin.\r\n")
+        .passive("229 Entering Extended Passive Mode (|||{port}|)")
+        .send("150 Opening data connection.\r\n")
+        .data_send(&b)
+        .data_close()
+        .send("226 b.bin sent.\r\n")
+        .answer("QUIT", "221 Bye.\r\n");
+    let mut case = overlap_mirror(script);
+    assert_eq!(dir_names(case.work().join("d")), [&b"a.bin.part"[..], b"b.bin"], "{}", case.out.stderr);
+    assert_eq!(case.file("d/a.bin.part"), a);
+    assert_eq!(case.file("d/b.bin"), b);
+    let failed: Vec<&str> = case.out.stderr.lines().filter(|l| l.contains("451 Local error")).collect();
+    assert!(
+        !failed.is_empty() && failed.iter().all(|l| l.contains("a.bin") && !l.contains("b.bin")),
+        "{}",
+        case.out.stderr
+    );
+    assert_ne!(case.out.code, Some(0), "a failed file must show in the exit status");
+    case.script_played();
+}
+
+/// A server that answers the EPSV sent ahead of the last file's final reply with 503 (and the
+/// RETR behind it too): the file is asked for again the plain way, and no more pipelining on
+/// the session, so the third file's RETR waits for its 229.
+#[test]
+fn a_503_to_the_epsv_sent_ahead_turns_pipelining_off_and_the_mirror_completes() {
+    let (a, b, c) = (random_bytes(3000, 75), random_bytes(4000, 76), random_bytes(500, 77));
+    let script =
+        first_file(overlap_prelude(&[("a.bin", a.len()), ("b.bin", b.len()), ("c.bin", c.len())]), "a.bin", &a)
+            .expect("EPSV")
+            .expect("RETR /d/b.bin")
+            .send("226 a.bin sent.\r\n503 Bad sequence of commands.\r\n503 Use PORT or PASV first.\r\n")
+            .expect("EPSV")
+            .passive("229 Entering Extended Passive Mode (|||{port}|)")
+            .answer("RETR /d/b.bin", "150 Opening data connection.\r\n")
+            .data_send(&b)
+            .data_close()
+            .send("226 b.bin sent.\r\n")
+            .expect("EPSV")
+            .passive("229 Entering Extended Passive Mode (|||{port}|)")
+            .answer("RETR /d/c.bin", "150 Opening data connection.\r\n")
+            .data_send(&c)
+            .data_close()
+            .send("226 c.bin sent.\r\n")
+            .answer("QUIT", "221 Bye.\r\n");
+    let mut case = overlap_mirror(script);
+    case.code(0).says("not pipelining");
+    assert_eq!(case.file("d/a.bin"), a);
+    assert_eq!(case.file("d/b.bin"), b);
+    assert_eq!(case.file("d/c.bin"), c);
+    // Plain from then on: c's RETR only after its 229 (and b's 226 before c's EPSV).
+    let lines: Vec<&str> = case.out.stderr.lines().collect();
+    let at = |needle: &str| lines.iter().position(|l| l.contains(needle)).unwrap_or_else(|| panic!("no {needle:?}"));
+    assert!(at("<--- 226 b.bin sent.") < at("---> RETR /d/c.bin"), "{}", case.out.stderr);
+    let epsv_before_c = lines[..at("---> RETR /d/c.bin")].iter().rposition(|l| l.starts_with("---> EPSV")).unwrap();
+    assert!(
+        lines[epsv_before_c..at("---> RETR /d/c.bin")].iter().any(|l| l.starts_with("<--- 229")),
+        "{}",
+        case.out.stderr
+    );
+    case.script_played();
 }
