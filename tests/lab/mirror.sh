@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `ftpx mirror` and `ftpx get --segments` against vsftpd, proftpd and pure-ftpd on 127.0.0.1.
+# `ftpx mirror` and `ftpx get --segments` against every lab server (vsftpd, proftpd, pure-ftpd, twisted, pyftpdlib, ftp-srv) on 127.0.0.1.
 #
 # For each server: a tree (nested and empty directories, names with spaces and UTF-8, 40 small
 # files and one of 8 MiB) is served, and
