@@ -710,8 +710,6 @@ where
     /// it. With no next file at hand, the owed reply is read at once.
     async fn worker(&self, jobs: &tokio::sync::Mutex<mpsc::Receiver<Job>>) {
         let mut carried: Option<Carried> = None;
-        // The retries the carried file took before its data was all in.
-        let mut carried_retries = 0;
         loop {
             let next = jobs.lock().await.try_recv();
             if (next.is_err() || interrupt::has_fired())
@@ -735,6 +733,8 @@ where
                 // session and its file is tried again.
                 self.settle(c).await;
             }
+            // The retries the carried file took before its data was all in.
+            let prev_retries = carried.as_ref().map_or(0, |c| c.retries);
             let slot = carried.take().map(|c| (c.session, (c.job, c.owing)));
             let (mut session, previous) = match slot {
                 Some((s, p)) => (Some(s), Some(p)),
@@ -742,7 +742,6 @@ where
             };
             let owe = !self.s.reverse && self.hash.is_none();
             let mut before = None;
-            let prev_retries = carried_retries;
             let result = self.retried(&job, &mut session, None, previous, &mut before, owe).await;
             let mut owing = None;
             match result {
@@ -757,10 +756,7 @@ where
                 self.conclude(prev, outcome, prev_retries, &mut session).await;
             }
             match (owing, session) {
-                (Some((owing, retries)), Some(session)) => {
-                    carried_retries = retries;
-                    carried = Some(Carried { session, job, owing, retries });
-                }
+                (Some((owing, retries)), Some(session)) => carried = Some(Carried { session, job, owing, retries }),
                 (_, session) => {
                     if let Some(s) = session {
                         self.pool.put(s);

@@ -250,8 +250,12 @@ scenario() {
             client "$name" --timeout 5 get --segments 2 --retry 5 --retry-delay 0.2 "$url/big.bin"
             want "exit $code" test "$code" = 0
             want "not byte-exact" same "$work/big.bin" "$scratch/big.bin"
-            # The second range's start, and one resume per range.
-            want "$(rest_count) RESTs, not 3" test "$(rest_count)" = 3
+            # The second range's start once, a resume inside each broken range, and maybe a split
+            # (an idle session taking over the far part of a range): never a range from its start
+            # again, nor anything from byte 0 but the first RETR.
+            want "$(rest_count) RESTs, fewer than 3" test "$(rest_count)" -ge 3
+            want "the second range started more than once" test "$(server_log | grep -c '^REST 33554432$')" = 1
+            want "a RETR without REST after the first" test "$(server_log | grep -c '^RETR ')" = "$(($(rest_count) + 1))"
             want "no retry lines naming the range" contains ": retry 1 of 5"
             want "segment state left" test ! -e "$work/big.bin.part.segments"
             verdict "$name: get --segments --retry resumes each range where it broke, byte-exact"
