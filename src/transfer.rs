@@ -39,6 +39,9 @@ use crate::text::escape;
 /// Large enough for few system calls, small enough to stay in cache between the read and the
 /// write (measured against 32 KiB to 1 MiB, both directions, on a quiet 2-core machine).
 const CHUNK: usize = 256 * 1024;
+/// Each read of a download: 1 MiB reads took 0.70x the time of 256 KiB ones from vsftpd over
+/// loopback (bench/transfer.sh, 1 GiB, two runs each, alternating; 0.7 MiB more peak RSS).
+const RECV_CHUNK: usize = 1024 * 1024;
 
 /// How to go on after a partial download or upload when the front end has not said (the shell).
 const RESUME_GET: &str = " for -c (reget in the shell)";
@@ -759,7 +762,7 @@ async fn receive(
     base: u64,
     limit: Option<u64>,
 ) -> Result<Copy, CopyError> {
-    let mut buf = vec![0u8; CHUNK];
+    let mut buf = vec![0u8; RECV_CHUNK];
     let mut total = 0u64;
     let pace = Pace::new(limit);
     let outcome = loop {
