@@ -270,6 +270,18 @@ probe() {
     fi
 }
 
+# probe_tls_through_helper NAME: the kernel's FTP helper on the client's NAT, then probe over TLS
+# (trusting the server's cert.pem). Returns 1, after a skip line, where the helper is not available.
+probe_tls_through_helper() {
+    if ! client_ftp_helper 2>"$scratch/helper.err"; then
+        skip "$1" "the kernel's FTP helper is not available: $(head -c 200 "$scratch/helper.err")"
+        return 1
+    fi
+    probe_flags=(--tls --cacert "$server_dir/cert.pem")
+    probe "$1"
+    probe_flags=()
+}
+
 # check NAME MODES CODES RECOMMENDED EXIT [JQ-CONDITION...]
 check() {
     local name=$1 modes=$2 codes=$3 rec=$4 want_code=$5 json=$scratch/$1.json
@@ -329,13 +341,7 @@ scenario() {
             # The same path under FTPS: the helper cannot read the encrypted PORT/EPRT, so active
             # mode fails as without it, which is what active-needs-alg warns about.
             topology private public && client_nat && start_server "$name" vsftpd-tls || return 1
-            if ! client_ftp_helper 2>"$scratch/helper.err"; then
-                skip "$name" "the kernel's FTP helper is not available: $(head -c 200 "$scratch/helper.err")"
-                return 0
-            fi
-            probe_flags=(--tls --cacert "$server_dir/cert.pem")
-            probe "$name"
-            probe_flags=()
+            probe_tls_through_helper "$name" || return 0
             check "$name" "EPSV=ok PASV=ok EPRT=refused PORT=refused" "client-private-address server-refused-port" EPSV 0
             ;;
         client-nat-pure-ftpd)
@@ -411,13 +417,7 @@ scenario() {
             # The same under TLS: the helper cannot read the encrypted PORT/EPRT, which arrive as
             # sent and are refused; the plain-FTP comparison shows the rewrite.
             topology private public && client_nat && start_server "$name" ftpx-serve-tls || return 1
-            if ! client_ftp_helper 2>"$scratch/helper.err"; then
-                skip "$name" "the kernel's FTP helper is not available: $(head -c 200 "$scratch/helper.err")"
-                return 0
-            fi
-            probe_flags=(--tls --cacert "$server_dir/cert.pem")
-            probe "$name"
-            probe_flags=()
+            probe_tls_through_helper "$name" || return 0
             check "$name" "EPSV=ok PASV=ok EPRT=refused PORT=refused" \
                 "active-needs-alg client-behind-nat client-private-address port-rewritten server-refused-port" \
                 EPSV 0 '.tls == true' '.client_public_address == "198.51.100.1"' '.behind_nat == true' \
