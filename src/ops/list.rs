@@ -71,7 +71,7 @@ pub async fn entries(
     };
     let mut parsed = Parsed::default();
     let mut read = 0;
-    let mut take = |got: Result<Entry, list::Unreadable>, parsed: &mut Parsed| {
+    let mut take = |got: Result<Entry, list::Unreadable>| {
         match got {
             Ok(entry) => {
                 read += 1;
@@ -84,13 +84,13 @@ pub async fn entries(
         }
         Ok::<_, anyhow::Error>(())
     };
-    let listed = lines(session, how, path, |line| parser.push(line).try_for_each(|got| take(got, &mut parsed))).await;
+    let listed = lines(session, how, path, |line| parser.push(line).try_for_each(&mut take)).await;
     match listed {
         // VMS refuses LIST of an empty directory: `550 %RMS-E-FNF, file not found`.
         Err(e) if how == Listing::Long && refused_for_no_files(&e) => {}
         other => other?,
     }
-    parser.finish().try_for_each(|got| take(got, &mut parsed))?;
+    parser.finish().try_for_each(&mut take)?;
     if read == 0 && parsed.unparsed > 0 {
         parsed.from_nlst = true;
         lines(session, Listing::Names, path, |line| match list::parse_nlst(line) {

@@ -151,9 +151,9 @@ impl Entry {
     }
 
     /// The entry as `ls --json` prints it: today's keys (`name`, `type`, `size`, `modified`,
-    /// `perm`, `target`) and new ones beside them (VMS's `version`, AS/400's `object_type`). `name` is the server's exact bytes when they
-    /// are UTF-8 (JSON escapes control characters itself); otherwise it is a display form with
-    /// U+FFFD, `name_lossy` is true and `name_percent` holds every byte (RFC 3986
+    /// `perm`, `target`) and new ones beside them (VMS's `version`, AS/400's `object_type`).
+    /// `name` is the server's exact bytes when they are UTF-8 (JSON escapes control characters
+    /// itself); otherwise it is a display form with U+FFFD, `name_lossy` is true and `name_percent` holds every byte (RFC 3986
     /// percent-encoding, as a URL path takes it). `modified` is RFC 3339, ending in `Z` only
     /// when the server gave UTC; `time_zone` says whose clock it is.
     pub fn to_json(&self) -> serde_json::Value {

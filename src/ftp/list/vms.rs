@@ -43,9 +43,10 @@ pub(super) fn parse(line: &[u8], _: time::Date) -> Option<Entry> {
     let semi = name.iter().rposition(|&b| b == b';')?;
     let (base, version) = (&name[..semi], &name[semi + 1..]);
     let dir = base.len() > 4 && base[base.len() - 4..].eq_ignore_ascii_case(b".DIR");
-    let mut e = match dir {
-        true => Entry::new(&base[..base.len() - 4], Kind::Dir, Format::Vms),
-        false => Entry::new(base, Kind::File, Format::Vms),
+    let mut e = if dir {
+        Entry::new(&base[..base.len() - 4], Kind::Dir, Format::Vms)
+    } else {
+        Entry::new(base, Kind::File, Format::Vms)
     };
     e.version = Some(std::str::from_utf8(version).ok()?.parse().ok()?);
     e.size_text = Some(text(size));
