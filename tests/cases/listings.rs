@@ -267,6 +267,43 @@ fn mirror_of_an_empty_vms_directory_succeeds_with_nothing_to_copy() {
     case.script_played();
 }
 
+/// A VMS tree: `SUB.DIR;1` is the local directory `SUB`, entered with CWD `SUB`; an empty
+/// subdirectory (`550 %RMS-E-FNF`) is an empty local directory, not a failure.
+#[test]
+fn mirror_enters_vms_directories_by_their_name_without_dir_and_version() {
+    let root = b"Directory SYS$SYSDEVICE:[ANONYMOUS.D]\r\n\r\n\
+        SUB.DIR;1                 1/3   2-JAN-2024 10:00:00  [SYSTEM]   (RWE,RWE,RE,E)\r\n\
+        EMPTY.DIR;1               1/3   2-JAN-2024 10:00:00  [SYSTEM]   (RWE,RWE,RE,E)\r\n\
+        \r\nTotal of 2 files, 2/6 blocks.\r\n";
+    let sub = b"Directory SYS$SYSDEVICE:[ANONYMOUS.D.SUB]\r\n\r\n\
+        NOTES.TXT;2               1/3   5-JAN-2024 10:00:00  [SYSTEM]   (RWED,RWED,RE,)\r\n\
+        NOTES.TXT;1               1/3   4-JAN-2024 10:00:00  [SYSTEM]   (RWED,RWED,RE,)\r\n";
+    let notes = b"notes v2\r\n";
+    let script = vms_mirror_prelude(root)
+        .answer("CWD /d/EMPTY", "250 CWD command successful.\r\n")
+        .expect("EPSV")
+        .passive("229 Entering Extended Passive Mode (|||{port}|)")
+        .answer("LIST", "550 %RMS-E-FNF, file not found\r\n")
+        .answer("CWD /d/SUB", "250 CWD command successful.\r\n");
+    let script = epsv_transfer(script, "LIST", sub)
+        .answer("TYPE I", "200 Binary.\r\n")
+        .expect("EPSV")
+        .passive("229 Entering Extended Passive Mode (|||{port}|)")
+        .answer("RETR /d/SUB/NOTES.TXT", "150 Opening data connection.\r\n")
+        .data_send(notes)
+        .data_close()
+        .send("226 Transfer complete.\r\n")
+        .answer("QUIT", "221 Bye.\r\n");
+    let mut case =
+        Hostile::new(script).args(["--timeout", TIMEOUT, "mirror", "-P", "1"]).url("d").bound(secs(10)).run();
+    case.code(0).files(&["d"]);
+    assert_eq!(dir_names(case.work().join("d")), [&b"EMPTY"[..], b"SUB"]);
+    assert!(dir_names(case.work().join("d/EMPTY")).is_empty());
+    assert_eq!(dir_names(case.work().join("d/SUB")), [&b"NOTES.TXT"[..]]);
+    assert_eq!(case.file("d/SUB/NOTES.TXT"), notes);
+    case.script_played();
+}
+
 /// An IBM i library listed with member paths (`QCLSRC.FILE/HELLO.MBR`): `ls --json` shows them
 /// with their real name and type; mirror skips them, saying why, and copies the rest.
 #[test]
