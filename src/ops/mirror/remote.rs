@@ -1,0 +1,148 @@
+//! The remote side: listing a directory (MLSD or LIST, and the LIST clock learned from it),
+//! creating and deleting remote directories and files.
+
+use std::collections::HashMap;
+
+use anyhow::{Context as _, Result};
+
+use super::compare::{Clock, Stamp, list_offset, mdtm_secs, stamp};
+use super::{Run, join};
+use crate::ftp::list::{Entry, Kind, Modified, Zone};
+use crate::ftp::{Command, Session};
+use crate::ops::get::safe_local_name;
+use crate::text::escape;
+
+/// The one place the mirror reads a remote listing: [`crate::ops::list::entries`], MLSD when the server
+/// offers it (RFC 3659 §7, exact sizes and UTC times), else LIST in the directory (CWD first: a
+/// path argument to LIST is globbed by some servers, and names with `[` would list something
+/// else).
+///
+/// MLSD may say an entry is a link without saying where it leads (ProFTPD 1.3.8's
+/// `type=OS.unix=symlink`, pure-ftpd 1.0.50's `type=OS.unix=slink:`): then one LIST of the same
+/// directory gives the targets (`name -> target`), so such a link meets the same rules as one read
+/// from LIST. A server that describes a link as what it points to (`type=dir`) gives no way to tell.
+async fn list_dir(session: &mut Session, path: &[u8]) -> Result<Vec<Entry>> {
+    let mut entries = Vec::new();
+    let mlsd = session.features().mlsd;
+    if !mlsd {
+        session.expect(&Command::path("CWD", path)?, &[]).await?;
+    }
+    crate::ops::list::entries(session, mlsd.then_some(path), true, |e| {
+        entries.push(e.clone());
+        Ok(())
+    })
+    .await?;
+    if mlsd && entries.iter().any(|e| e.kind == Kind::Link && e.target.is_none()) {
+        let mut targets = HashMap::new();
+        session.expect(&Command::path("CWD", path)?, &[]).await?;
+        crate::ops::list::entries(session, None, false, |e| {
+            if let (Kind::Link, Some(t)) = (e.kind, &e.target) {
+                targets.insert(e.name.clone(), t.clone());
+            }
+            Ok(())
+        })
+        .await?;
+        for e in entries.iter_mut().filter(|e| e.kind == Kind::Link && e.target.is_none()) {
+            e.target = targets.remove(&e.name);
+        }
+    }
+    Ok(entries)
+}
+
+impl<O> Run<'_, '_, O>
+where
+    O: AsyncFn(&str) -> Result<Session>,
+{
+    /// The listing of `path`, and the server's LIST clock learned from it if not yet known.
+    pub(super) async fn list(&self, path: &[u8]) -> Result<Vec<Entry>> {
+        let mut session = self.pool.get().await?;
+        let listing = list_dir(&mut session, path).await;
+        self.pool.put(session);
+        let listing = listing.with_context(|| format!("could not list '{}'", escape(path)))?;
+        self.learn_clock(path, &listing).await;
+        Ok(listing)
+    }
+
+    /// One MDTM, of the first file in `listing` with a server-local LIST time to the minute,
+    /// tells how far ahead of UTC LIST times are ([`Clock`]).
+    async fn learn_clock(&self, dir: &[u8], listing: &[Entry]) {
+        if *self.clock.lock().unwrap_or_else(|e| e.into_inner()) != Clock::NotYet {
+            return;
+        }
+        let local = |e: &&Entry| {
+            e.kind == Kind::File
+                && e.plain_name().is_some()
+                && e.modified.is_some_and(|m| m.zone == Zone::ServerLocal && m.time.is_some())
+        };
+        let Some((entry, listed)) = listing.iter().find(local).and_then(|e| Some((e, stamp(e.modified.as_ref()?))))
+        else {
+            return;
+        };
+        let utc = match self.pool.get().await {
+            Ok(mut session) => {
+                let utc = if session.features().mdtm {
+                    session.mdtm(&join(dir, &entry.name)).await.ok().flatten().as_deref().and_then(mdtm_secs)
+                } else {
+                    None
+                };
+                self.pool.put(session);
+                utc
+            }
+            Err(_) => None,
+        };
+        let clock = utc.and_then(|utc| list_offset(listed.secs, utc)).map_or(Clock::Unknown, Clock::Ahead);
+        *self.clock.lock().unwrap_or_else(|e| e.into_inner()) = clock;
+    }
+
+    /// A listing's time as a [`Stamp`] in UTC: [`stamp`], less the server's LIST offset.
+    pub(super) fn stamp_of(&self, m: &Modified) -> Stamp {
+        let mut st = stamp(m);
+        if let (Zone::ServerLocal, Clock::Ahead(offset)) =
+            (m.zone, *self.clock.lock().unwrap_or_else(|e| e.into_inner()))
+        {
+            st.secs -= offset;
+        }
+        st
+    }
+
+    pub(super) async fn mkdir(&self, path: &[u8]) -> Result<()> {
+        let mut session = self.pool.get().await?;
+        let r = session.expect(&Command::path("MKD", path)?, &[]).await;
+        self.pool.put(session);
+        r.map(|_| ()).with_context(|| format!("could not create directory '{}'", escape(path)))
+    }
+
+    /// DELE a file, or empty a directory depth first (its listing's safe names only) and RMD it.
+    pub(super) async fn delete_remote(&self, path: &[u8], dir: bool) -> Result<()> {
+        let mut session = self.pool.get().await?;
+        let result = delete_tree(&mut session, path, dir).await;
+        self.pool.put(session);
+        result
+    }
+}
+
+async fn delete_tree(session: &mut Session, path: &[u8], dir: bool) -> Result<()> {
+    if !dir {
+        session.expect(&Command::path("DELE", path)?, &[]).await?;
+        return Ok(());
+    }
+    // (path, listed yet)
+    let mut stack = vec![(path.to_vec(), false)];
+    while let Some((p, listed)) = stack.pop() {
+        if listed {
+            session.expect(&Command::path("RMD", &p)?, &[]).await?;
+            continue;
+        }
+        let entries = list_dir(session, &p).await?;
+        stack.push((p.clone(), true));
+        for e in entries.into_iter().filter(|e| safe_local_name(&e.name).is_ok()) {
+            let child = join(&p, &e.name);
+            if e.kind == Kind::Dir {
+                stack.push((child, false));
+            } else {
+                session.expect(&Command::path("DELE", &child)?, &[]).await?;
+            }
+        }
+    }
+    Ok(())
+}
