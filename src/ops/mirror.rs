@@ -9,12 +9,17 @@
 //! final reply. The local file gets the server's modification time, so the next run finds it equal
 //! and copies nothing.
 //!
-//! Safety: names from a listing become local names only when [`safe_local_name`] accepts them (no
-//! separator, no `..`, no control character); a bad one is skipped and reported, and the rest goes
-//! on. Every remote path is the root joined with such names, so nothing outside the tree is asked
-//! for. A symbolic link is never followed: one whose target stays inside the tree becomes the same
-//! local link, any other is skipped (CVE-2014-4877: a link to `/` and then a file through it).
-//! `--delete` removes only entries of directories inside the target, never through a link.
+//! Safety: names from a listing become local names only when
+//! [`safe_local_name`](super::get::safe_local_name) accepts them (no separator, no `..`, no control
+//! character); a bad one is skipped and reported, and the rest goes on. Every remote path is the
+//! root joined with such names, so nothing outside the tree is asked for. A symbolic link is never
+//! followed: one whose target stays inside the tree becomes the same local link, any other is
+//! skipped (CVE-2014-4877: a link to `/` and then a file through it). `--delete` removes only
+//! entries of directories inside the target, never through a link.
+//!
+//! The parts: `walk` lists each directory (`remote`) and reads its local copy (`local`),
+//! decides what to copy (`compare`, `filters`) and queues it for the `worker`s, which copy
+//! on sessions from the pool (and check with `verify`).
 
 use std::path::PathBuf;
 use std::sync::Mutex;

@@ -10,10 +10,11 @@ use super::{Run, join};
 use crate::ftp::list::{Entry, Kind, Modified, Zone};
 use crate::ftp::{Command, Session};
 use crate::ops::get::safe_local_name;
+use crate::ops::list;
 use crate::text::escape;
 
-/// The one place the mirror reads a remote listing: [`crate::ops::list::entries`], MLSD when the server
-/// offers it (RFC 3659 §7, exact sizes and UTC times), else LIST in the directory (CWD first: a
+/// The one place the mirror reads a remote listing: [`list::entries`], MLSD when the server offers
+/// it (RFC 3659 §7, exact sizes and UTC times), else LIST in the directory (CWD first: a
 /// path argument to LIST is globbed by some servers, and names with `[` would list something
 /// else).
 ///
@@ -27,7 +28,7 @@ async fn list_dir(session: &mut Session, path: &[u8]) -> Result<Vec<Entry>> {
     if !mlsd {
         session.expect(&Command::path("CWD", path)?, &[]).await?;
     }
-    crate::ops::list::entries(session, mlsd.then_some(path), true, |e| {
+    list::entries(session, mlsd.then_some(path), true, |e| {
         entries.push(e.clone());
         Ok(())
     })
@@ -35,7 +36,7 @@ async fn list_dir(session: &mut Session, path: &[u8]) -> Result<Vec<Entry>> {
     if mlsd && entries.iter().any(|e| e.kind == Kind::Link && e.target.is_none()) {
         let mut targets = HashMap::new();
         session.expect(&Command::path("CWD", path)?, &[]).await?;
-        crate::ops::list::entries(session, None, false, |e| {
+        list::entries(session, None, false, |e| {
             if let (Kind::Link, Some(t)) = (e.kind, &e.target) {
                 targets.insert(e.name.clone(), t.clone());
             }
