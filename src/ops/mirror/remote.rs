@@ -7,33 +7,63 @@ use anyhow::{Context as _, Result};
 
 use super::compare::{Clock, Stamp, list_offset, mdtm_secs, stamp};
 use super::{Run, join};
-use crate::ftp::list::{Entry, Kind, Modified, Zone};
+use crate::ftp::list::{Entry, Kind, Modified, Parser, Zone};
 use crate::ftp::{Command, Session};
 use crate::ops::get::safe_local_name;
 use crate::ops::list;
 use crate::text::escape;
 
-/// The one place the mirror reads a remote listing: [`list::entries`], MLSD when the server offers
-/// it (RFC 3659 §7, exact sizes and UTC times), else LIST in the directory (CWD first: a
-/// path argument to LIST is globbed by some servers, and names with `[` would list something
-/// else).
+/// A remote directory's listing.
+pub(super) struct Listing {
+    pub(super) entries: Vec<Entry>,
+    /// The directory's own MLSD `unique` fact, from its `type=cdir` line (RFC 3659 §7.5.1 and
+    /// §7.5.2), which ProFTPD and pure-ftpd send: what the mirror root is known by to the loop
+    /// guard at no extra round trip.
+    pub(super) unique: Option<String>,
+}
+
+/// The one place the mirror reads a remote listing: MLSD when the server offers it (RFC 3659 §7,
+/// exact sizes and UTC times), else LIST in the directory as [`list::entries`] reads it (CWD
+/// first: a path argument to LIST is globbed by some servers, and names with `[` would list
+/// something else). An MLSD of which no line can be read is taken again as LIST.
 ///
 /// MLSD may say an entry is a link without saying where it leads (ProFTPD 1.3.8's
 /// `type=OS.unix=symlink`, pure-ftpd 1.0.50's `type=OS.unix=slink:`): then one LIST of the same
 /// directory gives the targets (`name -> target`), so such a link meets the same rules as one read
 /// from LIST. A server that describes a link as what it points to (`type=dir`) gives no way to tell.
-async fn list_dir(session: &mut Session, path: &[u8]) -> Result<Vec<Entry>> {
+async fn list_dir(session: &mut Session, path: &[u8]) -> Result<Listing> {
     let mut entries = Vec::new();
+    let mut unique = None;
+    let mut unreadable = false;
     let mlsd = session.features().mlsd;
-    if !mlsd {
-        session.expect(&Command::path("CWD", path)?, &[]).await?;
+    if mlsd {
+        // Read here rather than by list::entries: the entry parser passes over the cdir line.
+        let mut parser = Parser::mlsd();
+        list::lines(session, list::Listing::Machine, Some(path), |line| {
+            if unique.is_none() {
+                unique = cdir_unique(line);
+            }
+            for entry in parser.push(line) {
+                match entry {
+                    Ok(e) => entries.push(e),
+                    Err(_) => unreadable = true,
+                }
+            }
+            Ok(())
+        })
+        .await?;
+        unreadable |= parser.finish().is_some();
     }
-    list::entries(session, mlsd.then_some(path), true, |e| {
-        entries.push(e.clone());
-        Ok(())
-    })
-    .await?;
-    if mlsd && entries.iter().any(|e| e.kind == Kind::Link && e.target.is_none()) {
+    if !mlsd || (entries.is_empty() && unreadable) {
+        session.expect(&Command::path("CWD", path)?, &[]).await?;
+        list::entries(session, None, false, |e| {
+            entries.push(e.clone());
+            Ok(())
+        })
+        .await?;
+        return Ok(Listing { entries, unique });
+    }
+    if entries.iter().any(|e| e.kind == Kind::Link && e.target.is_none()) {
         let mut targets = HashMap::new();
         session.expect(&Command::path("CWD", path)?, &[]).await?;
         list::entries(session, None, false, |e| {
@@ -47,7 +77,21 @@ async fn list_dir(session: &mut Session, path: &[u8]) -> Result<Vec<Entry>> {
             e.target = targets.remove(&e.name);
         }
     }
-    Ok(entries)
+    Ok(Listing { entries, unique })
+}
+
+/// The `unique` fact of an MLSD `type=cdir` line (`fact=value;...; name`, §7.2), as the entry
+/// parser would read it from a `type=dir` line of the same directory.
+fn cdir_unique(line: &[u8]) -> Option<String> {
+    let facts = &line[..line.iter().position(|&b| b == b' ')?];
+    let fact = |name: &[u8]| {
+        facts.split(|&b| b == b';').find_map(|f| {
+            let (key, value) = f.split_at(f.iter().position(|&b| b == b'=')?);
+            key.eq_ignore_ascii_case(name).then_some(&value[1..])
+        })
+    };
+    fact(b"type").filter(|t| t.eq_ignore_ascii_case(b"cdir"))?;
+    fact(b"unique").map(|u| String::from_utf8_lossy(u).into_owned())
 }
 
 impl<O> Run<'_, '_, O>
@@ -55,12 +99,12 @@ where
     O: AsyncFn(&str) -> Result<Session>,
 {
     /// The listing of `path`, and the server's LIST clock learned from it if not yet known.
-    pub(super) async fn list(&self, path: &[u8]) -> Result<Vec<Entry>> {
+    pub(super) async fn list(&self, path: &[u8]) -> Result<Listing> {
         let mut session = self.pool.get().await?;
         let listing = list_dir(&mut session, path).await;
         self.pool.put(session);
         let listing = listing.with_context(|| format!("could not list '{}'", escape(path)))?;
-        self.learn_clock(path, &listing).await;
+        self.learn_clock(path, &listing.entries).await;
         Ok(listing)
     }
 
@@ -134,7 +178,7 @@ async fn delete_tree(session: &mut Session, path: &[u8], dir: bool) -> Result<()
             session.expect(&Command::path("RMD", &p)?, &[]).await?;
             continue;
         }
-        let entries = list_dir(session, &p).await?;
+        let entries = list_dir(session, &p).await?.entries;
         stack.push((p.clone(), true));
         for e in entries.into_iter().filter(|e| safe_local_name(&e.name).is_ok()) {
             let child = join(&p, &e.name);
@@ -146,4 +190,23 @@ async fn delete_tree(session: &mut Session, path: &[u8], dir: bool) -> Result<()
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cdir_line_gives_the_listed_directorys_unique_fact() {
+        let u = |line: &[u8]| cdir_unique(line);
+        assert_eq!(u(b"type=cdir;modify=20240101000000;unique=FE00U9C6425; .").as_deref(), Some("FE00U9C6425"));
+        assert_eq!(u(b"Type=CDir;UNIQUE=fe00g1;UNIX.mode=0755; /srv/x").as_deref(), Some("fe00g1"));
+        assert_eq!(u(b"type=dir;unique=FE00U1; sub"), None, "an entry, not the directory itself");
+        assert_eq!(u(b"type=pdir;unique=FE00U1; .."), None);
+        assert_eq!(u(b"type=cdir;modify=20240101000000; ."), None);
+        assert_eq!(u(b"type=cdir;unique=FE00U1;"), None, "no name: not an MLSD line");
+        // The same value the entry parser reads from a `type=dir` line.
+        let dir = crate::ftp::list::parse_mlsd(b"type=dir;unique=FE00U9C6425; sub").unwrap();
+        assert_eq!(dir.unique, u(b"type=cdir;unique=FE00U9C6425; .."));
+    }
 }

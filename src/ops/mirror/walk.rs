@@ -28,7 +28,9 @@ where
         let s = self.s;
         let mut stack: Vec<(Vec<u8>, usize)> = vec![(Vec::new(), 0)];
         // MLSD `unique` facts of the directories entered: a directory met again under another
-        // name is a link the server showed as a directory (a loop, with `up -> ..`).
+        // name is a link the server showed as a directory (a loop, with `up -> ..`). Each
+        // directory's own fact comes from its listing too: no entry names the root, and a link
+        // back to it is caught before it is entered, not one level below.
         let mut entered: HashSet<String> = HashSet::new();
         while let Some((rel, depth)) = stack.pop() {
             if interrupt::has_fired() {
@@ -48,8 +50,9 @@ where
                 fs::create_dir_all(&local_dir).map_err(|e| AppError::local(&local_dir, e))?;
             }
             let local = read_local(&local_dir)?;
+            entered.extend(listing.unique);
             let mut seen: HashSet<Vec<u8>> = HashSet::new();
-            for entry in listing {
+            for entry in listing.entries {
                 let entry_rel = join(&rel, &entry.name);
                 if let Err(e) = safe_local_name(&entry.name) {
                     self.record(&entry_rel, Action::Skipped, 0, format!("unsafe name: {e}"));
@@ -163,7 +166,7 @@ where
                 Vec::new()
             } else {
                 match self.list(&remote_dir).await {
-                    Ok(l) => l,
+                    Ok(l) => l.entries,
                     Err(_) if rel.is_empty() => {
                         self.mkdir(&remote_dir).await?;
                         Vec::new()
