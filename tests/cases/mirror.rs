@@ -123,6 +123,45 @@ fn list_times_in_the_servers_zone_are_corrected_by_the_offset_mdtm_shows() {
 }
 
 #[test]
+fn list_dates_without_a_time_compare_the_same_before_and_after_the_offset_is_learned() {
+    // LIST times five hours behind UTC. The root holds only a file older than six months (a date
+    // without a time), so the first run compares it before any MDTM has taught the offset; a
+    // second run, with a new file in the root, learns it first. The old file must be the same
+    // file both times: copied once, not again because the walk's order changed.
+    let server = server_with(ServerConfig::new().no_mlsd().list_time_shift(-5 * 3600));
+    let d = server.root().join("d");
+    fs::create_dir_all(d.join("sub")).unwrap();
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+    let set = |path: &Path, secs: u64| {
+        fs::File::options()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_modified(UNIX_EPOCH + Duration::from_secs(secs))
+            .unwrap()
+    };
+    write_random(d.join("old.bin"), 1000, 5);
+    // 2024-01-05 02:00 UTC: 2024-01-04 on the server's clock, a day before in UTC's.
+    set(&d.join("old.bin"), 1_704_420_000);
+    write_random(d.join("sub/new.bin"), 1000, 6);
+    set(&d.join("sub/new.bin"), now - 3600);
+    let work = tempfile::tempdir().unwrap();
+    let mirror = || ftpx().current_dir(work.path()).args(["mirror", "--json", &url(&server, "d")]).run();
+    let out = mirror();
+    out.assert_success();
+    assert_eq!(json(&out)["copied"], 2, "{}", out.stdout_str());
+
+    write_random(d.join("fresh.bin"), 1000, 7);
+    set(&d.join("fresh.bin"), now - 7200);
+    let out = mirror();
+    out.assert_success();
+    let j = json(&out);
+    assert_eq!((j["copied"].as_u64(), j["skipped"].as_u64()), (Some(1), Some(2)), "{j}");
+    assert_eq!(count(&server, "RETR"), 3, "{:?}", server.commands());
+    assert_eq!(count(&server, "MDTM"), 2, "one MDTM a run: {:?}", server.commands());
+}
+
+#[test]
 fn each_file_costs_epsv_and_retr_only() {
     // One session: the listing gave sizes and times, the path is absolute (no CWD), TYPE is kept.
     let server = server_with(ServerConfig::new());

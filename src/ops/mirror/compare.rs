@@ -30,7 +30,18 @@ impl Stamp {
     pub(super) fn after(self, other: Stamp) -> bool {
         self.secs >= other.secs + other.precision
     }
+
+    /// A server-local time read as UTC, widened to where it may fall in UTC whatever the
+    /// server's zone ([`MAX_WEST`] to [`MAX_EAST`]).
+    pub(super) fn in_any_zone(self) -> Stamp {
+        Stamp { secs: self.secs - MAX_EAST, precision: self.precision + MAX_EAST + MAX_WEST }
+    }
 }
+
+/// How far behind UTC a server's clock may be: UTC-12:00.
+const MAX_WEST: i64 = 12 * 3600;
+/// How far ahead: UTC+14:00.
+const MAX_EAST: i64 = 14 * 3600;
 
 /// `YYYYMMDDHHMMSS` (UTC) for a Unix time, as MFMT takes it.
 pub(super) fn time_val(secs: i64) -> String {
@@ -87,7 +98,7 @@ pub(super) fn list_offset(listed: i64, utc: i64) -> Option<i64> {
     let d = listed - utc;
     let offset = (d + 450).div_euclid(900) * 900;
     let residue = d - offset;
-    ((-12 * 3600..=14 * 3600).contains(&offset) && (-61..=1).contains(&residue)).then_some(offset)
+    ((-MAX_WEST..=MAX_EAST).contains(&offset) && (-61..=1).contains(&residue)).then_some(offset)
 }
 
 /// One side's view of a file, for the comparison.
@@ -181,6 +192,11 @@ mod tests {
         assert!(day.same(Stamp::exact(86_400 + 3600)));
         assert!(minute.after(Stamp::exact(5999)) && !minute.after(Stamp::exact(6000)));
         assert!(Stamp::exact(6060).after(minute) && !Stamp::exact(6059).after(minute));
+        // A server-local day, in any zone: from 14:00 the day before (UTC+14:00) to 12:00 the
+        // day after (UTC-12:00).
+        let any = Stamp { secs: 86_400, precision: 86_400 }.in_any_zone();
+        assert!(any.same(Stamp::exact(86_400 - 14 * 3600)) && !any.same(Stamp::exact(86_400 - 14 * 3600 - 1)));
+        assert!(any.same(Stamp::exact(2 * 86_400 + 12 * 3600 - 1)) && !any.same(Stamp::exact(2 * 86_400 + 12 * 3600)));
     }
 
     #[test]

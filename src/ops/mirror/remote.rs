@@ -139,7 +139,8 @@ where
         *self.clock.lock().unwrap_or_else(|e| e.into_inner()) = clock;
     }
 
-    /// A listing's time as a [`Stamp`] in UTC: [`stamp`], less the server's LIST offset.
+    /// A listing's time as a [`Stamp`] in UTC: [`stamp`], less the server's LIST offset once
+    /// known. The time a downloaded file is given.
     pub(super) fn stamp_of(&self, m: &Modified) -> Stamp {
         let mut st = stamp(m);
         if let (Zone::ServerLocal, Clock::Ahead(offset)) =
@@ -148,6 +149,21 @@ where
             st.secs -= offset;
         }
         st
+    }
+
+    /// A listing's time as it is compared with the other side's: [`Run::stamp_of`], but a
+    /// server-local date without a time (LIST's files older than about six months) spans every
+    /// zone the server may be in, known offset or not. The offset is learned from the first file
+    /// listed with a time (one MDTM), so a directory listed before it (a root holding only old
+    /// files) would be compared one way and, in a run that learns it earlier (a new file in the
+    /// root), the other: a file given one reading's time would look changed to the other and be
+    /// copied again. A date alone is a day's precision anyway, and an old file that changes gets a
+    /// recent time, to the minute.
+    pub(super) fn compared(&self, m: &Modified) -> Stamp {
+        match (m.zone, m.time) {
+            (Zone::ServerLocal, None) => stamp(m).in_any_zone(),
+            _ => self.stamp_of(m),
+        }
     }
 
     pub(super) async fn mkdir(&self, path: &[u8]) -> Result<()> {

@@ -106,7 +106,7 @@ where
                             continue;
                         }
                         let stamp = entry.modified.as_ref().map(|m| self.stamp_of(m));
-                        let src = Side { size: entry.size, stamp };
+                        let src = Side { size: entry.size, stamp: entry.modified.as_ref().map(|m| self.compared(m)) };
                         match why_copy(src, here.map(|h| h.side()), s, TimeRule::Exact) {
                             None => self.record(&entry_rel, Action::Skipped, 0, "up to date"),
                             Some(why) if s.dry_run => self.record(&entry_rel, Action::Copied, 0, why),
@@ -238,7 +238,7 @@ where
                             continue;
                         }
                         let dst =
-                            there.map(|e| Side { size: e.size, stamp: e.modified.as_ref().map(|m| self.stamp_of(m)) });
+                            there.map(|e| Side { size: e.size, stamp: e.modified.as_ref().map(|m| self.compared(m)) });
                         let src = here.side();
                         match why_copy(src, dst, s, rule) {
                             None => self.record(&entry_rel, Action::Skipped, 0, "up to date"),
