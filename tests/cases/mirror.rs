@@ -270,46 +270,39 @@ fn mlsd_links_without_targets_get_them_from_list_and_stay_inside_the_tree() {
     }
 }
 
-#[test]
-fn a_link_shown_as_a_directory_is_not_entered_twice() {
-    // This server describes a link as what it points to (`type=dir`): only MLSD's `unique` fact
-    // shows `sub/loop` is a directory already being mirrored.
+/// A tree `t` with `AT/realdir/x` and `AT/loop`, a link to `AT` that this server describes as what
+/// it points to (`type=dir`): only MLSD's `unique` fact shows `loop` is a directory already being
+/// mirrored. It is skipped, not copied, and nothing under it is; the server is returned.
+fn a_loop_at_is_skipped(at: &str) -> TestServer {
     let server = server_with(ServerConfig::new());
-    let t = server.root().join("t");
-    fs::create_dir_all(t.join("sub/realdir")).unwrap();
-    write_random(t.join("sub/realdir/x"), 100, 1);
-    std::os::unix::fs::symlink(".", t.join("sub/loop")).unwrap();
-    let work = tempfile::tempdir().unwrap();
-    let out = ftpx().current_dir(work.path()).args(["mirror", "--json", &url(&server, "t"), "c"]).run();
-    out.assert_success();
-    let j = json(&out);
-    assert_eq!(j["failed"], 0, "{j}");
-    let c = work.path().join("c");
-    assert!(c.join("sub/realdir/x").exists());
-    assert!(!c.join("sub/loop").exists(), "{}", out.stderr);
-    let skipped = skipped(&j);
-    assert!(skipped.iter().any(|(path, why)| path == "sub/loop" && why.contains("same directory")), "{skipped:?}");
-}
-
-#[test]
-fn a_link_back_to_the_mirror_root_is_not_entered() {
-    // The root is named by no entry of the tree: its `unique` fact comes from its own MLSD
-    // `type=cdir` line, so `loop` (the root again) is not copied even once, at no extra command.
-    let server = server_with(ServerConfig::new());
-    let t = server.root().join("t");
-    fs::create_dir_all(t.join("realdir")).unwrap();
-    write_random(t.join("realdir/x"), 100, 1);
-    std::os::unix::fs::symlink(".", t.join("loop")).unwrap();
+    let dir = server.root().join("t").join(at);
+    fs::create_dir_all(dir.join("realdir")).unwrap();
+    write_random(dir.join("realdir/x"), 100, 1);
+    std::os::unix::fs::symlink(".", dir.join("loop")).unwrap();
     let work = tempfile::tempdir().unwrap();
     let out = ftpx().current_dir(work.path()).args(["mirror", "--json", &url(&server, "t"), "c"]).run();
     out.assert_success();
     let j = json(&out);
     assert_eq!((j["copied"].as_u64(), j["failed"].as_u64()), (Some(1), Some(0)), "{j}");
-    let c = work.path().join("c");
+    let c = work.path().join("c").join(at);
     assert!(c.join("realdir/x").exists());
     assert!(!c.join("loop").exists(), "{}", out.stderr);
     let skipped = skipped(&j);
-    assert!(skipped.iter().any(|(path, why)| path == "loop" && why.contains("same directory")), "{skipped:?}");
+    let path = if at.is_empty() { "loop".to_string() } else { format!("{at}/loop") };
+    assert!(skipped.iter().any(|(p, why)| *p == path && why.contains("same directory")), "{skipped:?}");
+    server
+}
+
+#[test]
+fn a_link_shown_as_a_directory_is_not_entered_twice() {
+    a_loop_at_is_skipped("sub");
+}
+
+#[test]
+fn a_link_back_to_the_mirror_root_is_not_entered() {
+    // The root is named by no entry of the tree: its `unique` fact comes from its own MLSD
+    // `type=cdir` line, at no extra command.
+    let server = a_loop_at_is_skipped("");
     assert_eq!((count(&server, "MLSD"), count(&server, "MLST")), (2, 0), "{:?}", server.commands());
 }
 
@@ -674,15 +667,8 @@ fn an_unreadable_mlsd_listing_is_read_again_as_list() {
         .data_send("-rw-r--r--    1 ftp      ftp             5 Jan 05  2024 a.txt\r\n")
         .data_close()
         .send("226 Listing sent.\r\n")
-        .answer("TYPE I", "200 Binary.\r\n")
-        .expect("EPSV")
-        .expect("RETR /d/a.txt")
-        .passive("229 Entering Extended Passive Mode (|||{port}|)")
-        .send("150 Opening data connection.\r\n")
-        .data_send(&data)
-        .data_close()
-        .send("226 Sent.\r\n")
-        .answer("QUIT", "221 Bye.\r\n");
+        .answer("TYPE I", "200 Binary.\r\n");
+    let script = first_file(script, "a.txt", &data).send("226 Sent.\r\n").answer("QUIT", "221 Bye.\r\n");
     let mut case = overlap_mirror(script);
     assert_eq!(case.out.code, Some(0), "{}", case.out.stderr);
     assert_eq!(case.file("d/a.txt"), data);
