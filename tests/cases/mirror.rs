@@ -674,3 +674,30 @@ fn an_unreadable_mlsd_listing_is_read_again_as_list() {
     assert_eq!(case.file("d/a.txt"), data);
     case.script_played();
 }
+
+/// A server whose MLSD gives entries' unique facts but no `type=cdir` line (pyftpdlib) is asked
+/// for the root's own with one MLST, so a link back to the root is caught before it is entered.
+#[test]
+fn without_a_cdir_line_one_mlst_tells_the_roots_unique_fact() {
+    let script = session_with(&["EPSV", "MLST type*;size*;modify*;unique*;"])
+        .answer("PWD", "257 \"/\" is the current directory\r\n")
+        .expect("EPSV")
+        .passive("229 Entering Extended Passive Mode (|||{port}|)")
+        .answer("MLSD /d", "150 Here it comes.\r\n")
+        .data_send("type=dir;modify=20240101000000;unique=807g2; loop\r\ntype=dir;unique=807g3; real\r\n")
+        .data_close()
+        .send("226 Listing sent.\r\n")
+        .answer("MLST /d", "250-Listing /d\r\n type=dir;modify=20240101000000;unique=807g2; /d\r\n250 End.\r\n")
+        .expect("EPSV")
+        .expect("MLSD /d/real")
+        .passive("229 Entering Extended Passive Mode (|||{port}|)")
+        .send("150 Here it comes.\r\n")
+        .data_send("")
+        .data_close()
+        .send("226 Listing sent.\r\n")
+        .answer("QUIT", "221 Bye.\r\n");
+    let mut case = overlap_mirror(script);
+    assert_eq!(case.out.code, Some(0), "{}", case.out.stderr);
+    assert_eq!(dir_names(case.work().join("d")), [&b"real"[..]], "{}", case.out.stderr);
+    case.script_played();
+}

@@ -80,18 +80,20 @@ async fn list_dir(session: &mut Session, path: &[u8]) -> Result<Listing> {
     Ok(Listing { entries, unique })
 }
 
-/// The `unique` fact of an MLSD `type=cdir` line (`fact=value;...; name`, §7.2), as the entry
-/// parser would read it from a `type=dir` line of the same directory.
+/// The `unique` fact of an MLSD `type=cdir` line, as the entry parser would read it from a
+/// `type=dir` line of the same directory.
 fn cdir_unique(line: &[u8]) -> Option<String> {
+    fact(line, b"type").filter(|t| t.eq_ignore_ascii_case(b"cdir"))?;
+    fact(line, b"unique").map(|u| String::from_utf8_lossy(u).into_owned())
+}
+
+/// The value of fact `name` in an MLSD or MLST line (`fact=value;...; name`, RFC 3659 §7.2).
+fn fact<'a>(line: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
     let facts = &line[..line.iter().position(|&b| b == b' ')?];
-    let fact = |name: &[u8]| {
-        facts.split(|&b| b == b';').find_map(|f| {
-            let (key, value) = f.split_at(f.iter().position(|&b| b == b'=')?);
-            key.eq_ignore_ascii_case(name).then_some(&value[1..])
-        })
-    };
-    fact(b"type").filter(|t| t.eq_ignore_ascii_case(b"cdir"))?;
-    fact(b"unique").map(|u| String::from_utf8_lossy(u).into_owned())
+    facts.split(|&b| b == b';').find_map(|f| {
+        let (key, value) = f.split_at(f.iter().position(|&b| b == b'=')?);
+        key.eq_ignore_ascii_case(name).then_some(&value[1..])
+    })
 }
 
 impl<O> Run<'_, '_, O>
@@ -166,6 +168,20 @@ where
         }
     }
 
+    /// The `unique` fact of directory `path` from MLST (RFC 3659 §7.2.2: the facts on a line of
+    /// their own that starts with a space), for a server whose MLSD has no `type=cdir` line
+    /// (pyftpdlib). `None` when refused or not given: the loop guard then works as it can.
+    pub(super) async fn unique_of(&self, path: &[u8]) -> Option<String> {
+        let mut session = self.pool.get().await.ok()?;
+        let reply = match Command::path("MLST", path) {
+            Ok(cmd) => session.expect(&cmd, &[]).await.ok(),
+            Err(_) => None,
+        };
+        self.pool.put(session);
+        let line = reply?.lines.into_iter().find(|l| l.starts_with(b" "))?;
+        fact(&line[1..], b"unique").map(|u| String::from_utf8_lossy(u).into_owned())
+    }
+
     pub(super) async fn mkdir(&self, path: &[u8]) -> Result<()> {
         let mut session = self.pool.get().await?;
         let r = session.expect(&Command::path("MKD", path)?, &[]).await;
@@ -221,6 +237,8 @@ mod tests {
         assert_eq!(u(b"type=pdir;unique=FE00U1; .."), None);
         assert_eq!(u(b"type=cdir;modify=20240101000000; ."), None);
         assert_eq!(u(b"type=cdir;unique=FE00U1;"), None, "no name: not an MLSD line");
+        assert_eq!(fact(b"type=dir;Unique=a=b;size=1; x", b"unique"), Some(&b"a=b"[..]));
+        assert_eq!(fact(b"type=dir;size=1; unique=x", b"unique"), None, "a name is no fact");
         // The same value the entry parser reads from a `type=dir` line.
         let dir = crate::ftp::list::parse_mlsd(b"type=dir;unique=FE00U9C6425; sub").unwrap();
         assert_eq!(dir.unique, u(b"type=cdir;unique=FE00U9C6425; .."));

@@ -50,7 +50,14 @@ where
                 fs::create_dir_all(&local_dir).map_err(|e| AppError::local(&local_dir, e))?;
             }
             let local = read_local(&local_dir)?;
-            entered.extend(listing.unique);
+            let unique = match listing.unique {
+                // A server that gives entries' unique facts but no cdir line: one MLST of the root.
+                None if rel.is_empty() && listing.entries.iter().any(|e| e.kind == Kind::Dir && e.unique.is_some()) => {
+                    self.unique_of(&remote_dir).await
+                }
+                unique => unique,
+            };
+            entered.extend(unique);
             let mut seen: HashSet<Vec<u8>> = HashSet::new();
             for entry in listing.entries {
                 let entry_rel = join(&rel, &entry.name);
