@@ -7,7 +7,7 @@ use anyhow::{Context as _, Result};
 
 use super::compare::{Clock, Stamp, list_offset, mdtm_secs, stamp};
 use super::{Run, join};
-use crate::ftp::list::{Entry, Kind, Modified, Parser, Zone};
+use crate::ftp::list::{Entry, Kind, Modified, Parser, Unreadable, Zone};
 use crate::ftp::{Command, Session};
 use crate::ops::get::safe_local_name;
 use crate::ops::list;
@@ -39,20 +39,19 @@ async fn list_dir(session: &mut Session, path: &[u8]) -> Result<Listing> {
     if mlsd {
         // Read here rather than by list::entries: the entry parser passes over the cdir line.
         let mut parser = Parser::mlsd();
+        let mut take = |got: Result<Entry, Unreadable>| match got {
+            Ok(e) => entries.push(e),
+            Err(_) => unreadable = true,
+        };
         list::lines(session, list::Listing::Machine, Some(path), |line| {
             if unique.is_none() {
                 unique = cdir_unique(line);
             }
-            for entry in parser.push(line) {
-                match entry {
-                    Ok(e) => entries.push(e),
-                    Err(_) => unreadable = true,
-                }
-            }
+            parser.push(line).for_each(&mut take);
             Ok(())
         })
         .await?;
-        unreadable |= parser.finish().is_some();
+        parser.finish().for_each(&mut take);
     }
     if !mlsd || (entries.is_empty() && unreadable) {
         session.expect(&Command::path("CWD", path)?, &[]).await?;
