@@ -97,6 +97,10 @@ mod layering {
                 &["crate::shell", "crate::oneshot", "crate::report", "crate::ops", "crate::options", "crate::cli"],
             ),
             (
+                "transfer/",
+                &["crate::shell", "crate::oneshot", "crate::report", "crate::ops", "crate::options", "crate::cli"],
+            ),
+            (
                 "probe/",
                 &["crate::shell", "crate::oneshot", "crate::report", "crate::ops", "crate::options", "crate::cli"],
             ),
