@@ -387,12 +387,21 @@ impl Session {
     }
 
     pub(super) async fn send(&mut self, cmd: &Command) -> Result<(), Error> {
+        self.send_all(&[cmd]).await
+    }
+
+    /// Sends commands in one write, so that they reach the server in one read.
+    async fn send_all(&mut self, cmds: &[&Command]) -> Result<(), Error> {
         if self.broken {
             return Err(Error::Unusable);
         }
-        self.emit("control", &Event::Sent(cmd));
+        let mut wire = Vec::new();
+        for cmd in cmds {
+            self.emit("control", &Event::Sent(cmd));
+            wire.extend_from_slice(&cmd.wire());
+        }
         let after = self.config.timeout;
-        match timeout(after, self.stream.write_all(&cmd.wire())).await {
+        match timeout(after, self.stream.write_all(&wire)).await {
             Err(_) => {
                 self.broken = true;
                 Err(Error::Timeout { phase: Phase::Send, after })
@@ -523,13 +532,22 @@ impl Session {
         parse_257(&reply.message()).ok_or_else(|| Error::Protocol(ReplyError::No257Path(reply.to_string())))
     }
 
-    /// ABOR (RFC 959 §4.1.3), then replies until the one for ABOR (a 2xx; a 426 for the transfer
-    /// may come first), all by `deadline`, so the next command's reply is its own. A server that
-    /// does not get back in step in time leaves the session unusable rather than out of step.
+    /// ABOR (RFC 959 §4.1.3) with NOOP behind it as a marker, then replies until NOOP's 200, all
+    /// by `deadline`, so the next command's reply is its own. What comes before the marker varies
+    /// and cannot be counted: 426 then 226 (RFC 959); the transfer's own 226, then ABOR's 225 or
+    /// 226 (vsftpd, ProFTPD, pure-ftpd, ftp-srv when the data was all sent); ABOR's 226 before the
+    /// transfer's 426 (ProFTPD under TLS); the transfer's reply then 502 (Twisted has no ABOR);
+    /// 225 alone (pyftpdlib); or nothing for ABOR at all. Stopping at the first 2xx left the
+    /// second reply to answer the next command, and waiting for a second reply waited out the
+    /// deadline where none comes. Both go in one write, so a server that handles the commands of
+    /// one read in order but those of separate reads at once (ftp-srv) answers them in order. A
+    /// server that does not get back in step by `deadline` leaves the session unusable rather
+    /// than out of step.
     pub(super) async fn abort_by(&mut self, deadline: Instant) -> Result<(), Error> {
-        self.send(&Command::bare("ABOR")).await?;
-        for _ in 0..3 {
-            if self.read_reply_until(Phase::Reply, deadline).await?.is_success() {
+        self.send_all(&[&Command::bare("ABOR"), &Command::bare("NOOP")]).await?;
+        // The transfer's reply, ABOR's one or two, preliminaries, then NOOP's.
+        for _ in 0..8 {
+            if self.read_reply_until(Phase::Reply, deadline).await?.code == 200 {
                 return Ok(());
             }
         }

@@ -1184,18 +1184,9 @@ impl Session {
         self.abort_by(tokio::time::Instant::now() + self.config.timeout).await
     }
 
-    /// ABOR, then replies until the one for ABOR (a 2xx; a 426 for the transfer may come first),
-    /// so the next command's reply is its own. A server that never gets back in step leaves the
-    /// session unusable rather than out of step.
+    /// [`Session::abort_by`] within one timeout.
     async fn abort(&mut self) -> Result<(), Error> {
-        self.send(&Command::bare("ABOR")).await?;
-        for _ in 0..3 {
-            if self.read_reply(Phase::Reply).await?.is_success() {
-                return Ok(());
-            }
-        }
-        self.mark_broken();
-        Err(Error::Unusable)
+        self.abort_by(tokio::time::Instant::now() + self.config.timeout).await
     }
 }
 

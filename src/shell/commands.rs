@@ -82,7 +82,10 @@ impl State {
             }
             Cmd::Mkdir { dir, parents } => {
                 check_path(&dir)?;
-                ops::file::mkdir(self.session(input).await?, dir.as_bytes(), parents).await?;
+                let replies = self.replies.clone();
+                let session = self.session(input).await?;
+                let _created = parents.then(|| replies.only_created());
+                ops::file::mkdir(session, dir.as_bytes(), parents).await?;
             }
             Cmd::Rmdir { dir } => {
                 check_path(&dir)?;

@@ -4,6 +4,7 @@
 //! Replies to the commands the shell sends for its own purposes (FEAT and OPTS at login, SIZE
 //! before a download, TYPE, PWD) are not shown: tnftp hides them too. Commands whose reply is
 //! their output (`quote`, `stat`, `system`...) print it themselves, with [`Replies::hold`].
+//! `mkdir -p` shows only the directories it created, with [`Replies::only_created`].
 
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -20,6 +21,7 @@ pub struct Replies {
     pub transcript: Arc<Transcript>,
     verbose: AtomicBool,
     held: AtomicBool,
+    only_created: AtomicBool,
     last_verb: Mutex<String>,
     /// A 4xx/5xx reply was shown since the last [`Replies::start_command`]: the error line
     /// after it would say the same again.
@@ -32,6 +34,7 @@ impl Replies {
             transcript,
             verbose: AtomicBool::new(verbose),
             held: AtomicBool::new(false),
+            only_created: AtomicBool::new(false),
             last_verb: Mutex::new(String::new()),
             shown_failure: AtomicBool::new(false),
         }
@@ -48,7 +51,16 @@ impl Replies {
     /// Replies are not shown until the guard is dropped (the command prints the reply itself).
     pub fn hold(&self) -> Hold<'_> {
         self.held.store(true, Ordering::Relaxed);
-        Hold(self)
+        Hold(&self.held)
+    }
+
+    /// Until the guard is dropped, only MKD's positive replies are shown: `mkdir -p` tries every
+    /// parent, and the refusals of those that exist are expected, as are its own checks (CWD);
+    /// a real failure is the error line, which quotes the server's reply. The transcript still
+    /// gets every reply.
+    pub fn only_created(&self) -> Hold<'_> {
+        self.only_created.store(true, Ordering::Relaxed);
+        Hold(&self.only_created)
     }
 
     pub fn start_command(&self) {
@@ -64,11 +76,12 @@ impl Replies {
     }
 }
 
-pub struct Hold<'a>(&'a Replies);
+/// Ends a [`Replies::hold`] or [`Replies::only_created`] when dropped.
+pub struct Hold<'a>(&'a AtomicBool);
 
 impl Drop for Hold<'_> {
     fn drop(&mut self) {
-        self.0.held.store(false, Ordering::Relaxed);
+        self.0.store(false, Ordering::Relaxed);
     }
 }
 
@@ -86,8 +99,11 @@ impl Observer for Replies {
                 }
             }
             Event::Received(reply) if self.showing() => {
-                let internal = self.last_verb.lock().is_ok_and(|v| INTERNAL.contains(&v.as_str()));
-                if internal {
+                let Ok(verb) = self.last_verb.lock().map(|v| v.clone()) else { return };
+                if INTERNAL.contains(&verb.as_str()) {
+                    return;
+                }
+                if self.only_created.load(Ordering::Relaxed) && !(verb == "MKD" && reply.is_success()) {
                     return;
                 }
                 if reply.is_failure() {

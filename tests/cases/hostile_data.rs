@@ -167,7 +167,8 @@ fn active_server_that_answers_150_and_never_connects_exits_6_within_the_timeout(
     let script = get_prelude(Some(5000))
         .answer("EPRT", "200 EPRT ok.\r\n")
         .answer("RETR f.bin", "150 Opening BINARY mode data connection.\r\n")
-        .answer("ABOR", "226 ABOR successful.\r\n");
+        .answer("ABOR", "226 ABOR successful.\r\n")
+        .answer("NOOP", "200 NOOP ok.\r\n");
     let mut case = get(script, "eprt").bound(secs(5)).run();
     case.code(6).error("EPRT: the server did not connect back within 2s").files(&[]);
     case.script_played();
@@ -217,7 +218,8 @@ fn active_connection_only_from_another_host_exits_6_and_writes_nothing() {
         .connect_back(FOREIGN)
         .data_send(b"forged bytes from a third host")
         .send("150 Opening BINARY mode data connection.\r\n")
-        .answer("ABOR", "226 ABOR successful.\r\n");
+        .answer("ABOR", "226 ABOR successful.\r\n")
+        .answer("NOOP", "200 NOOP ok.\r\n");
     let mut case = get(script, "eprt").bound(secs(5)).run();
     case.code(6).error("the server did not connect back").files(&[]);
     case.script_played();

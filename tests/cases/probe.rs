@@ -13,7 +13,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::{server, server_with, url};
-use crate::support::{Output, Run, ServerConfig, TestServer, ftpx};
+use crate::support::{LateAbort, Output, Run, ServerConfig, TestServer, ftpx};
 
 const FOREIGN: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 2);
 
@@ -101,6 +101,43 @@ fn probe_open_path_every_mode_works() {
     assert!(!verbs.iter().any(|v| v == "SITE"), "{verbs:?}");
     assert_eq!((&json["server_echo"], &json["behind_nat"]), (&json!(false), &Value::Null));
     assert!(json["modes"].as_array().unwrap().iter().all(|m| m["echo"].is_null()), "{json:#}");
+}
+
+/// A listing longer than the probe reads (256 KiB) is aborted, and ABOR leaves the session in
+/// step at once whatever the server answers: the SYST after it gets its own reply (it got ABOR's
+/// 225 or 502 when the transfer's 226 was taken for ABOR's), and a probe with a 30 s timeout ends
+/// within the run's 10 s bound (it waited out the timeout for a third reply after 426 and 502).
+#[test]
+fn probe_abort_of_a_long_listing_keeps_each_session_in_step_without_waiting() {
+    const NOT_IMPLEMENTED: &str = "502 Command 'ABOR' not implemented";
+    let cases = [
+        ("226 Directory send OK.", Some("225 No transfer to ABOR.")),
+        ("226 Transfer Complete.", Some(NOT_IMPLEMENTED)),
+        ("226 Transfer complete.", None),
+        ("426 Connection closed; transfer aborted.", Some(NOT_IMPLEMENTED)),
+    ];
+    for (transfer, abor) in cases {
+        let server = server_with(ServerConfig::new().late_abort(LateAbort { transfer, abor }));
+        // About 140 bytes a line: over 400 KiB of listing.
+        for i in 0..3000 {
+            std::fs::write(server.root().join(format!("{i:0>90}")), b"").unwrap();
+        }
+        let out = ftpx()
+            .args(["probe", "--json", "--timeout", "30"])
+            .arg(url(&server, ""))
+            .timeout(Duration::from_secs(10))
+            .run();
+        let case = format!("{transfer} / {abor:?}");
+        out.assert_success();
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(verdicts(&json), [ok("EPSV"), ok("PASV"), ok("EPRT"), ok("PORT")], "{case}");
+        for m in json["modes"].as_array().unwrap() {
+            assert!(m["bytes"].as_u64().unwrap() >= 256 * 1024, "{case}: {m:#}");
+        }
+        assert_eq!(json["syst"], "215 UNIX Type: L8", "{case}");
+        let verbs = server.verbs();
+        assert_eq!(verbs.iter().filter(|v| *v == "ABOR").count(), 4, "{case}: {verbs:?}");
+    }
 }
 
 /// Against `ftpx serve`, which says what it saw (SITE FTPX-ECHO), the loopback path is known to

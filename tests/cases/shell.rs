@@ -301,6 +301,40 @@ fn keep_going_runs_every_line_and_keeps_the_first_status() {
     assert!(work.join("a.txt").exists());
 }
 
+/// `mkdir -p` with verbose on shows the directories it created, not the refusals of the parents
+/// that exist (nor of the target that exists, nor its own CWD checks); a real failure is still
+/// the error line with the server's reply; and the -d transcript keeps every line on the wire.
+#[test]
+fn mkdir_parents_verbose_shows_what_it_created_and_real_failures_only() {
+    let server = server();
+    fs::create_dir(server.root().join("a")).unwrap();
+    fs::write(server.root().join("f"), b"a file\n").unwrap();
+    let script = "verbose on\nmkdir -p a/b/c\nmkdir -p a/b\nmkdir -p f/x\n";
+    let out = ftpx().args(["shell", "--keep-going", &url(&server, "")]).stdin(script).run();
+    out.assert_code(5).assert_one_error_line();
+    assert!(server.root().join("a/b/c").is_dir());
+    let stdout = out.stdout_str();
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("257 ")).collect::<Vec<_>>(),
+        ["257 \"/a/b\" created", "257 \"/a/b/c\" created"]
+    );
+    assert!(!stdout.contains("550") && !stdout.contains("250"), "{stdout}");
+    assert!(
+        out.stderr
+            .contains("could not create directory 'f/x': MKD f/x refused: 550 Create directory operation failed."),
+        "{}",
+        out.stderr
+    );
+    // -d: the transcript has every MKD and every refusal; stdout has no reply (the transcript is the view).
+    let out = ftpx().args(["-d", "shell", "--keep-going", &url(&server, "")]).stdin(script).run();
+    out.assert_code(5);
+    let sent = out.stderr.lines().filter(|l| l.contains("---> MKD ")).count();
+    let refused = out.stderr.lines().filter(|l| l.contains("<--- 550 ")).count();
+    // All exist now (f/x never): each line's MKD, its parents' and its own again, all refused,
+    // and CWD f/x's refusal.
+    assert_eq!((sent, refused), (10, 11), "{}", out.stderr);
+}
+
 #[test]
 fn bad_lines_are_usage_errors_and_never_end_the_shell() {
     let server = server();

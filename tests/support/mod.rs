@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 pub use script::{Script, ScriptServer};
-pub use server::{DataHandshake, Fault, MlsdLinks, ServerConfig, TestServer};
+pub use server::{DataHandshake, Fault, LateAbort, MlsdLinks, ServerConfig, TestServer};
 pub use tls::Cert;
 
 /// How long a run may take unless the test says otherwise.

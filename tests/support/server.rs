@@ -103,9 +103,20 @@ pub struct ServerConfig {
     refuse_sessions_after: Option<usize>,
     data_resumes_per_login: Option<usize>,
     inject_listing: Vec<Vec<u8>>,
+    late_abort: Option<LateAbort>,
     xsha256: Option<bool>,
     style: listing::Style,
     faults: Vec<Fault>,
+}
+
+/// How a server that reads no command during a listing ends one the client stopped reading, and
+/// what it answers to the ABOR it reads after it (see [`ServerConfig::late_abort`]).
+#[derive(Debug, Clone, Copy)]
+pub struct LateAbort {
+    /// The listing's final reply, whatever happened on the data connection.
+    pub transfer: &'static str,
+    /// ABOR's reply; `None`: ABOR gets none.
+    pub abor: Option<&'static str>,
 }
 
 /// One failure of the network or the server, played once, in the order given: `Busy` on the next
@@ -178,6 +189,7 @@ impl Default for ServerConfig {
             refuse_sessions_after: None,
             data_resumes_per_login: None,
             inject_listing: Vec::new(),
+            late_abort: None,
             xsha256: None,
             style: listing::Style::default(),
         }
@@ -475,6 +487,16 @@ impl ServerConfig {
     /// hostile server's names (`../x`, `/etc/x`, links to `/`).
     pub fn inject_listing(mut self, line: &[u8]) -> Self {
         self.inject_listing.push(line.to_vec());
+        self
+    }
+
+    /// Reads no command during a listing, ends every listing with `late.transfer` (also one the
+    /// client stopped reading), and answers ABOR with `late.abor` or not at all. What real servers
+    /// do when the listing was all sent before ABOR came: vsftpd's 226 then 225, Twisted's 226
+    /// then 502 (it has no ABOR), a server that ignores ABOR; and what one that noticed the
+    /// closed data connection would: 426 then 502.
+    pub fn late_abort(mut self, late: LateAbort) -> Self {
+        self.late_abort = Some(late);
         self
     }
 

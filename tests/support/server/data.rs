@@ -375,7 +375,14 @@ impl Session {
                 self.beside_control(send_file(data, file, offset, limit, ascii, pace)).await?
             }
             Payload::Receive(file) => self.beside_control(receive_file(data, file, ascii, pace)).await?,
-            Payload::Listing(bytes) => self.beside_control(send_bytes(data, bytes, pace)).await?,
+            Payload::Listing(bytes) => match self.config().late_abort {
+                Some(late) => {
+                    // Not beside the control connection: ABOR is read after the listing's reply.
+                    let _ = send_bytes(data, bytes, pace).await;
+                    return self.reply(late.transfer).await;
+                }
+                None => self.beside_control(send_bytes(data, bytes, pace)).await?,
+            },
         };
         match moved {
             Ok(Ok(())) => self.reply("226 Transfer complete.").await,

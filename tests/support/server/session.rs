@@ -257,7 +257,14 @@ impl Session {
             "REST" => self.reply("502 REST not implemented.").await?,
             "STAT" => self.stat(arg).await?,
             "SITE" => self.site(arg).await?,
-            "ABOR" => self.reply("225 No transfer to ABOR.").await?,
+            "ABOR" => match self.config().late_abort {
+                Some(late) => {
+                    if let Some(reply) = late.abor {
+                        self.reply(reply).await?;
+                    }
+                }
+                None => self.reply("225 No transfer to ABOR.").await?,
+            },
             "PASV" => self.pasv().await?,
             "EPSV" if self.config().epsv => self.epsv(arg).await?,
             "EPSV" => self.reply("502 EPSV not implemented.").await?,
