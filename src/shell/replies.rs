@@ -24,6 +24,8 @@ pub struct Replies {
     /// A 4xx/5xx reply was shown since the last [`Replies::start_command`]: the error line
     /// after it would say the same again.
     shown_failure: AtomicBool,
+    /// Verbs whose next reply is not shown ([`Replies::hide_next`]).
+    hidden: Mutex<Vec<&'static str>>,
 }
 
 impl Replies {
@@ -34,6 +36,7 @@ impl Replies {
             held: AtomicBool::new(false),
             last_verb: Mutex::new(String::new()),
             shown_failure: AtomicBool::new(false),
+            hidden: Mutex::new(Vec::new()),
         }
     }
 
@@ -51,7 +54,18 @@ impl Replies {
         Hold(self)
     }
 
+    /// The next reply to each of `verbs` is not shown: `user` logs in again once it has asked
+    /// for what the server wanted, and the replies that led there were shown the first time.
+    pub fn hide_next(&self, verbs: &[&'static str]) {
+        if let Ok(mut hidden) = self.hidden.lock() {
+            *hidden = verbs.to_vec();
+        }
+    }
+
     pub fn start_command(&self) {
+        if let Ok(mut hidden) = self.hidden.lock() {
+            hidden.clear();
+        }
         self.shown_failure.store(false, Ordering::Relaxed);
     }
 
@@ -86,8 +100,14 @@ impl Observer for Replies {
                 }
             }
             Event::Received(reply) if self.showing() => {
-                let internal = self.last_verb.lock().is_ok_and(|v| INTERNAL.contains(&v.as_str()));
-                if internal {
+                let verb = self.last_verb.lock().map(|v| v.clone()).unwrap_or_default();
+                if INTERNAL.contains(&verb.as_str()) {
+                    return;
+                }
+                if let Ok(mut hidden) = self.hidden.lock()
+                    && let Some(i) = hidden.iter().position(|v| *v == verb)
+                {
+                    hidden.remove(i);
                     return;
                 }
                 if reply.is_failure() {
