@@ -1144,8 +1144,8 @@ where
     // no new one starts, and the caller still gets to close its output).
     let _guard = interrupt::TransferGuard::new();
     let pool = Pool::new(open, settings.parallel);
-    // Every session logs in at once, the first one's work (the root's listing) beside the
-    // others' logins: they are ready when the first files are. A refusal shrinks the pool.
+    // Every session logs in at once; the first one in lists the root while the others finish
+    // theirs, so they are ready when the first files are. A refusal shrinks the pool.
     let warming = if settings.dry_run { 1 } else { settings.parallel.max(1) };
     let walked = pool.warmed(warming, mirror_on(settings, &pool, reporter)).await;
     let sessions = pool.limit();
