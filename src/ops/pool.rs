@@ -295,3 +295,25 @@ fn rank(e: &anyhow::Error, number: usize) -> (bool, usize) {
         .any(|f| f.refusal() == Some(Refusal::TooManyConnections));
     (limit, number)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn login(line: &str) -> anyhow::Error {
+        let reply = ftp::Reply { code: line[..3].parse().unwrap(), lines: vec![line.as_bytes().to_vec()] };
+        anyhow::Error::from(ftp::Error::Login(reply))
+    }
+
+    #[test]
+    fn the_login_failure_reported_is_not_the_session_limit_then_the_first_session() {
+        let wrong = login("530 Login incorrect.");
+        let limit = login("421 There are too many connections from your internet address.");
+        let proftpd = login("530 Sorry, the maximum number of clients (2) from your host are already connected.")
+            .context("could not log in");
+        assert!(rank(&wrong, 5) < rank(&limit, 1), "a wrong password says more than the limit");
+        assert!(rank(&wrong, 5) < rank(&proftpd, 1), "found under context too");
+        assert!(rank(&limit, 1) < rank(&limit, 2));
+        assert!(rank(&wrong, 1) < rank(&wrong, 2));
+    }
+}
