@@ -190,6 +190,31 @@ where
     // no new one starts, and the caller still gets to close its output).
     let _guard = interrupt::TransferGuard::new();
     let pool = Pool::new(open, settings.parallel);
+    // Every session logs in at once; the first one in lists the root while the others finish
+    // theirs, so they are ready when the first files are. A refusal shrinks the pool.
+    let warming = if settings.dry_run { 1 } else { settings.parallel.max(1) };
+    let walked = pool.warmed(warming, mirror_on(settings, &pool, reporter)).await;
+    let sessions = pool.limit();
+    if !interrupt::has_fired() {
+        pool.close().await;
+    }
+    let mut outcome = walked?;
+    if interrupt::has_fired() {
+        return Err(AppError::Interrupted(
+            "interrupted; run the same mirror with --continue to resume the .part files".into(),
+        )
+        .into());
+    }
+    outcome.seconds = started.elapsed().as_secs_f64();
+    outcome.sessions = sessions;
+    Ok(outcome)
+}
+
+/// The mirror itself, on sessions from `pool`.
+async fn mirror_on<O>(settings: &Settings, pool: &Pool<'_, O>, reporter: &dyn Reporter) -> Result<Outcome>
+where
+    O: AsyncFn(&str) -> Result<Session>,
+{
     let mut first = pool.get().await?;
     // Absolute paths from here on: no CWD per file, and a LIST's CWD cannot move the others.
     let root = if settings.remote_root.starts_with(b"/") {
@@ -212,7 +237,7 @@ where
     pool.put(first);
     let run = Run {
         s: settings,
-        pool: &pool,
+        pool,
         reporter,
         tally: Mutex::new(Outcome { dry_run: settings.dry_run, ..Outcome::default() }),
         root,
@@ -225,28 +250,7 @@ where
     let rx = tokio::sync::Mutex::new(rx);
     let walk = async { if settings.reverse { run.walk_up(tx).await } else { run.walk_down(tx).await } };
     let workers = futures_util::future::join_all((0..settings.parallel.max(1)).map(|_| run.worker(&rx)));
-    // The other sessions log in while the first lists the root (a login is four or five round
-    // trips): they are ready when the first files are. A refusal shrinks the pool as usual.
-    let warming = if settings.dry_run { 1 } else { settings.parallel.max(1) };
-    let warm = futures_util::future::join_all((1..warming).map(|_| async {
-        if let Ok(session) = pool.get().await {
-            pool.put(session);
-        }
-    }));
-    let (walked, _, _) = tokio::join!(walk, workers, warm);
-    let mut outcome = run.tally.into_inner().unwrap_or_else(|e| e.into_inner());
-    let sessions = pool.limit();
-    if !interrupt::has_fired() {
-        pool.close().await;
-    }
+    let (walked, _) = tokio::join!(walk, workers);
     walked?;
-    if interrupt::has_fired() {
-        return Err(AppError::Interrupted(
-            "interrupted; run the same mirror with --continue to resume the .part files".into(),
-        )
-        .into());
-    }
-    outcome.seconds = started.elapsed().as_secs_f64();
-    outcome.sessions = sessions;
-    Ok(outcome)
+    Ok(run.tally.into_inner().unwrap_or_else(|e| e.into_inner()))
 }

@@ -200,7 +200,8 @@ where
     // Held to the end, QUITs included: a signal is this operation's to answer (it saves the
     // ranges' state and says where the .part is).
     let guard = TransferGuard::new();
-    let result = run(settings, &pool, reporter).await;
+    // All the sessions log in at once, beside the first one's SIZE: the ranges start together.
+    let result = pool.warmed(settings.segments, run(settings, &pool, reporter)).await;
     if !interrupt::has_fired() {
         pool.close().await;
     }

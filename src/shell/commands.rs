@@ -214,33 +214,32 @@ impl State {
         account: Option<String>,
     ) -> Result<()> {
         let interactive = self.interactive;
-        let user_cmd = Command::with_arg("USER", name.as_str())?;
-        let mut password = password.map(Secret::new);
-        let mut account = account.map(Secret::new);
+        // Before anything is sent (or a lost connection made again): no CR or LF in a name.
+        ftp::check_arg("user name", name.as_bytes())?;
+        let mut creds =
+            Credentials { user: name, password: password.map(Secret::new), account: account.map(Secret::new) };
+        let replies = self.replies.clone();
         let session = self.session(input).await?;
-        let mut reply = session.command(&user_cmd).await?;
-        if reply.code == 331 {
-            if password.is_none() {
-                if !interactive {
-                    return Err(ftp::Error::PasswordRequired(name).into());
+        // The one login sequence (USER, PASS, ACCT, PBSZ and PROT under TLS, FEAT). What the
+        // server asks for and was not given is asked for here, on a terminal, and the sequence
+        // run again with it (one more USER, whose reply was shown the first time): each at most
+        // once.
+        loop {
+            match options::log_in(session, &creds).await {
+                Ok(()) => break,
+                Err(ftp::Error::PasswordRequired(_)) if interactive && creds.password.is_none() => {
+                    creds.password = Some(ask_password("Password: ")?);
+                    replies.hide_next(&["USER"]);
                 }
-                password = Some(ask_password("Password: ")?);
+                Err(ftp::Error::Login(r)) if r.code == 332 && interactive && creds.account.is_none() => {
+                    creds.account = Some(ask_password("Account: ")?);
+                    replies.hide_next(&["USER", "PASS"]);
+                }
+                Err(e) => return Err(e.into()),
             }
-            reply = session.command(&Command::secret("PASS", password.as_ref().expect("set above"))?).await?;
         }
-        if reply.code == 332 {
-            if account.is_none() && interactive {
-                account = Some(ask_password("Account: ")?);
-            }
-            let Some(acct) = &account else { return Err(ftp::Error::Login(reply).into()) };
-            reply = session.command(&Command::secret("ACCT", acct)?).await?;
-        }
-        if !matches!(reply.code, 230 | 202) {
-            return Err(ftp::Error::Login(reply).into());
-        }
-        session.negotiate_features().await?;
         if let Conn::Up { place, .. } = &mut self.conn {
-            place.creds = Credentials { user: name, password, account };
+            place.creds = creds;
         }
         self.apply_modes();
         self.refresh_cwd().await;

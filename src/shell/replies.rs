@@ -26,6 +26,8 @@ pub struct Replies {
     /// A 4xx/5xx reply was shown since the last [`Replies::start_command`]: the error line
     /// after it would say the same again.
     shown_failure: AtomicBool,
+    /// Verbs whose next reply is not shown ([`Replies::hide_next`]).
+    hidden: Mutex<Vec<&'static str>>,
 }
 
 impl Replies {
@@ -37,6 +39,7 @@ impl Replies {
             only_created: AtomicBool::new(false),
             last_verb: Mutex::new(String::new()),
             shown_failure: AtomicBool::new(false),
+            hidden: Mutex::new(Vec::new()),
         }
     }
 
@@ -63,7 +66,18 @@ impl Replies {
         Hold(&self.only_created)
     }
 
+    /// The next reply to each of `verbs` is not shown: `user` logs in again once it has asked
+    /// for what the server wanted, and the replies that led there were shown the first time.
+    pub fn hide_next(&self, verbs: &[&'static str]) {
+        if let Ok(mut hidden) = self.hidden.lock() {
+            *hidden = verbs.to_vec();
+        }
+    }
+
     pub fn start_command(&self) {
+        if let Ok(mut hidden) = self.hidden.lock() {
+            hidden.clear();
+        }
         self.shown_failure.store(false, Ordering::Relaxed);
     }
 
@@ -104,6 +118,12 @@ impl Observer for Replies {
                     return;
                 }
                 if self.only_created.load(Ordering::Relaxed) && !(verb == "MKD" && reply.is_success()) {
+                    return;
+                }
+                if let Ok(mut hidden) = self.hidden.lock()
+                    && let Some(i) = hidden.iter().position(|v| *v == verb)
+                {
+                    hidden.remove(i);
                     return;
                 }
                 if reply.is_failure() {

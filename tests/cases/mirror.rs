@@ -439,6 +439,36 @@ fn a_server_refusing_more_sessions_shrinks_the_pool_and_says_so_once() {
 }
 
 #[test]
+fn the_sessions_of_a_parallel_mirror_log_in_at_once() {
+    // The first login is answered only once the other three PASS have arrived: a client that
+    // started them after the first login would leave it waiting (10 s) with none beside it.
+    let server = server_with(ServerConfig::new().hold_first_login(4));
+    let files = tree(server.root());
+    let work = tempfile::tempdir().unwrap();
+    let out = ftpx().current_dir(work.path()).args(["-q", "mirror", "-P", "4", &url(&server, "tree"), "c"]).run();
+    out.assert_success();
+    assert_eq!(server.logins_beside_first(), Some(3), "{:?}", server.commands());
+    for (path, content) in &files {
+        assert!(fs::read(work.path().join("c").join(path)).unwrap() == *content, "{path}");
+    }
+}
+
+#[test]
+fn a_wrong_password_fails_a_parallel_mirror_with_the_login_reply_not_the_session_limit() {
+    // All six log in at once; the four over the server's limit get 421 before the two it took
+    // get 530 for the password, which is what the user must fix.
+    let server = server_with(ServerConfig::new().no_anonymous().max_sessions(2));
+    tree(server.root());
+    let work = tempfile::tempdir().unwrap();
+    let bad = server.url_as(super::USER, "wrong", "tree");
+    let out = ftpx().current_dir(work.path()).args(["mirror", "-P", "6", &bad, "c"]).run();
+    out.assert_code(4).assert_one_error_line();
+    assert!(out.stderr.contains("530 Login incorrect"), "{}", out.stderr);
+    assert!(!out.stderr.contains("refused another session"), "{}", out.stderr);
+    assert_eq!(server.sessions_refused(), 4);
+}
+
+#[test]
 fn verify_checks_each_file_with_the_servers_hash() {
     let honest = server_with(ServerConfig::new().xsha256(true));
     tree(honest.root());

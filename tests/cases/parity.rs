@@ -269,9 +269,12 @@ fn shell_get_segments_fetches_ranges_like_the_one_shot() {
     shell.out.assert_success();
     assert!(shell.local == oneshot.local, "the files differ; stderr: {}", shell.out.stderr);
     assert_eq!(oneshot.local.len(), 1, "the .part or its state was left");
+    // Four ranges, each a REST (but the first) and a RETR; a loaded machine may let an idle
+    // session split a range that lags, which adds a REST and a RETR.
     for o in [&oneshot, &shell] {
-        assert_eq!(o.verbs.iter().filter(|v| *v == "RETR").count(), 4, "{:?}", o.verbs);
-        assert_eq!(o.verbs.iter().filter(|v| *v == "REST").count(), 3, "{:?}", o.verbs);
+        let retrs = o.verbs.iter().filter(|v| *v == "RETR").count();
+        assert!(retrs >= 4, "{:?}", o.verbs);
+        assert_eq!(o.verbs.iter().filter(|v| *v == "REST").count(), retrs - 1, "{:?}", o.verbs);
     }
 }
 

@@ -76,6 +76,19 @@ fn a_server_refusing_the_third_session_leaves_two_doing_all_ranges() {
 }
 
 #[test]
+fn the_sessions_of_a_segmented_get_log_in_at_once() {
+    // The first login is answered only once the other three PASS have arrived (see the mirror's
+    // twin of this test).
+    let server = server_with(ServerConfig::new().hold_first_login(4));
+    let content = write_random(server.root().join("big.bin"), 4 * MIB + 1, 15);
+    let work = tempfile::tempdir().unwrap();
+    let out = ftpx().current_dir(work.path()).args(["-q", "get", "--segments", "4", &url(&server, "big.bin")]).run();
+    out.assert_success();
+    assert_eq!(server.logins_beside_first(), Some(3), "{:?}", server.commands());
+    assert!(fs::read(work.path().join("big.bin")).unwrap() == content);
+}
+
+#[test]
 fn continue_fetches_only_the_ranges_not_yet_complete() {
     let server = server_with(ServerConfig::new());
     let size = 4 * MIB as u64 + 2;
@@ -114,7 +127,8 @@ fn saved_ranges(path: &std::path::Path) -> Vec<(u64, u64, u64)> {
 
 #[test]
 fn a_slow_session_s_range_is_split_among_the_others() {
-    // Session 1 (the one that asks SIZE and takes range 0) at 256 kB/s: alone, its MiB takes 4 s.
+    // Session 1 (the first connection; all four log in at once, so any range may be its) at
+    // 256 kB/s: alone, its MiB takes 4 s.
     let server = server_with(ServerConfig::new().throttle_session(1, 256_000));
     let size = 4 * MIB + 7;
     let content = write_random(server.root().join("big.bin"), size, 16);
@@ -123,9 +137,12 @@ fn a_slow_session_s_range_is_split_among_the_others() {
     out.assert_success();
     assert!(fs::read(work.path().join("big.bin")).unwrap() == content, "not byte-exact");
     assert_eq!(dir_names(work.path()), [b"big.bin"]);
-    let quarter = (size / 4) as u64 + 1;
-    let inside_range_0: Vec<u64> = rests(&server).into_iter().filter(|r| *r < quarter).collect();
-    assert!(!inside_range_0.is_empty(), "no session took over part of range 0: {:?}", server.commands());
+    // The four ranges start at 0 and these (the first three take one of the remainder's bytes
+    // each); a REST anywhere else is a session taking over part of the slow one's range.
+    let base = (size / 4) as u64;
+    let starts = [base + 1, 2 * base + 2, 3 * base + 3];
+    let splits: Vec<u64> = rests(&server).into_iter().filter(|r| !starts.contains(r)).collect();
+    assert!(!splits.is_empty(), "no session took over part of the slow range: {:?}", server.commands());
     assert!(server.verbs().iter().filter(|v| *v == "RETR").count() > 4);
 }
 

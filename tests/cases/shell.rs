@@ -524,3 +524,67 @@ fn mirror_in_the_shell_retries_as_the_shells_retry_setting_says() {
     assert!(out.stderr.contains("ftpx: big.bin: retry 1 of 2 in 0.0s"), "{}", out.stderr);
     assert!(fs::read(work.path().join("copy/big.bin")).unwrap() == big, "not byte-exact");
 }
+
+#[test]
+fn pty_user_asks_the_password_after_a_refused_login_and_logs_in() {
+    let server = server_with(ServerConfig::new().no_anonymous());
+    fs::write(server.root().join("a.txt"), b"alpha\n").unwrap();
+    let (home, work) = dirs();
+    let mut p = pty(&[&format!("ftp://{}/", server.addr())], home.path(), work.path());
+    p.exp_string("530").expect("the anonymous login is refused");
+    p.exp_string(PROMPT).unwrap();
+    p.send_line(&format!("user {USER}")).unwrap();
+    // (Echo goes off just after the prompt is out: a password typed as fast as a test types
+    // may still be echoed, so that is not checked here.)
+    let asked = p.exp_string("Password: ").expect("asks for the password");
+    assert!(asked.contains("331"), "the server's 331 is shown before the prompt: {asked}");
+    p.send_line(PASS).unwrap();
+    let login = p.exp_string(PROMPT).unwrap();
+    assert!(login.contains("230"), "{login}");
+    assert!(!login.contains("331"), "the 331 was shown twice: {login}");
+    let listing = run(&mut p, "ls");
+    assert!(listing.contains("a.txt"), "{listing}");
+    ctrl_d(p);
+    // The login as the one sequence makes it: USER, PASS, FEAT.
+    let commands = server.commands();
+    let at = commands.iter().rposition(|c| *c == format!("USER {USER}")).expect("USER sent");
+    assert_eq!(commands[at + 1..at + 3], [format!("PASS {PASS}"), "FEAT".to_owned()], "{commands:?}");
+    let history = fs::read_to_string(home.path().join(".local/share/ftpx/history")).unwrap();
+    assert!(history.contains(&format!("user {USER}")) && !history.contains(PASS), "{history}");
+}
+
+#[test]
+fn user_over_ftps_protects_the_data_connections_of_the_new_login() {
+    // ProFTPD's `TLSRequired on`: no data connection without PROT P, which the new login sends.
+    let server = server_with(ServerConfig::new().tls().no_anonymous().require_tls_data());
+    fs::write(server.root().join("a.txt"), b"alpha\n").unwrap();
+    let run = ftpx();
+    let ca = run.home().join("ca.pem");
+    fs::write(&ca, server.trust_pem()).unwrap();
+    let script = format!("user {USER} {PASS}\nls\n");
+    let out = run
+        .arg("--cacert")
+        .arg(&ca)
+        .args(["--tls", "--keep-going", &format!("ftp://{}/", server.addr())])
+        .stdin(script)
+        .run();
+    // The anonymous login's 530 is the first failure, and so the status; the rest went on.
+    out.assert_code(4);
+    assert!(out.stdout_str().contains("a.txt"), "stdout: {}\nstderr: {}", out.stdout_str(), out.stderr);
+    let commands = server.commands();
+    let at = commands.iter().position(|c| *c == format!("USER {USER}")).expect("USER sent");
+    assert_eq!(commands[at + 1..at + 4], [format!("PASS {PASS}"), "PBSZ 0".to_owned(), "PROT P".to_owned()]);
+}
+
+#[test]
+fn script_user_with_a_wrong_password_fails_with_the_login_status() {
+    let server = server_with(ServerConfig::new().no_anonymous());
+    let out = ftpx()
+        .args(["--keep-going", &format!("ftp://{}/", server.addr())])
+        .stdin(format!("user {USER} wrong\nuser {USER}\n"))
+        .run();
+    out.assert_code(4);
+    assert!(out.stderr.contains("530 Login incorrect"), "{}", out.stderr);
+    // Not a terminal: a missing password is not asked for.
+    assert!(out.stderr.contains(&format!("asks for a password for user '{USER}'")), "{}", out.stderr);
+}

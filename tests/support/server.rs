@@ -100,6 +100,7 @@ pub struct ServerConfig {
     require_tls_control: bool,
     require_tls_data: bool,
     max_sessions: Option<usize>,
+    hold_first_login: Option<usize>,
     refuse_sessions_after: Option<usize>,
     data_resumes_per_login: Option<usize>,
     inject_listing: Vec<Vec<u8>>,
@@ -186,6 +187,7 @@ impl Default for ServerConfig {
             require_tls_control: false,
             require_tls_data: false,
             max_sessions: None,
+            hold_first_login: None,
             refuse_sessions_after: None,
             data_resumes_per_login: None,
             inject_listing: Vec::new(),
@@ -468,6 +470,14 @@ impl ServerConfig {
         self
     }
 
+    /// The first PASS to arrive gets its reply only once `n` PASS commands in all have arrived
+    /// (or after 10 s): a login that takes as long as the others take to start, like vsftpd's
+    /// PAM check. [`TestServer::logins_beside_first`] says how many came meanwhile.
+    pub fn hold_first_login(mut self, n: usize) -> Self {
+        self.hold_first_login = Some(n);
+        self
+    }
+
     /// After `n` sessions, every new one is greeted `421 Too many connections` and closed.
     pub fn refuse_sessions_after(mut self, n: usize) -> Self {
         self.refuse_sessions_after = Some(n);
@@ -633,6 +643,12 @@ impl TestServer {
         self.shared.counters.refused.load(Ordering::SeqCst)
     }
 
+    /// With [`ServerConfig::hold_first_login`]: how many other PASS commands arrived while the
+    /// first one's reply was held; `None` until it has been answered.
+    pub fn logins_beside_first(&self) -> Option<usize> {
+        *self.shared.counters.beside_first.lock().unwrap()
+    }
+
     /// The command verbs received so far (`RETR`, `EPSV`, ...), upper-cased.
     pub fn verbs(&self) -> Vec<String> {
         self.commands().iter().map(|line| line.split(' ').next().unwrap_or("").to_ascii_uppercase()).collect()
@@ -679,6 +695,9 @@ struct Counters {
     /// Control-connection TLS handshakes broken on purpose ([`ServerConfig::flaky_control_tls`]).
     tls_broken: AtomicUsize,
     left_open: AtomicUsize,
+    /// PASS commands received, and how many came while the first was held.
+    passes: AtomicUsize,
+    beside_first: Mutex<Option<usize>>,
 }
 
 /// The server thread: accept until told to stop, then drop the runtime, which cancels every session

@@ -302,6 +302,7 @@ impl Session {
         let Some(user) = self.user.take() else {
             return self.reply("503 Login with USER first.").await;
         };
+        self.hold_first_login().await;
         let config = self.config();
         let anonymous = config.anonymous && (user == "anonymous" || user == "ftp");
         let known = config.users.get(&user).is_some_and(|password| password.as_bytes() == arg);
@@ -311,6 +312,20 @@ impl Session {
         } else {
             self.reply("530 Login incorrect.").await
         }
+    }
+
+    /// [`ServerConfig::hold_first_login`]: the first PASS waits for the others (at most 10 s).
+    async fn hold_first_login(&self) {
+        let Some(n) = self.config().hold_first_login else { return };
+        let counters = &self.shared.counters;
+        if counters.passes.fetch_add(1, Ordering::SeqCst) > 0 {
+            return;
+        }
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        while counters.passes.load(Ordering::SeqCst) < n && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        *counters.beside_first.lock().unwrap() = Some(counters.passes.load(Ordering::SeqCst) - 1);
     }
 
     /// RFC 4217 section 4: `AUTH TLS` (or its old names `TLS-C` and `SSL`), `234`, then the
