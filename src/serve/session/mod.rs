@@ -34,10 +34,8 @@ use crate::ftp::echo::{self, Echo};
 use crate::ftp::reply::{LineFramer, ReplyError};
 use crate::ftp::{Stream, check_arg};
 
-/// How long a new connection may take to start a TLS handshake before it is taken for plain
-/// FTP and greeted: an implicit-FTPS client speaks first (its ClientHello leaves with the TCP
-/// handshake's last packet), a plain one waits for the greeting.
-const IMPLICIT_WAIT: Duration = Duration::from_millis(150);
+/// The first byte of a TLS record carrying a handshake message (a ClientHello).
+const TLS_HANDSHAKE: u8 = 0x16;
 
 /// Tells a connection over the session cap so, and closes it.
 pub(super) async fn refuse(mut tcp: TcpStream, max: usize) {
@@ -45,8 +43,9 @@ pub(super) async fn refuse(mut tcp: TcpStream, max: usize) {
     let _ = timeout(Duration::from_secs(2), tcp.write_all(line.as_bytes())).await;
 }
 
-/// Runs one session to its end; every failure ends only this session.
-pub(super) async fn run(shared: Arc<Shared>, tcp: TcpStream, peer: SocketAddr) {
+/// Runs one session to its end; every failure ends only this session. `implicit`: the
+/// connection came to the implicit-FTPS listener, so it is TLS from the first byte.
+pub(super) async fn run(shared: Arc<Shared>, tcp: TcpStream, peer: SocketAddr, implicit: bool) {
     let Ok(local) = tcp.local_addr() else { return };
     let _ = tcp.set_nodelay(true);
     let framer = LineFramer::with_max_line(shared.options.limits.max_line);
@@ -58,7 +57,6 @@ pub(super) async fn run(shared: Arc<Shared>, tcp: TcpStream, peer: SocketAddr) {
         peer: SocketAddr::new(peer.ip().to_canonical(), peer.port()),
         local: SocketAddr::new(local.ip().to_canonical(), local.port()),
         tls: None,
-        implicit: false,
         prot_private: false,
         user: None,
         logged_in: None,
@@ -72,7 +70,7 @@ pub(super) async fn run(shared: Arc<Shared>, tcp: TcpStream, peer: SocketAddr) {
         echo_passive: VecDeque::new(),
     };
     session.log("connected");
-    let end = session.serve().await;
+    let end = session.serve(implicit).await;
     match end {
         Ok(()) => session.log("closed"),
         Err(e) => session.log(&format!("closed: {e}")),
@@ -96,7 +94,6 @@ struct Session {
     local: SocketAddr,
     /// This session's TLS configuration, once the control connection is in TLS.
     tls: Option<SessionTls>,
-    implicit: bool,
     /// PROT P: data connections in TLS.
     prot_private: bool,
     /// The name USER gave.
@@ -135,14 +132,12 @@ impl Session {
         self.shared.options.write
     }
 
-    async fn serve(&mut self) -> Result<()> {
-        let Stream::Tcp(tcp) = &self.ctrl else { return Ok(()) };
-        let mut first = [0u8; 1];
-        // 0x16 is a TLS handshake record: an implicit-FTPS client.
-        if let Ok(Ok(1)) = timeout(IMPLICIT_WAIT, tcp.peek(&mut first)).await
-            && first[0] == 0x16
-        {
-            self.implicit = true;
+    /// Greets at once: a plain client waits for the greeting, and an implicit-FTPS client (which
+    /// speaks first) has a listener of its own, so nothing is waited for to tell them apart.
+    async fn serve(&mut self, implicit: bool) -> Result<()> {
+        if implicit {
+            // Implicit FTPS (port 990 practice, outside RFC 4217) protects data connections
+            // from the start: some of its clients send no PROT and expect P.
             self.prot_private = true;
             self.start_tls().await?;
         }
@@ -179,6 +174,14 @@ impl Session {
                     return Err(io::Error::new(io::ErrorKind::TimedOut, "idle timeout"));
                 }
                 Ok(Ok(0)) => return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "client closed")),
+                // A ClientHello where a command should start: an implicit-FTPS client on the
+                // plain port. It has already failed on the plain greeting; say why in the log.
+                Ok(Ok(_)) if buf[0] == TLS_HANDSHAKE && self.tls.is_none() && self.framer.pending() == 0 => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        "a TLS handshake on the plain FTP port (implicit FTPS has a port of its own)",
+                    ));
+                }
                 Ok(Ok(n)) => self.framer.push(&buf[..n]),
                 Ok(Err(e)) => return Err(e),
             }
