@@ -27,8 +27,9 @@ use crate::secret::Secret;
 use crate::target::{self, CredentialSources, Credentials, Scheme, Target};
 use crate::transcript::Transcript;
 
-/// When uploads go by sendfile(2), from `FTPX_SENDFILE` (`auto`, the default: to another host
-/// only; `always`; `never`): see [`SendFile`].
+/// When uploads go by sendfile(2) and downloads by splice(2), from `FTPX_SENDFILE` (`auto`, the
+/// default: downloads always, uploads to another host only; `always`; `never`: neither): see
+/// [`SendFile`].
 fn send_file_policy() -> Result<SendFile, AppError> {
     match std::env::var("FTPX_SENDFILE").as_deref() {
         Err(_) | Ok("auto") => Ok(SendFile::Auto),

@@ -46,8 +46,11 @@ pub struct DataStream {
     pub tls_resumed: Option<bool>,
     /// Whether [`DataStream::send_file`] may be used (see [`super::SendFile`]).
     kernel_may_send: bool,
-    /// Whether bytes went out by sendfile(2) (said in the closing note).
-    sent_by_kernel: bool,
+    /// Whether [`DataStream::splice_into`] may be used (see [`super::SendFile`]).
+    kernel_may_receive: bool,
+    /// The system call that moved the bytes without passing them through this process, if one
+    /// did (said in the closing note).
+    kernel_copy: Option<&'static str>,
 }
 
 impl DataStream {
@@ -114,7 +117,7 @@ impl DataStream {
             Ok(r) => r.map_err(data_io)?,
         };
         self.bytes += n as u64;
-        self.sent_by_kernel = true;
+        self.kernel_copy = Some("sendfile");
         Ok(n)
     }
 
@@ -122,6 +125,53 @@ impl DataStream {
     #[cfg(not(target_os = "linux"))]
     pub async fn send_file(&mut self, _file: &std::fs::File, _count: usize) -> Result<usize, Error> {
         Err(data_io(io::Error::new(io::ErrorKind::Unsupported, "sendfile is used on Linux only")))
+    }
+
+    /// Whether [`DataStream::splice_into`] is to receive on this connection: a plain TCP one on
+    /// Linux, unless the session's [`super::SendFile`] is `Never`. TLS decrypts in this process,
+    /// so its bytes must pass through it.
+    pub fn can_splice(&self) -> bool {
+        self.kernel_may_receive
+    }
+
+    /// Moves up to `count` received bytes into the pipe `pipe` (its write end, empty) with
+    /// splice(2): the kernel hands the socket's pages to the pipe, and the bytes never pass
+    /// through this process. Waits for data as [`DataStream::read`] does, under the idle timeout;
+    /// returns the bytes moved (at least one), or 0 at the end of the data.
+    #[cfg(target_os = "linux")]
+    pub async fn splice_into(&mut self, pipe: std::os::fd::BorrowedFd<'_>, count: usize) -> Result<usize, Error> {
+        use rustix::pipe::{SpliceFlags, splice};
+        let Some(Stream::Tcp(tcp)) = &self.stream else {
+            return Err(data_io(io::Error::new(io::ErrorKind::Unsupported, "splice needs a plain TCP connection")));
+        };
+        let moved = async {
+            loop {
+                tcp.readable().await?;
+                // The socket is non-blocking and the pipe empty: EAGAIN means no data yet, and
+                // clears the readiness so the next `readable` waits for some.
+                let moved = tcp.try_io(Interest::READABLE, || {
+                    splice(tcp, None, pipe, None, count, SpliceFlags::MOVE | SpliceFlags::NONBLOCK)
+                        .map_err(io::Error::from)
+                });
+                match moved {
+                    Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted) => {}
+                    r => return r,
+                }
+            }
+        };
+        let n = match timeout(self.idle, moved).await {
+            Err(_) => return Err(Error::Timeout { phase: Phase::Idle, after: self.idle }),
+            Ok(r) => r.map_err(data_io)?,
+        };
+        self.bytes += n as u64;
+        self.kernel_copy = Some("splice");
+        Ok(n)
+    }
+
+    /// Never called: [`DataStream::can_splice`] is false on other systems.
+    #[cfg(not(target_os = "linux"))]
+    pub async fn splice_into(&mut self, _pipe: std::os::fd::BorrowedFd<'_>, _count: usize) -> Result<usize, Error> {
+        Err(data_io(io::Error::new(io::ErrorKind::Unsupported, "splice is used on Linux only")))
     }
 
     pub fn bytes(&self) -> u64 {
@@ -746,8 +796,12 @@ impl Session {
             }
             _ => false,
         };
+        let kernel_may_receive = cfg!(target_os = "linux")
+            && matches!(stream, Some(Stream::Tcp(_)))
+            && self.config.send_file != SendFile::Never;
         DataStream {
             kernel_may_send,
+            kernel_may_receive,
             stream,
             mode,
             peer,
@@ -758,7 +812,7 @@ impl Session {
             bytes: 0,
             early_final,
             tls_resumed: None,
-            sent_by_kernel: false,
+            kernel_copy: None,
         }
     }
 
@@ -970,9 +1024,8 @@ impl Session {
     /// Closes the data connection and reads the transfer's final reply: 2xx is success, anything
     /// else `Refused` with the reply.
     pub async fn finish_data(&mut self, data: DataStream) -> Result<Reply, Error> {
-        let DataStream {
-            stream, mode, name, command, started, bytes, early_final, tls_resumed, sent_by_kernel, ..
-        } = data;
+        let DataStream { stream, mode, name, command, started, bytes, early_final, tls_resumed, kernel_copy, .. } =
+            data;
         let mut reply = early_final;
         if let Some(mut stream) = stream {
             // Our half closes first so an upload's end is seen (the server answers 226 only then);
@@ -997,7 +1050,7 @@ impl Session {
                 }
             }
         }
-        self.note_closed(&name, mode, started, bytes, sent_by_kernel);
+        self.note_closed(&name, mode, started, bytes, kernel_copy);
         let reply = match reply {
             Some(r) => r,
             None => self.final_reply().await?,
@@ -1005,10 +1058,10 @@ impl Session {
         self.conclude(command, reply, tls_resumed)
     }
 
-    fn note_closed(&self, name: &str, mode: DataMode, started: Instant, bytes: u64, sent_by_kernel: bool) {
+    fn note_closed(&self, name: &str, mode: DataMode, started: Instant, bytes: u64, kernel_copy: Option<&str>) {
         let secs = started.elapsed().as_secs_f64();
         let rate = if secs > 0.0 { bytes as f64 / secs / 1e6 } else { 0.0 };
-        let how = if sent_by_kernel { ", by sendfile" } else { "" };
+        let how = kernel_copy.map(|call| format!(", by {call}")).unwrap_or_default();
         self.note(name, &format!("{mode}: closed after {bytes} bytes in {secs:.3} s ({rate:.1} MB/s{how})"));
     }
 
@@ -1030,12 +1083,13 @@ impl Session {
         if data.command.split(' ').next() != Some("RETR") || data.stream.as_ref().is_some_and(Stream::is_tls) {
             return Err(data);
         }
-        let DataStream { stream, mode, name, command, started, bytes, early_final, tls_resumed, .. } = data;
+        let DataStream { stream, mode, name, command, started, bytes, early_final, tls_resumed, kernel_copy, .. } =
+            data;
         if let Some(mut stream) = stream {
             // vsftpd sends its 226 only once it has read our FIN.
             let _ = timeout(self.config.timeout, stream.shutdown()).await;
         }
-        self.note_closed(&name, mode, started, bytes, false);
+        self.note_closed(&name, mode, started, bytes, kernel_copy);
         Ok(OwedReply { command, tls_resumed, known: early_final })
     }
 

@@ -141,20 +141,24 @@ pub struct Config {
     pub active_ports: Option<RangeInclusive<u16>>,
     /// FTPS, when wanted.
     pub tls: Option<tls::TlsSetup>,
-    /// When an upload over a plain TCP data connection goes by sendfile(2).
+    /// When an upload over a plain TCP data connection goes by sendfile(2), and whether a
+    /// download goes by splice(2).
     pub send_file: SendFile,
 }
 
-/// When an upload of a regular file over a plain TCP data connection (Linux) goes by
-/// sendfile(2), the kernel sending the file's pages so that they never pass through ftpx.
+/// When the kernel moves a transfer's bytes over a plain TCP data connection (Linux) without
+/// passing them through ftpx: an upload of a regular file by sendfile(2), a download into a
+/// regular file by splice(2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SendFile {
-    /// To another host only. On one host (loopback, or the server at one of our own addresses)
-    /// the receiving server must then make the one copy out of the page cache itself, after ftpx
-    /// instead of beside it: less CPU in all, but a slower upload (bench/transfer.sh).
+    /// Downloads always; uploads to another host only. On one host (loopback, or the server at
+    /// one of our own addresses) the receiving server must then make the one copy out of the page
+    /// cache itself, after ftpx instead of beside it: less CPU in all, but a slower upload
+    /// (bench/transfer.sh).
     #[default]
     Auto,
     Always,
+    /// Every byte is read into ftpx and written out: no sendfile, no splice.
     Never,
 }
 

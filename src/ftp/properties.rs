@@ -228,7 +228,13 @@ proptest! {
                     }
                 }
             }
-            let _ = parser.finish();
+            for entry in parser.finish().flatten() {
+                prop_assert!(!entry.name.is_empty());
+                prop_assert!(entry.name != b"." && entry.name != b"..");
+                if entry.name.contains(&b'/') {
+                    prop_assert!(entry.plain_name().is_none());
+                }
+            }
         }
         for line in &lines {
             if let Ok(Some(entry)) = parse_line(line) {

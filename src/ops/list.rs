@@ -71,26 +71,26 @@ pub async fn entries(
     };
     let mut parsed = Parsed::default();
     let mut read = 0;
-    lines(session, how, path, |line| {
-        for entry in parser.push(line) {
-            match entry {
-                Ok(entry) => {
-                    read += 1;
-                    on_entry(&entry)?;
-                }
-                Err(unreadable) => {
-                    parsed.unparsed += 1;
-                    parsed.first_unparsed.get_or_insert(unreadable.line);
-                }
+    let mut take = |got: Result<Entry, list::Unreadable>| {
+        match got {
+            Ok(entry) => {
+                read += 1;
+                on_entry(&entry)?;
+            }
+            Err(unreadable) => {
+                parsed.unparsed += 1;
+                parsed.first_unparsed.get_or_insert(unreadable.line);
             }
         }
-        Ok(())
-    })
-    .await?;
-    if let Some(unreadable) = parser.finish() {
-        parsed.unparsed += 1;
-        parsed.first_unparsed.get_or_insert(unreadable.line);
+        Ok::<_, anyhow::Error>(())
+    };
+    let listed = lines(session, how, path, |line| parser.push(line).try_for_each(&mut take)).await;
+    match listed {
+        // VMS refuses LIST of an empty directory: `550 %RMS-E-FNF, file not found`.
+        Err(e) if how == Listing::Long && refused_for_no_files(&e) => {}
+        other => other?,
     }
+    parser.finish().try_for_each(&mut take)?;
     if read == 0 && parsed.unparsed > 0 {
         parsed.from_nlst = true;
         lines(session, Listing::Names, path, |line| match list::parse_nlst(line) {
@@ -100,6 +100,12 @@ pub async fn entries(
         .await?;
     }
     Ok(parsed)
+}
+
+/// Whether a LIST failed because the server refused it saying the directory has no files.
+fn refused_for_no_files(e: &anyhow::Error) -> bool {
+    let reply = e.chain().find_map(|c| c.downcast_ref::<crate::ftp::Error>()?.reply());
+    reply.is_some_and(|r| !r.is_success() && r.lines.iter().any(|l| list::says_no_files(l)))
 }
 
 /// The entries of a remote directory (`dir` as typed, "" for the current one), as [`entries`]
@@ -120,7 +126,8 @@ pub async fn remote_entries(session: &mut Session, dir: &[u8]) -> Result<Vec<Ent
 }
 
 /// The files a remote pattern names: `(remote path, name)`. A plain name is taken as it is; a
-/// pattern is matched against the listing of its directory (files only).
+/// pattern is matched against the listing of its directory (files only), by the names listed
+/// (VMS's without their `;version`, each once).
 pub async fn remote_matches(session: &mut Session, pattern: &str) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
     if !glob::is_pattern(pattern) {
         let name = pattern.rsplit('/').next().unwrap_or_default();
@@ -129,6 +136,8 @@ pub async fn remote_matches(session: &mut Session, pattern: &str) -> Result<Vec<
     let (dir, pat) = glob::split(pattern);
     let entries =
         remote_entries(session, dir.as_bytes()).await.with_context(|| format!("could not list for '{pattern}'"))?;
+    // AS/400 member paths (`QCLSRC.FILE/HELLO.MBR`): a pattern never matches a `/`.
+    let paths = entries.iter().filter(|e| e.system_path_reason().is_some()).count();
     let mut files: Vec<(Vec<u8>, Vec<u8>)> = entries
         .into_iter()
         .filter(|e| e.kind != Kind::Dir && glob::matches(pat, &String::from_utf8_lossy(&e.name)))
@@ -139,7 +148,13 @@ pub async fn remote_matches(session: &mut Session, pattern: &str) -> Result<Vec<
         })
         .collect();
     if files.is_empty() {
-        bail!(AppError::Incomplete(format!("no remote file matches '{pattern}'")));
+        let why = match paths {
+            0 => String::new(),
+            n => format!(
+                " ({n} listed are AS/400 object paths, whose '/' a pattern never matches: get one by its full path)"
+            ),
+        };
+        bail!(AppError::Incomplete(format!("no remote file matches '{pattern}'{why}")));
     }
     files.sort();
     Ok(files)

@@ -553,7 +553,8 @@ where
             for entry in listing {
                 let entry_rel = join(&rel, &entry.name);
                 if let Err(e) = safe_local_name(&entry.name) {
-                    self.record(&entry_rel, Action::Skipped, 0, format!("unsafe name: {e}"));
+                    let why = entry.system_path_reason().unwrap_or_else(|| format!("unsafe name: {e}"));
+                    self.record(&entry_rel, Action::Skipped, 0, why);
                     continue;
                 }
                 let name = entry.name.clone();

@@ -1,14 +1,16 @@
 //! `ls --json` over listings as servers send them: MLSD and LIST from the test server agree,
-//! SYST asked once and only where a LIST is read, a VMS listing read whole, NLST giving the
-//! names when no line can be read, and times honest about their zone.
+//! SYST asked once and only where a LIST is read, a VMS listing read whole (names without their
+//! version, one entry per name, an empty directory empty), AS/400 member paths shown and never
+//! copied, NLST giving the names when no line can be read, and times honest about their zone.
 
 use std::fs;
 
 use serde_json::Value;
 
-use super::hostile::{Hostile, TIMEOUT, epsv_transfer, session, session_with};
+use super::hostile::{Hostile, TIMEOUT, epsv_transfer, secs, session, session_with};
 use super::{server, server_with, url};
-use crate::support::{ServerConfig, ftpx};
+use crate::support::script::Script;
+use crate::support::{ServerConfig, dir_names, ftpx};
 
 fn json(stdout: &[u8]) -> Vec<Value> {
     match serde_json::from_slice(stdout) {
@@ -90,10 +92,11 @@ fn ls_json_reads_a_vms_listing_with_an_entry_split_over_two_lines() {
     assert_eq!(
         got,
         [
-            (Some("A_VERY_LONG_FILE_NAME_INDEED.TXT;12"), Some("file"), Some("vms")),
-            (Some("FILES.DIR;1"), Some("dir"), Some("vms"))
+            (Some("A_VERY_LONG_FILE_NAME_INDEED.TXT"), Some("file"), Some("vms")),
+            (Some("FILES"), Some("dir"), Some("vms"))
         ]
     );
+    assert_eq!((entries[0]["version"].as_u64(), entries[1]["version"].as_u64()), (Some(12), Some(1)));
     assert_eq!(entries[0]["size_text"], "5/6");
     assert_eq!(entries[0]["modified"], "1999-03-04T12:34:56");
     assert_eq!(entries[0]["modified_raw"], "4-MAR-1999 12:34:56");
@@ -135,5 +138,278 @@ fn ls_json_with_mlsd_offered_sends_no_syst() {
     let mut case = Hostile::new(script).args(["--timeout", TIMEOUT, "ls", "--json"]).url("").run();
     case.code(0).never_sent("SYST");
     assert_eq!(json(case.stdout())[0]["type"], "dir");
+    case.script_played();
+}
+
+/// A VMS directory as MultiNet lists it: three versions of one file, a name alone on its line
+/// with the rest of its entry on the next, a subdirectory.
+const VMS_LISTING: &[u8] = b"\r\nDirectory SYS$SYSDEVICE:[ANONYMOUS.PUB]\r\n\r\n\
+    README.TXT;3              1/3   4-MAR-2024 12:34:56  [SYSTEM]   (RWED,RWED,RE,RE)\r\n\
+    README.TXT;2              1/3   1-MAR-2024 08:00:00  [SYSTEM]   (RWED,RWED,RE,RE)\r\n\
+    README.TXT;1              1/3  28-FEB-2024 17:15:00  [SYSTEM]   (RWED,RWED,RE,RE)\r\n\
+    QUARTERLY_REPORT_FOR_2024.DAT;2\r\n\
+    \x20                         1/3  12-JAN-2025 09:00:00  [SYSTEM]   (RWED,RWED,RE,)\r\n\
+    QUARTERLY_REPORT_FOR_2024.DAT;1\r\n\
+    \x20                         1/3  11-JAN-2025 09:00:00  [SYSTEM]   (RWED,RWED,RE,)\r\n\
+    SUB.DIR;1                 1/3   2-JAN-2024 10:00:00  [SYSTEM]   (RWE,RWE,RE,E)\r\n\
+    \r\nTotal of 6 files, 6/18 blocks.\r\n";
+
+#[test]
+fn ls_json_gives_each_vms_name_once_without_its_version() {
+    let script = session().answer("SYST", "215 VMS OpenVMS V8.4-2L1\r\n");
+    let mut case = Hostile::new(epsv_transfer(script, "LIST", VMS_LISTING))
+        .args(["--timeout", TIMEOUT, "ls", "--json"])
+        .url("")
+        .run();
+    case.code(0);
+    let entries = json(case.stdout());
+    let got: Vec<_> = entries.iter().map(|e| (e["name"].as_str(), e["type"].as_str(), e["version"].as_u64())).collect();
+    assert_eq!(
+        got,
+        [
+            (Some("README.TXT"), Some("file"), Some(3)),
+            (Some("QUARTERLY_REPORT_FOR_2024.DAT"), Some("file"), Some(2)),
+            (Some("SUB"), Some("dir"), Some(1))
+        ]
+    );
+    assert_eq!(entries[0]["modified"], "2024-03-04T12:34:56");
+    assert!(!case.out.stderr.contains("could not be parsed"), "{}", case.out.stderr);
+    case.script_played();
+}
+
+/// VMS answers LIST of an empty directory with `550 %RMS-E-FNF` (UCX, MultiNet), or sends the
+/// message as the listing: either is an empty listing, not an error, and no NLST is asked.
+#[test]
+fn ls_json_of_an_empty_vms_directory_is_empty() {
+    let refused = session()
+        .answer("SYST", "215 VMS OpenVMS V8.4\r\n")
+        .expect("EPSV")
+        .passive("229 Entering Extended Passive Mode (|||{port}|)")
+        .answer("LIST", "550 %RMS-E-FNF, file not found\r\n");
+    let in_data =
+        epsv_transfer(session().answer("SYST", "215 VMS OpenVMS V8.4\r\n"), "LIST", b"%RMS-E-FNF, file not found\r\n");
+    for script in [refused, in_data] {
+        let mut case = Hostile::new(script).args(["--timeout", TIMEOUT, "ls", "--json"]).url("").run();
+        case.code(0).never_sent("NLST");
+        assert!(json(case.stdout()).is_empty());
+        assert!(!case.out.stderr.contains("ftpx:"), "{}", case.out.stderr);
+        case.script_played();
+    }
+    // A directory that is not there is still an error.
+    let missing = session()
+        .answer("SYST", "215 VMS OpenVMS V8.4\r\n")
+        .expect("EPSV")
+        .passive("229 Entering Extended Passive Mode (|||{port}|)")
+        .answer("LIST", "550 %RMS-E-DNF, directory not found\r\n");
+    let mut case = Hostile::new(missing).args(["--timeout", TIMEOUT, "ls", "--json"]).url("").run();
+    case.error("%RMS-E-DNF");
+    assert_ne!(case.out.code, Some(0));
+    case.script_played();
+}
+
+/// The start of `mirror -P 1 ftp://host/d` against a VMS server without MLSD: the login, PWD,
+/// CWD into `/d`, SYST, and LIST answered with `listing`.
+fn vms_mirror_prelude(listing: &[u8]) -> Script {
+    let script = session()
+        .answer("PWD", "257 \"/\" is the current directory\r\n")
+        .answer("CWD /d", "250 CWD command successful.\r\n")
+        .answer("SYST", "215 VMS OpenVMS V8.4\r\n");
+    epsv_transfer(script, "LIST", listing)
+}
+
+/// Three versions of README.TXT are one local file, written from the bare name's RETR (the
+/// newest version), never `README.TXT;3` nor a file per version.
+#[test]
+fn mirror_writes_one_file_per_vms_name_under_the_name_without_its_version() {
+    let (readme, report) = (b"newest readme\r\n".to_vec(), b"report v2\r\n".to_vec());
+    let script = vms_mirror_prelude(VMS_LISTING)
+        .answer("TYPE I", "200 Binary.\r\n")
+        .expect("EPSV")
+        .passive("229 Entering Extended Passive Mode (|||{port}|)")
+        .answer("RETR /d/README.TXT", "150 Opening data connection.\r\n")
+        .data_send(&readme)
+        .data_close()
+        .send("226 Transfer complete.\r\n")
+        .expect("EPSV")
+        .passive("229 Entering Extended Passive Mode (|||{port}|)")
+        .answer("RETR /d/QUARTERLY_REPORT_FOR_2024.DAT", "150 Opening data connection.\r\n")
+        .data_send(&report)
+        .data_close()
+        .send("226 Transfer complete.\r\n")
+        .answer("QUIT", "221 Bye.\r\n");
+    let mut case = Hostile::new(script)
+        .args(["-d", "--timeout", TIMEOUT, "mirror", "-P", "1", "--max-depth", "0"])
+        .url("d")
+        .bound(secs(10))
+        .run();
+    case.code(0).files(&["d"]);
+    assert_eq!(dir_names(case.work().join("d")), [&b"QUARTERLY_REPORT_FOR_2024.DAT"[..], b"README.TXT"]);
+    assert_eq!(case.file("d/README.TXT"), readme);
+    assert_eq!(case.file("d/QUARTERLY_REPORT_FOR_2024.DAT"), report);
+    case.script_played();
+}
+
+/// An empty VMS directory (`550 %RMS-E-FNF`) mirrors as an empty directory, not a failure.
+#[test]
+fn mirror_of_an_empty_vms_directory_succeeds_with_nothing_to_copy() {
+    let script = session()
+        .answer("PWD", "257 \"/\" is the current directory\r\n")
+        .answer("CWD /d", "250 CWD command successful.\r\n")
+        .answer("SYST", "215 VMS OpenVMS V8.4\r\n")
+        .expect("EPSV")
+        .passive("229 Entering Extended Passive Mode (|||{port}|)")
+        .answer("LIST", "550 %RMS-E-FNF, file not found\r\n")
+        .answer("QUIT", "221 Bye.\r\n");
+    let mut case =
+        Hostile::new(script).args(["--timeout", TIMEOUT, "mirror", "-P", "1"]).url("d").bound(secs(10)).run();
+    case.code(0).files(&["d"]);
+    assert!(dir_names(case.work().join("d")).is_empty());
+    case.script_played();
+}
+
+/// A VMS tree: `SUB.DIR;1` is the local directory `SUB`, entered with CWD `SUB`; an empty
+/// subdirectory (`550 %RMS-E-FNF`) is an empty local directory, not a failure.
+#[test]
+fn mirror_enters_vms_directories_by_their_name_without_dir_and_version() {
+    let root = b"Directory SYS$SYSDEVICE:[ANONYMOUS.D]\r\n\r\n\
+        SUB.DIR;1                 1/3   2-JAN-2024 10:00:00  [SYSTEM]   (RWE,RWE,RE,E)\r\n\
+        EMPTY.DIR;1               1/3   2-JAN-2024 10:00:00  [SYSTEM]   (RWE,RWE,RE,E)\r\n\
+        \r\nTotal of 2 files, 2/6 blocks.\r\n";
+    let sub = b"Directory SYS$SYSDEVICE:[ANONYMOUS.D.SUB]\r\n\r\n\
+        NOTES.TXT;2               1/3   5-JAN-2024 10:00:00  [SYSTEM]   (RWED,RWED,RE,)\r\n\
+        NOTES.TXT;1               1/3   4-JAN-2024 10:00:00  [SYSTEM]   (RWED,RWED,RE,)\r\n";
+    let notes = b"notes v2\r\n";
+    let script = vms_mirror_prelude(root)
+        .answer("CWD /d/EMPTY", "250 CWD command successful.\r\n")
+        .expect("EPSV")
+        .passive("229 Entering Extended Passive Mode (|||{port}|)")
+        .answer("LIST", "550 %RMS-E-FNF, file not found\r\n")
+        .answer("CWD /d/SUB", "250 CWD command successful.\r\n");
+    let script = epsv_transfer(script, "LIST", sub)
+        .answer("TYPE I", "200 Binary.\r\n")
+        .expect("EPSV")
+        .passive("229 Entering Extended Passive Mode (|||{port}|)")
+        .answer("RETR /d/SUB/NOTES.TXT", "150 Opening data connection.\r\n")
+        .data_send(notes)
+        .data_close()
+        .send("226 Transfer complete.\r\n")
+        .answer("QUIT", "221 Bye.\r\n");
+    let mut case =
+        Hostile::new(script).args(["--timeout", TIMEOUT, "mirror", "-P", "1"]).url("d").bound(secs(10)).run();
+    case.code(0).files(&["d"]);
+    assert_eq!(dir_names(case.work().join("d")), [&b"EMPTY"[..], b"SUB"]);
+    assert!(dir_names(case.work().join("d/EMPTY")).is_empty());
+    assert_eq!(dir_names(case.work().join("d/SUB")), [&b"NOTES.TXT"[..]]);
+    assert_eq!(case.file("d/SUB/NOTES.TXT"), notes);
+    case.script_played();
+}
+
+/// An IBM i library listed with member paths (`QCLSRC.FILE/HELLO.MBR`): `ls --json` shows them
+/// with their real name and type; mirror skips them, saying why, and copies the rest.
+#[test]
+fn as400_member_paths_are_listed_whole_and_skipped_by_mirror() {
+    let listing = b"QPGMR         106496 11/07/24 10:42:41 *FILE      QCLSRC.FILE/\r\n\
+        QPGMR                                  *MEM       QCLSRC.FILE/HELLO.MBR\r\n\
+        QPGMR                                  *MEM       ../../outside/x\r\n\
+        QPGMR           5 11/25/24 10:17:43 *STMF      README.TXT\r\n";
+    let syst = "215 OS/400 is the remote operating system. The TCP/IP version is \"V7R4M0\".\r\n";
+    let script = epsv_transfer(session().answer("SYST", syst), "LIST", listing);
+    let mut case = Hostile::new(script).args(["--timeout", TIMEOUT, "ls", "--json"]).url("").run();
+    case.code(0);
+    let entries = json(case.stdout());
+    let got: Vec<_> =
+        entries.iter().map(|e| (e["name"].as_str(), e["type"].as_str(), e["object_type"].as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (Some("QCLSRC.FILE"), Some("dir"), Some("*FILE")),
+            (Some("QCLSRC.FILE/HELLO.MBR"), Some("file"), Some("*MEM")),
+            (Some("../../outside/x"), Some("file"), Some("*MEM")),
+            (Some("README.TXT"), Some("file"), Some("*STMF"))
+        ]
+    );
+    case.script_played();
+
+    let script = session()
+        .answer("PWD", "257 \"/\" is the current directory\r\n")
+        .answer("CWD /d", "250 CWD command successful.\r\n")
+        .answer("SYST", syst);
+    let script = epsv_transfer(script, "LIST", listing)
+        .answer("TYPE I", "200 Binary.\r\n")
+        .expect("EPSV")
+        .passive("229 Entering Extended Passive Mode (|||{port}|)")
+        .answer("RETR /d/README.TXT", "150 Opening data connection.\r\n")
+        .data_send(b"hello")
+        .data_close()
+        .send("226 Transfer complete.\r\n")
+        .answer("QUIT", "221 Bye.\r\n");
+    let mut case = Hostile::new(script)
+        .args(["--timeout", TIMEOUT, "mirror", "--json", "-P", "1", "--max-depth", "0"])
+        .url("d")
+        .bound(secs(10))
+        .run();
+    case.code(0).files(&["d"]);
+    assert_eq!(dir_names(case.work().join("d")), [&b"README.TXT"[..]]);
+    let report: Value = serde_json::from_slice(case.stdout()).unwrap();
+    assert_eq!((report["copied"].as_u64(), report["failed"].as_u64()), (Some(1), Some(0)), "{report}");
+    let skipped: Vec<_> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["action"] == "skipped")
+        .map(|f| (f["path"].as_str().unwrap().to_owned(), f["reason"].as_str().unwrap().to_owned()))
+        .collect();
+    // The `*FILE` is a directory, not entered at depth 0; the member path is skipped for what it
+    // is, the hostile name as unsafe.
+    assert_eq!(skipped.len(), 2, "{report}");
+    assert_eq!(skipped[0].0, "QCLSRC.FILE/HELLO.MBR");
+    assert!(skipped[0].1.contains("an AS/400 *MEM path"), "{skipped:?}");
+    assert_eq!(skipped[1].0, "../../outside/x");
+    assert!(skipped[1].1.starts_with("unsafe name"), "{skipped:?}");
+    case.script_played();
+}
+
+/// The shell's mget over a VMS listing: `*.TXT` matches the name without its version, and the
+/// three versions are one file, fetched once by the bare name.
+#[test]
+fn mget_fetches_one_file_per_vms_name() {
+    let readme = b"newest readme\r\n";
+    let shell = session().answer("PWD", "257 \"/\" is the current directory\r\n");
+    let script = epsv_transfer(shell.answer("SYST", "215 VMS OpenVMS V8.4\r\n"), "LIST", VMS_LISTING)
+        .answer("TYPE I", "200 Binary.\r\n")
+        .answer("SIZE README.TXT", format!("213 {}\r\n", readme.len()))
+        .expect("EPSV")
+        .passive("229 Entering Extended Passive Mode (|||{port}|)")
+        .answer("RETR README.TXT", "150 Opening data connection.\r\n")
+        .data_send(readme)
+        .data_close()
+        .send("226 Transfer complete.\r\n")
+        .answer("QUIT", "221 Bye.\r\n");
+    let mut case = Hostile::new(script)
+        .shell(r#"printf 'mget *.TXT\n' | "$@""#)
+        .args(["-d", "--timeout", TIMEOUT])
+        .url("")
+        .bound(secs(10))
+        .run();
+    case.code(0).files(&["README.TXT"]);
+    assert_eq!(case.file("README.TXT"), readme);
+    case.script_played();
+}
+
+/// mget over AS/400 member paths: a pattern never matches them, and the error says why.
+#[test]
+fn mget_says_why_as400_member_paths_match_no_pattern() {
+    let listing = b"QPGMR                                  *MEM       QCLSRC.FILE/HELLO.MBR\r\n";
+    let syst = "215 OS/400 is the remote operating system.\r\n";
+    let shell = session().answer("PWD", "257 \"/\" is the current directory\r\n");
+    let script = epsv_transfer(shell.answer("SYST", syst), "LIST", listing).answer("QUIT", "221 Bye.\r\n");
+    let mut case = Hostile::new(script)
+        .shell(r#"printf 'mget *\n' | "$@""#)
+        .args(["--timeout", TIMEOUT])
+        .url("")
+        .bound(secs(10))
+        .run();
+    case.error("no remote file matches '*' (1 listed are AS/400 object paths").files(&[]);
+    assert_ne!(case.out.code, Some(0));
     case.script_played();
 }

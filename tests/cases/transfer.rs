@@ -180,25 +180,54 @@ fn ls_of_a_subdirectory_lists_its_entries() {
     assert_eq!(out.stdout_str().trim_end(), "inner.txt");
 }
 
+/// `get -c` appends from the `.part` file's size, an offset that is no multiple of a page; on
+/// Linux over plain TCP the bytes go from the socket into the file by splice(2), which `-d` names
+/// in the closing note.
 #[test]
 fn get_continue_resumes_from_a_part_file_in_each_mode() {
     in_each_mode(|mode| {
         let server = server();
-        let content = write_random(server.root().join("big.bin"), MIB, 7);
+        let content = write_random(server.root().join("big.bin"), 3 * MIB + 4097, 7);
         let local = tempfile::tempdir().unwrap();
-        fs::write(local.path().join("big.bin.part"), &content[..300_000]).unwrap();
-        ftpx()
-            .current_dir(local.path())
-            .args(["--mode", mode, "get", "-c", &url(&server, "big.bin")])
-            .run()
-            .assert_success();
+        let have = 300_001;
+        fs::write(local.path().join("big.bin.part"), &content[..have]).unwrap();
+        let out =
+            ftpx().current_dir(local.path()).args(["-d", "--mode", mode, "get", "-c", &url(&server, "big.bin")]).run();
+        out.assert_success();
         let got = fs::read(local.path().join("big.bin")).unwrap();
         assert!(got == content, "mode {mode}: {} bytes after resuming", got.len());
         assert_eq!(dir_names(local.path()), [b"big.bin"], "mode {mode}: .part left");
         let commands = server.commands();
-        assert!(commands.iter().any(|c| c == "REST 300000"), "mode {mode}: no REST 300000 in {commands:?}");
+        assert!(commands.iter().any(|c| c == "REST 300001"), "mode {mode}: no REST 300001 in {commands:?}");
+        let note = format!("closed after {} bytes", content.len() - have);
+        assert!(out.stderr.contains(&note), "mode {mode}: no {note:?} in\n{}", out.stderr);
+        if cfg!(target_os = "linux") {
+            assert!(out.stderr.contains(", by splice)"), "mode {mode}: not by splice:\n{}", out.stderr);
+        }
         assert_used_only(&server, mode);
     });
+}
+
+/// `FTPX_SENDFILE=never` reads every byte into ftpx and writes it out, downloads too; a
+/// download to stdout (a pipe) always does.
+#[test]
+fn get_reads_and_writes_when_told_never_or_into_a_pipe() {
+    let server = server();
+    let content = write_random(server.root().join("f.bin"), MIB + 1, 13);
+    let local = tempfile::tempdir().unwrap();
+    let out = ftpx()
+        .current_dir(local.path())
+        .env("FTPX_SENDFILE", "never")
+        .args(["-d", "get", &url(&server, "f.bin")])
+        .run();
+    out.assert_success();
+    assert!(fs::read(local.path().join("f.bin")).unwrap() == content);
+    assert!(out.stderr.contains(&format!("closed after {} bytes", MIB + 1)), "{}", out.stderr);
+    assert!(!out.stderr.contains("by splice"), "{}", out.stderr);
+    let out = ftpx().current_dir(local.path()).args(["-d", "get", "-o", "-", &url(&server, "f.bin")]).run();
+    out.assert_success();
+    assert!(out.stdout == content, "{} bytes on stdout", out.stdout.len());
+    assert!(!out.stderr.contains("by splice"), "{}", out.stderr);
 }
 
 #[test]

@@ -143,7 +143,8 @@ pub(super) fn vm(line: &[u8], _: time::Date) -> Option<Entry> {
 }
 
 /// AS/400 / IBM i: owner, size, date, time, object type, name; or, for a member, owner, type
-/// and name only. `*DIR`, `*LIB`, `*FLR` and a `*FILE` whose name ends in `/` are directories.
+/// and name only. A name may be a path (`MYFILE.FILE/MBR1.MBR`, or `QGPL/QCLSRC` under
+/// `NAMEFMT 0`): it is kept whole, with its type, and is never a plain name. `*DIR`, `*LIB`, `*FLR` and a `*FILE` whose name ends in `/` are directories.
 /// The date's order is a job setting (`*MDY`, `*DMY`, `*YMD`): where the numbers allow more
 /// than one, the date is left unknown.
 pub(super) fn as400(line: &[u8], _: time::Date) -> Option<Entry> {
@@ -187,6 +188,7 @@ pub(super) fn as400(line: &[u8], _: time::Date) -> Option<Entry> {
         _ => Kind::Other,
     };
     let mut e = Entry::new(name, kind, Format::As400);
+    e.object_type = Some(text(kind_text));
     e.owner = Some(text(owner));
     if let Some((size, modified, raw)) = stats {
         e.size = Some(size);

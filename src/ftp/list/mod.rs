@@ -7,6 +7,11 @@
 //!   NetWare, OS/2, OS-9, AS/400 / IBM i, z/OS datasets and PDS members, z/VM, HP NonStop,
 //!   VxWorks/Nortel; and MLSD lines sent in reply to LIST.
 //!
+//! Each entry's `name` is the name to ask the server for and to write locally: VMS's
+//! `README.TXT;3` is `README.TXT` (its version apart, only the highest version of a name kept),
+//! `SUB.DIR;1` the directory `SUB`. A name that is a path on its system (AS/400's
+//! `QCLSRC.FILE/MBR1.MBR`) is given as it is, never as a plain name ([`Entry::plain_name`]).
+//!
 //! A line is read by the first format that reads it whole, never half: what no format reads is
 //! [`Unreadable`], for the caller to report, and header and summary lines (`total 12`,
 //! `Directory ...`, `Volume Unit ...`) give nothing. The `SYST` reply, when the caller has it,
@@ -21,10 +26,13 @@ mod unix;
 mod vms;
 mod windows;
 
+use std::collections::HashSet;
+
 #[cfg(test)]
 mod tests;
 
 pub use date::{Modified, Zone};
+pub use vms::says_no_files;
 
 /// Longest listing line accepted; a longer one is an error, so a hostile listing cannot grow
 /// memory without bound.
@@ -66,8 +74,9 @@ pub enum Format {
 /// One directory entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    /// The name exactly as the server sent it (VMS names keep their `;version`); never split at
-    /// a `/`, so a name that holds one is seen for what it is (see [`Entry::plain_name`]).
+    /// The name to ask the server for: as the server sent it, but for VMS, whose `;version` is
+    /// in [`Entry::version`] and whose directories lose their `.DIR`. Never split at a `/`, so a
+    /// name that holds one is seen for what it is (see [`Entry::plain_name`]).
     pub name: Vec<u8>,
     pub kind: Kind,
     /// Bytes, when the listing gives an exact byte count.
@@ -87,6 +96,11 @@ pub struct Entry {
     pub target: Option<Vec<u8>>,
     /// MLSD's `unique` fact (RFC 3659 §7.5.2): two names with the same value are the same object.
     pub unique: Option<String>,
+    /// VMS's file version (`README.TXT;3`: 3). The bare name asks for the newest version, and
+    /// [`Parser`] keeps only the highest version listed, so this is the one the name gets.
+    pub version: Option<u32>,
+    /// The system's own type for the object where it has one: AS/400's `*FILE`, `*MEM`, `*STMF`...
+    pub object_type: Option<String>,
     pub format: Format,
 }
 
@@ -104,6 +118,8 @@ impl Entry {
             group: None,
             target: None,
             unique: None,
+            version: None,
+            object_type: None,
             format,
         }
     }
@@ -116,10 +132,28 @@ impl Entry {
         (!bad).then_some(&self.name)
     }
 
+    /// For a name that is a path on its own system rather than one name (AS/400's
+    /// `QCLSRC.FILE/MBR1.MBR` or `QGPL/QCLSRC`): why it is not copied, for a skip report. It
+    /// cannot be a local name (the `/`), and what it is relative to varies with the server's
+    /// `NAMEFMT`, so it is not guessed. `None` for any other name: a `/` from any other format,
+    /// or a path with an empty, `.` or `..` part, is hostile, and the caller's own name check
+    /// says so.
+    pub fn system_path_reason(&self) -> Option<String> {
+        let parts_plain = self
+            .name
+            .split(|&b| b == b'/')
+            .all(|p| !matches!(p, b"" | b"." | b"..") && !p.iter().any(|&b| b == b'\\' || b.is_ascii_control()));
+        if self.format != Format::As400 || !self.name.contains(&b'/') || !parts_plain {
+            return None;
+        }
+        let kind = self.object_type.as_deref().unwrap_or("object");
+        Some(format!("an AS/400 {kind} path, not a name in this directory: get it by its full path"))
+    }
+
     /// The entry as `ls --json` prints it: today's keys (`name`, `type`, `size`, `modified`,
-    /// `perm`, `target`) and new ones beside them. `name` is the server's exact bytes when they
-    /// are UTF-8 (JSON escapes control characters itself); otherwise it is a display form with
-    /// U+FFFD, `name_lossy` is true and `name_percent` holds every byte (RFC 3986
+    /// `perm`, `target`) and new ones beside them (VMS's `version`, AS/400's `object_type`).
+    /// `name` is the server's exact bytes when they are UTF-8 (JSON escapes control characters
+    /// itself); otherwise it is a display form with U+FFFD, `name_lossy` is true and `name_percent` holds every byte (RFC 3986
     /// percent-encoding, as a URL path takes it). `modified` is RFC 3339, ending in `Z` only
     /// when the server gave UTC; `time_zone` says whose clock it is.
     pub fn to_json(&self) -> serde_json::Value {
@@ -142,6 +176,8 @@ impl Entry {
             "owner": self.owner,
             "group": self.group,
             "parser": self.format,
+            "version": self.version,
+            "object_type": self.object_type,
         });
         let map = v.as_object_mut().expect("an object");
         if std::str::from_utf8(&self.name).is_err() {
@@ -226,7 +262,8 @@ impl System {
 
 /// Reads a listing one line at a time, keeping what a line's meaning depends on: the `SYST`
 /// answer, today's date (for `Mon DD HH:MM`), a VMS name waiting for the rest of its entry on
-/// the next line, and the z/OS header that says member names follow.
+/// the next line, the VMS versions of one name (only the highest is given), and the z/OS header
+/// that says member names follow.
 #[derive(Debug, Clone)]
 pub struct Parser {
     system: Option<System>,
@@ -235,6 +272,12 @@ pub struct Parser {
     mlsd: bool,
     /// A VMS name alone on its line: the rest of the entry is on the next.
     pending: Option<Vec<u8>>,
+    /// The last VMS entry read, held back while the next line may be another version of it
+    /// (DIRECTORY lists a name's versions together, newest first).
+    held: Option<Entry>,
+    /// The VMS names already given: a version listed apart from the others is never a second
+    /// entry of the same name.
+    given: HashSet<Vec<u8>>,
     /// The last header seen was z/OS's PDS member header.
     members: bool,
 }
@@ -247,6 +290,8 @@ impl Parser {
             today: time::OffsetDateTime::now_utc().date(),
             mlsd: false,
             pending: None,
+            held: None,
+            given: HashSet::new(),
             members: false,
         }
     }
@@ -263,27 +308,68 @@ impl Parser {
     }
 
     /// One line (without its line end): what it gives, which is nothing for a header or summary
-    /// line, `.` and `..`, or the first line of a VMS entry split over two; and, before it, the
-    /// earlier line a VMS split left waiting if this line does not complete it.
+    /// line, `.` and `..`, the first line of a VMS entry split over two, or an older version of
+    /// a VMS name; before it, the earlier line a VMS split left waiting if this line does not
+    /// complete it; and a VMS entry held back, once this line is not another version of it.
     pub fn push(&mut self, line: &[u8]) -> impl Iterator<Item = Result<Entry, Unreadable>> + use<> {
-        let mut earlier = None;
+        // In the listing's order: what the earlier lines left waiting, then this line's.
+        let mut out = [None, None, None, None];
         if let Some(first) = self.pending.take() {
             if line.first().is_some_and(u8::is_ascii_whitespace) {
                 let joined = [&first[..], b" ", line.trim_ascii_start()].concat();
-                return None.into_iter().chain(self.one(&joined));
+                let read = self.one(&joined);
+                [out[2], out[3]] = self.versions(read);
+                return out.into_iter().flatten();
             }
-            earlier = Some(Err(Unreadable { line: first }));
+            out[0] = self.give_held(None);
+            out[1] = Some(Err(Unreadable { line: first }));
         }
         if !self.mlsd && vms::is_name_alone(line) {
             self.pending = Some(line.to_vec());
-            return earlier.into_iter().chain(None);
+            return out.into_iter().flatten();
         }
-        earlier.into_iter().chain(self.one(line))
+        let read = self.one(line);
+        [out[2], out[3]] = self.versions(read);
+        out.into_iter().flatten()
     }
 
-    /// The end of the listing: a VMS name still waiting is unreadable.
-    pub fn finish(&mut self) -> Option<Unreadable> {
-        self.pending.take().map(|line| Unreadable { line })
+    /// The end of the listing: the VMS entry held back, and a VMS name still waiting, which is
+    /// unreadable.
+    pub fn finish(&mut self) -> impl Iterator<Item = Result<Entry, Unreadable>> + use<> {
+        let held = self.held.take().map(Ok);
+        held.into_iter().chain(self.pending.take().map(|line| Err(Unreadable { line })))
+    }
+
+    /// What a line read gives once VMS versions are settled: a versioned entry is held back
+    /// until a line shows no higher version of its name follows, the entry it replaces in the
+    /// hold is given, and a name already given is not given again. Anything else passes, after
+    /// the held entry (the listing's order kept).
+    fn versions(&mut self, read: Option<Result<Entry, Unreadable>>) -> [Option<Result<Entry, Unreadable>>; 2] {
+        match read {
+            Some(Ok(e)) if e.version.is_some() => {
+                if let Some(held) = &mut self.held
+                    && held.name == e.name
+                {
+                    if e.version > held.version {
+                        *held = e;
+                    }
+                    return [None, None];
+                }
+                if self.given.contains(&e.name) {
+                    return [None, None];
+                }
+                [self.give_held(Some(e)), None]
+            }
+            None => [None, None],
+            other => [self.give_held(None), other],
+        }
+    }
+
+    /// The held entry, to give now (its name noted as given); `next` held in its place.
+    fn give_held(&mut self, next: Option<Entry>) -> Option<Result<Entry, Unreadable>> {
+        let held = std::mem::replace(&mut self.held, next)?;
+        self.given.insert(held.name.clone());
+        Some(Ok(held))
     }
 
     fn one(&mut self, line: &[u8]) -> Option<Result<Entry, Unreadable>> {
@@ -365,11 +451,14 @@ const PARSERS: [LineParser; 13] = [
     other::vxworks,
 ];
 
-/// Header and summary lines of the LIST formats: `total 12`, VMS's `Directory DISK:[DIR]` and
-/// `Total of 3 files, 8/12 blocks.`, OS-9's and VxWorks' column titles and dashes, NonStop's
-/// `File  Code  EOF ...`.
+/// Header and summary lines of the LIST formats: `total 12`, VMS's `Directory DISK:[DIR]`,
+/// `Total of 3 files, 8/12 blocks.` and its empty directory's `%RMS-E-FNF, file not found`,
+/// OS-9's and VxWorks' column titles and dashes, NonStop's `File  Code  EOF ...`.
 fn is_summary(line: &[u8]) -> bool {
     let t = line.trim_ascii();
+    if t.starts_with(b"%") && vms::says_no_files(t) {
+        return true;
+    }
     let lower = t.to_ascii_lowercase();
     let words: Vec<&[u8]> = lower.split(u8::is_ascii_whitespace).filter(|w| !w.is_empty()).collect();
     match words.as_slice() {

@@ -19,7 +19,7 @@ type Row<'a> = (&'a [u8], &'a [u8], Kind, Option<u64>, Option<&'a str>);
 fn check(format: Format, syst: Option<&str>, rows: &[Row]) {
     for &(line, name, kind, size, modified) in rows {
         let mut p = parser(syst);
-        let got: Vec<_> = p.push(line).collect();
+        let got: Vec<_> = p.push(line).chain(p.finish()).collect();
         let shown = String::from_utf8_lossy(line);
         let [Ok(e)] = got.as_slice() else { panic!("{shown:?} gave {got:?}") };
         assert_eq!(e.name, name, "name of {shown:?}: {:?}", String::from_utf8_lossy(&e.name));
@@ -33,7 +33,8 @@ fn check(format: Format, syst: Option<&str>, rows: &[Row]) {
 /// Lines that must give nothing: headers, summaries, `.` and `..`.
 fn skipped(syst: Option<&str>, lines: &[&[u8]]) {
     for line in lines {
-        let got: Vec<_> = parser(syst).push(line).collect();
+        let mut p = parser(syst);
+        let got: Vec<_> = p.push(line).chain(p.finish()).collect();
         assert!(got.is_empty(), "{:?} gave {got:?}", String::from_utf8_lossy(line));
     }
 }
@@ -414,26 +415,26 @@ fn vms_lines_and_entries_split_over_two() {
     let rows: &[Row] = &[
         (
             b"README.TXT;1              2   4-MAR-1999 12:34:56  [SYSTEM]   (RWED,RWED,RE,RE)",
-            b"README.TXT;1",
+            b"README.TXT",
             Kind::File,
             None,
             Some("1999-03-04T12:34:56"),
         ),
         (
             b"FILES.DIR;1               1/3  12-JAN-2000 09:00:00  [GROUP,OWNER] (RWE,RWE,RE,RE)",
-            b"FILES.DIR;1",
+            b"FILES",
             Kind::Dir,
             None,
             Some("2000-01-12T09:00:00"),
         ),
         (
             b"CII-MANUAL.TEX;12  213/216  29-JAN-1996 03:33:12.45  [ANONYMOU, ANONYMOUS]   (RWED,RWED,,)",
-            b"CII-MANUAL.TEX;12",
+            b"CII-MANUAL.TEX",
             Kind::File,
             None,
             Some("1996-01-29T03:33:12.450"),
         ),
-        (b"LOGIN.COM;3  5  1-DEC-2025 23:59", b"LOGIN.COM;3", Kind::File, None, Some("2025-12-01T23:59:00")),
+        (b"LOGIN.COM;3  5  1-DEC-2025 23:59", b"LOGIN.COM", Kind::File, None, Some("2025-12-01T23:59:00")),
     ];
     check(Format::Vms, None, rows);
     let e = parse_list(rows[1].0).unwrap();
@@ -459,7 +460,7 @@ fn vms_lines_and_entries_split_over_two() {
     for line in listing {
         got.extend(p.push(line));
     }
-    got.extend(p.finish().map(Err));
+    got.extend(p.finish());
     let names: Vec<_> = got
         .iter()
         .map(|r| match r {
@@ -470,10 +471,10 @@ fn vms_lines_and_entries_split_over_two() {
     assert_eq!(
         names,
         [
-            "A_VERY_LONG_FILE_NAME_INDEED.TXT;12",
-            "SHORT.TXT;1",
+            "A_VERY_LONG_FILE_NAME_INDEED.TXT",
+            "SHORT.TXT",
             "unreadable LONELY_NAME_WITH_NO_REST.DAT;2",
-            "AFTER.DAT;1",
+            "AFTER.DAT",
             "unreadable LAST_ONE.DAT;1",
         ]
     );
@@ -485,6 +486,92 @@ fn vms_lines_and_entries_split_over_two() {
             b"Grand total of 2 directories, 5 files, 20/32 blocks.",
         ],
     );
+}
+
+/// Every result of a whole listing, read as one `Parser` reads it: names, or `unreadable LINE`.
+fn read_all(syst: Option<&str>, listing: &[&[u8]]) -> (Vec<String>, Vec<Entry>) {
+    let mut p = parser(syst);
+    let mut got: Vec<_> = listing.iter().flat_map(|line| p.push(line).collect::<Vec<_>>()).collect();
+    got.extend(p.finish());
+    let names = got
+        .iter()
+        .map(|r| match r {
+            Ok(e) => String::from_utf8_lossy(&e.name).into_owned(),
+            Err(u) => format!("unreadable {}", String::from_utf8_lossy(&u.line)),
+        })
+        .collect();
+    (names, got.into_iter().flatten().collect())
+}
+
+#[test]
+fn vms_names_lose_their_version_and_only_the_highest_version_is_kept() {
+    // As MultiNet's and UCX's DIRECTORY list them: a name's versions together, newest first; a
+    // name too long for its column alone on its line; a directory `NAME.DIR;1`.
+    let listing: &[&[u8]] = &[
+        b"Directory SYS$SYSDEVICE:[ANONYMOUS.PUB]",
+        b"",
+        b"README.TXT;3              2/3   4-MAR-2024 12:34:56  [SYSTEM]   (RWED,RWED,RE,RE)",
+        b"README.TXT;2              1/3   1-MAR-2024 08:00:00  [SYSTEM]   (RWED,RWED,RE,RE)",
+        b"README.TXT;1              1/3  28-FEB-2024 17:15:00  [SYSTEM]   (RWED,RWED,RE,RE)",
+        b"A_VERY_LONG_REPORT_NAME_FOR_2024.DAT;7",
+        b"                        120/123 12-JAN-2025 09:00:00  [SYSTEM]   (RWED,RWED,RE,)",
+        b"A_VERY_LONG_REPORT_NAME_FOR_2024.DAT;6",
+        b"                        118/123 11-JAN-2025 09:00:00  [SYSTEM]   (RWED,RWED,RE,)",
+        b"SUB.DIR;1                 1/3   2-JAN-2024 10:00:00  [SYSTEM]   (RWE,RWE,RE,E)",
+        b"",
+        b"Total of 6 files, 243/258 blocks.",
+    ];
+    let (names, entries) = read_all(Some("VMS OpenVMS V8.4-2L1"), listing);
+    assert_eq!(names, ["README.TXT", "A_VERY_LONG_REPORT_NAME_FOR_2024.DAT", "SUB"]);
+    let got: Vec<_> = entries.iter().map(|e| (e.kind, e.version, e.size_text.as_deref())).collect();
+    assert_eq!(
+        got,
+        [(Kind::File, Some(3), Some("2/3")), (Kind::File, Some(7), Some("120/123")), (Kind::Dir, Some(1), Some("1/3"))]
+    );
+    assert_eq!(entries[0].modified.unwrap().rfc3339(), "2024-03-04T12:34:56");
+    assert!(entries.iter().all(|e| e.plain_name().is_some()));
+    // Versions out of order, or one listed apart from the others: still one entry, the highest
+    // when they are together.
+    let (names, entries) = read_all(
+        None,
+        &[
+            b"LOG.TXT;4   1   1-MAR-2024 08:00:00",
+            b"LOG.TXT;9   2   2-MAR-2024 08:00:00",
+            b"OTHER.TXT;1 1   1-MAR-2024 08:00:00",
+            b"LOG.TXT;12  3   3-MAR-2024 08:00:00",
+        ],
+    );
+    assert_eq!(names, ["LOG.TXT", "OTHER.TXT"]);
+    assert_eq!(entries[0].version, Some(9));
+    // `.DIR` in any case, and only as the whole type.
+    let (names, entries) = read_all(
+        None,
+        &[
+            b"lower.dir;1  1  1-MAR-2024 08:00:00",
+            b"DIRECTORY.TXT;1  1  1-MAR-2024 08:00:00",
+            b".DIR;1  1  1-MAR-2024 08:00:00",
+        ],
+    );
+    assert_eq!(names, ["lower", "DIRECTORY.TXT", ".DIR"]);
+    assert_eq!(entries.iter().map(|e| e.kind).collect::<Vec<_>>(), [Kind::Dir, Kind::File, Kind::File]);
+}
+
+#[test]
+fn a_vms_directory_with_no_files_gives_no_entry_and_no_unreadable_line() {
+    for listing in [
+        &[&b"%RMS-E-FNF, file not found"[..]][..],
+        &[b"", b"Directory DISK$USER:[ANONYMOUS.EMPTY]", b"", b"%DIRECT-W-NOFILES, no files found"],
+    ] {
+        let (names, _) = read_all(Some("VMS"), listing);
+        assert!(names.is_empty(), "{names:?}");
+        let (names, _) = read_all(None, listing);
+        assert!(names.is_empty(), "{names:?}");
+    }
+    assert!(says_no_files(b"550 %RMS-E-FNF, file not found"));
+    assert!(says_no_files(b"Cannot find file *.*;* %rms-e-fnf, file not found"));
+    // A missing directory is not an empty one.
+    assert!(!says_no_files(b"550 %RMS-E-DNF, directory not found"));
+    unreadable(&[b"%RMS-E-DNF, directory not found"]);
 }
 
 #[test]
@@ -607,8 +694,34 @@ fn as400_lines() {
     check(Format::As400, Some("OS/400 is the remote operating system. The TCP/IP version is \"V7R4M0\"."), rows);
     // Without SYST too.
     check(Format::As400, None, &rows[..3]);
-    // A member's name holds a `/`: given as is, never as a plain name to join to a path.
-    assert_eq!(parse_list(rows[5].0).unwrap().plain_name(), None);
+    // A member's name holds a `/`: given as is, with its type, never as a plain name to join
+    // to a path; a copy skips it and says why.
+    let member = parse_list(rows[5].0).unwrap();
+    assert_eq!((member.plain_name(), member.object_type.as_deref()), (None, Some("*MEM")));
+    let why = member.system_path_reason().unwrap();
+    assert!(why.contains("AS/400 *MEM path"), "{why}");
+    let json = member.to_json();
+    assert_eq!((json["name"].as_str(), json["object_type"].as_str()), (Some("MYFILE.FILE/MBR1.MBR"), Some("*MEM")));
+    // `NAMEFMT 0`: `LIBRARY/FILE` and `LIBRARY/FILE.MEMBER`.
+    let (names, entries) = read_all(
+        Some("OS/400 is the remote operating system."),
+        &[
+            b"QPGMR         106496 11/07/24 10:42:41 *FILE      QGPL/QCLSRC",
+            b"QPGMR                                  *MEM       QGPL/QCLSRC.HELLO",
+            b"QPGMR          36864 11/25/19 10:17:43 *STMF      README.TXT",
+        ],
+    );
+    assert_eq!(names, ["QGPL/QCLSRC", "QGPL/QCLSRC.HELLO", "README.TXT"]);
+    assert!(entries[..2].iter().all(|e| e.plain_name().is_none() && e.system_path_reason().is_some()));
+    assert_eq!((entries[2].plain_name(), entries[2].system_path_reason()), (Some(&b"README.TXT"[..]), None));
+    // Nor is a path that climbs, starts at the root or has an empty part.
+    for hostile in [&b"../../x"[..], b"/etc/passwd", b"A//B", b"A/./B"] {
+        let mut e = member.clone();
+        e.name = hostile.to_vec();
+        assert_eq!(e.system_path_reason(), None, "{hostile:?}");
+    }
+    // A `/` in any other format's name is not excused as a system path.
+    assert_eq!(parse_list(b"-rw-r--r-- 1 u g 5 Jan 31 10:15 a/b").unwrap().system_path_reason(), None);
 }
 
 #[test]
@@ -867,6 +980,9 @@ fn json_keeps_todays_keys_and_the_real_name() {
     assert_eq!(v["owner"], "ann");
     assert_eq!(v["parser"], "unix");
     assert!(v.get("name_percent").is_none());
+    assert_eq!((&v["version"], &v["object_type"]), (&serde_json::Value::Null, &serde_json::Value::Null));
+    let vms = parse_list(b"README.TXT;3  2/3  4-MAR-2024 12:34:56").unwrap().to_json();
+    assert_eq!((vms["name"].as_str(), vms["version"].as_u64()), (Some("README.TXT"), Some(3)));
     // JSON's own escaping: the text carries the escape character, and parses back to it.
     let text = serde_json::to_string(&v).unwrap();
     assert!(text.contains(r#""name":"esc\u001b[2J \\ name""#), "{text}");
