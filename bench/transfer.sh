@@ -12,7 +12,9 @@
 # 1 MiB file, whose peak RSS should equal the large file's: memory must not grow with the file
 # (the target is under 16 MiB for both). Downloads are also timed with bench/minreader.c
 # ("reader"), a minimal blocking client with 1 MiB reads, compiled here with cc: the floor that a
-# single-stream get is measured against (issue 11).
+# single-stream get is measured against (issue 11); and by "ftpx-rw", ftpx with FTPX_SENDFILE=never,
+# which reads every byte into ftpx and writes it out (by default a download into a file goes by
+# splice(2), socket to pipe to file).
 #
 # Downloads go to a real file on disk, are removed after each run, and a `sync` separates runs so
 # that one run's write-back is not charged to the next. Each client's first download and upload is
@@ -20,8 +22,8 @@
 # client reads or writes a dotfile of yours).
 #
 # Environment: SIZE_MB (1024), RUNS (5), FTPX=PATH (default: cargo build --release, then
-# target/release/ftpx), BENCH_CLIENTS="ftpx curl lftp reader" (which clients to run; the reader
-# only downloads).
+# target/release/ftpx), BENCH_CLIENTS="ftpx ftpx-rw curl lftp reader" (which clients to run;
+# ftpx-rw and the reader only download).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,7 +33,7 @@ repo=$(cd "$here/.." && pwd)
 
 size_mb=${SIZE_MB:-1024}
 runs=${RUNS:-5}
-read -ra clients <<<"${BENCH_CLIENTS:-ftpx curl lftp reader}"
+read -ra clients <<<"${BENCH_CLIENTS:-ftpx ftpx-rw curl lftp reader}"
 
 if [[ $(id -u) -ne 0 ]]; then
     echo "transfer.sh: needs root (it starts vsftpd with the lab's setup)" >&2
@@ -83,6 +85,7 @@ command_for() {
     local op=$1 client=$2 remote=$3 local=$4
     case $op/$client in
         get/ftpx) printf '%s\n' "$ftpx" get -q "$url/$remote" -o "$local" ;;
+        get/ftpx-rw) printf '%s\n' env FTPX_SENDFILE=never "$ftpx" get -q "$url/$remote" -o "$local" ;;
         get/curl) printf '%s\n' curl -q -sS -o "$local" "$url/$remote" ;;
         get/lftp) printf '%s\n' lftp -c "$lftp_settings; $lftp_open; get $remote -o $local" ;;
         get/reader) printf '%s\n' "$reader" "$host" "$port" "$LAB_USER" "$LAB_PASS" "$remote" "$local" ;;
@@ -140,7 +143,7 @@ for ((run = 1; run <= runs; run++)); do
         measure get "$client" "$run" get big.bin "$work/download.bin"
     done
     for client in "${clients[@]}"; do
-        [[ $client == reader ]] && continue
+        [[ $client == reader || $client == ftpx-rw ]] && continue
         measure put "$client" "$run" put "up-$client.bin" "$big"
     done
     measure get ftpx "$run" get-1MiB small.bin "$work/download.bin"
@@ -167,11 +170,11 @@ echo "ftpx transfer benchmark: $size_mb MiB over loopback from vsftpd, median of
 echo "ftpx: $ftpx; $(curl --version | head -n 1 | cut -d' ' -f1-2); $(lftp --version | head -n 1 | sed -E 's/.*Version ([^ ]+).*/lftp \1/')"
 echo "server: $(lab_server_versions | head -n 1); $(nproc) cores; disk: ${TMPDIR:-/tmp}"
 echo
-printf '%-8s %-6s %10s %10s %10s %10s\n' op client "wall s" "cpu s" "rss MiB" "MiB/s"
+printf '%-8s %-8s %10s %10s %10s %10s\n' op client "wall s" "cpu s" "rss MiB" "MiB/s"
 for label in get put get-1MiB; do
     for client in "${clients[@]}"; do
         [[ $label == get-1MiB && $client != ftpx ]] && continue
-        [[ $label == put && $client == reader ]] && continue
+        [[ $label == put && ($client == reader || $client == ftpx-rw) ]] && continue
         w=$(median "$label" "$client" 3)
         c=$(median "$label" "$client" 4)
         r=$(median "$label" "$client" 5)
@@ -180,7 +183,7 @@ for label in get put get-1MiB; do
         awk -v l="$label" -v cl="$client" -v w="$w" -v c="$c" -v r="$r" -v mb="$mb" 'BEGIN {
             rate = (w == "-" || w == 0) ? "-" : sprintf("%.0f", mb / w)
             rss = (r == "-") ? "-" : sprintf("%.1f", r / 1024)
-            printf "%-8s %-6s %10s %10s %10s %10s\n", l, cl, w, c, rss, rate }'
+            printf "%-8s %-8s %10s %10s %10s %10s\n", l, cl, w, c, rss, rate }'
     done
 done
 
@@ -198,10 +201,11 @@ for label in get put; do
 done
 
 if [[ " ${clients[*]} " == *" reader "* ]]; then
-    printf '%-8s %-8s %12s\n' get wall/cpu "ftpx/reader"
+    printf '%-8s %-8s %12s %15s\n' get wall/cpu "ftpx/reader" "ftpx-rw/reader"
     for field in 3:wall 4:cpu; do
         f=${field%%:*}
-        printf '%-8s %-8s %12s\n' get "${field#*:}" "$(ratio "$(median get ftpx "$f")" "$(median get reader "$f")")"
+        printf '%-8s %-8s %12s %15s\n' get "${field#*:}" "$(ratio "$(median get ftpx "$f")" "$(median get reader "$f")")" \
+            "$(ratio "$(median get ftpx-rw "$f")" "$(median get reader "$f")")"
     done
 fi
 

@@ -123,6 +123,45 @@ fn list_times_in_the_servers_zone_are_corrected_by_the_offset_mdtm_shows() {
 }
 
 #[test]
+fn list_dates_without_a_time_compare_the_same_before_and_after_the_offset_is_learned() {
+    // LIST times five hours behind UTC. The root holds only a file older than six months (a date
+    // without a time), so the first run compares it before any MDTM has taught the offset; a
+    // second run, with a new file in the root, learns it first. The old file must be the same
+    // file both times: copied once, not again because the walk's order changed.
+    let server = server_with(ServerConfig::new().no_mlsd().list_time_shift(-5 * 3600));
+    let d = server.root().join("d");
+    fs::create_dir_all(d.join("sub")).unwrap();
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+    let set = |path: &Path, secs: u64| {
+        fs::File::options()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_modified(UNIX_EPOCH + Duration::from_secs(secs))
+            .unwrap()
+    };
+    write_random(d.join("old.bin"), 1000, 5);
+    // 2024-01-05 02:00 UTC: 2024-01-04 on the server's clock, a day before in UTC's.
+    set(&d.join("old.bin"), 1_704_420_000);
+    write_random(d.join("sub/new.bin"), 1000, 6);
+    set(&d.join("sub/new.bin"), now - 3600);
+    let work = tempfile::tempdir().unwrap();
+    let mirror = || ftpx().current_dir(work.path()).args(["mirror", "--json", &url(&server, "d")]).run();
+    let out = mirror();
+    out.assert_success();
+    assert_eq!(json(&out)["copied"], 2, "{}", out.stdout_str());
+
+    write_random(d.join("fresh.bin"), 1000, 7);
+    set(&d.join("fresh.bin"), now - 7200);
+    let out = mirror();
+    out.assert_success();
+    let j = json(&out);
+    assert_eq!((j["copied"].as_u64(), j["skipped"].as_u64()), (Some(1), Some(2)), "{j}");
+    assert_eq!(count(&server, "RETR"), 3, "{:?}", server.commands());
+    assert_eq!(count(&server, "MDTM"), 2, "one MDTM a run: {:?}", server.commands());
+}
+
+#[test]
 fn each_file_costs_epsv_and_retr_only() {
     // One session: the listing gave sizes and times, the path is absolute (no CWD), TYPE is kept.
     let server = server_with(ServerConfig::new());
@@ -231,27 +270,40 @@ fn mlsd_links_without_targets_get_them_from_list_and_stay_inside_the_tree() {
     }
 }
 
-#[test]
-fn a_link_shown_as_a_directory_is_not_entered_twice() {
-    // This server describes a link as what it points to (`type=dir`): only MLSD's `unique` fact
-    // shows `loop` is a directory already being mirrored.
+/// A tree `t` with `AT/realdir/x` and `AT/loop`, a link to `AT` that this server describes as what
+/// it points to (`type=dir`): only MLSD's `unique` fact shows `loop` is a directory already being
+/// mirrored. It is skipped, not copied, and nothing under it is; the server is returned.
+fn a_loop_at_is_skipped(at: &str) -> TestServer {
     let server = server_with(ServerConfig::new());
-    let t = server.root().join("t");
-    fs::create_dir_all(t.join("realdir")).unwrap();
-    write_random(t.join("realdir/x"), 100, 1);
-    std::os::unix::fs::symlink(".", t.join("loop")).unwrap();
+    let dir = server.root().join("t").join(at);
+    fs::create_dir_all(dir.join("realdir")).unwrap();
+    write_random(dir.join("realdir/x"), 100, 1);
+    std::os::unix::fs::symlink(".", dir.join("loop")).unwrap();
     let work = tempfile::tempdir().unwrap();
     let out = ftpx().current_dir(work.path()).args(["mirror", "--json", &url(&server, "t"), "c"]).run();
     out.assert_success();
     let j = json(&out);
-    assert_eq!(j["failed"], 0, "{j}");
-    let c = work.path().join("c");
+    assert_eq!((j["copied"].as_u64(), j["failed"].as_u64()), (Some(1), Some(0)), "{j}");
+    let c = work.path().join("c").join(at);
     assert!(c.join("realdir/x").exists());
-    assert!(!c.join("loop/loop").exists() && !c.join("loop/realdir").exists(), "{}", out.stderr);
+    assert!(!c.join("loop").exists(), "{}", out.stderr);
     let skipped = skipped(&j);
-    for p in ["loop/loop", "loop/realdir"] {
-        assert!(skipped.iter().any(|(path, why)| path == p && why.contains("same directory")), "{p}: {skipped:?}");
-    }
+    let path = if at.is_empty() { "loop".to_string() } else { format!("{at}/loop") };
+    assert!(skipped.iter().any(|(p, why)| *p == path && why.contains("same directory")), "{skipped:?}");
+    server
+}
+
+#[test]
+fn a_link_shown_as_a_directory_is_not_entered_twice() {
+    a_loop_at_is_skipped("sub");
+}
+
+#[test]
+fn a_link_back_to_the_mirror_root_is_not_entered() {
+    // The root is named by no entry of the tree: its `unique` fact comes from its own MLSD
+    // `type=cdir` line, at no extra command.
+    let server = a_loop_at_is_skipped("");
+    assert_eq!((count(&server, "MLSD"), count(&server, "MLST")), (2, 0), "{:?}", server.commands());
 }
 
 #[test]
@@ -591,5 +643,61 @@ fn a_503_to_the_epsv_sent_ahead_turns_pipelining_off_and_the_mirror_completes() 
         "{}",
         case.out.stderr
     );
+    case.script_played();
+}
+
+/// An MLSD of which no line can be read is taken again as LIST in the directory (whose reader
+/// falls back to NLST in turn), so the files are still found and copied.
+#[test]
+fn an_unreadable_mlsd_listing_is_read_again_as_list() {
+    let data = random_bytes(5, 75);
+    let script = session_with(&["EPSV", "MLST type*;size*;modify*;"])
+        .answer("PWD", "257 \"/\" is the current directory\r\n")
+        .expect("EPSV")
+        .passive("229 Entering Extended Passive Mode (|||{port}|)")
+        .answer("MLSD /d", "150 Here it comes.\r\n")
+        .data_send("this is no MLSD line\r\n")
+        .data_close()
+        .send("226 Listing sent.\r\n")
+        .answer("CWD /d", "250 Okay.\r\n")
+        .answer("SYST", "215 UNIX Type: L8\r\n")
+        .expect("EPSV")
+        .passive("229 Entering Extended Passive Mode (|||{port}|)")
+        .answer("LIST", "150 Here it comes.\r\n")
+        .data_send("-rw-r--r--    1 ftp      ftp             5 Jan 05  2024 a.txt\r\n")
+        .data_close()
+        .send("226 Listing sent.\r\n")
+        .answer("TYPE I", "200 Binary.\r\n");
+    let script = first_file(script, "a.txt", &data).send("226 Sent.\r\n").answer("QUIT", "221 Bye.\r\n");
+    let mut case = overlap_mirror(script);
+    assert_eq!(case.out.code, Some(0), "{}", case.out.stderr);
+    assert_eq!(case.file("d/a.txt"), data);
+    case.script_played();
+}
+
+/// A server whose MLSD gives entries' unique facts but no `type=cdir` line (pyftpdlib) is asked
+/// for the root's own with one MLST, so a link back to the root is caught before it is entered.
+#[test]
+fn without_a_cdir_line_one_mlst_tells_the_roots_unique_fact() {
+    let script = session_with(&["EPSV", "MLST type*;size*;modify*;unique*;"])
+        .answer("PWD", "257 \"/\" is the current directory\r\n")
+        .expect("EPSV")
+        .passive("229 Entering Extended Passive Mode (|||{port}|)")
+        .answer("MLSD /d", "150 Here it comes.\r\n")
+        .data_send("type=dir;modify=20240101000000;unique=807g2; loop\r\ntype=dir;unique=807g3; real\r\n")
+        .data_close()
+        .send("226 Listing sent.\r\n")
+        .answer("MLST /d", "250-Listing /d\r\n type=dir;modify=20240101000000;unique=807g2; /d\r\n250 End.\r\n")
+        .expect("EPSV")
+        .expect("MLSD /d/real")
+        .passive("229 Entering Extended Passive Mode (|||{port}|)")
+        .send("150 Here it comes.\r\n")
+        .data_send("")
+        .data_close()
+        .send("226 Listing sent.\r\n")
+        .answer("QUIT", "221 Bye.\r\n");
+    let mut case = overlap_mirror(script);
+    assert_eq!(case.out.code, Some(0), "{}", case.out.stderr);
+    assert_eq!(dir_names(case.work().join("d")), [&b"real"[..]], "{}", case.out.stderr);
     case.script_played();
 }

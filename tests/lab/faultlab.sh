@@ -218,7 +218,9 @@ scenario() {
             want "not byte-exact" same "$work/big.bin" "$scratch/big.bin"
             want "$(rest_count) RESTs, not 3 (one per break)" test "$(rest_count)" = 3
             want "no retry lines" contains "ftpx: retry 3 of 5"
-            verdict "$name: --retry 5 resumes after each of three resets, byte-exact"
+            # A download into a file over plain TCP goes by splice(2) (FTPX_SENDFILE=auto).
+            want "not by splice" grep -q "by splice" "$work/trace.1"
+            verdict "$name: --retry 5 resumes by splice after each of three resets, byte-exact"
             ;;
         reset-put)
             topology && start_server "$name" && reset_after_bytes || return 1
