@@ -436,6 +436,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpx' -ScriptBlock {
         }
         'ftpx;serve' {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address and port to listen on (default: 127.0.0.1 and a free port); an address other than loopback lets other machines in, and warns')
+            [CompletionResult]::new('--implicit-listen', '--implicit-listen', [CompletionResultType]::ParameterName, 'Address and port for implicit FTPS (ftps://: TLS from the first byte, as on port 990) (default: the --listen address and a free port)')
             [CompletionResult]::new('--login', '--login', [CompletionResultType]::ParameterName, 'Require this user (password from FTPX_SERVE_PASSWORD, or generated and printed once) instead of anonymous logins')
             [CompletionResult]::new('--pasv-ports', '--pasv-ports', [CompletionResultType]::ParameterName, 'Ports for passive data connections (default: any free port)')
             [CompletionResult]::new('--public-address', '--public-address', [CompletionResultType]::ParameterName, 'The address PASV advertises, for a server behind NAT (default: the address the client reached)')

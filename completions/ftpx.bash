@@ -1198,13 +1198,17 @@ _ftpx() {
             return 0
             ;;
         ftpx__subcmd__serve)
-            opts="-u -d -q -k -h --listen --write --login --pasv-ports --public-address --cert --key --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
+            opts="-u -d -q -k -h --listen --implicit-listen --write --login --pasv-ports --public-address --cert --key --user --netrc-file --mode --pasv-address --active-address --active-ports --connect-timeout --timeout --debug --explain --trace --quiet --tls --tls-data --cacert --insecure --tls-max --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --implicit-listen)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

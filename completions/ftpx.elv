@@ -419,6 +419,7 @@ set edit:completion:arg-completer[ftpx] = {|@words|
         }
         &'ftpx;serve'= {
             cand --listen 'Address and port to listen on (default: 127.0.0.1 and a free port); an address other than loopback lets other machines in, and warns'
+            cand --implicit-listen 'Address and port for implicit FTPS (ftps://: TLS from the first byte, as on port 990) (default: the --listen address and a free port)'
             cand --login 'Require this user (password from FTPX_SERVE_PASSWORD, or generated and printed once) instead of anonymous logins'
             cand --pasv-ports 'Ports for passive data connections (default: any free port)'
             cand --public-address 'The address PASV advertises, for a server behind NAT (default: the address the client reached)'

@@ -448,6 +448,7 @@ complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -l tls -d 'Explicit FTP
 complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -s k -l insecure -d 'Do not verify the server\'s certificate (warns every time)'
 complete -c ftpx -n "__fish_ftpx_using_subcommand shell" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l listen -d 'Address and port to listen on (default: 127.0.0.1 and a free port); an address other than loopback lets other machines in, and warns' -r
+complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l implicit-listen -d 'Address and port for implicit FTPS (ftps://: TLS from the first byte, as on port 990) (default: the --listen address and a free port)' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l login -d 'Require this user (password from FTPX_SERVE_PASSWORD, or generated and printed once) instead of anonymous logins' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l pasv-ports -d 'Ports for passive data connections (default: any free port)' -r
 complete -c ftpx -n "__fish_ftpx_using_subcommand serve" -l public-address -d 'The address PASV advertises, for a server behind NAT (default: the address the client reached)' -r

@@ -219,10 +219,11 @@ pub enum Command {
     Shell(ShellArgs),
     /// Serve a directory over FTP and FTPS: read-only and anonymous unless told otherwise
     ///
-    /// Listens on 127.0.0.1 and a free port (printed) unless --listen says otherwise; FTP,
-    /// explicit FTPS (AUTH TLS) and implicit FTPS share the port. All four data-connection modes
-    /// work; PORT/EPRT may only name the client's own address (no FTP bounce), and under TLS a
-    /// data connection must resume the control connection's session. Every path stays inside DIR.
+    /// Listens on 127.0.0.1 and a free port (printed) unless --listen says otherwise, for FTP and
+    /// explicit FTPS (AUTH TLS); implicit FTPS (ftps://) has a port of its own beside it (printed;
+    /// --implicit-listen chooses it). All four data-connection modes work; PORT/EPRT may only
+    /// name the client's own address (no FTP bounce), and under TLS a data connection must resume
+    /// the control connection's session. Every path stays inside DIR.
     /// The connection flags of the other subcommands do not apply here.
     ///
     /// `SITE FTPX-ECHO` (listed in FEAT) answers with what the server saw, one `200-key=value`
@@ -257,6 +258,10 @@ pub struct ServeArgs {
     /// than loopback lets other machines in, and warns
     #[arg(long, value_name = "ADDR:PORT")]
     pub listen: Option<String>,
+    /// Address and port for implicit FTPS (ftps://: TLS from the first byte, as on port 990)
+    /// (default: the --listen address and a free port)
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub implicit_listen: Option<String>,
     /// Allow changes: uploads, deletes, renames, new and removed directories
     #[arg(long)]
     pub write: bool,

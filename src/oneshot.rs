@@ -345,6 +345,7 @@ fn serve_request(a: ServeArgs) -> crate::serve::launch::Request {
     crate::serve::launch::Request {
         dir: a.dir,
         listen: a.listen,
+        implicit_listen: a.implicit_listen,
         write: a.write,
         login: a.login,
         pasv_ports: a.pasv_ports,

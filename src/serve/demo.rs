@@ -36,6 +36,7 @@ pub async fn run(ctx: &ClientOptions) -> Result<u8> {
     let options = Options {
         root: root.clone(),
         listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        implicit_listen: None,
         write: true,
         login: None,
         pasv_ports: None,

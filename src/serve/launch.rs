@@ -22,6 +22,7 @@ pub const PASSWORD_ENV: &str = "FTPX_SERVE_PASSWORD";
 pub struct Request {
     pub dir: Option<PathBuf>,
     pub listen: Option<String>,
+    pub implicit_listen: Option<String>,
     pub write: bool,
     pub login: Option<String>,
     pub pasv_ports: Option<String>,
@@ -38,13 +39,16 @@ pub async fn run(args: Request) -> Result<u8> {
     let login = options.login.clone();
     let fingerprint = options.identity.fingerprint();
     let generated = options.identity.generated;
-    let listen = options.listen;
-    let server = Server::start(options).await.with_context(|| format!("cannot listen on {listen}"))?;
+    let server = Server::start(options).await.context("cannot start the server")?;
     let addr = server.local_addr();
+    let implicit = server.implicit_addr();
     let mut out = std::io::stdout().lock();
     let access = if write { "read-write" } else { "read-only" };
     writeln!(out, "ftpx serve: serving {} ({access})", root.display())?;
-    writeln!(out, "  listening on {addr}: FTP, explicit FTPS (AUTH TLS) and implicit FTPS on the same port")?;
+    writeln!(out, "  listening on {addr}: FTP and explicit FTPS (AUTH TLS)")?;
+    if let Some(implicit) = implicit {
+        writeln!(out, "  implicit FTPS (ftps://, TLS from the first byte) on {implicit}")?;
+    }
     match &login {
         None => writeln!(out, "  login: anonymous (user anonymous or ftp, any password)")?,
         Some(l) if password_generated => {
@@ -93,11 +97,28 @@ fn resolve(args: Request) -> Result<(Options, bool)> {
     }
     let listen = match args.listen.as_deref() {
         None => SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-        Some(s) => parse_listen(s)?,
+        Some(s) => parse_listen("--listen", s)?,
     };
+    // Implicit FTPS always has a listener, by default beside the plain one on a free port: a
+    // shared port would have to wait on every connection to see whether the client speaks TLS
+    // first, and a plain client, which waits for the greeting, would pay that wait each time.
+    let implicit_listen = match args.implicit_listen.as_deref() {
+        None => SocketAddr::new(listen.ip(), 0),
+        Some(s) => parse_listen("--implicit-listen", s)?,
+    };
+    // Each address other machines can reach, once (the default implicit listener shares
+    // --listen's).
+    let mut exposed: Vec<String> = Vec::new();
     if !listen.ip().is_loopback() {
+        exposed.push(listen.to_string());
+    }
+    if !implicit_listen.ip().is_loopback() && implicit_listen.ip() != listen.ip() {
+        exposed.push(implicit_listen.to_string());
+    }
+    if !exposed.is_empty() {
         let mut warning = format!(
-            "ftpx: warning: listening on {listen}, which other machines can reach: whoever connects can read {}",
+            "ftpx: warning: listening on {}, which other machines can reach: whoever connects can read {}",
+            exposed.join(" and "),
             root.display()
         );
         if args.write {
@@ -139,7 +160,7 @@ fn resolve(args: Request) -> Result<(Options, bool)> {
         }
         _ => {
             let mut names = vec!["localhost".to_owned(), "127.0.0.1".to_owned(), "::1".to_owned()];
-            for ip in [Some(listen.ip()), public_address].into_iter().flatten() {
+            for ip in [Some(listen.ip()), Some(implicit_listen.ip()), public_address].into_iter().flatten() {
                 if !ip.is_unspecified() && !names.contains(&ip.to_string()) {
                     names.push(ip.to_string());
                 }
@@ -154,6 +175,7 @@ fn resolve(args: Request) -> Result<(Options, bool)> {
     let options = Options {
         root: absolute(&root),
         listen,
+        implicit_listen: Some(implicit_listen),
         write: args.write,
         login,
         pasv_ports,
@@ -169,15 +191,16 @@ fn absolute(p: &Path) -> PathBuf {
     p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
 }
 
-/// `ADDR:PORT`, `[v6]:PORT`, or an address alone (a free port).
-fn parse_listen(s: &str) -> Result<SocketAddr, AppError> {
+/// `ADDR:PORT`, `[v6]:PORT`, or an address alone (a free port); `flag` names the option in
+/// the error.
+fn parse_listen(flag: &str, s: &str) -> Result<SocketAddr, AppError> {
     if let Ok(addr) = s.parse::<SocketAddr>() {
         return Ok(addr);
     }
     if let Ok(ip) = s.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>() {
         return Ok(SocketAddr::new(ip, 0));
     }
-    Err(AppError::Usage(format!("--listen: '{s}' is not ADDR:PORT (e.g. 127.0.0.1:2121 or [::1]:2121)")))
+    Err(AppError::Usage(format!("{flag}: '{s}' is not ADDR:PORT (e.g. 127.0.0.1:2121 or [::1]:2121)")))
 }
 
 /// `A-B`, both ports 1-65535, A <= B.
@@ -206,10 +229,11 @@ mod tests {
 
     #[test]
     fn listen_and_port_ranges() {
-        assert_eq!(parse_listen("127.0.0.1:2121").unwrap(), "127.0.0.1:2121".parse().unwrap());
-        assert_eq!(parse_listen("[::1]:21").unwrap(), "[::1]:21".parse().unwrap());
-        assert_eq!(parse_listen("0.0.0.0").unwrap(), "0.0.0.0:0".parse().unwrap());
-        assert!(parse_listen("localhost:21").is_err());
+        assert_eq!(parse_listen("--listen", "127.0.0.1:2121").unwrap(), "127.0.0.1:2121".parse().unwrap());
+        assert_eq!(parse_listen("--listen", "[::1]:21").unwrap(), "[::1]:21".parse().unwrap());
+        assert_eq!(parse_listen("--listen", "0.0.0.0").unwrap(), "0.0.0.0:0".parse().unwrap());
+        let err = parse_listen("--implicit-listen", "localhost:990").unwrap_err().to_string();
+        assert!(err.starts_with("--implicit-listen: 'localhost:990'"), "{err}");
         assert_eq!(parse_ports("50000-50010").unwrap(), 50000..=50010);
         for bad in ["0-10", "10-5", "a-b", "5", "1-70000"] {
             assert!(parse_ports(bad).is_err(), "{bad}");

@@ -31,7 +31,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
 use std::time::Duration;
 
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
@@ -81,7 +81,11 @@ pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
 /// Everything the server needs, resolved.
 pub struct Options {
     pub root: PathBuf,
+    /// FTP, and explicit FTPS after `AUTH TLS`.
     pub listen: SocketAddr,
+    /// Implicit FTPS (`ftps://`): TLS from the first byte, on a listener of its own as vsftpd's
+    /// `implicit_ssl` and FileZilla Server's port 990 have it. `None`: no implicit FTPS.
+    pub implicit_listen: Option<SocketAddr>,
     pub write: bool,
     /// `None`: anonymous (`anonymous` or `ftp`, any password).
     pub login: Option<Login>,
@@ -113,22 +117,35 @@ impl Shared {
 /// A running server; dropping it stops it and every session.
 pub struct Server {
     addr: SocketAddr,
+    implicit_addr: Option<SocketAddr>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl Server {
-    /// Binds the listening socket and starts accepting.
+    /// Binds the listening sockets and starts accepting; an error names the address it could
+    /// not listen on.
     pub async fn start(options: Options) -> io::Result<Server> {
         let jail = fs::Jail::new(&options.root)?;
-        let listener = TcpListener::bind(options.listen).await?;
+        let listener = bind(options.listen, "").await?;
         let addr = listener.local_addr()?;
+        let implicit = match options.implicit_listen {
+            Some(at) => Some(bind(at, " (implicit FTPS)").await?),
+            None => None,
+        };
+        let implicit_addr = implicit.as_ref().map(TcpListener::local_addr).transpose()?;
         let shared = Arc::new(Shared { options, jail, next_port: AtomicUsize::new(0) });
-        let task = tokio::spawn(accept_loop(listener, shared));
-        Ok(Server { addr, task })
+        let task = tokio::spawn(accept_loop(listener, implicit, shared));
+        Ok(Server { addr, implicit_addr, task })
     }
 
+    /// Where FTP and explicit FTPS are served.
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Where implicit FTPS is served, if it is.
+    pub fn implicit_addr(&self) -> Option<SocketAddr> {
+        self.implicit_addr
     }
 
     /// Runs until the task ends (it does not, unless aborted).
@@ -143,33 +160,48 @@ impl Drop for Server {
     }
 }
 
-async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+async fn bind(at: SocketAddr, what: &str) -> io::Result<TcpListener> {
+    TcpListener::bind(at).await.map_err(|e| io::Error::new(e.kind(), format!("cannot listen on {at}{what}: {e}")))
+}
+
+/// Accepts on both listeners; the session cap counts the sessions of both.
+async fn accept_loop(plain: TcpListener, implicit: Option<TcpListener>, shared: Arc<Shared>) {
     let max = shared.options.limits.max_sessions;
     let permits = Arc::new(Semaphore::new(max));
     // Dropping the set (when this task is aborted) aborts every session.
     let mut sessions = JoinSet::new();
     loop {
-        tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((tcp, peer)) => match permits.clone().try_acquire_owned() {
-                    Ok(permit) => {
-                        let shared = shared.clone();
-                        sessions.spawn(async move {
-                            session::run(shared, tcp, peer).await;
-                            drop(permit);
-                        });
-                    }
-                    Err(_) => {
-                        shared.log(&format!("{peer}: refused, {max} sessions already"));
-                        sessions.spawn(session::refuse(tcp, max));
-                    }
-                },
-                // Out of file descriptors or a connection reset before accept: wait a little
-                // rather than spin.
-                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
-            },
+        let (accepted, implicit_tls) = tokio::select! {
+            accepted = plain.accept() => (accepted, false),
+            accepted = accept_if_any(implicit.as_ref()) => (accepted, true),
             // Reap finished sessions; a panic in one is only that session's end.
-            Some(_) = sessions.join_next(), if !sessions.is_empty() => {}
+            Some(_) = sessions.join_next(), if !sessions.is_empty() => continue,
+        };
+        match accepted {
+            Ok((tcp, peer)) => match permits.clone().try_acquire_owned() {
+                Ok(permit) => {
+                    let shared = shared.clone();
+                    sessions.spawn(async move {
+                        session::run(shared, tcp, peer, implicit_tls).await;
+                        drop(permit);
+                    });
+                }
+                Err(_) => {
+                    shared.log(&format!("{peer}: refused, {max} sessions already"));
+                    sessions.spawn(session::refuse(tcp, max));
+                }
+            },
+            // Out of file descriptors or a connection reset before accept: wait a little
+            // rather than spin.
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
         }
+    }
+}
+
+/// The next connection on `listener`; with none, never.
+async fn accept_if_any(listener: Option<&TcpListener>) -> io::Result<(TcpStream, SocketAddr)> {
+    match listener {
+        Some(l) => l.accept().await,
+        None => std::future::pending().await,
     }
 }

@@ -22,7 +22,10 @@ const MODES: [&str; 4] = ["epsv", "pasv", "eprt", "port"];
 /// A running `ftpx serve` over a fresh tree; killed on drop. (The probe's cases use it too.)
 pub(super) struct Served {
     child: Child,
+    /// FTP and explicit FTPS.
     addr: String,
+    /// Implicit FTPS, on a listener of its own.
+    implicit: String,
     stdout: String,
     dir: TempDir,
 }
@@ -79,7 +82,13 @@ impl Served {
             .and_then(|s| s.split(": ").next())
             .expect("the listening address is printed")
             .to_owned();
-        Served { child, addr, stdout, dir }
+        let implicit = stdout
+            .split("implicit FTPS (ftps://, TLS from the first byte) on ")
+            .nth(1)
+            .and_then(|s| s.lines().next())
+            .expect("the implicit FTPS address is printed")
+            .to_owned();
+        Served { child, addr, implicit, stdout, dir }
     }
 
     fn root(&self) -> PathBuf {
@@ -191,7 +200,8 @@ fn serve_get_and_put_in_every_mode_plain_and_tls_byte_exact() {
     let mut failed = Vec::new();
     for how in ["plain", "explicit", "implicit"] {
         let (flags, scheme) = security(how);
-        let base = format!("{scheme}://{}/", served.addr);
+        let addr = if how == "implicit" { &served.implicit } else { &served.addr };
+        let base = format!("{scheme}://{addr}/");
         for mode in MODES {
             let run = ftpx().args(flags).args(["-q", "--mode", mode]);
             let local = scratch.path().join(format!("got-{how}-{mode}.bin"));
@@ -461,6 +471,49 @@ fn serve_warns_when_listening_beyond_loopback() {
         out.stderr
     );
     assert!(out.stderr.contains("cannot listen on 192.0.2.1:2121"), "{}", out.stderr);
+    let out = ftpx().args(["serve", "--implicit-listen", "192.0.2.1:990"]).run();
+    out.assert_code(1);
+    assert!(out.stderr.contains("warning: listening on 192.0.2.1:990, which other machines"), "{}", out.stderr);
+    assert!(out.stderr.contains("cannot listen on 192.0.2.1:990 (implicit FTPS)"), "{}", out.stderr);
+}
+
+#[test]
+fn serve_greets_a_plain_client_at_once() {
+    // Implicit FTPS has its own listener, so the plain one waits for nothing before its 220
+    // (a shared port had to wait 150 ms on every connection to see whether TLS came first).
+    let served = Served::start(&[]);
+    let fastest = (0..5)
+        .map(|_| {
+            let started = std::time::Instant::now();
+            let raw = served.raw();
+            let took = started.elapsed();
+            drop(raw);
+            took
+        })
+        .min()
+        .unwrap();
+    assert!(fastest < Duration::from_millis(100), "the greeting took {fastest:?}");
+}
+
+#[test]
+fn serve_implicit_ftps_has_its_own_port_and_a_tls_client_on_the_plain_one_is_told_at_once() {
+    let served = Served::start(&["--implicit-listen", "127.0.0.2"]);
+    assert!(served.implicit.starts_with("127.0.0.2:"), "{}", served.stdout);
+    run_ok(&ftpx().args(["--insecure", "ls", "-1"]).arg(format!("ftps://{}/pub/", served.implicit)).run());
+    // A TLS client on the plain port reads the plain greeting as a broken TLS record: it fails
+    // at once (no wait for a timeout), and the server's log says why.
+    let out = ftpx().args(["--insecure", "ls"]).arg(format!("ftps://{}/", served.addr)).run();
+    out.assert_code(7);
+    assert!(out.elapsed < Duration::from_secs(5), "{:?}", out.elapsed);
+    let mut log = String::new();
+    for _ in 0..50 {
+        log = served.log();
+        if log.contains("TLS handshake on the plain FTP port") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(log.contains("closed: a TLS handshake on the plain FTP port"), "{log}");
 }
 
 /// A CA and a server certificate it signed for 127.0.0.1, as PEM files in `dir`; the CA's PEM.

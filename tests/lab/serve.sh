@@ -3,11 +3,13 @@
 # (EPSV, PASV, EPRT, PORT), in plain FTP, explicit FTPS (AUTH TLS) and implicit FTPS.
 #
 # One `ftpx serve --write --login` on 127.0.0.1 (and one on ::1 for lftp's EPRT, which lftp sends
-# only over IPv6), with the lab CA's certificate (--cert/--key) so the clients verify it. For each
+# only over IPv6), with the lab CA's certificate (--cert/--key) so the clients verify it; implicit
+# FTPS goes to each server's implicit port (printed at start), the rest to its FTP port. For each
 # client, security and mode: get a random file (cmp with the served copy), put it under a new
 # name (cmp with what the server stored), and prove from the client's transcript that the mode
 # asked for carried the data (neither client may fall back silently). Then, once: the server
-# refused nothing it should have served (its log has no "refused").
+# refused nothing it should have served (its log has no "refused"), and curl speaking implicit
+# FTPS to the plain FTP port fails at once (the greeting is not held back to wait for TLS).
 #
 # Known client limits, reported as skips: curl 7.x cannot do active FTPS (it never starts TLS on
 # an active data connection; tests/lab/run.sh skips it against every server too).
@@ -71,8 +73,9 @@ head -c "$((size_mb * 1024 * 1024))" /dev/urandom >"$files/source.bin"
 user=$LAB_USER
 export FTPX_SERVE_PASSWORD=$LAB_PASS
 
-# start_serve ADDR NAME: starts ftpx serve on ADDR (port 0: a free one); sets ports[NAME].
-declare -A ports=()
+# start_serve ADDR NAME: starts ftpx serve on ADDR (port 0: a free one); sets ports[NAME] (FTP
+# and explicit FTPS) and iports[NAME] (implicit FTPS, a free port on the same address).
+declare -A ports=() iports=()
 start_serve() {
     local addr=$1 name=$2 out=$dir/$2.stdout _
     "$ftpx" serve "$files" --write --login "$user" --listen "$addr" --cert "$LAB_CERT" --key "$LAB_KEY" \
@@ -82,18 +85,20 @@ start_serve() {
         grep -q "listening on" "$out" 2>/dev/null && break
         sleep 0.1
     done
-    local port
+    local port iport
     port=$(sed -n 's/.*listening on .*:\([0-9]*\): .*/\1/p' "$out")
-    if [[ -z $port ]]; then
+    iport=$(sed -n 's/.*implicit FTPS .* on .*:\([0-9]*\)$/\1/p' "$out")
+    if [[ -z $port || -z $iport ]]; then
         fail "start/$name" "ftpx serve did not start: $(tail -n 3 "$dir/$name.log" | tr '\n' '|')"
         finish
     fi
     ports[$name]=$port
+    iports[$name]=$iport
     ok "start/$name"
 }
 start_serve 127.0.0.1:0 v4
 start_serve '[::1]:0' v6
-echo "serve.sh: ftpx serve on 127.0.0.1:${ports[v4]} and [::1]:${ports[v6]}; curl $(curl --version | head -n 1 | cut -d' ' -f2), $(lftp --version | head -n 1 | cut -d'|' -f2 | xargs)"
+echo "serve.sh: ftpx serve on 127.0.0.1:${ports[v4]} and [::1]:${ports[v6]} (implicit FTPS on ${iports[v4]} and ${iports[v6]}); curl $(curl --version | head -n 1 | cut -d' ' -f2), $(lftp --version | head -n 1 | cut -d'|' -f2 | xargs)"
 
 out=$work/stdout
 err=$work/stderr
@@ -111,7 +116,7 @@ run_curl() {
     esac
     case $sec in
         explicit) cmd+=(--ssl-reqd) ;;
-        implicit) scheme=ftps ;;
+        implicit) scheme=ftps host=127.0.0.1:${iports[v4]} ;;
     esac
     case $op in
         get) cmd+=(-o "$work/got.bin" "$scheme://$host/source.bin") ;;
@@ -134,7 +139,10 @@ run_lftp() {
     case $sec in
         plain) set+=" set ftp:ssl-allow no;" ;;
         explicit) set+=" set ftp:ssl-force yes; set ftp:ssl-protect-data yes;" ;;
-        implicit) set+=" set ftp:ssl-protect-data yes;" scheme=ftps ;;
+        implicit)
+            set+=" set ftp:ssl-protect-data yes;" scheme=ftps
+            [[ $host == 127.0.0.1 ]] && port=${iports[v4]} || port=${iports[v6]}
+            ;;
     esac
     # The certificate names 127.0.0.1 and localhost, not ::1.
     [[ $mode == eprt && $sec != plain ]] && set+=" set ssl:check-hostname no;"
@@ -210,5 +218,23 @@ if grep -q "refused" "$dir"/v4.log "$dir"/v6.log; then
     fail server-log "the server refused something: $(grep -h refused "$dir"/v4.log "$dir"/v6.log | head -n 3 | tr '\n' '|')"
 else
     ok server-log
+fi
+
+# curl speaking implicit FTPS to the plain port reads the 220 as a broken TLS record: it must fail
+# at once (not hang, not succeed), and the server's log must say why.
+started=$(date +%s%N)
+timeout 20 curl -sS --cacert "$LAB_CA" "ftps://127.0.0.1:${ports[v4]}/" </dev/null >"$out" 2>"$err"
+rc=$?
+ms=$((($(date +%s%N) - started) / 1000000))
+for _ in $(seq 20); do
+    grep -q "TLS handshake on the plain FTP port" "$dir/v4.log" && break
+    sleep 0.1
+done
+if ((rc == 0 || rc == 124 || ms > 5000)); then
+    fail tls-on-plain-port "$(details "curl ftps:// to the plain port took ${ms} ms")"
+elif ! grep -q "TLS handshake on the plain FTP port" "$dir/v4.log"; then
+    fail tls-on-plain-port "the server's log does not say a TLS client came to the plain port"
+else
+    ok tls-on-plain-port
 fi
 finish
