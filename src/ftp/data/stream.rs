@@ -77,29 +77,43 @@ impl DataStream {
     /// under the idle timeout; returns the bytes sent (at least one), or 0 at the end of the file.
     #[cfg(target_os = "linux")]
     pub async fn send_file(&mut self, file: &std::fs::File, count: usize) -> Result<usize, Error> {
+        // sendfile takes what fits in the socket's buffer.
+        self.by_kernel("sendfile", Interest::WRITABLE, |tcp| {
+            rustix::fs::sendfile(tcp, file, None, count).map_err(io::Error::from)
+        })
+        .await
+    }
+
+    /// One system call that moves bytes between the plain TCP connection and a file or pipe
+    /// without passing them through this process, `call` (named `name` in the closing note), made
+    /// once the socket is ready for `interest`, under the idle timeout. The socket is non-blocking:
+    /// EAGAIN clears the readiness, so the next wait is for the socket to be ready again.
+    #[cfg(target_os = "linux")]
+    async fn by_kernel(
+        &mut self,
+        name: &'static str,
+        interest: Interest,
+        mut call: impl FnMut(&tokio::net::TcpStream) -> io::Result<usize>,
+    ) -> Result<usize, Error> {
         let Some(Stream::Tcp(tcp)) = &self.stream else {
-            return Err(data_io(io::Error::new(io::ErrorKind::Unsupported, "sendfile needs a plain TCP connection")));
+            let why = format!("{name} needs a plain TCP connection");
+            return Err(data_io(io::Error::new(io::ErrorKind::Unsupported, why)));
         };
-        let send = async {
+        let moved = async {
             loop {
-                tcp.writable().await?;
-                // The socket is non-blocking: sendfile takes what fits in its buffer, or fails with
-                // EAGAIN, which clears the readiness so the next `writable` waits for room.
-                let sent = tcp.try_io(Interest::WRITABLE, || {
-                    rustix::fs::sendfile(tcp, file, None, count).map_err(io::Error::from)
-                });
-                match sent {
+                tcp.ready(interest).await?;
+                match tcp.try_io(interest, || call(tcp)) {
                     Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted) => {}
                     r => return r,
                 }
             }
         };
-        let n = match timeout(self.idle, send).await {
+        let n = match timeout(self.idle, moved).await {
             Err(_) => return Err(Error::Timeout { phase: Phase::Idle, after: self.idle }),
             Ok(r) => r.map_err(data_io)?,
         };
         self.bytes += n as u64;
-        self.kernel_copy = Some("sendfile");
+        self.kernel_copy = Some(name);
         Ok(n)
     }
 
@@ -123,31 +137,11 @@ impl DataStream {
     #[cfg(target_os = "linux")]
     pub async fn splice_into(&mut self, pipe: std::os::fd::BorrowedFd<'_>, count: usize) -> Result<usize, Error> {
         use rustix::pipe::{SpliceFlags, splice};
-        let Some(Stream::Tcp(tcp)) = &self.stream else {
-            return Err(data_io(io::Error::new(io::ErrorKind::Unsupported, "splice needs a plain TCP connection")));
-        };
-        let moved = async {
-            loop {
-                tcp.readable().await?;
-                // The socket is non-blocking and the pipe empty: EAGAIN means no data yet, and
-                // clears the readiness so the next `readable` waits for some.
-                let moved = tcp.try_io(Interest::READABLE, || {
-                    splice(tcp, None, pipe, None, count, SpliceFlags::MOVE | SpliceFlags::NONBLOCK)
-                        .map_err(io::Error::from)
-                });
-                match moved {
-                    Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted) => {}
-                    r => return r,
-                }
-            }
-        };
-        let n = match timeout(self.idle, moved).await {
-            Err(_) => return Err(Error::Timeout { phase: Phase::Idle, after: self.idle }),
-            Ok(r) => r.map_err(data_io)?,
-        };
-        self.bytes += n as u64;
-        self.kernel_copy = Some("splice");
-        Ok(n)
+        // The pipe is empty, so EAGAIN can only mean that no data has come yet.
+        self.by_kernel("splice", Interest::READABLE, |tcp| {
+            splice(tcp, None, pipe, None, count, SpliceFlags::MOVE | SpliceFlags::NONBLOCK).map_err(io::Error::from)
+        })
+        .await
     }
 
     /// Never called: [`DataStream::can_splice`] is false on other systems.
