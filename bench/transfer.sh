@@ -7,8 +7,9 @@
 #   SIZE_MB=256 RUNS=3 bench/transfer.sh
 #
 # Times each command with GNU time (wall, user+sys CPU, peak RSS), the clients taking turns within
-# each round so that drift in the machine's speed falls on all of them alike, and prints the median
-# of each with the ratios ftpx/curl, ftpx/lftp and ftpx/min(curl, lftp). Then times ftpx getting a
+# each round (each round starting with the next client) so that drift in the machine's speed falls
+# on all of them alike, and prints the median of each with the ratios ftpx/curl, ftpx/lftp and
+# ftpx/min(curl, lftp). Then times ftpx getting a
 # 1 MiB file, whose peak RSS should equal the large file's: memory must not grow with the file
 # (the target is under 16 MiB for both). Downloads are also timed with bench/minreader.c
 # ("reader"), a minimal blocking client with 1 MiB reads, compiled here with cc: the floor that a
@@ -139,10 +140,14 @@ measure() {
 : >"$results"
 for ((run = 1; run <= runs; run++)); do
     echo "bench: round $run of $runs" >&2
-    for client in "${clients[@]}"; do
+    # Each round starts with the next client, so that none always goes first (right after the
+    # last round's uploads and their write-back) or last.
+    turn=$(((run - 1) % ${#clients[@]}))
+    order=("${clients[@]:turn}" "${clients[@]:0:turn}")
+    for client in "${order[@]}"; do
         measure get "$client" "$run" get big.bin "$work/download.bin"
     done
-    for client in "${clients[@]}"; do
+    for client in "${order[@]}"; do
         [[ $client == reader || $client == ftpx-rw ]] && continue
         measure put "$client" "$run" put "up-$client.bin" "$big"
     done
