@@ -22,8 +22,8 @@
 # compared with cmp. Everything lives in one temp dir, removed at the end, HOME included (so no
 # client reads or writes a dotfile of yours).
 #
-# Environment: SIZE_MB (1024), RUNS (5), FTPX=PATH (default: cargo build --release, then
-# target/release/ftpx), BENCH_CLIENTS="ftpx ftpx-rw curl lftp reader" (which clients to run;
+# Environment: SIZE_MB (1024), RUNS (5), PIN (1: server and clients on CPUs of their own; 0: not),
+# FTPX=PATH (default: cargo build --release, then target/release/ftpx), BENCH_CLIENTS="ftpx ftpx-rw curl lftp reader" (which clients to run;
 # ftpx-rw and the reader only download).
 set -euo pipefail
 
@@ -53,6 +53,16 @@ lab_init
 trap lab_cleanup EXIT
 trap 'exit 130' INT TERM
 lab_start vsftpd
+# With PIN=1 (the default on two or more cores) the server runs on CPU 0 and each client on CPU 1:
+# where the scheduler puts a blocking reader beside a sendfile sender otherwise moved one client's
+# time by 2-5x from run to run on the development machine.
+pin=()
+if [[ ${PIN:-1} == 1 ]] && (($(nproc) >= 2)); then
+    for pid in ${LAB_PID[vsftpd]} $(_lab_descendants "${LAB_PID[vsftpd]}"); do
+        taskset -a -cp 0 "$pid" >/dev/null
+    done
+    pin=(taskset -c 1)
+fi
 url=$(lab_url vsftpd)
 files=$(lab_files vsftpd)
 host=127.0.0.1
@@ -106,7 +116,7 @@ measure() {
     local op=$1 client=$2 run=$3 label=$4 remote=$5 local=$6 status=ok
     local -a cmd
     mapfile -t cmd < <(command_for "$op" "$client" "$remote" "$local")
-    if ! /usr/bin/time -f '%e %U %S %M' -o "$work/time" timeout 600 "${cmd[@]}" \
+    if ! /usr/bin/time -f '%e %U %S %M' -o "$work/time" "${pin[@]}" timeout 600 "${cmd[@]}" \
         </dev/null >"$work/out" 2>"$work/err"; then
         status=failed
         echo "bench: $label $client run $run failed: $(tail -n 3 "$work/err" | tr '\n' ' ')" >&2
@@ -173,7 +183,9 @@ minimum() {
 echo
 echo "ftpx transfer benchmark: $size_mb MiB over loopback from vsftpd, median of $runs runs"
 echo "ftpx: $ftpx; $(curl --version | head -n 1 | cut -d' ' -f1-2); $(lftp --version | head -n 1 | sed -E 's/.*Version ([^ ]+).*/lftp \1/')"
-echo "server: $(lab_server_versions | head -n 1); $(nproc) cores; disk: ${TMPDIR:-/tmp}"
+placement="not pinned"
+((${#pin[@]} > 0)) && placement="server on CPU 0, clients on CPU 1"
+echo "server: $(lab_server_versions | head -n 1); $(nproc) cores ($placement); disk: ${TMPDIR:-/tmp}"
 echo
 printf '%-8s %-8s %10s %10s %10s %10s\n' op client "wall s" "cpu s" "rss MiB" "MiB/s"
 for label in get put get-1MiB; do
