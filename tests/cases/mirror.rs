@@ -574,6 +574,21 @@ fn first_file(script: Script, name: &str, data: &[u8]) -> Script {
         .data_close()
 }
 
+/// Files a and b over one session: b's EPSV and RETR arrive before a's final reply, which is
+/// `a_reply`; then b comes and the session ends.
+fn a_then_b(a: &[u8], b: &[u8], a_reply: &str) -> Script {
+    first_file(overlap_prelude(&[("a.bin", a.len()), ("b.bin", b.len())]), "a.bin", a)
+        .expect("EPSV")
+        .expect("RETR /d/b.bin")
+        .send(a_reply)
+        .passive("229 Entering Extended Passive Mode (|||{port}|)")
+        .send("150 Opening data connection.\r\n")
+        .data_send(b)
+        .data_close()
+        .send("226 b.bin sent.\r\n")
+        .answer("QUIT", "221 Bye.\r\n")
+}
+
 fn overlap_mirror(script: Script) -> super::hostile::Case {
     Hostile::new(script).args(["-d", "--timeout", TIMEOUT, "mirror", "-P", "1"]).url("d").bound(secs(10)).run()
 }
@@ -584,16 +599,7 @@ fn overlap_mirror(script: Script) -> super::hostile::Case {
 #[test]
 fn the_next_files_request_goes_out_before_the_last_files_final_reply() {
     let (a, b) = (random_bytes(3000, 71), random_bytes(4000, 72));
-    let script = first_file(overlap_prelude(&[("a.bin", a.len()), ("b.bin", b.len())]), "a.bin", &a)
-        .expect("EPSV")
-        .expect("RETR /d/b.bin")
-        .send("226 a.bin sent.\r\n")
-        .passive("229 Entering Extended Passive Mode (|||{port}|)")
-        .send("150 Opening data connection.\r\n")
-        .data_send(&b)
-        .data_close()
-        .send("226 b.bin sent.\r\n")
-        .answer("QUIT", "221 Bye.\r\n");
+    let script = a_then_b(&a, &b, "226 a.bin sent.\r\n");
     let mut case = overlap_mirror(script);
     case.code(0).files(&["d"]);
     assert_eq!(case.file("d/a.bin"), a);
@@ -610,16 +616,7 @@ fn the_next_files_request_goes_out_before_the_last_files_final_reply() {
 #[test]
 fn a_451_for_the_last_file_while_the_next_is_asked_for_fails_only_the_last() {
     let (a, b) = (random_bytes(3000, 73), random_bytes(4000, 74));
-    let script = first_file(overlap_prelude(&[("a.bin", a.len()), ("b.bin", b.len())]), "a.bin", &a)
-        .expect("EPSV")
-        .expect("RETR /d/b.bin")
-        .send("451 Local error in processing a.bin.\r\n")
-        .passive("229 Entering Extended Passive Mode (|||{port}|)")
-        .send("150 Opening data connection.\r\n")
-        .data_send(&b)
-        .data_close()
-        .send("226 b.bin sent.\r\n")
-        .answer("QUIT", "221 Bye.\r\n");
+    let script = a_then_b(&a, &b, "451 Local error in processing a.bin.\r\n");
     let mut case = overlap_mirror(script);
     assert_eq!(dir_names(case.work().join("d")), [&b"a.bin.part"[..], b"b.bin"], "{}", case.out.stderr);
     assert_eq!(case.file("d/a.bin.part"), a);
