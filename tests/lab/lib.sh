@@ -107,6 +107,12 @@ lab_init() {
 
 lab_cleanup() {
     lab_stop_all
+    # Server processes orphaned on the way out: vsftpd runs each session's unprivileged process in
+    # a network namespace of its own (isolate_network), so `ip netns pids` does not list it, and
+    # once its parent is gone it is no one's descendant. Each names a file under LAB_TMP.
+    if [[ -n $LAB_TMP ]]; then
+        pkill -KILL -f -- "$LAB_TMP/" 2>/dev/null || true
+    fi
     if [[ -n $LAB_TMP && -d $LAB_TMP && ${LAB_KEEP:-} != 1 ]]; then
         rm -rf "$LAB_TMP"
     fi
