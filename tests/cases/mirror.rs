@@ -345,20 +345,22 @@ fn dry_run_prints_the_plan_and_changes_nothing() {
     assert_eq!(count(&server, "RETR"), 0);
 }
 
+/// `mirror -q ARGS URL/tree DIR` in `work`, which must succeed; returns `work/DIR`.
+fn filtered_mirror(server: &TestServer, work: &Path, args: &[&str], dir: &str) -> std::path::PathBuf {
+    let u = url(server, "tree");
+    let mut all = vec!["-q", "mirror"];
+    all.extend_from_slice(args);
+    all.extend([u.as_str(), dir]);
+    ftpx().current_dir(work).args(&all).run().assert_success();
+    work.join(dir)
+}
+
 #[test]
 fn excludes_includes_and_max_depth_choose_what_is_copied() {
     let server = server_with(ServerConfig::new());
     tree(server.root());
     let work = tempfile::tempdir().unwrap();
-    let run = |args: &[&str], dir: &str| {
-        let mut all = vec!["-q", "mirror"];
-        all.extend_from_slice(args);
-        let u = url(&server, "tree");
-        all.push(&u);
-        all.push(dir);
-        ftpx().current_dir(work.path()).args(&all).run().assert_success();
-        work.path().join(dir)
-    };
+    let run = |args: &[&str], dir: &str| filtered_mirror(&server, work.path(), args, dir);
     let d = run(&["--exclude", "sub", "--exclude", "*.bin"], "ex");
     assert!(d.join("a.txt").exists() && !d.join("sub").exists() && !d.join("with space.bin").exists());
     let d = run(&["--include", "*.bin"], "in");
@@ -374,15 +376,7 @@ fn globs_stars_stay_within_a_directory_and_double_stars_cross() {
     write_random(server.root().join("tree/sub/z.bin"), 10, 9);
     write_random(server.root().join("tree/sub/deep/.hidden.tmp"), 10, 10);
     let work = tempfile::tempdir().unwrap();
-    let run = |args: &[&str], dir: &str| {
-        let mut all = vec!["-q", "mirror"];
-        all.extend_from_slice(args);
-        let u = url(&server, "tree");
-        all.push(&u);
-        all.push(dir);
-        ftpx().current_dir(work.path()).args(&all).run().assert_success();
-        work.path().join(dir)
-    };
+    let run = |args: &[&str], dir: &str| filtered_mirror(&server, work.path(), args, dir);
     // `*` does not cross the `/` between deep and x.bin.
     let d = run(&["--include", "sub/*.bin"], "one");
     assert!(d.join("sub/z.bin").exists(), "sub/*.bin missed sub/z.bin");
