@@ -378,10 +378,14 @@ impl Session {
             Payload::Listing(bytes) => match self.config().late_abort {
                 Some(late) => {
                     // Not beside the control connection: ABOR is read after the listing's reply.
-                    let _ = send_bytes(data, bytes, pace).await;
+                    // The listing goes out again and again (at most 64 times) until the client
+                    // stops reading: sent once, it could fit in the socket buffers before an
+                    // active-mode client has even accepted the connection, and the final reply
+                    // would come before the client read any of it.
+                    let _ = send_bytes(data, &bytes, pace, 64).await;
                     return self.reply(late.transfer).await;
                 }
-                None => self.beside_control(send_bytes(data, bytes, pace)).await?,
+                None => self.beside_control(send_bytes(data, &bytes, pace, 1)).await?,
             },
         };
         match moved {
@@ -552,10 +556,13 @@ async fn send_file(
     data.shutdown().await.map_err(TransferError::network)
 }
 
-async fn send_bytes(mut data: Conn, bytes: Vec<u8>, mut pace: Pace) -> Result<(), TransferError> {
-    for chunk in bytes.chunks(pace.chunk()) {
-        data.write_all(chunk).await.map_err(TransferError::network)?;
-        pace.moved(chunk.len()).await;
+/// Sends `bytes` `times` times over, then closes the data connection.
+async fn send_bytes(mut data: Conn, bytes: &[u8], mut pace: Pace, times: usize) -> Result<(), TransferError> {
+    for _ in 0..times {
+        for chunk in bytes.chunks(pace.chunk()) {
+            data.write_all(chunk).await.map_err(TransferError::network)?;
+            pace.moved(chunk.len()).await;
+        }
     }
     data.shutdown().await.map_err(TransferError::network)
 }
